@@ -1,0 +1,1 @@
+// One line per subcommand module; each exports `register(program: Command): void`.

@@ -1,0 +1,31 @@
+/**
+ * A refractive medium: its index relative to air at a wavelength λ in µm.
+ *
+ * Indices follow the glass catalogs' convention: relative to air, with air itself exactly 1.0 at
+ * every wavelength; no temperature or pressure correction is applied.
+ */
+export interface Material {
+  /** Glass name as the catalog spells it, e.g. "N-BK7"; "AIR" for air. */
+  readonly name: string;
+  /** Catalog the glass came from (e.g. "SCHOTT", "BUILTIN", "MODEL"), if any. */
+  readonly catalog?: string;
+  /** Refractive index at wavelength λ (µm). Never NaN for λ > 0. */
+  index(wavelengthUm: number): number;
+}
+
+/** Air, n = 1 exactly at every wavelength. */
+export const AIR: Material = Object.freeze({
+  name: 'AIR',
+  index: () => 1,
+});
+
+/** Fraunhofer lines used for nd and Abbe numbers, µm (F: H 486.1327 nm, d: He 587.5618 nm, C: H 656.2725 nm). */
+export const LAMBDA_F_UM = 0.4861327;
+export const LAMBDA_D_UM = 0.5875618;
+export const LAMBDA_C_UM = 0.6562725;
+
+/** Abbe number Vd = (nd − 1) / (nF − nC) of a material. */
+export function abbeNumber(material: Material): number {
+  const nd = material.index(LAMBDA_D_UM);
+  return (nd - 1) / (material.index(LAMBDA_F_UM) - material.index(LAMBDA_C_UM));
+}

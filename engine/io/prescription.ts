@@ -17,19 +17,19 @@ const finite = () => z.number().refine(Number.isFinite, { message: 'expected a f
 const positive = () => finite().refine((v) => v > 0, { message: 'expected a positive number' });
 
 /** A glass named in a catalog (searched in `glassCatalogs` order, then the built-in table). */
-export const CatalogGlassRef = z.object({
+export const CatalogGlassRef = z.strictObject({
   name: z.string().min(1),
   catalog: z.string().min(1).optional(),
 });
 
 /** A model glass from its d-line index and Abbe number (see engine/materials/modelGlass.ts). */
-export const ModelGlassRef = z.object({
+export const ModelGlassRef = z.strictObject({
   model: z.object({ nd: finite(), vd: positive() }),
   name: z.string().optional(),
 });
 
 /** A glass given inline by a Zemax AGF dispersion formula (1-13) and its CD coefficients (λ in µm). */
-export const FormulaGlassRef = z.object({
+export const FormulaGlassRef = z.strictObject({
   name: z.string().min(1),
   catalog: z.string().optional(),
   formula: z.number().int().min(1).max(13),
@@ -42,13 +42,7 @@ export const FormulaGlassRef = z.object({
  * The medium after a surface: null or "AIR" for air, "MIRROR" for a reflecting surface (the medium
  * stays what it was), a glass name (optionally "CATALOG:NAME"), or one of the object forms.
  */
-export const MaterialRef = z.union([
-  z.null(),
-  z.string().min(1),
-  CatalogGlassRef,
-  ModelGlassRef,
-  FormulaGlassRef,
-]);
+export const MaterialRef = z.union([z.null(), z.string().min(1), FormulaGlassRef, ModelGlassRef, CatalogGlassRef]);
 
 const surfaceCommon = {
   /** Distance to the next vertex along local z, mm (signed). */

@@ -1,0 +1,412 @@
+/**
+ * Real-ray sequential trace of a RayBatch through a LensSystem, in float64, allocation-free per ray.
+ *
+ * For each surface: move into its local frame (z −= previous thickness; a coordinate break applies
+ * its decenter and tilts), intersect, clip by the clear semi-aperture, then refract (vector Snell:
+ * d' = μ d + (cos t − μ cos i) N, μ = n/n', cos t = sqrt(1 − μ²(1 − cos² i))) or reflect
+ * (d' = d − 2 cos i N). Intersections: spheres and conics by the quadratic A s² + 2B s + C = 0 of
+ * c(x²+y²+(1+k)z²) − 2z = 0 on the ray, taking the root on the branch through the vertex that the
+ * ray meets travelling in the system's direction ν = ±1: A s + B = −ν sqrt(B² − AC), written
+ * without cancellation as s = −C / (B − ν sqrt(B² − AC)) (or (−B − ν√·)/A when that form cancels);
+ * even aspheres and XY polynomials by Newton's method from the base-conic (or plane) root, to
+ * |Δs| < 1e-12 mm in at most 40 iterations. Misses, total internal reflection, vignetting and
+ * failed Newton iterations are flagged per ray (RayStatus); lost rays are not traced further and
+ * never produce NaN in the batch.
+ */
+import type { LensSystem, Surface } from '../optics/system.ts';
+import { directionBefore, indexBefore } from '../optics/system.ts';
+import { RayBatch, RayStatus } from './rayBatch.ts';
+import { asphereSag, asphereSagDr2, xyPolynomial } from './sag.ts';
+
+const NEWTON_TOL = 1e-12;
+const NEWTON_MAX = 40;
+
+/**
+ * Per-surface record of a trace, for the adjoint and for drawing rays: the state after each
+ * surface s (intersection point and refracted direction in the surface's frame; for a coordinate
+ * break, the transformed state) at index s·size + i, and the path length t from the previous state.
+ */
+export class TraceRecord {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly z: Float64Array;
+  readonly l: Float64Array;
+  readonly m: Float64Array;
+  readonly n: Float64Array;
+  readonly t: Float64Array;
+  constructor(
+    readonly surfaces: number,
+    readonly size: number,
+  ) {
+    const len = surfaces * size;
+    this.x = new Float64Array(len);
+    this.y = new Float64Array(len);
+    this.z = new Float64Array(len);
+    this.l = new Float64Array(len);
+    this.m = new Float64Array(len);
+    this.n = new Float64Array(len);
+    this.t = new Float64Array(len);
+  }
+}
+
+export interface TraceOptions {
+  /** Record the state after every surface (for the adjoint and ray drawing). */
+  record?: TraceRecord;
+  /** Trace up to and including this surface index (default: the image surface). */
+  lastSurface?: number;
+  /** First surface to trace (the batch is in the frame before it; default 0). */
+  firstSurface?: number;
+}
+
+const scratch3 = new Float64Array(3);
+
+/**
+ * Traces the batch in place through surfaces [firstSurface, lastSurface] at wavelength index w.
+ * On return positions and directions are in the last surface's local frame.
+ */
+export function traceBatch(system: LensSystem, batch: RayBatch, w: number, options: TraceOptions = {}): RayBatch {
+  const surfaces = system.surfaces;
+  const first = options.firstSurface ?? 0;
+  const last = options.lastSurface ?? surfaces.length - 1;
+  const rec = options.record;
+  for (let s = first; s <= last; s++) {
+    const surf = surfaces[s];
+    if (s > 0) {
+      const t = surfaces[s - 1].thickness;
+      if (t !== 0) {
+        const z = batch.z;
+        for (let i = 0; i < batch.size; i++) z[i] -= t;
+      }
+    }
+    if (surf.kind === 'coordinateBreak') {
+      applyCoordinateBreak(surf, batch);
+      if (rec) recordState(rec, s, batch);
+      continue;
+    }
+    const n1 = indexBefore(system, s, w);
+    const n2 = surf.nAfter[w];
+    const tArr = rec ? rec.t : null;
+    const off = s * batch.size;
+    const dir = directionBefore(system, s);
+    switch (surf.kind) {
+      case 'standard':
+        intersectConic(surf, batch, s, n1, tArr, off, dir);
+        break;
+      case 'evenAsphere':
+        intersectAsphere(surf, batch, s, n1, tArr, off, dir);
+        break;
+      case 'xyPolynomial':
+        intersectXY(surf, batch, s, n1, tArr, off);
+        break;
+      case 'paraxial':
+        intersectPlane(batch, s, n1, tArr, off);
+        break;
+    }
+    if (Number.isFinite(surf.semiDiameter)) clip(batch, s, surf.semiDiameter);
+    const isImage = s === surfaces.length - 1;
+    if (surf.kind === 'paraxial') bendParaxial(surf, batch);
+    else if (!isImage || surf.mirror || n1 !== n2) refract(surf, batch, s, n1, n2);
+    if (rec) recordState(rec, s, batch);
+  }
+  return batch;
+}
+
+function recordState(rec: TraceRecord, s: number, b: RayBatch): void {
+  const off = s * b.size;
+  rec.x.set(b.x, off);
+  rec.y.set(b.y, off);
+  rec.z.set(b.z, off);
+  rec.l.set(b.l, off);
+  rec.m.set(b.m, off);
+  rec.n.set(b.n, off);
+}
+
+/** Rotation matrix (row-major, columns = new axes in old coordinates) of a coordinate break. */
+export function coordinateBreakRotation(surf: Surface, out = new Float64Array(9)): Float64Array {
+  const ca = Math.cos(surf.tiltX), sa = Math.sin(surf.tiltX);
+  const cb = Math.cos(surf.tiltY), sb = Math.sin(surf.tiltY);
+  const cg = Math.cos(surf.tiltZ), sg = Math.sin(surf.tiltZ);
+  // Rx, Ry, Rz as column-axis matrices.
+  const rx = [1, 0, 0, 0, ca, -sa, 0, sa, ca];
+  const ry = [cb, 0, sb, 0, 1, 0, -sb, 0, cb];
+  const rz = [cg, -sg, 0, sg, cg, 0, 0, 0, 1];
+  const mul = (a: number[], b: number[]): number[] => {
+    const r = new Array<number>(9);
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < 3; j++) r[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
+    return r;
+  };
+  const r = surf.order === 0 ? mul(mul(rx, ry), rz) : mul(mul(rz, ry), rx);
+  out.set(r);
+  return out;
+}
+
+const cbRot = new Float64Array(9);
+
+/**
+ * Moves the batch into the frame after a coordinate break.
+ * Order 0: origin decentred by (dx, dy) then axes rotated R = Rx·Ry·Rz: p' = Rᵀ(p − D), d' = Rᵀ d.
+ * Order 1: axes rotated R = Rz·Ry·Rx then decentred along the new axes: p' = Rᵀ p − D.
+ */
+export function applyCoordinateBreak(surf: Surface, b: RayBatch): void {
+  const r = coordinateBreakRotation(surf, cbRot);
+  const dx = surf.decenterX, dy = surf.decenterY;
+  const pre = surf.order === 0;
+  for (let i = 0; i < b.size; i++) {
+    let x = b.x[i], y = b.y[i];
+    const z = b.z[i];
+    if (pre) {
+      x -= dx;
+      y -= dy;
+    }
+    let nx = r[0] * x + r[3] * y + r[6] * z;
+    let ny = r[1] * x + r[4] * y + r[7] * z;
+    const nz = r[2] * x + r[5] * y + r[8] * z;
+    if (!pre) {
+      nx -= dx;
+      ny -= dy;
+    }
+    b.x[i] = nx;
+    b.y[i] = ny;
+    b.z[i] = nz;
+    const l = b.l[i], m = b.m[i], n = b.n[i];
+    b.l[i] = r[0] * l + r[3] * m + r[6] * n;
+    b.m[i] = r[1] * l + r[4] * m + r[7] * n;
+    b.n[i] = r[2] * l + r[5] * m + r[8] * n;
+  }
+}
+
+function intersectPlane(b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number): void {
+  const { x, y, z, l, m, n, opl, status } = b;
+  for (let i = 0; i < b.size; i++) {
+    if (status[i] !== RayStatus.OK) continue;
+    const t = -z[i] / n[i];
+    if (!Number.isFinite(t)) {
+      b.lose(i, s, RayStatus.MISS);
+      continue;
+    }
+    x[i] += t * l[i];
+    y[i] += t * m[i];
+    z[i] = 0;
+    opl[i] += n1 * t;
+    if (tArr) tArr[off + i] = t;
+  }
+}
+
+/**
+ * Root of A t² + 2B t + C = 0 with A t + B = −ν sqrt(B² − AC), computed without cancellation;
+ * NaN when there is no real root.
+ */
+export function conicRoot(A: number, B: number, C: number, nu: number): number {
+  const disc = B * B - A * C;
+  if (disc < 0) return NaN;
+  const sq = nu * Math.sqrt(disc);
+  // B − sq and −B − sq... choose the form whose denominator does not cancel.
+  const den = B - sq;
+  if (den !== 0 && Math.abs(den) >= Math.abs(sq) * 1e-8) return -C / den;
+  return A !== 0 ? (-B - sq) / A : NaN;
+}
+
+function intersectConic(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number, nu: number): void {
+  const c = surf.c;
+  const kp1 = 1 + surf.k;
+  const { x, y, z, l, m, n, opl, status } = b;
+  for (let i = 0; i < b.size; i++) {
+    if (status[i] !== RayStatus.OK) continue;
+    const px = x[i], py = y[i], pz = z[i];
+    const dl = l[i], dm = m[i], dn = n[i];
+    const A = c * (dl * dl + dm * dm + kp1 * dn * dn);
+    const B = c * (px * dl + py * dm + kp1 * pz * dn) - dn;
+    const C = c * (px * px + py * py + kp1 * pz * pz) - 2 * pz;
+    const t = conicRoot(A, B, C, nu);
+    if (!Number.isFinite(t)) {
+      b.lose(i, s, RayStatus.MISS);
+      continue;
+    }
+    x[i] = px + t * dl;
+    y[i] = py + t * dm;
+    z[i] = pz + t * dn;
+    opl[i] += n1 * t;
+    if (tArr) tArr[off + i] = t;
+  }
+}
+
+function intersectAsphere(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number, nu: number): void {
+  const c = surf.c;
+  const k = surf.k;
+  const kp1 = 1 + k;
+  const a = surf.asphere;
+  const { x, y, z, l, m, n, opl, status } = b;
+  for (let i = 0; i < b.size; i++) {
+    if (status[i] !== RayStatus.OK) continue;
+    const px = x[i], py = y[i], pz = z[i];
+    const dl = l[i], dm = m[i], dn = n[i];
+    // Start from the base conic's root, or the vertex plane if the conic is missed.
+    const A = c * (dl * dl + dm * dm + kp1 * dn * dn);
+    const B = c * (px * dl + py * dm + kp1 * pz * dn) - dn;
+    const C = c * (px * px + py * py + kp1 * pz * pz) - 2 * pz;
+    let t = conicRoot(A, B, C, nu);
+    if (!Number.isFinite(t)) t = -pz / dn;
+    let ok = false;
+    for (let it = 0; it < NEWTON_MAX; it++) {
+      const qx = px + t * dl, qy = py + t * dm, qz = pz + t * dn;
+      const r2 = qx * qx + qy * qy;
+      const q = 1 - kp1 * c * c * r2;
+      if (!(q > 0)) break;
+      const sq = Math.sqrt(q);
+      const sag = (c * r2) / (1 + sq) + asphereSag(a, r2);
+      const dsag = c / (2 * sq) + asphereSagDr2(a, r2);
+      const F = qz - sag;
+      const dF = dn - 2 * dsag * (qx * dl + qy * dm);
+      const step = F / dF;
+      if (!Number.isFinite(step)) break;
+      t -= step;
+      if (Math.abs(step) < NEWTON_TOL) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok || !Number.isFinite(t)) {
+      b.lose(i, s, RayStatus.NO_CONVERGENCE);
+      continue;
+    }
+    x[i] = px + t * dl;
+    y[i] = py + t * dm;
+    z[i] = pz + t * dn;
+    opl[i] += n1 * t;
+    if (tArr) tArr[off + i] = t;
+  }
+}
+
+function intersectXY(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number): void {
+  const bb = surf.xyB;
+  const a = surf.xy;
+  const { x, y, z, l, m, n, opl, status } = b;
+  for (let i = 0; i < b.size; i++) {
+    if (status[i] !== RayStatus.OK) continue;
+    const px = x[i], py = y[i], pz = z[i];
+    const dl = l[i], dm = m[i], dn = n[i];
+    let t = -pz / dn;
+    let ok = false;
+    for (let it = 0; it < NEWTON_MAX && Number.isFinite(t); it++) {
+      const qx = px + t * dl, qy = py + t * dm, qz = pz + t * dn;
+      xyPolynomial(a, qx, qy, scratch3);
+      const H = bb * qz * qz - qz + scratch3[0];
+      const dH = scratch3[1] * dl + scratch3[2] * dm + (2 * bb * qz - 1) * dn;
+      const step = H / dH;
+      if (!Number.isFinite(step)) break;
+      t -= step;
+      if (Math.abs(step) < NEWTON_TOL) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok || !Number.isFinite(t)) {
+      b.lose(i, s, RayStatus.NO_CONVERGENCE);
+      continue;
+    }
+    x[i] = px + t * dl;
+    y[i] = py + t * dm;
+    z[i] = pz + t * dn;
+    opl[i] += n1 * t;
+    if (tArr) tArr[off + i] = t;
+  }
+}
+
+function clip(b: RayBatch, s: number, sd: number): void {
+  const sd2 = sd * sd;
+  for (let i = 0; i < b.size; i++) {
+    if (b.status[i] !== RayStatus.OK) continue;
+    if (b.x[i] * b.x[i] + b.y[i] * b.y[i] > sd2) b.lose(i, s, RayStatus.VIGNETTED);
+  }
+}
+
+/**
+ * Unit surface normal at the ray's intersection (oriented towards +z local), written to out.
+ * Conic: ∝ (−c x, −c y, 1 − c(1+k) z); asphere: ∝ (−∂z/∂x, −∂z/∂y, 1); XY: ∝ (−g_x, −g_y, 1 − 2bz).
+ */
+export function surfaceNormal(surf: Surface, x: number, y: number, z: number, out: Float64Array): Float64Array {
+  let nx = 0, ny = 0, nz = 1;
+  switch (surf.kind) {
+    case 'standard':
+      nx = -surf.c * x;
+      ny = -surf.c * y;
+      nz = 1 - surf.c * (1 + surf.k) * z;
+      break;
+    case 'evenAsphere': {
+      const r2 = x * x + y * y;
+      const q = 1 - (1 + surf.k) * surf.c * surf.c * r2;
+      const d = surf.c / (2 * Math.sqrt(q)) + asphereSagDr2(surf.asphere, r2);
+      nx = -2 * d * x;
+      ny = -2 * d * y;
+      break;
+    }
+    case 'xyPolynomial':
+      xyPolynomial(surf.xy, x, y, out);
+      nx = -out[1];
+      ny = -out[2];
+      nz = 1 - 2 * surf.xyB * z;
+      break;
+    default:
+      break;
+  }
+  const inv = 1 / Math.sqrt(nx * nx + ny * ny + nz * nz);
+  out[0] = nx * inv;
+  out[1] = ny * inv;
+  out[2] = nz * inv;
+  return out;
+}
+
+const nrm = new Float64Array(3);
+
+function refract(surf: Surface, b: RayBatch, s: number, n1: number, n2: number): void {
+  const { x, y, z, l, m, n, status } = b;
+  const mu = n1 / n2;
+  const mirror = surf.mirror;
+  for (let i = 0; i < b.size; i++) {
+    if (status[i] !== RayStatus.OK) continue;
+    surfaceNormal(surf, x[i], y[i], z[i], nrm);
+    let Nx = nrm[0], Ny = nrm[1], Nz = nrm[2];
+    let cosI = l[i] * Nx + m[i] * Ny + n[i] * Nz;
+    if (cosI < 0) {
+      Nx = -Nx;
+      Ny = -Ny;
+      Nz = -Nz;
+      cosI = -cosI;
+    }
+    if (mirror) {
+      const k2 = 2 * cosI;
+      l[i] -= k2 * Nx;
+      m[i] -= k2 * Ny;
+      n[i] -= k2 * Nz;
+      continue;
+    }
+    const rad = 1 - mu * mu * (1 - cosI * cosI);
+    if (rad < 0) {
+      b.lose(i, s, RayStatus.TIR);
+      continue;
+    }
+    const g = Math.sqrt(rad) - mu * cosI;
+    l[i] = mu * l[i] + g * Nx;
+    m[i] = mu * m[i] + g * Ny;
+    n[i] = mu * n[i] + g * Nz;
+  }
+}
+
+/**
+ * Ideal thin lens (Zemax PARAXIAL) at the plane z = 0: direction tangents change as
+ * tan' = tan − h/f in x and y (exact imaging of every ray through the front focal point).
+ */
+function bendParaxial(surf: Surface, b: RayBatch): void {
+  const f = surf.focalLength;
+  for (let i = 0; i < b.size; i++) {
+    if (b.status[i] !== RayStatus.OK) continue;
+    const dn = b.n[i];
+    const tx = b.l[i] / dn - b.x[i] / f;
+    const ty = b.m[i] / dn - b.y[i] / f;
+    const inv = Math.sign(dn) / Math.sqrt(1 + tx * tx + ty * ty);
+    b.l[i] = tx * inv;
+    b.m[i] = ty * inv;
+    b.n[i] = inv;
+  }
+}

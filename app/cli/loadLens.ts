@@ -1,0 +1,54 @@
+/**
+ * Reading a lens file from disk for the command line: bytes → prescription (by extension) →
+ * LensSystem, with the user's AGF folders in front of the built-in glass table.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { loadLensBytes } from '../../engine/io/loaders.ts';
+import type { Prescription } from '../../engine/io/prescription.ts';
+import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
+import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
+import { CliError } from './errors.ts';
+
+export interface LoadedSystem {
+  prescription: Prescription;
+  system: LensSystem;
+  library: GlassLibrary;
+  warnings: string[];
+}
+
+/** Loads the glass library: AGF catalogs from the given folders, then the built-in table. */
+export async function loadGlassLibrary(glassDirs: string[] = []): Promise<GlassLibrary> {
+  if (glassDirs.length === 0) return GlassLibrary.builtin();
+  const { loadGlassDirs } = await import('../node/glassDir.ts');
+  return GlassLibrary.builtin().withCatalogs(await loadGlassDirs(glassDirs));
+}
+
+/** Reads, parses and builds a lens file; warnings are returned (the caller prints them to stderr). */
+export async function loadSystemFile(file: string, glassDirs: string[] = []): Promise<LoadedSystem> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    throw new CliError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const library = await loadGlassLibrary(glassDirs);
+  const { prescription, warnings } = loadLensBytes(path.basename(file), bytes, {
+    resolveGlass: (name, catalogs) => library.find(name, { catalogOrder: catalogs }) !== undefined,
+  });
+  try {
+    return { prescription, system: buildSystem(prescription, library), library, warnings };
+  } catch (err) {
+    throw new CliError(`${path.basename(file)}: ${(err as Error).message}`);
+  }
+}
+
+/** Prints warnings to stderr, one per line. */
+export function printWarnings(file: string, warnings: string[]): void {
+  for (const w of warnings) process.stderr.write(`warning: ${path.basename(file)}: ${w}\n`);
+}
+
+/** Commander helper: collects a repeatable option into an array. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,72 @@
+/**
+ * The analysis report of a lens: what `lens-studio analyze --json` prints and the studio shows.
+ *
+ * Spot radii are referenced to the primary-wavelength chief ray with hexapolar density 6;
+ * distortion and field curvature are at the largest field. Lengths in mm. Values that cannot be
+ * computed (every ray lost) are null, never NaN.
+ */
+import type { LensSystem } from '../optics/system.ts';
+import { maxField } from '../optics/system.ts';
+import { firstOrder } from './firstOrder.ts';
+import { spotDiagram } from './spot.ts';
+import { seidelSums } from './seidel.ts';
+import { distortionPercent, fieldCurvature } from './distortion.ts';
+import { launchContext } from '../trace/rayGen.ts';
+
+export interface AnalysisReport {
+  name: string;
+  units: 'mm';
+  wavelengths_um: number[];
+  primary_wavelength_um: number;
+  fields: { type: string; x: number; y: number }[];
+  paraxial: {
+    efl: number; bfl: number; ffl: number; fno: number; epd: number; epl: number; xpd: number; xpl: number; invariant: number;
+    total_track: number; paraxial_image_height: number; working_fno: number;
+  };
+  spot: { field_index: number; wavelength_um: number; rms_radius: number | null; geo_radius: number | null; centroid: [number, number] | null; valid_rays: number; total_rays: number }[];
+  seidel: { S1: number; S2: number; S3: number; S4: number; S5: number };
+  distortion_percent: { wavelength_um: number; max_field: number | null }[];
+  field_curvature: { wavelength_um: number; tangential: number | null; sagittal: number | null }[];
+  warnings: string[];
+}
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** Runs the standard analyses on a system. */
+export function analyze(system: LensSystem): AnalysisReport {
+  const fo = firstOrder(system);
+  const ctx = launchContext(system);
+  const warnings: string[] = [];
+  const spot: AnalysisReport['spot'] = [];
+  for (let f = 0; f < system.fieldY.length; f++) {
+    for (let w = 0; w < system.wavelengthsUm.length; w++) {
+      const s = spotDiagram(system, f, w, { ctx });
+      if (s.validCount < s.x.length) warnings.push(`field ${f + 1}, ${system.wavelengthsUm[w]} µm: ${s.x.length - s.validCount} of ${s.x.length} rays lost`);
+      spot.push({ field_index: f, wavelength_um: system.wavelengthsUm[w], rms_radius: s.rmsRadius, geo_radius: s.geoRadius, centroid: s.centroid, valid_rays: s.validCount, total_rays: s.x.length });
+    }
+  }
+  const s = seidelSums(system);
+  const fmax = maxField(system);
+  const wl = Array.from(system.wavelengthsUm);
+  return {
+    name: system.name,
+    units: 'mm',
+    wavelengths_um: wl,
+    primary_wavelength_um: system.wavelengthsUm[system.primaryIndex],
+    fields: Array.from(system.fieldY, (y, i) => ({ type: system.fieldType, x: system.fieldX[i], y })),
+    paraxial: {
+      efl: fo.efl, bfl: fo.bfl, ffl: fo.ffl, fno: fo.fno, epd: fo.epd, epl: fo.epl, xpd: fo.xpd, xpl: fo.xpl, invariant: fo.invariant,
+      total_track: fo.totalTrack, paraxial_image_height: fo.paraxialImageHeight, working_fno: fo.workingFno,
+    },
+    spot,
+    seidel: { S1: s.S1, S2: s.S2, S3: s.S3, S4: s.S4, S5: s.S5 },
+    distortion_percent: wl.map((wum, w) => ({ wavelength_um: wum, max_field: distortionPercent(system, fmax, w, ctx) })),
+    field_curvature: wl.map((wum, w) => ({ wavelength_um: wum, ...fieldCurvature(system, fmax, w, ctx) })),
+    warnings,
+  };
+}
+
+/** Replaces non-finite numbers by null (JSON has no NaN/Infinity) — for printing reports. */
+export function sanitizeForJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'number' ? finiteOrNull(v) : v)));
+}

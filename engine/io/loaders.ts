@@ -1,0 +1,44 @@
+/**
+ * Lens file loaders, chosen by file extension: .json (lens-studio/1). Further formats (.zmx, dO
+ * .txt) register here. Each loader turns bytes into a validated prescription plus warnings.
+ */
+import type { Prescription } from './prescription.ts';
+import { parsePrescriptionJson } from './json.ts';
+
+export interface LoadedLens {
+  prescription: Prescription;
+  warnings: string[];
+}
+
+export interface LoadOptions {
+  /** Returns true when a catalog glass can be resolved (used by formats that fall back to model glass). */
+  resolveGlass?: (name: string, catalogs: string[]) => boolean;
+}
+
+export type LensLoader = (fileName: string, bytes: Uint8Array, opts: LoadOptions) => LoadedLens;
+
+const loaders = new Map<string, LensLoader>();
+
+/** Registers a loader for a lower-case extension such as ".zmx". */
+export function registerLensLoader(extension: string, loader: LensLoader): void {
+  loaders.set(extension.toLowerCase(), loader);
+}
+
+registerLensLoader('.json', (fileName, bytes) => ({
+  prescription: parsePrescriptionJson(new TextDecoder('utf-8').decode(bytes), fileName),
+  warnings: [],
+}));
+
+/**
+ * Loads lens bytes by the file name's extension.
+ * @throws Error naming the file for an unknown extension or a malformed file
+ */
+export function loadLensBytes(fileName: string, bytes: Uint8Array, opts: LoadOptions = {}): LoadedLens {
+  const dot = fileName.lastIndexOf('.');
+  const ext = dot >= 0 ? fileName.slice(dot).toLowerCase() : '';
+  const loader = loaders.get(ext);
+  if (!loader) {
+    throw new Error(`${fileName}: unsupported lens file type "${ext || '(none)'}" (supported: ${[...loaders.keys()].join(', ')})`);
+  }
+  return loader(fileName, bytes, opts);
+}

@@ -58,6 +58,8 @@ export interface ProgressEvent {
   readonly iteration: number;
   /** Merit Σ r² at x (the best point so far). */
   readonly merit: number;
+  /** Adam: the loss at the latest iterate (noisy; what a loss curve plots). */
+  readonly latest?: number;
   /** The best point so far (a copy the listener may keep). */
   readonly x: Float64Array;
   /** Weighted residuals at x (damped least squares only; a copy). */

@@ -3,10 +3,10 @@
  * product works with no catalog folder.
  *
  * Sources: the manufacturers' published Zemax catalogs (SCHOTT 2018-06, OHARA 2019, HOYA 2019-06,
- * CDGM 2019-04; the same data as the refractiveindex.info "specs" pages, CC0). Each row copies the
- * catalog's NM line (formula, glass code, nd, Vd), LD line (range, µm) and CD coefficients as
- * published, under the glass's real catalog name. Two glasses are from the literature, under
- * Zemax's MISC catalog names:
+ * CDGM 2019-04, NIKON/HIKARI 2017-11; the same data as the refractiveindex.info "specs" pages, CC0).
+ * Each row copies the catalog's NM line (formula, glass code, nd, Vd), LD line (range, µm) and CD
+ * coefficients as published, under the glass's real catalog name (a glass code derived from nd/Vd
+ * where the source gives none). Two glasses are from the literature, under Zemax's MISC names:
  * - F_SILICA, fused silica: I. H. Malitson, J. Opt. Soc. Am. 55, 1205 (1965), Sellmeier with
  *   λᵢ = 0.0684043, 0.1162414, 9.896161 µm (Lᵢ = λᵢ², written out exactly).
  * - CAF2, calcium fluoride: I. H. Malitson, Appl. Opt. 2, 1103 (1963), λᵢ = 0.050263605,
@@ -19,7 +19,7 @@
  */
 import { CatalogGlass, GlassCatalog } from './catalog.ts';
 
-/** [catalog, name, AGF formula, glass code, nd, Vd, λmin µm, λmax µm, CD coefficients]. */
+/** [catalog, name, AGF formula, glass code, nd, Vd, λmin µm, λmax µm, CD coefficients]; NaN = not stated. */
 type Row = readonly [string, string, number, string, number, number, number, number, readonly number[]];
 
 // prettier-ignore
@@ -135,6 +135,20 @@ const ROWS: readonly Row[] = [
   ['CDGM', 'H-QF50', 1, '581409', 1.581444, 40.915618, 0.365, 1.014, [2.4428684, -0.00841381874, 0.0203441269, 9.75838901e-05, 4.98702493e-05, 5.79179258e-07]],
   ['CDGM', 'H-BAK7', 1, '569560', 1.568832, 56.059608, 0.365, 1.014, [2.41803544, -0.0076261289, 0.0165596275, -0.000521246254, 0.000106128523, -4.8581855e-06]],
   ['CDGM', 'H-ZBAF21', 1, '723380', 1.723418, 38.022035, 0.365, 1.014, [2.88488353, -0.00963959047, 0.029172134, 0.000302410773, 5.7628195e-05, 2.46415353e-06]],
+  // HIKARI (NIKON Zemax catalog 2017-11, as published on refractiveindex.info). SK16 is the glass of
+  // the Cooke triplet oracle; E-PSKH1 and E-LASFH6 use formula 12, Q-LASFH19S formula 13.
+  ['HIKARI', 'SK16', 1, '', NaN, NaN, NaN, NaN, [2.592001, -0.01540969, 0.0102268, 0.001581559, -0.0001877149, 1.012515e-05]],
+  ['HIKARI', 'F2', 1, '620363', 1.62004, 36.331342, 0.4, 0.7, [2.545002, -0.001337396, 0.02801151, -0.0005417021, 0.0001501754, -3.617071e-06]],
+  ['HIKARI', 'F1', 1, '626356', 1.625882, 35.649693, 0.4, 0.7, [2.562519, -0.003146235, 0.02916002, -0.00087073, 0.0002265332, -8.612399e-06]],
+  ['HIKARI', 'K5', 1, '522597', 1.52249, 59.731237, 0.4, 0.7, [2.259379, 0.009090504, 0.02633942, -0.003777418, 0.0005228702, -2.629182e-05]],
+  ['HIKARI', 'SSK2', 1, '622531', 1.6223, 53.057571, 0.4, 0.7, [2.591243, -0.01427206, 0.01239656, 0.00153774, -0.0001592745, 8.552111e-06]],
+  ['HIKARI', 'BAK2', 1, '540597', 1.53996, 59.681919, 0.4, 0.7, [2.319725, 0.002602493, 0.02249807, -0.002672041, 0.0003926686, -2.043303e-05]],
+  ['HIKARI', 'PK2', 1, '518650', 1.51821, 65.027672, 0.4, 0.7, [2.268721, -0.005772466, 0.01533408, -0.001159258, 0.0001697392, -8.270431e-06]],
+  ['HIKARI', 'E-SK16', 1, '620603', 1.620411, 60.291663, 0.4, 0.7, [2.58572188, -0.0114561541, 0.0140913669, 0.000439966701, -2.67679001e-05, 1.51331053e-06]],
+  ['HIKARI', 'E-BK7', 1, '517641', 1.5168, 64.108694, 0.4, 0.7, [2.271192, -0.00966126763, 0.0110306969, 7.00379964e-05, 1.39658544e-05, -7.62560454e-07]],
+  ['HIKARI', 'E-PSKH1', 12, '593679', 1.59319, 67.90054, 0.4, 0.7, [2.5020781, -0.00671970823, 0.012827996, 0.000155814594, 1.25895581e-06, 9.42857839e-08, -5.36411412e-05, 0]],
+  ['HIKARI', 'E-LASFH6', 12, '806333', 1.8061, 33.265207, 0.4, 0.7, [3.15292941, -0.013157791, 0.035267815, 0.00139578932, -3.80249631e-05, 9.59672806e-06, -8.30173359e-05, 0]],
+  ['HIKARI', 'Q-LASFH19S', 13, '821427', 1.82098, 42.656702, 0.365015, 2.05809, [3.22566311, -0.0126719158, -0.000122584245, 0.0306900263, 0.000649958511, 1.0629994e-05, 1.20774149e-06, 0, 0]],
   ['MISC', 'F_SILICA', 2, '458678', NaN, NaN, 0.21, 3.71, [0.6961663, 0.00467914825849, 0.4079426, 0.01351206307396, 0.8974794, 97.934002537921]],
   ['MISC', 'CAF2', 2, '434950', NaN, NaN, 0.23, 9.7, [0.5675888, 0.002526429987596025, 0.4710914, 0.01007833280281, 3.8484723, 1200.5559729216]],
 ];
@@ -142,7 +156,7 @@ const ROWS: readonly Row[] = [
 let cached: readonly GlassCatalog[] | undefined;
 
 /**
- * The built-in catalogs (SCHOTT, OHARA, HOYA, CDGM, MISC), each holding only its built-in rows.
+ * The built-in catalogs (SCHOTT, OHARA, HOYA, CDGM, HIKARI, MISC), each holding only its built-in rows.
  * Built once and cached; the glasses are immutable.
  */
 export function builtinCatalogs(): readonly GlassCatalog[] {
@@ -154,10 +168,10 @@ export function builtinCatalogs(): readonly GlassCatalog[] {
       catalog,
       formula,
       coefficients: cd,
-      glassCode,
+      glassCode: glassCode || undefined,
       nd: Number.isNaN(nd) ? undefined : nd,
       vd: Number.isNaN(vd) ? undefined : vd,
-      rangeUm: [lo, hi],
+      rangeUm: Number.isNaN(lo) ? undefined : [lo, hi],
     });
     let list = byCatalog.get(catalog);
     if (!list) byCatalog.set(catalog, (list = []));

@@ -132,13 +132,20 @@ export class GlassCatalog {
   readonly source?: string;
   /** CC lines of the catalog. */
   readonly comments: readonly string[];
+  /** Entries the parser skipped, one readable line each (e.g. an unsupported formula). */
+  readonly warnings: readonly string[];
   private readonly byKey = new Map<string, CatalogGlass>();
 
-  constructor(name: string, glasses: readonly CatalogGlass[], opts: { source?: string; comments?: string[] } = {}) {
+  constructor(
+    name: string,
+    glasses: readonly CatalogGlass[],
+    opts: { source?: string; comments?: readonly string[]; warnings?: readonly string[] } = {},
+  ) {
     this.name = glassKey(name);
     this.glasses = glasses;
     this.source = opts.source;
     this.comments = opts.comments ?? [];
+    this.warnings = opts.warnings ?? [];
     for (const g of glasses) {
       const k = glassKey(g.name);
       if (!this.byKey.has(k)) this.byKey.set(k, g);

@@ -148,8 +148,9 @@ export class GlassLibrary {
       catalog && searched.length === 0
         ? `catalog ${glassKey(catalog)} is not loaded; loaded: ${this.catalogNames().join(', ')}`
         : undefined;
-    const pool = searched.length ? searched : this.catalogs();
-    throw new UnknownGlassError(asked, labels, this.suggest(trimmed, pool), detail);
+    let suggestions = searched.length ? this.suggest(trimmed, searched) : [];
+    if (suggestions.length === 0) suggestions = this.suggest(trimmed);
+    throw new UnknownGlassError(asked, labels, suggestions, detail);
   }
 
   private catalogNames(): string[] {

@@ -11,7 +11,7 @@
  * - LD λmin λmax (µm): range of validity of the formula
  * - IT λ(µm) transmission thickness(mm): internal transmittance points
  */
-import { FORMULA_NAMES, FormulaGlass } from './dispersion.ts';
+import { FormulaGlass } from './dispersion.ts';
 
 /** TD record: coefficients of the Schott dn/dT formula, reference temperature in °C. */
 export interface ThermalData {
@@ -109,10 +109,6 @@ export class CatalogGlass extends FormulaGlass {
   /** "CATALOG:NAME". */
   get qualifiedName(): string {
     return `${this.catalog}:${this.name}`;
-  }
-
-  override get formulaName(): string {
-    return FORMULA_NAMES[this.formula];
   }
 }
 

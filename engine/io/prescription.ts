@@ -10,6 +10,7 @@
  * centre of curvature lies on the +z side of the vertex; after a mirror, thicknesses are negative.
  */
 import { z } from 'zod';
+import { MeritSpec } from '../optimize/meritSpec.ts';
 
 export const FORMAT = 'lens-studio/1';
 
@@ -191,7 +192,7 @@ export const Prescription = z.object({
     })
     .optional(),
   /** The merit function saved with the prescription (engine/optimize/meritSpec.ts). */
-  merit: z.unknown().optional(),
+  merit: MeritSpec.optional(),
   /** Free-form metadata (library entries keep their stated EFL / F# / field and source here). */
   meta: z.record(z.string(), z.unknown()).optional(),
 });

@@ -15,6 +15,7 @@
 import type { Material } from '../materials/material.ts';
 import { AIR } from '../materials/material.ts';
 import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
+import { applySolves } from './solves.ts';
 
 /** Anything that turns a prescription material into a Material (engine/materials/glassLibrary.ts). */
 export interface GlassResolver {
@@ -267,6 +268,7 @@ export function buildSystem(p: Prescription, glass: GlassResolver): LensSystem {
     stopIndex,
     glassCatalogs: catalogs,
   };
+  applySolves(system);
   return system;
 }
 

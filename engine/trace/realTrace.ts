@@ -34,10 +34,26 @@ export class TraceRecord {
   readonly m: Float64Array;
   readonly n: Float64Array;
   readonly t: Float64Array;
+  /** The launch state (before surface 0), recorded when the trace starts at surface 0. */
+  readonly x0: Float64Array;
+  readonly y0: Float64Array;
+  readonly z0: Float64Array;
+  readonly l0: Float64Array;
+  readonly m0: Float64Array;
+  readonly n0: Float64Array;
+  /** Ray status at the end of the recorded trace. */
+  readonly status: Uint8Array;
   constructor(
     readonly surfaces: number,
     readonly size: number,
   ) {
+    this.x0 = new Float64Array(size);
+    this.y0 = new Float64Array(size);
+    this.z0 = new Float64Array(size);
+    this.l0 = new Float64Array(size);
+    this.m0 = new Float64Array(size);
+    this.n0 = new Float64Array(size);
+    this.status = new Uint8Array(size);
     const len = surfaces * size;
     this.x = new Float64Array(len);
     this.y = new Float64Array(len);
@@ -69,6 +85,14 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
   const first = options.firstSurface ?? 0;
   const last = options.lastSurface ?? surfaces.length - 1;
   const rec = options.record;
+  if (rec && first === 0) {
+    rec.x0.set(batch.x);
+    rec.y0.set(batch.y);
+    rec.z0.set(batch.z);
+    rec.l0.set(batch.l);
+    rec.m0.set(batch.m);
+    rec.n0.set(batch.n);
+  }
   for (let s = first; s <= last; s++) {
     const surf = surfaces[s];
     if (s > 0) {
@@ -108,6 +132,7 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
     else if (!isImage || surf.mirror || n1 !== n2) refract(surf, batch, s, n1, n2);
     if (rec) recordState(rec, s, batch);
   }
+  if (rec) rec.status.set(batch.status);
   return batch;
 }
 

@@ -1,0 +1,188 @@
+/**
+ * The real-ray adjoint against central finite differences, per parameter kind and surface type.
+ * The function differentiated is L = Σ_i (a·x_i + b·y_i + c·l_i + d·m_i + e·opl_i) over valid rays
+ * at the image, with fixed random weights, for a full-field bundle.
+ */
+import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parsePrescriptionJson } from '../io/json.ts';
+import type { Prescription } from '../io/prescription.ts';
+import { GlassLibrary } from '../materials/glassLibrary.ts';
+import { buildSystem, type LensSystem } from '../optics/system.ts';
+import { getParam, setParam, type ParamRef } from '../optics/params.ts';
+import { applySolves } from '../optics/solves.ts';
+import { RayBatch, RayStatus } from './rayBatch.ts';
+import { TraceRecord, traceBatch } from './realTrace.ts';
+import { launchContext, launchRays } from './rayGen.ts';
+import { objectField } from '../optics/pupil.ts';
+import { hexapolar } from './pupilSampling.ts';
+import { traceAdjoint } from './adjoint.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const cooke = (): Prescription => parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library/cooke-triplet.json'), 'utf8'));
+
+const pupil = hexapolar(3);
+const n = pupil.px.length;
+const wx = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+const wy = Float64Array.from({ length: n }, (_, i) => Math.cos(2 * i + 1));
+const wl = Float64Array.from({ length: n }, (_, i) => 0.3 * Math.sin(3 * i));
+const wm = Float64Array.from({ length: n }, (_, i) => 0.2 * Math.cos(5 * i));
+const wo = Float64Array.from({ length: n }, (_, i) => 0.1 * Math.sin(7 * i + 2));
+
+function trace(system: LensSystem, fy: number, rec?: TraceRecord): RayBatch {
+  const ctx = launchContext(system);
+  const b = new RayBatch(n);
+  launchRays(system, objectField(system, 0, fy, ctx.pupil), pupil.px, pupil.py, b, ctx);
+  return traceBatch(system, b, 0, { record: rec });
+}
+
+function loss(system: LensSystem, fy: number): number {
+  const b = trace(system, fy);
+  let L = 0;
+  for (let i = 0; i < n; i++) {
+    expect(b.status[i]).toBe(RayStatus.OK);
+    L += wx[i] * b.x[i] + wy[i] * b.y[i] + wl[i] * b.l[i] + wm[i] * b.m[i] + wo[i] * b.opl[i];
+  }
+  return L;
+}
+
+/** A finite-difference step that moves the rays by roughly 1e-4 mm for each parameter kind. */
+function step(p: ParamRef): number {
+  switch (p.kind) {
+    case 'curvature':
+      return 1e-5;
+    case 'asphere':
+      return 1e-5 / 25 ** ((p.index ?? 0) + 1);
+    case 'xy': {
+      const j = Math.round((Math.sqrt(8 * (p.index ?? 0) + 1) - 1) / 2 - 0.5 + 0.5);
+      return 1e-4 / 5 ** Math.max(j, 1);
+    }
+    case 'xyB':
+      return 1e-5;
+    case 'conic':
+      return 1e-2;
+    case 'tiltX':
+    case 'tiltY':
+    case 'tiltZ':
+      return 1e-5;
+    case 'nd':
+      return 1e-5;
+    case 'vd':
+      return 1e-3;
+    default:
+      return 1e-4;
+  }
+}
+
+function check(system: LensSystem, params: ParamRef[], fy: number, relTol = 1e-6) {
+  const rec = new TraceRecord(system.surfaces.length, n);
+  trace(system, fy, rec);
+  const grad = new Float64Array(params.length);
+  traceAdjoint(system, rec, { fx: 0, fy, px: pupil.px, py: pupil.py }, 0, { x: wx, y: wy, l: wl, m: wm, opl: wo }, params, grad);
+  params.forEach((p, j) => {
+    const v0 = getParam(system, p);
+    const at = (v: number) => {
+      setParam(system, p, v);
+      applySolves(system);
+      const l = loss(system, fy);
+      setParam(system, p, v0);
+      applySolves(system);
+      return l;
+    };
+    // Central differences with one Richardson extrapolation: error O(h⁴).
+    const h = step(p);
+    const d1 = (at(v0 + h) - at(v0 - h)) / (2 * h);
+    const d2 = (at(v0 + h / 2) - at(v0 - h / 2)) / h;
+    const fd = (4 * d2 - d1) / 3;
+    const scale = Math.max(Math.abs(fd), Math.abs(grad[j]), 1e-6);
+    expect(Math.abs(grad[j] - fd) / scale, `${p.kind}@${p.surface}: adjoint ${grad[j]} vs FD ${fd}`).toBeLessThan(relTol);
+  });
+}
+
+describe('real-ray adjoint vs central finite differences', () => {
+  it('curvature and thickness (spheres, EPD aperture, paraxial aiming through a moving pupil)', () => {
+    const system = buildSystem(cooke(), GlassLibrary.builtin());
+    const params: ParamRef[] = [];
+    for (let s = 0; s < 6; s++) params.push({ kind: 'curvature', surface: s }, { kind: 'thickness', surface: s });
+    check(system, params, 20);
+  });
+
+  it('conic constants and a plane surface (c = 0)', () => {
+    const p = cooke();
+    (p.surfaces[1] as { conic?: number }).conic = -0.8;
+    (p.surfaces[4] as { conic?: number }).conic = 1.5;
+    p.surfaces[3] = { ...(p.surfaces[3] as object), radius: null } as Prescription['surfaces'][number];
+    const system = buildSystem(p, GlassLibrary.builtin());
+    check(system, [{ kind: 'conic', surface: 1 }, { kind: 'conic', surface: 4 }, { kind: 'curvature', surface: 3 }, { kind: 'conic', surface: 0 }], 14);
+  });
+
+  it('even-asphere coefficients (Newton intersection, implicit differentiation)', () => {
+    const p = cooke();
+    p.surfaces[4] = { type: 'evenAsphere', radius: 79.6836, conic: -2, asphere: [1e-4, -2e-6, 3e-8, -1e-10], thickness: 2.95208, material: (p.surfaces[4] as { material: never }).material };
+    const system = buildSystem(p, GlassLibrary.builtin());
+    check(system, [0, 1, 2, 3].map((i) => ({ kind: 'asphere' as const, surface: 4, index: i })).concat([{ kind: 'curvature', surface: 4, index: 0 }, { kind: 'conic', surface: 4, index: 0 }]), 20);
+  });
+
+  it('XY polynomial coefficients and b', () => {
+    const p = cooke();
+    const xy = new Array(15).fill(0);
+    xy[3] = 0.5 / 79.6836; // y²
+    xy[5] = 0.5 / 79.6836; // x²
+    xy[4] = 1e-4; // xy
+    xy[8] = 2e-5; // x² y
+    xy[10] = 1e-6; // y⁴
+    p.surfaces[4] = { type: 'xyPolynomial', b: 0.004, xy, thickness: 2.95208, material: (p.surfaces[4] as { material: never }).material };
+    const system = buildSystem(p, GlassLibrary.builtin());
+    check(system, [3, 4, 5, 8, 10, 1].map((i) => ({ kind: 'xy' as const, surface: 4, index: i })).concat([{ kind: 'xyB', surface: 4, index: 0 }]), 14);
+  });
+
+  it('decenter and tilt of a coordinate break (both orders)', () => {
+    const p = cooke();
+    p.surfaces.splice(4, 0, { type: 'coordinateBreak', decenterX: 0.2, decenterY: -0.1, tiltX: 1.5, tiltY: -0.7, tiltZ: 10, thickness: 0 });
+    p.surfaces.splice(7, 0, { type: 'coordinateBreak', decenterX: -0.05, tiltX: -1, tiltY: 0.4, tiltZ: 5, order: 1, thickness: 0 });
+    const system = buildSystem(p, GlassLibrary.builtin());
+    const params: ParamRef[] = [];
+    for (const s of [4, 7]) for (const kind of ['decenterX', 'decenterY', 'tiltX', 'tiltY', 'tiltZ'] as const) params.push({ kind, surface: s });
+    check(system, params, 20);
+  });
+
+  it('model glass nd and Vd', () => {
+    const p = cooke();
+    (p.surfaces[2] as { material: unknown }).material = { model: { nd: 1.62, vd: 36.4 } };
+    const system = buildSystem(p, GlassLibrary.builtin());
+    check(system, [{ kind: 'nd', surface: 2 }, { kind: 'vd', surface: 2 }], 20);
+  });
+
+  it('finite object: object distance, object-height field, object NA, image solve', () => {
+    const p = cooke();
+    p.object = { distance: 300 };
+    p.fields = { type: 'objectHeight', points: [{ x: 0, y: 0 }, { x: 0, y: 40 }] };
+    p.aperture = { type: 'objectNA', value: 0.02 };
+    p.imageSolve = 'paraxialFocus';
+    const system = buildSystem(p, GlassLibrary.builtin());
+    check(system, [{ kind: 'objectDistance', surface: 0 }, { kind: 'curvature', surface: 2 }, { kind: 'thickness', surface: 1 }], 40);
+  });
+
+  it('image F-number aperture and paraxial image-height fields', () => {
+    const p = cooke();
+    p.aperture = { type: 'imageFNumber', value: 5 };
+    p.fields = { type: 'paraxialImageHeight', points: [{ x: 0, y: 0 }, { x: 0, y: 15 }] };
+    const system = buildSystem(p, GlassLibrary.builtin());
+    check(system, [0, 1, 2, 3].map((s) => ({ kind: 'curvature' as const, surface: s })), 15);
+  });
+
+  it('a mirror (folded path, negative thickness)', () => {
+    const p: Prescription = {
+      format: 'lens-studio/1', name: 'mirror', units: 'mm', object: { distance: 'infinity' },
+      aperture: { type: 'EPD', value: 20 }, fields: { type: 'angle', points: [{ x: 0, y: 0 }, { x: 0, y: 1 }] },
+      wavelengths: { valuesUm: [0.55], primaryIndex: 0 },
+      surfaces: [
+        { type: 'standard', radius: null, thickness: 50, stop: true },
+        { type: 'standard', radius: -200, conic: -0.5, thickness: -90, material: 'MIRROR' },
+      ],
+    };
+    const system = buildSystem(p, GlassLibrary.builtin());
+    check(system, [{ kind: 'curvature', surface: 1 }, { kind: 'conic', surface: 1 }, { kind: 'thickness', surface: 0 }, { kind: 'thickness', surface: 1 }], 1);
+  });
+});

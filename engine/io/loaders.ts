@@ -1,9 +1,13 @@
 /**
- * Lens file loaders, chosen by file extension: .json (lens-studio/1). Further formats (.zmx, dO
- * .txt) register here. Each loader turns bytes into a validated prescription plus warnings.
+ * Lens file loaders, chosen by file extension: .json (lens-studio/1), .zmx (Zemax OpticStudio
+ * sequential, zmx.ts) and .txt (dO lens files, dO.ts). Further formats register here. Each loader
+ * turns bytes into a validated prescription plus warnings.
  */
+import { parseDOLens } from './dO.ts';
 import type { Prescription } from './prescription.ts';
 import { parsePrescriptionJson } from './json.ts';
+import { decodeText } from './text.ts';
+import { parseZmx } from './zmx.ts';
 
 export interface LoadedLens {
   prescription: Prescription;
@@ -25,9 +29,16 @@ export function registerLensLoader(extension: string, loader: LensLoader): void 
 }
 
 registerLensLoader('.json', (fileName, bytes) => ({
-  prescription: parsePrescriptionJson(new TextDecoder('utf-8').decode(bytes), fileName),
+  prescription: parsePrescriptionJson(decodeText(bytes).text, fileName),
   warnings: [],
 }));
+registerLensLoader('.zmx', (fileName, bytes, opts) => parseZmx(bytes, { fileName, resolveGlass: opts.resolveGlass }));
+registerLensLoader('.txt', (fileName, bytes, opts) => parseDOLens(bytes, { fileName, resolveGlass: opts.resolveGlass }));
+
+/** The extensions a loader is registered for, e.g. [".json", ".zmx", ".txt"]. */
+export function lensFileExtensions(): string[] {
+  return [...loaders.keys()];
+}
 
 /**
  * Loads lens bytes by the file name's extension.

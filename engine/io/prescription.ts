@@ -149,6 +149,13 @@ export const FieldPoint = z.object({
   x: finite(),
   y: finite(),
   weight: finite().optional(),
+  /**
+   * Zemax vignetting factors of this field (VDX, VDY decenter and VCX, VCY compression of the
+   * pupil, VAN angle in degrees), kept so .zmx files round-trip; the tracer does not apply them.
+   */
+  vignetting: z
+    .object({ vdx: finite().optional(), vdy: finite().optional(), vcx: finite().optional(), vcy: finite().optional(), van: finite().optional() })
+    .optional(),
 });
 
 export const FieldsSpec = z.object({

@@ -3,3 +3,5 @@ export * as analyze from './analyze.ts';
 export * as ray from './ray.ts';
 export * as schema from './schema.ts';
 export * as glass from './glass.ts';
+export * as convert from './convert.ts';
+export * as library from './library.ts';

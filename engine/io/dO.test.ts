@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { rotationalSag } from '../trace/sag.ts';
 import { parseDOLens } from './dO.ts';
 import { LensFileError } from './lensFileError.ts';
+import type { SurfaceSpec } from './prescription.ts';
+
+/** The medium after a surface (coordinate breaks have none). */
+const mat = (s: SurfaceSpec) => ('material' in s ? s.material : undefined);
 
 const file = (...rows: string[]) => ['my lens', 'type distance roc diameter material', ...rows].join('\n');
 const parse = (text: string, resolveGlass?: (n: string, c: string[]) => boolean) => parseDOLens(text, { fileName: 'l.txt', resolveGlass });
@@ -70,7 +74,7 @@ describe('parseDOLens', () => {
   it('maps dO glass names to catalog glasses when found, else to dO table values with a warning', () => {
     const text = file('O 0 0 0 VACUUM', 'S 0 13.35 17.4 SSK4', 'S 2 35.6 17.4 sk16', 'S 1 0 10 pmma', 'S 1 0 10 AIR', 'I 17 0 20 VACUUM');
     const { prescription: p, warnings } = parse(text, (name) => name === 'SK16');
-    expect(p.surfaces.map((s) => s.material)).toEqual([
+    expect(p.surfaces.map(mat)).toEqual([
       { model: { nd: 1.6177, vd: 55.116 }, name: 'SSK4' },
       'SK16',
       { model: { nd: 1.491756, vd: 58 }, name: 'PMMA' },

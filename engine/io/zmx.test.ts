@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { rotationalSag } from '../trace/sag.ts';
 import { LensFileError } from './lensFileError.ts';
-import type { Prescription } from './prescription.ts';
+import type { Prescription, SurfaceSpec } from './prescription.ts';
 import { encodeUtf16Le } from './text.ts';
 import { parseZmx } from './zmx.ts';
 import { constantIndexOf } from './zmxGlass.ts';
 import { curvatureFor, writeZmx, ZmxWriteError } from './zmxWrite.ts';
+
+/** The medium after a surface (coordinate breaks have none). */
+const mat = (s: SurfaceSpec) => ('material' in s ? s.material : undefined);
 
 const bytes = (lines: string[]) => new TextEncoder().encode(lines.join('\r\n'));
 
@@ -146,7 +149,7 @@ describe('parseZmx: system data', () => {
 
 describe('parseZmx: glasses', () => {
   it('reads ___BLANK model glasses, Vd = 0 constant indices, 6-digit codes and MIRROR', () => {
-    const glas = (g: string) => parse(singlet().map((l) => (l.startsWith('  GLAS') ? `  GLAS ${g}` : l))).prescription.surfaces[0].material;
+    const glas = (g: string) => mat(parse(singlet().map((l) => (l.startsWith('  GLAS') ? `  GLAS ${g}` : l))).prescription.surfaces[0]);
     expect(glas('___BLANK 1 0 1.58913 61.2 0 0 0')).toEqual({ model: { nd: 1.58913, vd: 61.2 } });
     expect(constantIndexOf(glas('___BLANK 1 0 1.7 0'))).toBe(1.7);
     expect(glas('517642')).toEqual({ model: { nd: 1.517, vd: 64.2 }, name: '517642' });
@@ -160,11 +163,11 @@ describe('parseZmx: glasses', () => {
       return false;
     });
     expect(asked).toEqual([['N-BK7', ['SCHOTT', 'OHARA']]]);
-    expect(p.surfaces[0].material).toEqual({ model: { nd: 1.5168, vd: 64.17 }, name: 'N-BK7' });
+    expect(mat(p.surfaces[0])).toEqual({ model: { nd: 1.5168, vd: 64.17 }, name: 'N-BK7' });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^t\.zmx:24: SURF 1: glass N-BK7 not found in catalogs SCHOTT, OHARA .* nd = 1\.5168, Vd = 64\.17/);
     const found = parse(singlet(), () => true);
-    expect(found.prescription.surfaces[0].material).toBe('N-BK7');
+    expect(mat(found.prescription.surfaces[0])).toBe('N-BK7');
   });
 
   it('fails when a glass is found nowhere and its line has no nd/Vd', () => {

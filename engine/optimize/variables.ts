@@ -1,0 +1,134 @@
+/**
+ * Choosing the optimization variables: from a merit spec's `variables`, from `--vary` groups
+ * (curvatures, thicknesses, conics, aspheres, glass), or from the prescription's per-surface
+ * `variables` flags ({"radius": true, "thickness": true, "conic": true, ...}).
+ * Bounds are in the parameter's internal unit (tilts: radians; the spec gives degrees).
+ */
+import type { LensSystem } from '../optics/system.ts';
+import type { ParamRef } from '../optics/params.ts';
+import { ModelGlass } from '../materials/modelGlass.ts';
+import type { VariableSpec } from './meritSpec.ts';
+
+export interface Variable extends ParamRef {
+  lower: number;
+  upper: number;
+  /** Typical magnitude, for the optimizer's step tests. */
+  scale: number;
+}
+
+export const VARY_GROUPS = ['curvatures', 'thicknesses', 'conics', 'aspheres', 'glass'] as const;
+export type VaryGroup = (typeof VARY_GROUPS)[number];
+
+const DEG = Math.PI / 180;
+
+function defaultScale(system: LensSystem, p: ParamRef): number {
+  switch (p.kind) {
+    case 'curvature':
+      return 0.01;
+    case 'thickness':
+      return Math.max(1, Math.abs(system.surfaces[p.surface]?.thickness ?? 1));
+    case 'asphere':
+      return 10 ** (-3 * ((p.index ?? 0) + 1));
+    case 'xy':
+      return 1e-3;
+    case 'tiltX':
+    case 'tiltY':
+    case 'tiltZ':
+      return 0.01;
+    case 'vd':
+      return 10;
+    case 'nd':
+      return 0.1;
+    default:
+      return 1;
+  }
+}
+
+function defaultBounds(p: ParamRef): [number, number] {
+  switch (p.kind) {
+    case 'nd':
+      return [1.45, 2.05];
+    case 'vd':
+      return [18, 95];
+    default:
+      return [-Infinity, Infinity];
+  }
+}
+
+function make(system: LensSystem, p: ParamRef, lower?: number, upper?: number): Variable {
+  const [lo, hi] = defaultBounds(p);
+  return { ...p, lower: lower ?? lo, upper: upper ?? hi, scale: defaultScale(system, p) };
+}
+
+/** Variables from explicit specs (bounds in spec units: tilts in degrees). */
+export function variablesFromSpec(system: LensSystem, specs: readonly VariableSpec[]): Variable[] {
+  return specs.map((v) => {
+    const isTilt = v.kind === 'tiltX' || v.kind === 'tiltY' || v.kind === 'tiltZ';
+    const f = isTilt ? DEG : 1;
+    return make(system, { kind: v.kind, surface: v.surface ?? 0, index: v.index }, v.lower === undefined ? undefined : v.lower * f, v.upper === undefined ? undefined : v.upper * f);
+  });
+}
+
+/**
+ * Variables from `--vary` groups: every curvature of a sphere/conic/asphere, every thickness of a
+ * real surface (the last one is the image distance), every conic, every existing even-asphere
+ * coefficient, and nd/Vd of every model glass (convert catalog glass to model glass first).
+ * @throws Error for an unknown group
+ */
+export function variablesFromGroups(system: LensSystem, groups: readonly string[]): Variable[] {
+  const out: Variable[] = [];
+  const last = system.surfaces.length - 1;
+  const seenGlass = new Set<unknown>();
+  for (const g of groups) {
+    if (!(VARY_GROUPS as readonly string[]).includes(g)) throw new Error(`--vary: unknown group "${g}" (expected ${VARY_GROUPS.join(', ')})`);
+  }
+  for (let s = 0; s < last; s++) {
+    const surf = system.surfaces[s];
+    const optical = surf.kind === 'standard' || surf.kind === 'evenAsphere';
+    if (groups.includes('curvatures') && optical) out.push(make(system, { kind: 'curvature', surface: s }));
+    if (groups.includes('conics') && optical) out.push(make(system, { kind: 'conic', surface: s }));
+    if (groups.includes('aspheres') && surf.kind === 'evenAsphere') {
+      surf.asphere.forEach((_, i) => out.push(make(system, { kind: 'asphere', surface: s, index: i })));
+    }
+    if (groups.includes('glass') && surf.material instanceof ModelGlass && !surf.mirror && !seenGlass.has(surf.material)) {
+      seenGlass.add(surf.material);
+      out.push(make(system, { kind: 'nd', surface: s }), make(system, { kind: 'vd', surface: s }));
+    }
+  }
+  if (groups.includes('thicknesses')) {
+    for (let s = 0; s < last; s++) if (system.surfaces[s].kind !== 'coordinateBreak' || system.surfaces[s].thickness !== 0) out.push(make(system, { kind: 'thickness', surface: s }));
+  }
+  return out;
+}
+
+const FLAG_KINDS: Record<string, ParamRef['kind']> = {
+  radius: 'curvature',
+  curvature: 'curvature',
+  thickness: 'thickness',
+  conic: 'conic',
+  decenterX: 'decenterX',
+  decenterY: 'decenterY',
+  tiltX: 'tiltX',
+  tiltY: 'tiltY',
+  tiltZ: 'tiltZ',
+  nd: 'nd',
+  vd: 'vd',
+  focalLength: 'focalLength',
+};
+
+/** Variables from the prescription's per-surface `variables` flags (e.g. {"radius": true}). */
+export function variablesFromFlags(system: LensSystem): Variable[] {
+  const out: Variable[] = [];
+  system.prescription.surfaces.forEach((spec, s) => {
+    for (const [key, on] of Object.entries(spec.variables ?? {})) {
+      if (!on) continue;
+      if (key === 'asphere') {
+        system.surfaces[s].asphere.forEach((_, i) => out.push(make(system, { kind: 'asphere', surface: s, index: i })));
+        continue;
+      }
+      const kind = FLAG_KINDS[key];
+      if (kind) out.push(make(system, { kind, surface: s }));
+    }
+  });
+  return out;
+}

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initTfBackend, useCpu, useWasm } from './tfBackend.ts';
+import { deadLeaves } from '../../engine/e2e/deadLeaves.ts';
+import { NetworkTrainer } from '../../engine/e2e/network.ts';
+import { buildUNet, serializeWeights } from '../../engine/e2e/unet.ts';
+
+tf.env().set('PROD', true);
 
 /** Runs `f` on a backend and returns plain arrays (so results can be compared across backends). */
 async function on<T>(backend: 'cpu' | 'wasm', f: () => T): Promise<T> {
@@ -52,4 +57,32 @@ describe('TensorFlow.js backends', () => {
       for (let i = 0; i < cpu.length; i++) expect(Math.abs(wasm[i] - cpu[i])).toBeLessThan(1e-5 * scale);
     });
   }
+
+  it('the same seeded U-Net gives the same restoration, loss, input gradient and update on cpu and wasm', async () => {
+    const img = deadLeaves({ width: 16, height: 16, channels: 3, seed: 3, rMin: 1, rMax: 5 });
+    const run = () => {
+      const sharp = tf.tensor4d(img.data, [1, 16, 16, 3]);
+      const blurred = tf.avgPool(tf.pad(sharp, [[0, 0], [1, 1], [1, 1], [0, 0]], 0.5), 3, 1, 'valid') as tf.Tensor4D;
+      const trainer = new NetworkTrainer(buildUNet({ channels: 3, seed: 11, levels: 2, baseFilters: 4, residual: false }), { kind: 'l1', ssimWeight: 0.3 }, 1e-2);
+      const restored = Array.from(trainer.predict(blurred).dataSync());
+      const step = trainer.step(blurred, sharp, { update: true, inputGradient: true });
+      const weights = Array.from(serializeWeights(trainer.model).data);
+      trainer.dispose();
+      return { restored, loss: step.loss, grad: Array.from(step.inputGradient!), weights };
+    };
+    const cpu = await on('cpu', run);
+    const wasm = await on('wasm', run);
+    const close = (a: number[], b: number[], rel: number) => {
+      const scale = Math.max(...b.map(Math.abs));
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+      expect(worst).toBeLessThanOrEqual(rel * scale);
+    };
+    // float32 with different summation orders (XNNPACK vs loops): agreement to ~1e-6 relative
+    close(wasm.restored, cpu.restored, 1e-5);
+    expect(Math.abs(wasm.loss - cpu.loss)).toBeLessThan(1e-5 * cpu.loss);
+    close(wasm.grad, cpu.grad, 1e-4);
+    close(wasm.weights, cpu.weights, 1e-5);
+    expect(describeBackend({ name: tf.getBackend(), source: 'x', skipped: [] })).toContain('wasm');
+  });
 });

@@ -1,0 +1,117 @@
+/**
+ * Training the reconstruction network on (blurred, sharp) batches, and the gradient of the loss with
+ * respect to the blurred input, which the lens gradient starts from.
+ *
+ * Loss (per batch, images [B, H, W, C] in linear intensity):
+ *   L = mean |ŷ − y|  (L1)  or  mean (ŷ − y)²  (MSE),   plus  w_ssim · (1 − SSIM(ŷ, y))
+ * with SSIM as in ./metricsTf.ts. The network's weights are updated with TensorFlow.js's Adam
+ * (Kingma & Ba 2015), whose state (step count and moments) can be saved and restored positionally.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { psnrTf, ssimTf } from './metricsTf.ts';
+import { packTensors, type WeightSpec } from './unet.ts';
+
+export interface LossConfig {
+  /** Pixel loss: 'l1' (default) or 'mse'. */
+  kind: 'l1' | 'mse';
+  /** Weight of (1 − SSIM); 0 disables it. Default 0. */
+  ssimWeight: number;
+}
+
+/** The restoration loss (see the module docs) as a scalar tensor. */
+export function restorationLoss(pred: tf.Tensor4D, target: tf.Tensor4D, cfg: LossConfig): tf.Scalar {
+  return tf.tidy(() => {
+    const d = pred.sub(target);
+    let loss = (cfg.kind === 'mse' ? d.square() : d.abs()).mean() as tf.Scalar;
+    if (cfg.ssimWeight > 0) loss = loss.add(tf.scalar(1).sub(ssimTf(pred, target)).mul(cfg.ssimWeight));
+    return loss;
+  });
+}
+
+export interface StepResult {
+  loss: number;
+  /** Mean per-image PSNR of the restored batch, dB. */
+  psnr: number;
+  /** ∂L/∂input, [B, H, W, C] flattened (only when asked for). */
+  inputGradient?: Float32Array;
+}
+
+/** A network with its Adam optimizer and loss. Call dispose() when done. */
+export class NetworkTrainer {
+  readonly optimizer: tf.AdamOptimizer;
+
+  constructor(
+    readonly model: tf.LayersModel,
+    readonly loss: LossConfig,
+    learningRate: number,
+  ) {
+    if (!(learningRate > 0)) throw new Error(`network learning rate must be positive (got ${learningRate})`);
+    this.optimizer = tf.train.adam(learningRate);
+  }
+
+  private variables(): tf.Variable[] {
+    return this.model.trainableWeights.map((w) => w.read() as tf.Variable);
+  }
+
+  /**
+   * One step on a batch: the loss, the restored PSNR, optionally ∂L/∂input, and (if `update`) an
+   * Adam update of the network's weights.
+   * @param input blurred batch [B, H, W, C]; target the sharp batch
+   */
+  step(input: tf.Tensor4D, target: tf.Tensor4D, opts: { update: boolean; inputGradient: boolean }): StepResult {
+    const vars = this.variables();
+    const inputVar = opts.inputGradient ? tf.variable(input, true) : null;
+    try {
+      let psnr = NaN;
+      const f = () => {
+        const pred = this.model.apply(inputVar ?? input, { training: true }) as tf.Tensor4D;
+        psnr = tf.tidy(() => psnrTf(tf.clipByValue(pred, 0, 1) as tf.Tensor4D, target).dataSync()[0]);
+        return restorationLoss(pred, target, this.loss);
+      };
+      const list = inputVar ? [...vars, inputVar] : vars;
+      const { value, grads } = tf.variableGrads(f, list);
+      let inputGradient: Float32Array | undefined;
+      if (inputVar) {
+        inputGradient = grads[inputVar.name].dataSync() as Float32Array;
+        grads[inputVar.name].dispose();
+        delete grads[inputVar.name];
+      }
+      if (opts.update) this.optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
+      const loss = value.dataSync()[0];
+      tf.dispose([value, ...Object.values(grads)]);
+      return { loss, psnr, inputGradient };
+    } finally {
+      inputVar?.dispose();
+    }
+  }
+
+  /** Restores a batch (inference, no gradient): [B, H, W, C] → same shape. */
+  predict(input: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => this.model.predict(input) as tf.Tensor4D);
+  }
+
+  /** The optimizer's state (step count and moments) packed as one Float32Array, positionally. */
+  async saveOptimizerState(): Promise<{ specs: WeightSpec[]; data: Float32Array }> {
+    const named = await this.optimizer.getWeights();
+    return packTensors(named.map((n, i) => ({ name: `${i}`, tensor: n.tensor })));
+  }
+
+  /** Restores state written by saveOptimizerState (same network architecture). */
+  async loadOptimizerState(specs: readonly WeightSpec[], data: Float32Array): Promise<void> {
+    const nVars = this.variables().length;
+    if (specs.length !== 1 + 2 * nVars) {
+      throw new Error(`optimizer state has ${specs.length} tensors, expected ${1 + 2 * nVars} for this network`);
+    }
+    const named = specs.map((s, i) => {
+      const n = s.shape.reduce((a, b) => a * b, 1);
+      return { name: i === 0 ? 'iter' : `m${i}`, tensor: tf.tensor(data.subarray(s.offset, s.offset + n), s.shape) };
+    });
+    await this.optimizer.setWeights(named);
+    tf.dispose(named.map((n) => n.tensor));
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.model.dispose();
+  }
+}

@@ -23,6 +23,7 @@ import { adam, leastSquaresObjective } from '../../engine/optimize/adam.ts';
 import { dampedLeastSquares } from '../../engine/optimize/dampedLeastSquares.ts';
 import { checkMeritIndices, MeritSpec } from '../../engine/optimize/meritSpec.ts';
 import type { LeastSquaresProblem, OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
+import { VARY_GROUPS } from '../../engine/optimize/variables.ts';
 import { launchContext } from '../../engine/trace/rayGen.ts';
 import { CliError } from './errors.ts';
 import { num, table } from './format.ts';
@@ -42,8 +43,8 @@ export interface MeritProblem {
 
 export type MeritProblemBuilder = (system: LensSystem, spec: MeritSpec, vary: string[]) => MeritProblem;
 
-/** The variable groups `--vary` accepts. */
-export const VARY_GROUPS = ['curvatures', 'thicknesses', 'conics', 'aspheres', 'glass'] as const;
+/** The variable groups `--vary` accepts (engine/optimize/variables.ts). */
+export { VARY_GROUPS };
 
 /**
  * Parses `--vary a,b,c`.

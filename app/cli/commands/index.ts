@@ -5,3 +5,4 @@ export * as schema from './schema.ts';
 export * as glass from './glass.ts';
 export * as convert from './convert.ts';
 export * as library from './library.ts';
+export * as optimize from './optimize.ts';

@@ -48,6 +48,7 @@ describe('lens-studio optimize (machinery)', () => {
     expect(lens.meta?.optimization).toMatchObject({ algorithm: 'dls', stopReason: 'converged', vary: ['thicknesses'] });
     expect(stdout).toMatch(/damped least squares on 1 variables/);
     expect(stdout).toMatch(/merit Σ r²/);
+    expect(stdout).toMatch(/IMAGE_DISTANCE\s+47\s+42\.20778\s+47\s+100\.0%/);
     expect(stdout).toMatch(/RMS spot µm, field 3 \(20°\)/);
     // EFL does not depend on the image distance: before and after agree.
     const efl = /EFL mm\s+(\S+)\s+(\S+)/.exec(stdout)!;

@@ -30,6 +30,9 @@ export function imageDistanceProblem(system: LensSystem, _spec: MeritSpec, vary:
         return wantJacobian ? { residuals, jacobian: Float64Array.of(1 + 0.15 * d * d) } : { residuals };
       },
     },
+    operands(x) {
+      return [{ label: 'IMAGE_DISTANCE', value: x[0], target: IMAGE_DISTANCE_TARGET, weight: 1, contribution: 1 }];
+    },
     apply(x) {
       return { ...p, surfaces: p.surfaces.map((s, i) => (i === last ? { ...s, thickness: x[0] } : s)) };
     },

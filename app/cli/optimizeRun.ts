@@ -22,7 +22,7 @@ import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
 import { adam, leastSquaresObjective } from '../../engine/optimize/adam.ts';
 import { dampedLeastSquares } from '../../engine/optimize/dampedLeastSquares.ts';
 import { checkMeritIndices, MeritSpec } from '../../engine/optimize/meritSpec.ts';
-import type { LeastSquaresProblem, OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
+import type { LeastSquaresProblem, OperandValue, OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
 import { VARY_GROUPS } from '../../engine/optimize/variables.ts';
 import { launchContext } from '../../engine/trace/rayGen.ts';
 import { CliError } from './errors.ts';
@@ -37,8 +37,8 @@ export interface MeritProblem {
   x0: Float64Array;
   /** The prescription with the variables set to x. */
   apply(x: Float64Array): Prescription;
-  /** Optional extra lines for the report (operand values, ...). */
-  report?(x: Float64Array): unknown;
+  /** Optional: the operand values at x, for the report. */
+  operands?(x: Float64Array): OperandValue[];
 }
 
 export type MeritProblemBuilder = (system: LensSystem, spec: MeritSpec, vary: string[]) => MeritProblem;
@@ -145,7 +145,20 @@ export function formatComparison(
   for (let f = 0; f < before.rmsSpotUm.length; f++) {
     rows.push([`RMS spot µm, field ${f + 1} (${num(system.fieldY[f], 5)}${unit})`, num(before.rmsSpotUm[f], 5), num(after.rmsSpotUm[f], 5)]);
   }
-  return table(['', 'before', 'after'], rows);
+  return `${table(['', 'before', 'after'], rows)}\nRMS spot: all wavelengths, hexapolar 6 rings, about the primary chief ray (as \`analyze\`)`;
+}
+
+/** Operand values before and after, with each one's share of the final merit (at most `maxRows`). */
+export function formatOperands(before: OperandValue[], after: OperandValue[], maxRows = 40): string {
+  const rows = after.slice(0, maxRows).map((a, i) => [
+    a.label,
+    num(a.target, 6),
+    num(before[i]?.value, 7),
+    num(a.value, 7),
+    `${(100 * a.contribution).toFixed(1)}%`,
+  ]);
+  const more = after.length > maxRows ? `\n… and ${after.length - maxRows} more operands` : '';
+  return table(['operand', 'target', 'before', 'after', 'share of merit'], rows) + more;
 }
 
 /**
@@ -284,6 +297,7 @@ export async function optimizeCommand(
   }
 
   const before = { ...summarizeLens(system), merit: NaN };
+  const operandsBefore = mp.operands?.(mp.x0);
   const bar = meritProgressBar(iterations);
   let result: OptimizeResult;
   try {
@@ -298,6 +312,7 @@ export async function optimizeCommand(
     bar.stop();
   }
   before.merit = result.initialMerit;
+  const operandsAfter = mp.operands?.(result.x);
 
   const optimized = mp.apply(result.x);
   const out: Prescription = validatePrescription(
@@ -331,7 +346,9 @@ export async function optimizeCommand(
   process.stdout.write(
     `${system.name}: ${opts.algorithm === 'dls' ? 'damped least squares' : 'Adam'} on ${mp.problem.nVariables} variables, ` +
       `${mp.problem.nResiduals} residuals (${source}); ${result.iterations} iterations, ${why}\n\n` +
-      `${formatComparison(system, before, after)}\n\nwrote ${opts.out}\n`,
+      `${formatComparison(system, before, after)}\n\n` +
+      (operandsBefore && operandsAfter ? `${formatOperands(operandsBefore, operandsAfter)}\n\n` : '') +
+      `wrote ${opts.out}\n`,
   );
   return result;
 }

@@ -302,7 +302,7 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
     if (k === stopIndex && floatByStop && sd === undefined) {
       fail(h.aperture?.line, `FLOA: the aperture floats by the stop's size, but the stop (SURF ${r.n}) has no DIAM`);
     }
-    const radius = r.curv === 0 ? null : (1 / r.curv) * s;
+    const radius = r.curv === 0 ? null : 1 / (r.curv / s);
     const conic = r.conic !== undefined && r.conic !== 0 ? { conic: r.conic } : {};
     const material = glass(r);
     const mat = material !== undefined ? { material } : {};
@@ -348,7 +348,7 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
   }
 
   const image: Prescription['image'] = {};
-  if (img.curv !== 0) image.radius = (1 / img.curv) * s;
+  if (img.curv !== 0) image.radius = 1 / (img.curv / s);
   const imageSd = clipOf(img, false);
   if (imageSd !== undefined) image.semiDiameter = imageSd;
 

@@ -44,8 +44,13 @@ function defaultScale(system: LensSystem, p: ParamRef): number {
   }
 }
 
-function defaultBounds(p: ParamRef): [number, number] {
+function defaultBounds(system: LensSystem, p: ParamRef): [number, number] {
   switch (p.kind) {
+    case 'thickness': {
+      // A gap keeps its sign (positive, or negative after a mirror): surfaces never pass through each other axially.
+      const t = system.surfaces[p.surface]?.thickness ?? 0;
+      return t >= 0 ? [0, Infinity] : [-Infinity, 0];
+    }
     case 'nd':
       return [1.45, 2.05];
     case 'vd':
@@ -56,7 +61,7 @@ function defaultBounds(p: ParamRef): [number, number] {
 }
 
 function make(system: LensSystem, p: ParamRef, lower?: number, upper?: number): Variable {
-  const [lo, hi] = defaultBounds(p);
+  const [lo, hi] = defaultBounds(system, p);
   return { ...p, lower: lower ?? lo, upper: upper ?? hi, scale: defaultScale(system, p) };
 }
 

@@ -119,7 +119,7 @@ describe('real-ray adjoint vs central finite differences', () => {
 
   it('even-asphere coefficients (Newton intersection, implicit differentiation)', () => {
     const p = cooke();
-    p.surfaces[4] = { type: 'evenAsphere', radius: 79.6836, conic: -2, asphere: [1e-4, -2e-6, 3e-8, -1e-10], thickness: 2.95208, material: (p.surfaces[4] as { material: never }).material };
+    p.surfaces[4] = { type: 'evenAsphere', radius: 79.6836, conic: -2, asphere: [1e-4, -2e-6, 3e-8, -1e-10], thickness: 2.95208, material: (p.surfaces[4] as { material?: never }).material };
     const system = buildSystem(p, GlassLibrary.builtin());
     check(system, [0, 1, 2, 3].map((i) => ({ kind: 'asphere' as const, surface: 4, index: i })).concat([{ kind: 'curvature', surface: 4, index: 0 }, { kind: 'conic', surface: 4, index: 0 }]), 20);
   });
@@ -132,7 +132,7 @@ describe('real-ray adjoint vs central finite differences', () => {
     xy[4] = 1e-4; // xy
     xy[8] = 2e-5; // x² y
     xy[10] = 1e-6; // y⁴
-    p.surfaces[4] = { type: 'xyPolynomial', b: 0.004, xy, thickness: 2.95208, material: (p.surfaces[4] as { material: never }).material };
+    p.surfaces[4] = { type: 'xyPolynomial', b: 0.004, xy, thickness: 2.95208, material: (p.surfaces[4] as { material?: never }).material };
     const system = buildSystem(p, GlassLibrary.builtin());
     check(system, [3, 4, 5, 8, 10, 1].map((i) => ({ kind: 'xy' as const, surface: 4, index: i })).concat([{ kind: 'xyB', surface: 4, index: 0 }]), 14);
   });

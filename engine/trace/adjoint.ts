@@ -173,64 +173,143 @@ export function traceAdjoint(
   const seed = (a: ArrayLike<number> | undefined, i: number) => (a ? a[i] : 0);
   const r = pupil.epd / 2;
 
+  // Adjoint state of every ray (structure of arrays), surfaces outer, rays inner.
+  const AX = new Float64Array(size), AY = new Float64Array(size), AZ = new Float64Array(size);
+  const AL = new Float64Array(size), AM = new Float64Array(size), AN = new Float64Array(size);
+  const AOPL = new Float64Array(size);
+  const TSB = new Float64Array(size); // adjoint of the solved thickness
+  const live = new Uint8Array(size);
   for (let i = 0; i < size; i++) {
     if (rec.status[i] !== RayStatus.OK) continue;
-    let ax = seed(seeds.x, i), ay = seed(seeds.y, i), az = seed(seeds.z, i);
-    let al = seed(seeds.l, i), am = seed(seeds.m, i), an = seed(seeds.n, i);
-    const aopl = seed(seeds.opl, i);
-    if (ax === 0 && ay === 0 && az === 0 && al === 0 && am === 0 && an === 0 && aopl === 0) continue;
-    const base = perRay ? i * P : 0;
-    let tSolvedBar = 0;
+    AX[i] = seed(seeds.x, i); AY[i] = seed(seeds.y, i); AZ[i] = seed(seeds.z, i);
+    AL[i] = seed(seeds.l, i); AM[i] = seed(seeds.m, i); AN[i] = seed(seeds.n, i);
+    AOPL[i] = seed(seeds.opl, i);
+    live[i] = AX[i] !== 0 || AY[i] !== 0 || AZ[i] !== 0 || AL[i] !== 0 || AM[i] !== 0 || AN[i] !== 0 || AOPL[i] !== 0 ? 1 : 0;
+  }
+  const acc = new Float64Array(slots.length);
 
-    for (let s = ns - 1; s >= 0; s--) {
-      const surf = system.surfaces[s];
-      const o = s * size + i;
-      // State before surface s, in frame s.
+  for (let s = ns - 1; s >= 0; s--) {
+    const surf = system.surfaces[s];
+    const entries = map.perSurface[s];
+    const nEntries = entries.length;
+    // Per-surface constants.
+    const slotJ = new Int32Array(nEntries), slotK = new Int32Array(nEntries);
+    const factor = new Float64Array(nEntries);
+    for (let e = 0; e < nEntries; e++) {
+      const [slot, j] = entries[e];
+      slotK[e] = slot;
+      slotJ[e] = j;
+      factor[e] = slot === S_N1 ? dnAfter(j, s - 1) : slot === S_N2 ? (surf.kind === 'coordinateBreak' ? 0 : dnAfter(j, s)) : 1;
+    }
+    const tPrev = s > 0 ? system.surfaces[s - 1].thickness : 0;
+    const off0 = (s - 1) * size;
+    const off = s * size;
+    const n1 = surf.kind === 'coordinateBreak' ? 0 : indexBefore(system, s, w);
+    const n2 = surf.kind === 'coordinateBreak' ? 0 : surf.nAfter[w];
+    const isImage = s === ns - 1;
+    const bends = surf.kind !== 'paraxial' && surf.kind !== 'coordinateBreak' && (!isImage || surf.mirror || n1 !== n2);
+    const mu = n1 / n2;
+    const R = cbRots[s];
+    const Dr = cbDerivs[s];
+    const standard = surf.kind === 'standard';
+    const cc = surf.c, kp1 = 1 + surf.k;
+    acc.fill(0);
+    for (let i = 0; i < size; i++) {
+      if (!live[i]) continue;
+      let ax = AX[i], ay = AY[i], az = AZ[i], al = AL[i], am = AM[i], an = AN[i];
+      const aopl = AOPL[i];
       let px: number, py: number, pz: number, dl: number, dm: number, dn: number;
       if (s === 0) {
         px = rec.x0[i]; py = rec.y0[i]; pz = rec.z0[i]; dl = rec.l0[i]; dm = rec.m0[i]; dn = rec.n0[i];
       } else {
-        const q = (s - 1) * size + i;
-        px = rec.x[q]; py = rec.y[q]; pz = rec.z[q] - system.surfaces[s - 1].thickness;
+        const q = off0 + i;
+        px = rec.x[q]; py = rec.y[q]; pz = rec.z[q] - tPrev;
         dl = rec.l[q]; dm = rec.m[q]; dn = rec.n[q];
       }
-      slots.fill(0);
-      if (surf.kind === 'coordinateBreak') {
-        const R = cbRots[s]!;
+      if (nEntries > 0 && !standard) slots.fill(0);
+      if (R && Dr) {
         const pre = surf.order === 0;
         const ux = pre ? px - surf.decenterX : px, uy = pre ? py - surf.decenterY : py, uz = pz;
-        // p' = Rᵀ u (− D for order 1); adjoint: ū = R p̄', d̄ = R d̄'.
         const bx = R[0] * ax + R[1] * ay + R[2] * az;
         const by = R[3] * ax + R[4] * ay + R[5] * az;
         const bz = R[6] * ax + R[7] * ay + R[8] * az;
         const cl = R[0] * al + R[1] * am + R[2] * an;
         const cm = R[3] * al + R[4] * am + R[5] * an;
         const cn = R[6] * al + R[7] * am + R[8] * an;
-        if (pre) {
-          slots[S_DX] = -bx;
-          slots[S_DY] = -by;
-        } else {
-          slots[S_DX] = -ax;
-          slots[S_DY] = -ay;
-        }
-        // R̄_kj = u_k p̄'_j + d_k d̄'_j ; ᾱ = Σ R̄ ∂R/∂α
-        const D = cbDerivs[s]!;
-        const uu = [ux, uy, uz], dd = [dl, dm, dn], pb = [ax, ay, az], db = [al, am, an];
-        for (let a = 0; a < 3; a++) {
-          let acc = 0;
-          for (let k = 0; k < 3; k++) for (let jj = 0; jj < 3; jj++) acc += (uu[k] * pb[jj] + dd[k] * db[jj]) * D[a][k * 3 + jj];
-          slots[S_TX + a] = acc;
+        if (nEntries > 0) {
+          slots[S_DX] = pre ? -bx : -ax;
+          slots[S_DY] = pre ? -by : -ay;
+          const uu0 = ux, uu1 = uy, uu2 = uz;
+          for (let a = 0; a < 3; a++) {
+            const D = Dr[a];
+            let sum = 0;
+            sum += (uu0 * ax + dl * al) * D[0] + (uu0 * ay + dl * am) * D[1] + (uu0 * az + dl * an) * D[2];
+            sum += (uu1 * ax + dm * al) * D[3] + (uu1 * ay + dm * am) * D[4] + (uu1 * az + dm * an) * D[5];
+            sum += (uu2 * ax + dn * al) * D[6] + (uu2 * ay + dn * am) * D[7] + (uu2 * az + dn * an) * D[8];
+            slots[S_TX + a] = sum;
+          }
         }
         ax = bx; ay = by; az = bz; al = cl; am = cm; an = cn;
       } else {
+        const o = off + i;
         const X = rec.x[o], Y = rec.y[o], Z = rec.z[o];
         const t = rec.t[o];
-        const n1 = indexBefore(system, s, w);
-        const n2 = surf.nAfter[w];
-        const isImage = s === ns - 1;
-        // ---- refraction / reflection / paraxial bend ----
-        let qx = ax, qy = ay, qz = az; // q̄
-        let bl = 0, bm = 0, bn = 0; // d̄ (before)
+        if (standard) {
+          // Fast path for spheres, conics and planes: everything inline, no slot array.
+          let qx = ax, qy = ay, qz = az;
+          let bl = al, bm = am, bn = an;
+          let cBar = 0, kBar = 0, n1Bar = 0, n2Bar = 0;
+          if (bends) {
+            const gx = -cc * X, gy = -cc * Y, gz = 1 - cc * kp1 * Z;
+            const gn = Math.sqrt(gx * gx + gy * gy + gz * gz);
+            const hx = gx / gn, hy = gy / gn, hz = gz / gn;
+            const c0 = dl * hx + dm * hy + dn * hz;
+            const sf = c0 < 0 ? -1 : 1;
+            const Nx = sf * hx, Ny = sf * hy, Nz = sf * hz;
+            const cosI = sf * c0;
+            let Nbx: number, Nby: number, Nbz: number, cb: number;
+            if (surf.mirror) {
+              cb = -2 * (al * Nx + am * Ny + an * Nz);
+              Nbx = -2 * cosI * al; Nby = -2 * cosI * am; Nbz = -2 * cosI * an;
+            } else {
+              const rad = 1 - mu * mu * (1 - cosI * cosI);
+              const sr = Math.sqrt(rad);
+              const g = sr - mu * cosI;
+              bl = mu * al; bm = mu * am; bn = mu * an;
+              Nbx = g * al; Nby = g * am; Nbz = g * an;
+              const gb = al * Nx + am * Ny + an * Nz;
+              const radb = gb / (2 * sr);
+              const mub = al * dl + am * dm + an * dn - gb * cosI + radb * (-2 * mu * (1 - cosI * cosI));
+              cb = -gb * mu + radb * (2 * mu * mu * cosI);
+              n1Bar += mub / n2;
+              n2Bar += (-mub * n1) / (n2 * n2);
+            }
+            bl += cb * Nx; bm += cb * Ny; bn += cb * Nz;
+            Nbx += cb * dl; Nby += cb * dm; Nbz += cb * dn;
+            const hbx = sf * Nbx, hby = sf * Nby, hbz = sf * Nbz;
+            const hd = hbx * hx + hby * hy + hbz * hz;
+            const Gx = (hbx - hd * hx) / gn, Gy = (hby - hd * hy) / gn, Gz = (hbz - hd * hz) / gn;
+            qx += -cc * Gx;
+            qy += -cc * Gy;
+            qz += -cc * kp1 * Gz;
+            cBar += -X * Gx - Y * Gy - kp1 * Z * Gz;
+            kBar += -cc * Z * Gz;
+          }
+          const tb = qx * dl + qy * dm + qz * dn + aopl * n1;
+          n1Bar += aopl * t;
+          const Fx = 2 * cc * X, Fy = 2 * cc * Y, Fz = 2 * cc * kp1 * Z - 2;
+          const k = -tb / (Fx * dl + Fy * dm + Fz * dn);
+          ax = qx + k * Fx; ay = qy + k * Fy; az = qz + k * Fz;
+          al = bl + t * qx + k * t * Fx; am = bm + t * qy + k * t * Fy; an = bn + t * qz + k * t * Fz;
+          if (nEntries > 0) {
+            slots[S_C] = cBar + k * (X * X + Y * Y + kp1 * Z * Z);
+            slots[S_K] = kBar + k * cc * Z * Z;
+            slots[S_N1] = n1Bar;
+            slots[S_N2] = n2Bar;
+          }
+        } else {
+        let qx = ax, qy = ay, qz = az;
+        let bl = al, bm = am, bn = an;
         if (surf.kind === 'paraxial') {
           const f = surf.focalLength;
           const Tx = dl / dn - X / f, Ty = dm / dn - Y / f;
@@ -245,7 +324,7 @@ export function traceAdjoint(
           qx += -Tbx / f;
           qy += -Tby / f;
           slots[S_F] += (Tbx * X + Tby * Y) / (f * f);
-        } else if (!isImage || surf.mirror || n1 !== n2) {
+        } else if (bends) {
           const G = surfaceGradient(surf, X, Y, Z, nrmG, g3);
           const gx = G[0], gy = G[1], gz = G[2];
           const gn = Math.sqrt(gx * gx + gy * gy + gz * gz);
@@ -254,71 +333,61 @@ export function traceAdjoint(
           const sf = c0 < 0 ? -1 : 1;
           const Nx = sf * hx, Ny = sf * hy, Nz = sf * hz;
           const cosI = sf * c0;
-          let Nbx = 0, Nby = 0, Nbz = 0, cb = 0;
+          let Nbx: number, Nby: number, Nbz: number, cb: number;
           if (surf.mirror) {
-            bl = al; bm = am; bn = an;
             cb = -2 * (al * Nx + am * Ny + an * Nz);
             Nbx = -2 * cosI * al; Nby = -2 * cosI * am; Nbz = -2 * cosI * an;
           } else {
-            const mu = n1 / n2;
             const rad = 1 - mu * mu * (1 - cosI * cosI);
             const sr = Math.sqrt(rad);
             const g = sr - mu * cosI;
             bl = mu * al; bm = mu * am; bn = mu * an;
             Nbx = g * al; Nby = g * am; Nbz = g * an;
             const gb = al * Nx + am * Ny + an * Nz;
-            let mub = al * dl + am * dm + an * dn;
             const radb = gb / (2 * sr);
-            mub += -gb * cosI;
-            cb = -gb * mu;
-            mub += radb * (-2 * mu * (1 - cosI * cosI));
-            cb += radb * (2 * mu * mu * cosI);
+            const mub = al * dl + am * dm + an * dn - gb * cosI + radb * (-2 * mu * (1 - cosI * cosI));
+            cb = -gb * mu + radb * (2 * mu * mu * cosI);
             slots[S_N1] += mub / n2;
             slots[S_N2] += (-mub * n1) / (n2 * n2);
           }
           bl += cb * Nx; bm += cb * Ny; bn += cb * Nz;
           Nbx += cb * dl; Nby += cb * dm; Nbz += cb * dn;
-          // N = sf·Ĝ: Ḡ = (N̄̂ − (N̄̂·Ĝ)Ĝ)/|G| with N̄̂ = sf N̄
           const hbx = sf * Nbx, hby = sf * Nby, hbz = sf * Nbz;
           const hd = hbx * hx + hby * hy + hbz * hz;
-          const Gbx = (hbx - hd * hx) / gn, Gby = (hby - hd * hy) / gn, Gbz = (hbz - hd * hz) / gn;
-          const qb = gradientAdjoint(surf, X, Y, Z, Gbx, Gby, Gbz, slots);
+          const qb = gradientAdjoint(surf, X, Y, Z, (hbx - hd * hx) / gn, (hby - hd * hy) / gn, (hbz - hd * hz) / gn, slots);
           qx += qb[0]; qy += qb[1]; qz += qb[2];
-        } else {
-          bl = al; bm = am; bn = an;
         }
-        // ---- intersection: q = p + t d, F(q) = 0 ----
-        let tb = qx * dl + qy * dm + qz * dn + aopl * n1;
+        const tb = qx * dl + qy * dm + qz * dn + aopl * n1;
         slots[S_N1] += aopl * t;
         const F = implicitGradient(surf, X, Y, Z, g3);
         const Fx = F[0], Fy = F[1], Fz = F[2];
-        const Dd = Fx * dl + Fy * dm + Fz * dn;
-        const k = -tb / Dd;
-        // p̄ = q̄ + k ∇F ; d̄ = d̄ + t q̄ + k t ∇F ; θ̄ += k ∂F/∂θ
+        const k = -tb / (Fx * dl + Fy * dm + Fz * dn);
         ax = qx + k * Fx; ay = qy + k * Fy; az = qz + k * Fz;
         al = bl + t * qx + k * t * Fx; am = bm + t * qy + k * t * Fy; an = bn + t * qz + k * t * Fz;
-        implicitParamAdjoint(surf, X, Y, Z, k, slots);
-        tb = 0;
-      }
-      // Transfer into frame s: z_before = z_after(s−1) − t(s−1).
-      if (s > 0) {
-        slots[S_T] += -az;
-        if (s - 1 === solved) tSolvedBar += -az;
-      }
-      // Scatter local slots into the parameters.
-      for (const [slot, j] of map.perSurface[s]) {
-        const p = params[j];
-        let v: number;
-        if (slot === S_N1) v = slots[S_N1] * dnAfter(j, s - 1);
-        else if (slot === S_N2) v = surf.kind === 'coordinateBreak' ? 0 : slots[S_N2] * dnAfter(j, s);
-        else v = slots[slot];
-        if (p.kind === 'nd' || p.kind === 'vd') {
-          // S_N1 and S_N2 entries are pushed in pairs; each handles its own side.
+        if (nEntries > 0) implicitParamAdjoint(surf, X, Y, Z, k, slots);
         }
-        out[base + j] += v;
+      }
+      if (s > 0) {
+        slots[S_T] = -az;
+        if (s - 1 === solved) TSB[i] += -az;
+      }
+      AX[i] = ax; AY[i] = ay; AZ[i] = az; AL[i] = al; AM[i] = am; AN[i] = an;
+      if (perRay) {
+        const base = i * P;
+        for (let e = 0; e < nEntries; e++) out[base + slotJ[e]] += slots[slotK[e]] * factor[e];
+      } else {
+        for (let e = 0; e < nEntries; e++) acc[e] += slots[slotK[e]] * factor[e];
       }
     }
-    // ---- launch ----
+    if (!perRay) for (let e = 0; e < nEntries; e++) out[slotJ[e]] += acc[e];
+  }
+
+  // ---- launch: paraxial aiming, field and object distance ----
+  const fieldMoves = dFx.some((v) => v !== 0) || dFy.some((v) => v !== 0);
+  const launchAcc = new Float64Array(6); // r̄, EPL̄, D̄, f̄x, f̄y, t̄solved
+  for (let i = 0; i < size; i++) {
+    if (!live[i]) continue;
+    const ax = AX[i], ay = AY[i], az = AZ[i], al = AL[i], am = AM[i], an = AN[i];
     let rb = 0, eplb = 0, Db = 0, fxb = 0, fyb = 0;
     const Px = launch.px[i], Py = launch.py[i];
     if (field.atInfinity) {
@@ -326,11 +395,9 @@ export function traceAdjoint(
       const ex = Px * r, ey = Py * r;
       const proj = ex * l0 + ey * m0;
       const pd = ax * l0 + ay * m0 + az * n0;
-      const ebx = ax - l0 * pd, eby = ay - m0 * pd;
       eplb = az;
-      rb = ebx * Px + eby * Py;
-      if (field.x !== 0 || field.y !== 0 || dFx.some((v) => v !== 0) || dFy.some((v) => v !== 0)) {
-        // d̄ total, then through d = v/|v|, v = (tan x, tan y, 1).
+      rb = (ax - l0 * pd) * Px + (ay - m0 * pd) * Py;
+      if (fieldMoves) {
         const dbx = al - proj * ax - pd * ex, dby = am - proj * ay - pd * ey, dbz = an - proj * az;
         const vn = Math.sqrt(field.x * field.x + field.y * field.y + 1);
         const dot = dbx * l0 + dby * m0 + dbz * n0;
@@ -351,8 +418,21 @@ export function traceAdjoint(
       eplb = vbz;
       Db = vbz - az;
     }
+    if (perRay) {
+      const base = i * P;
+      for (let j = 0; j < P; j++) out[base + j] += rb * dR[j] + eplb * dEPL[j] + Db * dD[j] + fxb * dFx[j] + fyb * dFy[j] + TSB[i] * dTs[j];
+    } else {
+      launchAcc[0] += rb;
+      launchAcc[1] += eplb;
+      launchAcc[2] += Db;
+      launchAcc[3] += fxb;
+      launchAcc[4] += fyb;
+      launchAcc[5] += TSB[i];
+    }
+  }
+  if (!perRay) {
     for (let j = 0; j < P; j++) {
-      out[base + j] += rb * dR[j] + eplb * dEPL[j] + Db * dD[j] + fxb * dFx[j] + fyb * dFy[j] + tSolvedBar * dTs[j];
+      out[j] += launchAcc[0] * dR[j] + launchAcc[1] * dEPL[j] + launchAcc[2] * dD[j] + launchAcc[3] * dFx[j] + launchAcc[4] * dFy[j] + launchAcc[5] * dTs[j];
     }
   }
   return out;
@@ -430,6 +510,8 @@ function xyDerivs(a: Float64Array, x: number, y: number, out: Float64Array): Flo
 }
 
 const qbar = new Float64Array(3);
+const scratchA = new Float64Array(6);
+const scratchB = new Float64Array(6);
 
 /** Adjoint of G(q; θ): returns q̄ and accumulates surface-parameter slots. */
 function gradientAdjoint(surf: Surface, x: number, y: number, z: number, Gx: number, Gy: number, Gz: number, slots: Float64Array): Float64Array {
@@ -447,7 +529,7 @@ function gradientAdjoint(surf: Surface, x: number, y: number, z: number, Gx: num
       break;
     }
     case 'evenAsphere': {
-      const g = new Float64Array(6);
+      const g = scratchA;
       const r2 = x * x + y * y;
       const D = asphereSlope(surf, r2, g);
       const Db = -2 * (Gx * x + Gy * y);
@@ -460,7 +542,7 @@ function gradientAdjoint(surf: Surface, x: number, y: number, z: number, Gx: num
       break;
     }
     case 'xyPolynomial': {
-      const g = xyDerivs(surf.xy, x, y, new Float64Array(6));
+      const g = xyDerivs(surf.xy, x, y, scratchA);
       qbar[0] = -Gx * g[3] - Gy * g[4];
       qbar[1] = -Gx * g[4] - Gy * g[5];
       qbar[2] = -2 * surf.xyB * Gz;
@@ -492,15 +574,14 @@ function implicitGradient(surf: Surface, x: number, y: number, z: number, out: F
       out[2] = 2 * surf.c * (1 + surf.k) * z - 2;
       return out;
     case 'evenAsphere': {
-      const g = new Float64Array(6);
-      const D = asphereSlope(surf, x * x + y * y, g);
+      const D = asphereSlope(surf, x * x + y * y, scratchB);
       out[0] = -2 * D * x;
       out[1] = -2 * D * y;
       out[2] = 1;
       return out;
     }
     case 'xyPolynomial': {
-      const g = xyDerivs(surf.xy, x, y, new Float64Array(6));
+      const g = xyDerivs(surf.xy, x, y, scratchB);
       out[0] = g[1];
       out[1] = g[2];
       out[2] = 2 * surf.xyB * z - 1;

@@ -1,0 +1,336 @@
+/**
+ * The StudioApi: the ONE contract between the studio's renderer (React, in Electron or a browser)
+ * and the engine host (a worker thread or Electron utility process). Both sides import these types;
+ * the transports (`app/studioRpc.ts` over `app/studioWire.ts` frames) carry them unchanged, typed
+ * arrays as binary attachments and NaN / ±Infinity intact.
+ *
+ * Units follow the engine: lengths in mm, wavelengths in µm, field angles in degrees. Spot and fan
+ * coordinates are image-plane mm relative to the primary-wavelength real chief ray.
+ *
+ * Browser-safe: type imports only, no Node built-ins.
+ */
+import type { Prescription, SurfaceSpec } from '../engine/io/prescription.ts';
+import type { AnalysisReport } from '../engine/analysis/report.ts';
+
+/** The report `lens-studio analyze --json` prints (lengths mm, wavelengths µm; null where not computable). */
+export type { AnalysisReport, Prescription, SurfaceSpec };
+
+/** A lens of the bundled library (`lens-library/*.json`). */
+export interface LibraryEntry {
+  /** File stem, e.g. "cooke-triplet"; pass it to `openLibraryLens`. */
+  id: string;
+  name: string;
+  fileName: string;
+  /** Stated values from the entry's `meta` (EFL mm, F-number, half field deg, source), when given. */
+  efl?: number;
+  fno?: number;
+  halfFieldDeg?: number;
+  source?: string;
+}
+
+/** Where the current lens came from. */
+export type LensSource =
+  | { kind: 'library'; id: string }
+  | { kind: 'path'; path: string }
+  | { kind: 'upload' }
+  | { kind: 'new' };
+
+/** The current lens as the host holds it. `revision` increases with every change. */
+export interface LensSnapshot {
+  revision: number;
+  prescription: Prescription;
+  /** File name shown in the title bar, e.g. "cooke-triplet.json". */
+  fileName: string;
+  source: LensSource;
+  /** True when the lens differs from what was opened or last saved. */
+  dirty: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  undoLabel?: string;
+  redoLabel?: string;
+  /** Non-fatal notes from loading (e.g. a .zmx glass replaced by its model nd/Vd). */
+  warnings: string[];
+}
+
+/** Surface parameters the editor can set with `{ op: 'setSurface' }`. */
+export type SurfaceField =
+  | 'type'
+  | 'radius'
+  | 'thickness'
+  | 'material'
+  | 'semiDiameter'
+  | 'conic'
+  | 'asphere'
+  | 'stop'
+  | 'comment'
+  | 'decenterX'
+  | 'decenterY'
+  | 'tiltX'
+  | 'tiltY'
+  | 'tiltZ'
+  | 'order'
+  | 'focalLength'
+  | 'b'
+  | 'xy';
+
+/** System-level settings the editor can set with `{ op: 'setSystem' }`. */
+export type SystemField =
+  | 'name'
+  | 'aperture'
+  | 'fields'
+  | 'wavelengths'
+  | 'glassCatalogs'
+  | 'object'
+  | 'rayAiming'
+  | 'imageSolve'
+  | 'image'
+  | 'merit';
+
+/**
+ * One undoable change of the prescription. Values are validated by the host (the prescription
+ * schema, then building the lens system); an invalid edit is rejected with a `StudioError` of code
+ * `BAD_EDIT` naming the surface and field, and the lens is left unchanged.
+ * - setSurface: `value` is the new parameter (radius: number or null = plane; material: null = air,
+ *   a glass name, "MIRROR", or a glass object; asphere: number[]; type: a surface type name).
+ * - setVariable: marks a parameter ("radius", "thickness", "conic", "asphere4", ...) as an
+ *   optimization variable.
+ */
+export type LensEdit =
+  | { op: 'setSurface'; index: number; field: SurfaceField; value: unknown }
+  | { op: 'setVariable'; index: number; param: string; on: boolean }
+  | { op: 'insertSurface'; index: number; surface?: SurfaceSpec }
+  | { op: 'deleteSurface'; index: number }
+  | { op: 'setSystem'; field: SystemField; value: unknown }
+  | { op: 'replace'; prescription: Prescription; label?: string };
+
+export interface EditOptions {
+  /**
+   * Consecutive edits with the same key merge into one undo step (the editor passes one key per
+   * cell per focus, so typing "-21.3" is undone at once).
+   */
+  coalesceKey?: string;
+}
+
+/** What `analyze` computes. Defaults follow the oracle conventions (hexapolar 6 rings, 257-point fans). */
+export interface AnalyzeOptions {
+  spotRings?: number;
+  fanPoints?: number;
+  /** Rays per field in the layout (a meridional fan), default 7. */
+  layoutRays?: number;
+  layoutPlane?: 'yz' | '3d';
+  spots?: boolean;
+  fans?: boolean;
+  layout?: boolean;
+}
+
+/** One spot diagram: image-plane intercepts (mm) relative to the primary-wavelength chief ray. */
+export interface SpotData {
+  fieldIndex: number;
+  wavelengthIndex: number;
+  wavelengthUm: number;
+  x: Float64Array;
+  y: Float64Array;
+  /** 1 where the ray reached the image, 0 where it was lost (miss, TIR, clipped). */
+  valid: Uint8Array;
+  rmsRadius: number;
+  geoRadius: number;
+  centroid: [number, number];
+}
+
+/** Tangential (y vs Py) and sagittal (x vs Px) ray fans, mm, relative to the primary chief ray. */
+export interface FanData {
+  fieldIndex: number;
+  wavelengthIndex: number;
+  wavelengthUm: number;
+  pupil: Float64Array;
+  tangentialY: Float64Array;
+  sagittalX: Float64Array;
+  validTangential: Uint8Array;
+  validSagittal: Uint8Array;
+}
+
+/** Rays of one field for the layout: `points` is rays × pointsPerRay × 3 (x, y, z global, mm). */
+export interface LayoutRays {
+  fieldIndex: number;
+  wavelengthIndex: number;
+  nRays: number;
+  pointsPerRay: number;
+  points: Float64Array;
+  /** Per ray × point: 1 where that crossing exists (a lost ray stops at its last valid point). */
+  valid: Uint8Array;
+}
+
+/** A surface's meridional profile in global coordinates for drawing elements (mm). */
+export interface SurfaceProfile {
+  index: number;
+  z0: number;
+  /** Samples from the axis to the semi-diameter: heights r and global z of the sag. */
+  r: Float64Array;
+  z: Float64Array;
+  semiDiameter: number;
+  isStop: boolean;
+  isMirror: boolean;
+  /** Name of the medium after the surface, null for air. */
+  material: string | null;
+}
+
+export interface LayoutData {
+  rays: LayoutRays[];
+  profiles: SurfaceProfile[];
+}
+
+/** Everything the studio draws for one lens revision. A failing analysis leaves its part empty and says why in `errors`. */
+export interface AnalysisBundle {
+  revision: number;
+  report: AnalysisReport | null;
+  spots: SpotData[];
+  fans: FanData[];
+  layout: LayoutData | null;
+  errors: string[];
+  /** Host-side compute time of each part, ms. */
+  timingsMs: Record<string, number>;
+}
+
+export interface OptimizeOptions {
+  method?: 'dls' | 'adam';
+  maxIterations?: number;
+  /**
+   * The merit function: a merit spec (engine/optimize), or omitted for the prescription's saved
+   * merit, else the default merit function.
+   */
+  merit?: unknown;
+  /** Which parameters vary: the lens's variable flags (default) or whole kinds. */
+  vary?: 'flags' | ('curvatures' | 'thicknesses' | 'conics' | 'aspheres')[];
+}
+
+export interface OperandValue {
+  name: string;
+  target: number;
+  value: number;
+  weight: number;
+  /** This operand's share of the merit. */
+  contribution: number;
+}
+
+export interface VariableValue {
+  name: string;
+  value: number;
+}
+
+/** Optimization progress, streamed as events while a run goes on. */
+export interface OptimizationEvent {
+  type: 'optimization';
+  runId: string;
+  phase: 'started' | 'progress' | 'finished' | 'stopped' | 'failed';
+  iteration: number;
+  merit: number;
+  initialMerit: number;
+  operands: OperandValue[];
+  variables: VariableValue[];
+  message?: string;
+}
+
+/** Pushed from the host: the lens changed (other client, optimizer step), or optimization progress. */
+export type StudioEvent = { type: 'lens'; snapshot: LensSnapshot } | OptimizationEvent;
+
+export interface RecentFile {
+  id: string;
+  label: string;
+  kind: 'library' | 'path' | 'upload';
+  /** ISO 8601 time it was last opened. */
+  openedAt: string;
+  path?: string;
+}
+
+export interface ExportedLens {
+  fileName: string;
+  mimeType: string;
+  bytes: Uint8Array;
+  warnings: string[];
+}
+
+export interface HostInfo {
+  mode: 'electron' | 'web' | 'in-process';
+  version: string;
+  /** Process id and thread of the engine host, to show it is not the UI thread. */
+  pid: number;
+  engineThread: 'worker' | 'utility-process' | 'main';
+}
+
+/**
+ * The studio's whole API. Every method is async (it crosses a process or thread boundary) and
+ * rejects with a `StudioError`.
+ */
+export interface StudioApi {
+  hostInfo(): Promise<HostInfo>;
+  listLibrary(): Promise<LibraryEntry[]>;
+  openLibraryLens(id: string): Promise<LensSnapshot>;
+  /** Opens .json, .zmx or dO .txt bytes; on failure the previous lens stays loaded. */
+  openFile(fileName: string, bytes: Uint8Array): Promise<LensSnapshot>;
+  /** Opens a file from the host's disk (command line argument, recent files). */
+  openPath(path: string): Promise<LensSnapshot>;
+  openRecent(id: string): Promise<LensSnapshot>;
+  recentFiles(): Promise<RecentFile[]>;
+  getLens(): Promise<LensSnapshot>;
+  edit(edit: LensEdit, options?: EditOptions): Promise<LensSnapshot>;
+  undo(): Promise<LensSnapshot>;
+  redo(): Promise<LensSnapshot>;
+  analyze(options?: AnalyzeOptions): Promise<AnalysisBundle>;
+  startOptimization(options?: OptimizeOptions): Promise<{ runId: string }>;
+  /** Stops a run; the best lens so far stays loaded (one undo step). Resolves when it has stopped. */
+  stopOptimization(runId: string): Promise<void>;
+  exportLens(format: 'json' | 'zmx'): Promise<ExportedLens>;
+  /** Writes the lens to the host's disk (temp file then rename); default: where it was opened. */
+  saveLens(path?: string): Promise<{ path: string }>;
+  /** Subscribes to host events; returns the unsubscribe function. */
+  onEvent(listener: (event: StudioEvent) => void): () => void;
+}
+
+/** Names of the request/response methods (everything but `onEvent`). */
+export type StudioMethod = Exclude<keyof StudioApi, 'onEvent'>;
+
+export const STUDIO_METHODS = [
+  'hostInfo',
+  'listLibrary',
+  'openLibraryLens',
+  'openFile',
+  'openPath',
+  'openRecent',
+  'recentFiles',
+  'getLens',
+  'edit',
+  'undo',
+  'redo',
+  'analyze',
+  'startOptimization',
+  'stopOptimization',
+  'exportLens',
+  'saveLens',
+] as const satisfies readonly StudioMethod[];
+
+/** The host-side implementation: the API without the client-side subscription helper. */
+export type StudioService = Pick<StudioApi, StudioMethod> & {
+  /** Host events, fanned out to every connected client. */
+  subscribe(listener: (event: StudioEvent) => void): () => void;
+};
+
+export type StudioErrorCode =
+  | 'BAD_FILE'
+  | 'BAD_EDIT'
+  | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'NOTHING_TO_UNDO'
+  | 'BUSY'
+  | 'DISCONNECTED'
+  | 'INTERNAL';
+
+/** The error every StudioApi method rejects with; `message` is meant for the user. */
+export class StudioError extends Error {
+  override name = 'StudioError';
+  constructor(
+    readonly code: StudioErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -10,7 +10,9 @@
  * `readNoise` (fraction of full scale), then clipping and 16-bit quantisation
  * DN = round(clamp(signal, 0, 1) · 65535). The lens is taken as lossless (the LE1234-A is
  * anti-reflection coated); the display's response as linear (gamma-calibrated).
- * Binning is modelled by the binned camera itself (camera.ts), i.e. one ray per binned pixel.
+ * Binning n×n (camera.ts) sums n² sensor pixels into one: the binned pixel sees the ray through its
+ * centre, with n²·fullWellElectrons at full scale (shot noise falls by n relative to full scale)
+ * and read noise readNoise / n (n² independent reads summed, over n² times the full scale).
  */
 import type { PatternFrame, PatternSet } from './patterns.ts';
 import { patternIntensity } from './patterns.ts';
@@ -39,6 +41,7 @@ export const FULL_SCALE_16 = 65535;
 /**
  * Renders one 16-bit frame for the pixels of `hits` (row-major image of hits.count pixels).
  * @param seed noise seed of this frame (frames are independent and reproducible)
+ * @param binning the camera's binning n (scales the noise, see the module doc)
  */
 export function renderFrame(
   hits: ScreenHits,
@@ -47,12 +50,14 @@ export function renderFrame(
   screen: Screen,
   sensor: SensorModel,
   seed: number,
+  binning = 1,
 ): Uint16Array {
   const n = hits.count;
   const out = new Uint16Array(n);
   const rng = new SeededRandom(seed);
   const inv = 1 / screen.pitchMm;
-  const fw = sensor.fullWellElectrons;
+  const fw = sensor.fullWellElectrons * binning * binning;
+  const readNoise = sensor.readNoise / binning;
   for (let i = 0; i < n; i++) {
     const st = hits.status[i];
     let signal = sensor.darkLevel;
@@ -60,7 +65,7 @@ export function renderFrame(
       signal += sensor.gain * patternIntensity(set, frame, hits.xMm[i] * inv, hits.yMm[i] * inv);
     }
     if (fw > 0) signal = rng.poisson(Math.max(0, signal) * fw) / fw;
-    if (sensor.readNoise > 0) signal += sensor.readNoise * rng.normal();
+    if (readNoise > 0) signal += readNoise * rng.normal();
     out[i] = Math.round(Math.min(1, Math.max(0, signal)) * FULL_SCALE_16);
   }
   return out;

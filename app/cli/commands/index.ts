@@ -6,3 +6,4 @@ export * as glass from './glass.ts';
 export * as convert from './convert.ts';
 export * as library from './library.ts';
 export * as optimize from './optimize.ts';
+export * as deflectometry from './deflectometry.ts';

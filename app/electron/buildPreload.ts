@@ -1,0 +1,44 @@
+/**
+ * Bundles app/electron/preload.ts into one CommonJS script (out/electron/preload.cjs) with esbuild:
+ * a sandboxed preload may `require` only 'electron', so it cannot import the shared TypeScript
+ * modules at run time. Rebuilt when the output is older than its sources.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const OUT = path.resolve(here, '../../out/electron/preload.cjs');
+const SOURCES = ['preload.ts', 'bridgeErrors.ts', '../studioApi.ts', '../studioRpc.ts', '../studioWire.ts', '../studioTransports.ts'].map((f) => path.join(here, f));
+
+async function mtime(file: string): Promise<number> {
+  try {
+    return (await stat(file)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Returns the path of the bundled preload, building it when needed (never in a packaged app,
+ * which ships the bundle and not esbuild).
+ */
+export async function buildPreload(opts: { packaged?: boolean } = {}): Promise<string> {
+  const built = await mtime(OUT);
+  if (opts.packaged && built > 0) return OUT;
+  const newest = Math.max(...(await Promise.all(SOURCES.map(mtime))));
+  if (built > newest) return OUT;
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [path.join(here, 'preload.ts')],
+    outfile: OUT,
+    bundle: true,
+    format: 'cjs',
+    platform: 'browser',
+    target: 'chrome130',
+    external: ['electron'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  return OUT;
+}

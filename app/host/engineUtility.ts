@@ -1,0 +1,56 @@
+/**
+ * Engine host entry for an Electron utility process: builds the one StudioSession of the app and
+ * serves it on every MessagePortMain the main process sends as `{ type: 'connect' }` (one per
+ * window load). Loaded through tsxBootstrap.mjs with argv = [entry URL, options JSON].
+ */
+import { serveStudio, type FramePort } from '../studioRpc.ts';
+import { StudioSession } from './studioSession.ts';
+import { configureGlass } from './glassSetup.ts';
+
+/** The Electron MessagePortMain interface (utility-process side). */
+interface PortMain {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  on(event: 'close', listener: () => void): void;
+  start(): void;
+  close(): void;
+}
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: unknown; ports: PortMain[] }) => void): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+if (!parentPort) throw new Error('engineUtility.ts must run in an Electron utility process');
+
+const options = JSON.parse(process.argv[process.argv.length - 1]) as {
+  libraryDir: string;
+  stateDir: string;
+  version: string;
+  glassDirs: string[];
+  lens?: string;
+};
+for (const w of await configureGlass(options.glassDirs)) process.stderr.write(`lens-studio: ${w}\n`);
+const session = new StudioSession({ libraryDir: options.libraryDir, stateDir: options.stateDir, mode: 'electron', engineThread: 'utility-process', version: options.version });
+if (options.lens) {
+  await session.openPath(options.lens).catch((e: Error) => process.stderr.write(`lens-studio: ${e.message}\n`));
+}
+
+/** MessagePortMain → FramePort (MessagePortMain cannot transfer ArrayBuffers: frames are copied). */
+function portMainFramePort(port: PortMain): FramePort {
+  return {
+    send: (frame) => port.postMessage(frame),
+    onFrame(listener) {
+      port.on('message', (e) => {
+        if (e.data instanceof ArrayBuffer || ArrayBuffer.isView(e.data)) listener(e.data as ArrayBuffer);
+      });
+      port.start();
+      return () => {};
+    },
+    onClose: (listener) => port.on('close', listener),
+    close: () => port.close(),
+  };
+}
+
+parentPort.on('message', (e) => {
+  if ((e.data as { type?: string })?.type === 'connect' && e.ports[0]) serveStudio(session, portMainFramePort(e.ports[0]));
+});

@@ -1,0 +1,329 @@
+/**
+ * The engine side of the StudioApi: one lens session (the current prescription, its undo history,
+ * the built lens system, an optimization run) served to every connected window or browser tab.
+ *
+ * Runs inside the engine host (a worker thread or an Electron utility process), never on a UI
+ * thread. Every change bumps `revision` and is pushed to all clients as a `lens` event, so several
+ * windows stay in step. A failed open or edit leaves the current lens untouched.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringifyPrescription } from '../../engine/io/json.ts';
+import type { Prescription } from '../../engine/io/prescription.ts';
+import type { LensSystem } from '../../engine/optics/system.ts';
+import {
+  StudioError,
+  type AnalysisBundle,
+  type AnalyzeOptions,
+  type EditOptions,
+  type ExportedLens,
+  type HostInfo,
+  type LensEdit,
+  type LensSnapshot,
+  type LensSource,
+  type LibraryEntry,
+  type OptimizeOptions,
+  type RecentFile,
+  type StudioEvent,
+  type StudioService,
+} from '../studioApi.ts';
+import { computeAnalysis } from './analysisBundle.ts';
+import { applyEdit, editLabel } from './lensEdits.ts';
+import { History } from './history.ts';
+import { RecentFiles, type RecentTarget } from './recentFiles.ts';
+import { writeFileAtomic } from '../node/atomicWrite.ts';
+import { listLensLibrary } from '../node/lensLibrary.ts';
+import { buildLensSystem, encodeLens, getGlassLibrary, loadLensFile } from './engineIo.ts';
+import { OptimizationRunner } from './optimization.ts';
+
+export interface StudioSessionOptions {
+  /** Folder of the bundled lens library (`lens-library/`). */
+  libraryDir: string;
+  /** Folder for recent files; null keeps them in memory. */
+  stateDir: string | null;
+  mode: HostInfo['mode'];
+  engineThread: HostInfo['engineThread'];
+  version?: string;
+}
+
+interface Current {
+  prescription: Prescription;
+  system: LensSystem;
+  fileName: string;
+  source: LensSource;
+  warnings: string[];
+  /** The prescription as opened or last saved, for `dirty`. */
+  savedJson: string;
+}
+
+export class StudioSession implements StudioService {
+  private current: Current | null = null;
+  private revision = 0;
+  private readonly history = new History();
+  private readonly recent: RecentFiles;
+  private readonly listeners = new Set<(e: StudioEvent) => void>();
+  private analysisCache: { revision: number; key: string; bundle: AnalysisBundle } | null = null;
+  private readonly optimizer: OptimizationRunner;
+
+  constructor(private readonly options: StudioSessionOptions) {
+    this.recent = new RecentFiles(options.stateDir);
+    this.optimizer = new OptimizationRunner({
+      emit: (e) => this.emit(e),
+      current: () => this.requireLens(),
+      // An optimizer step: replace the lens without an undo step (the run records one at the end).
+      preview: (p) => this.setLens(p, { record: null }),
+      commit: (before, after, label) => this.setLens(after, { record: { before, label } }),
+    });
+  }
+
+  subscribe(listener: (event: StudioEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: StudioEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch {
+        // A broken client must not stop the others.
+      }
+    }
+  }
+
+  private requireLens(): Current {
+    if (!this.current) throw new StudioError('NOT_FOUND', 'no lens is open');
+    return this.current;
+  }
+
+  private snapshot(): LensSnapshot {
+    const c = this.requireLens();
+    return {
+      revision: this.revision,
+      prescription: c.prescription,
+      fileName: c.fileName,
+      source: c.source,
+      dirty: stringifyPrescription(c.prescription) !== c.savedJson,
+      canUndo: this.history.undoLabel !== undefined,
+      canRedo: this.history.redoLabel !== undefined,
+      undoLabel: this.history.undoLabel,
+      redoLabel: this.history.redoLabel,
+      warnings: c.warnings,
+    };
+  }
+
+  /** Builds the system first so a bad lens never replaces a good one. */
+  private setLens(p: Prescription, how: { record: { before: Prescription; label: string; coalesceKey?: string } | null }): LensSnapshot {
+    const c = this.requireLens();
+    const system = this.build(p, 'BAD_EDIT');
+    if (how.record) this.history.record(how.record.before, how.record.label, how.record.coalesceKey);
+    c.prescription = p;
+    c.system = system;
+    this.revision++;
+    const snap = this.snapshot();
+    this.emit({ type: 'lens', snapshot: snap });
+    return snap;
+  }
+
+  private build(p: Prescription, code: 'BAD_EDIT' | 'BAD_FILE', fileName?: string): LensSystem {
+    try {
+      return buildLensSystem(p);
+    } catch (e) {
+      const msg = (e as Error).message;
+      throw new StudioError(code, fileName && !msg.startsWith(fileName) ? `${fileName}: ${msg}` : msg);
+    }
+  }
+
+  private open(p: Prescription, fileName: string, source: LensSource, warnings: string[]): LensSnapshot {
+    const system = this.build(p, 'BAD_FILE', fileName);
+    this.optimizer.stopAll();
+    this.history.clear();
+    this.current = { prescription: p, system, fileName, source, warnings, savedJson: stringifyPrescription(p) };
+    this.revision++;
+    const snap = this.snapshot();
+    this.emit({ type: 'lens', snapshot: snap });
+    return snap;
+  }
+
+  async hostInfo(): Promise<HostInfo> {
+    return {
+      mode: this.options.mode,
+      version: this.options.version ?? '0.0.0',
+      pid: process.pid,
+      engineThread: this.options.engineThread,
+    };
+  }
+
+  async listLibrary(): Promise<LibraryEntry[]> {
+    let entries: Awaited<ReturnType<typeof listLensLibrary>>;
+    try {
+      entries = await listLensLibrary(this.options.libraryDir, getGlassLibrary());
+    } catch (e) {
+      throw new StudioError('BAD_FILE', `lens library: ${(e as Error).message}`);
+    }
+    return entries.map((e) => ({
+      id: e.file.replace(/\.json$/i, ''),
+      name: e.name,
+      fileName: e.file,
+      efl: e.efl ?? e.stated.efl,
+      fno: e.fno ?? e.stated.fNumber,
+      halfFieldDeg: e.field.type === 'angle' ? e.field.max : e.stated.halfFieldDeg,
+      source: e.source || undefined,
+    }));
+  }
+
+  async openLibraryLens(id: string): Promise<LensSnapshot> {
+    if (typeof id !== 'string' || !/^[\w.-]+$/.test(id)) throw new StudioError('NOT_FOUND', `no library lens "${String(id)}"`);
+    const fileName = `${id}.json`;
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(path.join(this.options.libraryDir, fileName)));
+    } catch {
+      throw new StudioError('NOT_FOUND', `no library lens "${id}"`);
+    }
+    const { prescription, warnings } = this.parse(fileName, bytes);
+    const snap = this.open(prescription, fileName, { kind: 'library', id }, warnings);
+    await this.recent.add({ kind: 'library', id }, fileName).catch(() => {});
+    return snap;
+  }
+
+  private parse(fileName: string, bytes: Uint8Array): { prescription: Prescription; warnings: string[] } {
+    try {
+      return loadLensFile(fileName, bytes);
+    } catch (e) {
+      const msg = (e as Error).message;
+      throw new StudioError('BAD_FILE', msg.includes(fileName) ? msg : `${fileName}: ${msg}`);
+    }
+  }
+
+  async openFile(fileName: string, bytes: Uint8Array): Promise<LensSnapshot> {
+    if (typeof fileName !== 'string' || !fileName) throw new StudioError('BAD_REQUEST', 'openFile needs a file name');
+    if (!(bytes instanceof Uint8Array)) throw new StudioError('BAD_REQUEST', 'openFile needs the file bytes (Uint8Array)');
+    const name = path.basename(fileName);
+    const { prescription, warnings } = this.parse(name, bytes);
+    const snap = this.open(prescription, name, { kind: 'upload' }, warnings);
+    await this.recent.add({ kind: 'upload', fileName: name, bytes }, name).catch(() => {});
+    return snap;
+  }
+
+  async openPath(filePath: string): Promise<LensSnapshot> {
+    if (typeof filePath !== 'string' || !filePath) throw new StudioError('BAD_REQUEST', 'openPath needs a path');
+    const abs = path.resolve(filePath);
+    // A file of the bundled library opens as a library lens (Save then asks where, it never
+    // overwrites the library).
+    const rel = path.relative(path.resolve(this.options.libraryDir), abs);
+    if (/^[\w.-]+\.json$/.test(rel)) return this.openLibraryLens(rel.replace(/\.json$/, ''));
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(abs));
+    } catch (e) {
+      throw new StudioError('BAD_FILE', `${filePath}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const name = path.basename(abs);
+    const { prescription, warnings } = this.parse(name, bytes);
+    const snap = this.open(prescription, name, { kind: 'path', path: abs }, warnings);
+    await this.recent.add({ kind: 'path', path: abs }, name).catch(() => {});
+    return snap;
+  }
+
+  async openRecent(id: string): Promise<LensSnapshot> {
+    const target: RecentTarget | null = await this.recent.resolve(id).catch(() => null);
+    if (!target) throw new StudioError('NOT_FOUND', 'that recent file is no longer available');
+    if (target.kind === 'library') return this.openLibraryLens(target.id);
+    if (target.kind === 'path') return this.openPath(target.path);
+    return this.openFile(target.fileName, target.bytes);
+  }
+
+  async recentFiles(): Promise<RecentFile[]> {
+    return this.recent.list();
+  }
+
+  async getLens(): Promise<LensSnapshot> {
+    return this.snapshot();
+  }
+
+  async edit(edit: LensEdit, options: EditOptions = {}): Promise<LensSnapshot> {
+    if (!edit || typeof edit !== 'object') throw new StudioError('BAD_REQUEST', 'edit needs an edit object');
+    this.optimizer.assertIdle();
+    const before = this.requireLens().prescription;
+    const next = applyEdit(before, edit);
+    return this.setLens(next, { record: { before, label: editLabel(edit), coalesceKey: options.coalesceKey } });
+  }
+
+  async undo(): Promise<LensSnapshot> {
+    this.optimizer.assertIdle();
+    const r = this.history.undo(this.requireLens().prescription);
+    if (!r) throw new StudioError('NOTHING_TO_UNDO', 'nothing to undo');
+    return this.setLens(r.lens, { record: null });
+  }
+
+  async redo(): Promise<LensSnapshot> {
+    this.optimizer.assertIdle();
+    const r = this.history.redo(this.requireLens().prescription);
+    if (!r) throw new StudioError('NOTHING_TO_UNDO', 'nothing to redo');
+    return this.setLens(r.lens, { record: null });
+  }
+
+  async analyze(options: AnalyzeOptions = {}): Promise<AnalysisBundle> {
+    const c = this.requireLens();
+    const key = JSON.stringify(options);
+    const cached = this.analysisCache;
+    if (cached && cached.revision === this.revision && cached.key === key) return cached.bundle;
+    const bundle = computeAnalysis(c.system, this.revision, options);
+    this.analysisCache = { revision: this.revision, key, bundle };
+    return bundle;
+  }
+
+  async startOptimization(options: OptimizeOptions = {}): Promise<{ runId: string }> {
+    this.history.seal();
+    return this.optimizer.start(options);
+  }
+
+  async stopOptimization(runId: string): Promise<void> {
+    await this.optimizer.stop(runId);
+  }
+
+  async exportLens(format: 'json' | 'zmx'): Promise<ExportedLens> {
+    const c = this.requireLens();
+    const stem = c.fileName.replace(/\.(json|zmx|txt)$/i, '');
+    if (format === 'json') {
+      return {
+        fileName: `${stem}.json`,
+        mimeType: 'application/json',
+        bytes: new TextEncoder().encode(stringifyPrescription(c.prescription)),
+        warnings: [],
+      };
+    }
+    if (format === 'zmx') {
+      let out: { bytes: Uint8Array; warnings: string[] };
+      try {
+        out = encodeLens(`${stem}.zmx`, c.prescription);
+      } catch (e) {
+        throw new StudioError('BAD_REQUEST', (e as Error).message);
+      }
+      return { fileName: `${stem}.zmx`, mimeType: 'application/octet-stream', ...out };
+    }
+    throw new StudioError('BAD_REQUEST', `unknown export format "${String(format)}" (json or zmx)`);
+  }
+
+  async saveLens(target?: string): Promise<{ path: string }> {
+    const c = this.requireLens();
+    const dest = target ? path.resolve(target) : c.source.kind === 'path' ? c.source.path : null;
+    if (!dest) throw new StudioError('BAD_REQUEST', `${c.fileName} was not opened from disk: give a path, or export it`);
+    if (!/\.(json|zmx)$/i.test(dest)) throw new StudioError('BAD_REQUEST', `${dest}: save as .json or .zmx`);
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeLens(dest, c.prescription).bytes;
+    } catch (e) {
+      throw new StudioError('BAD_REQUEST', (e as Error).message);
+    }
+    await writeFileAtomic(dest, bytes);
+    c.savedJson = stringifyPrescription(c.prescription);
+    c.source = { kind: 'path', path: dest };
+    c.fileName = path.basename(dest);
+    this.revision++;
+    this.emit({ type: 'lens', snapshot: this.snapshot() });
+    await this.recent.add({ kind: 'path', path: dest }, c.fileName).catch(() => {});
+    return { path: dest };
+  }
+}

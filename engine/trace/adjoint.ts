@@ -214,6 +214,16 @@ export function traceAdjoint(
     const standard = surf.kind === 'standard';
     const cc = surf.c, kp1 = 1 + surf.k;
     acc.fill(0);
+    if (surf.kind === 'evenAsphere') {
+      asphereAdjoint(surf, rec, s, tPrev, n1, n2, bends, AX, AY, AZ, AL, AM, AN, AOPL, live, TSB, s > 0 && s - 1 === solved, slotK, slotJ, factor, out, perRay, P, acc);
+      if (!perRay) for (let e = 0; e < nEntries; e++) out[slotJ[e]] += acc[e];
+      continue;
+    }
+    if (standard) {
+      standardAdjoint(surf, rec, s, tPrev, n1, n2, bends, AX, AY, AZ, AL, AM, AN, AOPL, live, TSB, s > 0 && s - 1 === solved, slotK, slotJ, factor, out, perRay, P, acc);
+      if (!perRay) for (let e = 0; e < nEntries; e++) out[slotJ[e]] += acc[e];
+      continue;
+    }
     for (let i = 0; i < size; i++) {
       if (!live[i]) continue;
       let ax = AX[i], ay = AY[i], az = AZ[i], al = AL[i], am = AM[i], an = AN[i];
@@ -439,6 +449,244 @@ export function traceAdjoint(
 }
 
 /**
+ * The adjoint of one sphere / conic / plane surface for every ray (the same arithmetic as the
+ * generic path, in a tight loop). Parameter slots: curvature, conic, n before, n after, the
+ * preceding thickness.
+ */
+function standardAdjoint(
+  surf: Surface,
+  rec: TraceRecord,
+  s: number,
+  tPrev: number,
+  n1: number,
+  n2: number,
+  bends: boolean,
+  AX: Float64Array, AY: Float64Array, AZ: Float64Array, AL: Float64Array, AM: Float64Array, AN: Float64Array,
+  AOPL: Float64Array,
+  live: Uint8Array,
+  TSB: Float64Array,
+  prevSolved: boolean,
+  slotK: Int32Array,
+  slotJ: Int32Array,
+  factor: Float64Array,
+  out: Float64Array,
+  perRay: boolean,
+  P: number,
+  acc: Float64Array,
+): void {
+  const size = rec.size;
+  const cc = surf.c, kp1 = 1 + surf.k;
+  const mu = n1 / n2;
+  const mirror = surf.mirror;
+  const off = s * size, off0 = (s - 1) * size;
+  const nE = slotK.length;
+  const slot = new Float64Array(S_COEF);
+  const recX = rec.x, recY = rec.y, recZ = rec.z, recL = rec.l, recM = rec.m, recN = rec.n, recT = rec.t;
+  for (let i = 0; i < size; i++) {
+    if (!live[i]) continue;
+    let ax = AX[i], ay = AY[i], az = AZ[i], al = AL[i], am = AM[i], an = AN[i];
+    const aopl = AOPL[i];
+    let dl: number, dm: number, dn: number;
+    if (s === 0) {
+      dl = rec.l0[i]; dm = rec.m0[i]; dn = rec.n0[i];
+    } else {
+      const q = off0 + i;
+      dl = recL[q]; dm = recM[q]; dn = recN[q];
+    }
+    const o = off + i;
+    const X = recX[o], Y = recY[o], Z = recZ[o];
+    const t = recT[o];
+    let qx = ax, qy = ay, qz = az;
+    let bl = al, bm = am, bn = an;
+    let cBar = 0, kBar = 0, n1Bar = 0, n2Bar = 0;
+    if (bends) {
+      const gx = -cc * X, gy = -cc * Y, gz = 1 - cc * kp1 * Z;
+      const gn = Math.sqrt(gx * gx + gy * gy + gz * gz);
+      const hx = gx / gn, hy = gy / gn, hz = gz / gn;
+      const c0 = dl * hx + dm * hy + dn * hz;
+      const sf = c0 < 0 ? -1 : 1;
+      const Nx = sf * hx, Ny = sf * hy, Nz = sf * hz;
+      const cosI = sf * c0;
+      let Nbx: number, Nby: number, Nbz: number, cb: number;
+      if (mirror) {
+        cb = -2 * (al * Nx + am * Ny + an * Nz);
+        Nbx = -2 * cosI * al; Nby = -2 * cosI * am; Nbz = -2 * cosI * an;
+      } else {
+        const rad = 1 - mu * mu * (1 - cosI * cosI);
+        const sr = Math.sqrt(rad);
+        const g = sr - mu * cosI;
+        bl = mu * al; bm = mu * am; bn = mu * an;
+        Nbx = g * al; Nby = g * am; Nbz = g * an;
+        const gb = al * Nx + am * Ny + an * Nz;
+        const radb = gb / (2 * sr);
+        const mub = al * dl + am * dm + an * dn - gb * cosI + radb * (-2 * mu * (1 - cosI * cosI));
+        cb = -gb * mu + radb * (2 * mu * mu * cosI);
+        n1Bar = mub / n2;
+        n2Bar = (-mub * n1) / (n2 * n2);
+      }
+      bl += cb * Nx; bm += cb * Ny; bn += cb * Nz;
+      Nbx += cb * dl; Nby += cb * dm; Nbz += cb * dn;
+      const hbx = sf * Nbx, hby = sf * Nby, hbz = sf * Nbz;
+      const hd = hbx * hx + hby * hy + hbz * hz;
+      const Gx = (hbx - hd * hx) / gn, Gy = (hby - hd * hy) / gn, Gz = (hbz - hd * hz) / gn;
+      qx += -cc * Gx;
+      qy += -cc * Gy;
+      qz += -cc * kp1 * Gz;
+      cBar = -X * Gx - Y * Gy - kp1 * Z * Gz;
+      kBar = -cc * Z * Gz;
+    }
+    const tb = qx * dl + qy * dm + qz * dn + aopl * n1;
+    n1Bar += aopl * t;
+    const Fx = 2 * cc * X, Fy = 2 * cc * Y, Fz = 2 * cc * kp1 * Z - 2;
+    const k = -tb / (Fx * dl + Fy * dm + Fz * dn);
+    ax = qx + k * Fx; ay = qy + k * Fy; az = qz + k * Fz;
+    AX[i] = ax; AY[i] = ay; AZ[i] = az;
+    AL[i] = bl + t * qx + k * t * Fx; AM[i] = bm + t * qy + k * t * Fy; AN[i] = bn + t * qz + k * t * Fz;
+    if (prevSolved) TSB[i] -= az;
+    if (nE > 0) {
+      slot[S_C] = cBar + k * (X * X + Y * Y + kp1 * Z * Z);
+      slot[S_K] = kBar + k * cc * Z * Z;
+      slot[S_N1] = n1Bar;
+      slot[S_N2] = n2Bar;
+      slot[S_T] = -az;
+      if (perRay) {
+        const base = i * P;
+        for (let e = 0; e < nE; e++) out[base + slotJ[e]] += slot[slotK[e]] * factor[e];
+      } else {
+        for (let e = 0; e < nE; e++) acc[e] += slot[slotK[e]] * factor[e];
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of one even-asphere surface for every ray. For the sag z = f(r²; c, k, A),
+ * D = ∂z/∂(r²), the normal G and the implicit-function gradient ∇F are both (−2Dx, −2Dy, 1).
+ */
+function asphereAdjoint(
+  surf: Surface,
+  rec: TraceRecord,
+  s: number,
+  tPrev: number,
+  n1: number,
+  n2: number,
+  bends: boolean,
+  AX: Float64Array, AY: Float64Array, AZ: Float64Array, AL: Float64Array, AM: Float64Array, AN: Float64Array,
+  AOPL: Float64Array,
+  live: Uint8Array,
+  TSB: Float64Array,
+  prevSolved: boolean,
+  slotK: Int32Array,
+  slotJ: Int32Array,
+  factor: Float64Array,
+  out: Float64Array,
+  perRay: boolean,
+  P: number,
+  acc: Float64Array,
+): void {
+  const size = rec.size;
+  const c = surf.c, kp1 = 1 + surf.k, a = surf.asphere, na = a.length;
+  const mu = n1 / n2;
+  const mirror = surf.mirror;
+  const off = s * size, off0 = (s - 1) * size;
+  const nE = slotK.length;
+  const slot = new Float64Array(S_COEF + na + 1);
+  for (let i = 0; i < size; i++) {
+    if (!live[i]) continue;
+    const al = AL[i], am = AM[i], an = AN[i];
+    const aopl = AOPL[i];
+    let dl: number, dm: number, dn: number;
+    if (s === 0) {
+      dl = rec.l0[i]; dm = rec.m0[i]; dn = rec.n0[i];
+    } else {
+      const q = off0 + i;
+      dl = rec.l[q]; dm = rec.m[q]; dn = rec.n[q];
+    }
+    const o = off + i;
+    const X = rec.x[o], Y = rec.y[o], Z = rec.z[o];
+    const t = rec.t[o];
+    const r2 = X * X + Y * Y;
+    // D and its partials.
+    const Q = 1 - kp1 * c * c * r2;
+    const sq = Math.sqrt(Q);
+    const Q32 = Q * sq;
+    let D = c / (2 * sq);
+    let dDr2 = (kp1 * c * c * c) / (4 * Q32);
+    for (let j = 0, pw = 1, pwm = 0; j < na; j++) {
+      D += (j + 1) * a[j] * pw;
+      if (j > 0) dDr2 += (j + 1) * j * a[j] * pwm;
+      pwm = pw;
+      pw *= r2;
+    }
+    const dDc = 1 / (2 * sq) + (kp1 * c * c * r2) / (2 * Q32);
+    const dDk = (c * c * c * r2) / (4 * Q32);
+    const gx = -2 * D * X, gy = -2 * D * Y, gz = 1;
+    let qx = AX[i], qy = AY[i], qz = AZ[i];
+    let bl = al, bm = am, bn = an;
+    let n1Bar = 0, n2Bar = 0, Db = 0;
+    if (bends) {
+      const gn = Math.sqrt(gx * gx + gy * gy + gz * gz);
+      const hx = gx / gn, hy = gy / gn, hz = gz / gn;
+      const c0 = dl * hx + dm * hy + dn * hz;
+      const sf = c0 < 0 ? -1 : 1;
+      const Nx = sf * hx, Ny = sf * hy, Nz = sf * hz;
+      const cosI = sf * c0;
+      let Nbx: number, Nby: number, Nbz: number, cb: number;
+      if (mirror) {
+        cb = -2 * (al * Nx + am * Ny + an * Nz);
+        Nbx = -2 * cosI * al; Nby = -2 * cosI * am; Nbz = -2 * cosI * an;
+      } else {
+        const rad = 1 - mu * mu * (1 - cosI * cosI);
+        const sr = Math.sqrt(rad);
+        const g = sr - mu * cosI;
+        bl = mu * al; bm = mu * am; bn = mu * an;
+        Nbx = g * al; Nby = g * am; Nbz = g * an;
+        const gb = al * Nx + am * Ny + an * Nz;
+        const radb = gb / (2 * sr);
+        const mub = al * dl + am * dm + an * dn - gb * cosI + radb * (-2 * mu * (1 - cosI * cosI));
+        cb = -gb * mu + radb * (2 * mu * mu * cosI);
+        n1Bar = mub / n2;
+        n2Bar = (-mub * n1) / (n2 * n2);
+      }
+      bl += cb * Nx; bm += cb * Ny; bn += cb * Nz;
+      Nbx += cb * dl; Nby += cb * dm; Nbz += cb * dn;
+      const hbx = sf * Nbx, hby = sf * Nby, hbz = sf * Nbz;
+      const hd = hbx * hx + hby * hy + hbz * hz;
+      const Gx = (hbx - hd * hx) / gn, Gy = (hby - hd * hy) / gn;
+      Db = -2 * (Gx * X + Gy * Y);
+      const r2b = Db * dDr2;
+      qx += -2 * D * Gx + 2 * X * r2b;
+      qy += -2 * D * Gy + 2 * Y * r2b;
+    }
+    const tb = qx * dl + qy * dm + qz * dn + aopl * n1;
+    n1Bar += aopl * t;
+    const k = -tb / (gx * dl + gy * dm + gz * dn);
+    const ax = qx + k * gx, ay = qy + k * gy, az = qz + k * gz;
+    AX[i] = ax; AY[i] = ay; AZ[i] = az;
+    AL[i] = bl + t * qx + k * t * gx; AM[i] = bm + t * qy + k * t * gy; AN[i] = bn + t * qz + k * t * gz;
+    if (prevSolved) TSB[i] -= az;
+    if (nE > 0) {
+      const u = 1 + sq;
+      const dsagdc = r2 / u + (c * r2 * kp1 * c * r2) / (sq * u * u);
+      const dsagdk = (c * c * c * r2 * r2) / (2 * sq * u * u);
+      slot[S_C] = Db * dDc - k * dsagdc;
+      slot[S_K] = Db * dDk - k * dsagdk;
+      for (let j = 0, pw = 1; j < na; j++, pw *= r2) slot[S_COEF + j] = Db * (j + 1) * pw - k * pw * r2;
+      slot[S_N1] = n1Bar;
+      slot[S_N2] = n2Bar;
+      slot[S_T] = -az;
+      if (perRay) {
+        const base = i * P;
+        for (let e = 0; e < nE; e++) out[base + slotJ[e]] += slot[slotK[e]] * factor[e];
+      } else {
+        for (let e = 0; e < nE; e++) acc[e] += slot[slotK[e]] * factor[e];
+      }
+    }
+    
+  }
+}
+
+/**
  * Unnormalised surface normal G (oriented towards +z) at (x, y, z): conic (−cx, −cy, 1 − c(1+k)z),
  * asphere (−2D x, −2D y, 1) with D = dz/d(r²), XY (−g_x, −g_y, 1 − 2bz), plane (0, 0, 1).
  */
@@ -478,9 +726,13 @@ function asphereSlope(surf: Surface, r2: number, g: Float64Array): number {
   const Q32 = Q * sq;
   let D = c / (2 * sq);
   let dDr2 = (kp1 * c * c * c) / (4 * Q32);
+  let pw = 1; // r2^i
+  let pwm = 0; // r2^(i−1)
   for (let i = 0; i < a.length; i++) {
-    D += (i + 1) * a[i] * r2 ** i;
-    if (i > 0) dDr2 += (i + 1) * i * a[i] * r2 ** (i - 1);
+    D += (i + 1) * a[i] * pw;
+    if (i > 0) dDr2 += (i + 1) * i * a[i] * pwm;
+    pwm = pw;
+    pw *= r2;
   }
   g[3] = dDr2;
   g[4] = 1 / (2 * sq) + (kp1 * c * c * r2) / (2 * Q32);
@@ -538,7 +790,7 @@ function gradientAdjoint(surf: Surface, x: number, y: number, z: number, Gx: num
       qbar[1] = -2 * D * Gy + 2 * y * r2b;
       slots[S_C] += Db * g[4];
       slots[S_K] += Db * g[5];
-      for (let i = 0; i < surf.asphere.length; i++) slots[S_COEF + i] += Db * (i + 1) * r2 ** i;
+      for (let i = 0, pw = 1; i < surf.asphere.length; i++, pw *= r2) slots[S_COEF + i] += Db * (i + 1) * pw;
       break;
     }
     case 'xyPolynomial': {
@@ -612,7 +864,7 @@ function implicitParamAdjoint(surf: Surface, x: number, y: number, z: number, k:
       const dsagdk = (c * c * c * r2 * r2) / (2 * sq * u * u);
       slots[S_C] += -k * dsagdc;
       slots[S_K] += -k * dsagdk;
-      for (let i = 0; i < surf.asphere.length; i++) slots[S_COEF + i] += -k * r2 ** (i + 1);
+      for (let i = 0, pw = r2; i < surf.asphere.length; i++, pw *= r2) slots[S_COEF + i] += -k * pw;
       break;
     }
     case 'xyPolynomial': {

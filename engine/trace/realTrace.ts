@@ -95,6 +95,14 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
   }
   for (let s = first; s <= last; s++) {
     const surf = surfaces[s];
+    if (surf.kind === 'standard') {
+      // The common case, fused into one pass per ray: transfer, intersect, clip, refract, record.
+      const isImage = s === surfaces.length - 1;
+      const n1 = indexBefore(system, s, w);
+      const n2 = surf.nAfter[w];
+      standardStep(surf, batch, s, s > 0 ? surfaces[s - 1].thickness : 0, n1, n2, directionBefore(system, s), !isImage || surf.mirror || n1 !== n2, rec);
+      continue;
+    }
     if (s > 0) {
       const t = surfaces[s - 1].thickness;
       if (t !== 0) {
@@ -134,6 +142,98 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
   }
   if (rec) rec.status.set(batch.status);
   return batch;
+}
+
+/**
+ * One sphere / conic / plane surface for every ray in a single pass (the same arithmetic as
+ * intersectConic + clip + refract, fused for memory locality).
+ */
+function standardStep(surf: Surface, b: RayBatch, s: number, tPrev: number, n1: number, n2: number, nu: number, bends: boolean, rec: TraceRecord | undefined): void {
+  const c = surf.c;
+  const kp1 = 1 + surf.k;
+  const ckp1 = c * kp1;
+  const sd2 = Number.isFinite(surf.semiDiameter) ? surf.semiDiameter * surf.semiDiameter : Infinity;
+  const mu = n1 / n2;
+  const mu2 = mu * mu;
+  const mirror = surf.mirror;
+  const { x, y, z, l, m, n, opl, status, lostAt } = b;
+  const size = b.size;
+  const off = s * size;
+  const rx = rec?.x, ry = rec?.y, rz = rec?.z, rl = rec?.l, rm = rec?.m, rn = rec?.n, rt = rec?.t;
+  for (let i = 0; i < size; i++) {
+    const pz = z[i] - tPrev;
+    z[i] = pz;
+    if (status[i] !== 0) continue;
+    const px = x[i], py = y[i];
+    const dl = l[i], dm = m[i], dn = n[i];
+    // Intersection: A t² + 2B t + C = 0 on the branch met travelling in direction nu.
+    const A = c * (dl * dl + dm * dm + kp1 * dn * dn);
+    const B = c * (px * dl + py * dm + kp1 * pz * dn) - dn;
+    const C = c * (px * px + py * py + kp1 * pz * pz) - 2 * pz;
+    const disc = B * B - A * C;
+    let t = NaN;
+    if (disc >= 0) {
+      const sq = nu * Math.sqrt(disc);
+      const den = B - sq;
+      t = den !== 0 && Math.abs(den) >= Math.abs(sq) * 1e-8 ? -C / den : A !== 0 ? (-B - sq) / A : NaN;
+    }
+    if (!(t === t) || t === Infinity || t === -Infinity) {
+      status[i] = 1; // MISS
+      lostAt[i] = s;
+      continue;
+    }
+    const X = px + t * dl, Y = py + t * dm, Z = pz + t * dn;
+    x[i] = X;
+    y[i] = Y;
+    z[i] = Z;
+    opl[i] += n1 * t;
+    if (rt) rt[off + i] = t;
+    if (X * X + Y * Y > sd2) {
+      status[i] = 3; // VIGNETTED
+      lostAt[i] = s;
+      continue;
+    }
+    if (bends) {
+      let Nx = -c * X, Ny = -c * Y, Nz = 1 - ckp1 * Z;
+      const inv = 1 / Math.sqrt(Nx * Nx + Ny * Ny + Nz * Nz);
+      Nx *= inv;
+      Ny *= inv;
+      Nz *= inv;
+      let cosI = dl * Nx + dm * Ny + dn * Nz;
+      if (cosI < 0) {
+        Nx = -Nx;
+        Ny = -Ny;
+        Nz = -Nz;
+        cosI = -cosI;
+      }
+      if (mirror) {
+        const k2 = 2 * cosI;
+        l[i] = dl - k2 * Nx;
+        m[i] = dm - k2 * Ny;
+        n[i] = dn - k2 * Nz;
+      } else {
+        const rad = 1 - mu2 * (1 - cosI * cosI);
+        if (rad < 0) {
+          status[i] = 2; // TIR
+          lostAt[i] = s;
+          continue;
+        }
+        const g = Math.sqrt(rad) - mu * cosI;
+        l[i] = mu * dl + g * Nx;
+        m[i] = mu * dm + g * Ny;
+        n[i] = mu * dn + g * Nz;
+      }
+    }
+    if (rx) {
+      const o = off + i;
+      rx[o] = X;
+      ry![o] = Y;
+      rz![o] = Z;
+      rl![o] = l[i];
+      rm![o] = m[i];
+      rn![o] = n[i];
+    }
+  }
 }
 
 function recordState(rec: TraceRecord, s: number, b: RayBatch): void {

@@ -108,6 +108,20 @@ export class NetworkTrainer {
     });
     await this.optimizer.setWeights(named);
     tf.dispose(named.map((n) => n.tensor));
+    // tfjs's setWeights recomputes β₁ᵗ⁺¹ and β₂ᵗ⁺¹ with pow(), while training multiplies them by β
+    // once per step in float32; redo the products so a resumed run continues bit for bit.
+    const t = this.optimizer.iterations;
+    const opt = this.optimizer as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable; beta1: number; beta2: number };
+    const power = (b: number) => {
+      const f = Math.fround(b);
+      let v = f;
+      for (let i = 0; i < t; i++) v = Math.fround(v * f);
+      return v;
+    };
+    tf.tidy(() => {
+      opt.accBeta1.assign(tf.scalar(power(opt.beta1)));
+      opt.accBeta2.assign(tf.scalar(power(opt.beta2)));
+    });
   }
 
   dispose(): void {

@@ -40,6 +40,19 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
+  /** The generator's full state, for checkpoints (restore with setState). */
+  getState(): number[] {
+    return [this.a, this.b, this.c, this.d, this.spareNormal];
+  }
+
+  /** Restores a state from getState(). @throws Error for a malformed state */
+  setState(state: readonly number[]): this {
+    if (state.length !== 5 || state.slice(0, 4).some((v) => !Number.isInteger(v))) throw new Error('Rng.setState: expected [a, b, c, d, spare] from getState()');
+    [this.a, this.b, this.c, this.d] = state.map((v) => v | 0);
+    this.spareNormal = state[4] === null ? NaN : state[4];
+    return this;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;

@@ -97,7 +97,7 @@ describe('joint end-to-end training', () => {
     const x0 = run.getState().x;
     const phases: string[] = [];
     const xs: number[][] = [];
-    await run.run({ onProgress: (p) => (phases.push(p.phase), xs.push(p.lens.map((v) => v.value))) });
+    await run.run({ onProgress: (p) => void (phases.push(p.phase), xs.push(p.lens.map((v) => v.value))) });
     expect(phases).toEqual(['warmup', 'warmup', 'joint', 'joint']);
     expect(xs[1]).toEqual(x0);
     expect(xs[3]).not.toEqual(x0);

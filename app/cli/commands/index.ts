@@ -7,3 +7,4 @@ export * as convert from './convert.ts';
 export * as library from './library.ts';
 export * as optimize from './optimize.ts';
 export * as deflectometry from './deflectometry.ts';
+export * as studio from './studio.ts';

@@ -267,19 +267,22 @@ export class CalibrationModel implements LeastSquaresProblem {
     const kLens = P - NG;
     const seeds = { x: new Float64Array(n), y: new Float64Array(n), z: new Float64Array(n), l: new Float64Array(n), m: new Float64Array(n), n: new Float64Array(n) };
     const out = new Float64Array(n * P);
-    const cols = new Map<string, number>();
-    this.variables.forEach((v, j) => {
-      if (v.kind === 'pose') cols.set(v.key, j);
-      if (v.kind === 'screen') cols.set(`screen${v.axis}`, j);
-    });
-    // ω (rotation generators) of Rᵀ ∂R/∂θ for the two tilts, in radians: W = skew(ω).
+    const col = (pred: (v: FitVariable) => boolean): number => this.variables.findIndex(pred);
+    const cX = col((v) => v.kind === 'pose' && v.key === 'xMm');
+    const cY = col((v) => v.kind === 'pose' && v.key === 'yMm');
+    const cZ = col((v) => v.kind === 'pose' && v.key === 'zMm');
+    const cTx = col((v) => v.kind === 'pose' && v.key === 'tiltXDeg');
+    const cTy = col((v) => v.kind === 'pose' && v.key === 'tiltYDeg');
+    const cScreen = [col((v) => v.kind === 'screen' && v.axis === 0), col((v) => v.kind === 'screen' && v.axis === 1)];
+    const anyPose = cX >= 0 || cY >= 0 || cZ >= 0 || cTx >= 0 || cTy >= 0;
+    // ω (rotation generators) of W = Rᵀ ∂R/∂θ = skew(ω) for the two tilts (radians).
     const omega = (dR: Float64Array): [number, number, number] => {
-      const w = (i: number, j: number) => r[0 * 3 + i] * dR[0 * 3 + j] + r[1 * 3 + i] * dR[1 * 3 + j] + r[2 * 3 + i] * dR[2 * 3 + j];
+      const w = (i: number, j: number) => r[i] * dR[j] + r[3 + i] * dR[3 + j] + r[6 + i] * dR[6 + j];
       return [w(2, 1), w(0, 2), w(1, 0)];
     };
-    const wx = omega(drx);
-    const wy = omega(dry);
-    const lensFrameDir = (i: number): [number, number, number] => [record.l0[i], record.m0[i], record.n0[i]];
+    const [wx0, wx1, wx2] = omega(drx);
+    const [wy0, wy1, wy2] = omega(dry);
+    const thicknessShift = this.adjointParams.slice(0, kLens).map((p) => p.kind === 'thickness' && p.surface < this.imageSurface);
     for (let a = 0; a < 2; a++) {
       for (let i = 0; i < n; i++) {
         const o = 6 * i + 3 * a;
@@ -294,52 +297,44 @@ export class CalibrationModel implements LeastSquaresProblem {
       }
       out.fill(0);
       traceAdjoint(system, record, this.launch, 0, seeds, this.adjointParams, out, true);
+      const sc = cScreen[a];
       for (let i = 0; i < n; i++) {
         if (!this.modelValid[i]) continue;
         const row = (2 * i + a) * nv;
         const g = i * P;
-        for (let c = 0; c < kLens; c++) {
-          const p = this.adjointParams[c];
-          let v = out[g + c];
-          if (p.kind === 'thickness' && p.surface < this.imageSurface) v += seeds.z[i];
-          jac[row + this.lensVarIndex[c]] = v;
-        }
-        const sc = cols.get(`screen${a}`);
-        if (sc !== undefined) jac[row + sc] = -1;
-        if (!cols.has('xMm') && !cols.has('yMm') && !cols.has('zMm') && !cols.has('tiltXDeg') && !cols.has('tiltYDeg')) continue;
+        for (let c = 0; c < kLens; c++) jac[row + this.lensVarIndex[c]] = out[g + c] + (thicknessShift[c] ? seeds.z[i] : 0);
+        if (sc >= 0) jac[row + sc] = -1;
+        if (!anyPose) continue;
         const o = 6 * i + 3 * a;
         const gDecX = out[g + kLens], gDecY = out[g + kLens + 1];
-        const gTilt = [out[g + kLens + 2], out[g + kLens + 3], out[g + kLens + 4]];
-        const [l0, m0, n0] = lensFrameDir(i);
-        // Incoming side. Translation dT ↦ decenter Rᵀ dT (x, y) and, for its z part δ = −(Rᵀ dT)_z,
-        // the equivalent decenter (δ l/n, δ m/n).
-        const incomingT = (k: number): number => {
-          const vx = r[3 * k], vy = r[3 * k + 1], vz = r[3 * k + 2]; // Rᵀ e_k = row k of R
-          const delta = -vz;
-          return gDecX * (vx + (delta * l0) / n0) + gDecY * (vy + (delta * m0) / n0);
-        };
-        const incomingR = (w: [number, number, number]): number => gTilt[0] * w[0] + gTilt[1] * w[1] + gTilt[2] * w[2];
-        // Outgoing side: p = T + R q, e = R f.
-        const q = [batch.x[i], batch.y[i], batch.z[i] + zImage];
-        const f = [batch.l[i], batch.m[i], batch.n[i]];
+        const gT0 = out[g + kLens + 2], gT1 = out[g + kLens + 3], gT2 = out[g + kLens + 4];
+        const l0 = record.l0[i], m0 = record.m0[i], n0 = record.n0[i];
+        const gpx = gp[o], gpy = gp[o + 1], gpz = gp[o + 2];
+        const gex = ge[o], gey = ge[o + 1], gez = ge[o + 2];
+        // Incoming side, translation: dT ↦ decenter Rᵀ dT (x, y); its z part δ = −(Rᵀ dT)_z is
+        // the decenter (δ l/n, δ m/n). Rᵀ e_k is row k of R.
+        const lx = l0 / n0, my = m0 / n0;
+        const inT0 = gDecX * (r[0] - r[2] * lx) + gDecY * (r[1] - r[2] * my);
+        const inT1 = gDecX * (r[3] - r[5] * lx) + gDecY * (r[4] - r[5] * my);
+        const inT2 = gDecX * (r[6] - r[8] * lx) + gDecY * (r[7] - r[8] * my);
+        // Outgoing side, rotation: ∂X/∂R_ij = g_p,i q_j + g_e,i f_j, contracted with ∂R/∂θ.
+        const q0 = batch.x[i], q1 = batch.y[i], q2 = batch.z[i] + zImage;
+        const f0 = batch.l[i], f1 = batch.m[i], f2 = batch.n[i];
         let tx = 0;
         let ty = 0;
         for (let ii = 0; ii < 3; ii++) {
-          for (let jj = 0; jj < 3; jj++) {
-            const gR = gp[o + ii] * q[jj] + ge[o + ii] * f[jj];
-            tx += gR * drx[ii * 3 + jj];
-            ty += gR * dry[ii * 3 + jj];
-          }
+          const gpi = ii === 0 ? gpx : ii === 1 ? gpy : gpz;
+          const gei = ii === 0 ? gex : ii === 1 ? gey : gez;
+          const r0 = gpi * q0 + gei * f0, r1 = gpi * q1 + gei * f1, r2 = gpi * q2 + gei * f2;
+          const k = 3 * ii;
+          tx += r0 * drx[k] + r1 * drx[k + 1] + r2 * drx[k + 2];
+          ty += r0 * dry[k] + r1 * dry[k + 1] + r2 * dry[k + 2];
         }
-        const put = (key: string, val: number) => {
-          const j = cols.get(key);
-          if (j !== undefined) jac[row + j] = val;
-        };
-        put('xMm', gp[o] + incomingT(0));
-        put('yMm', gp[o + 1] + incomingT(1));
-        put('zMm', gp[o + 2] + incomingT(2));
-        put('tiltXDeg', (tx + incomingR(wx)) * DEG);
-        put('tiltYDeg', (ty + incomingR(wy)) * DEG);
+        if (cX >= 0) jac[row + cX] = gpx + inT0;
+        if (cY >= 0) jac[row + cY] = gpy + inT1;
+        if (cZ >= 0) jac[row + cZ] = gpz + inT2;
+        if (cTx >= 0) jac[row + cTx] = (tx + gT0 * wx0 + gT1 * wx1 + gT2 * wx2) * DEG;
+        if (cTy >= 0) jac[row + cTy] = (ty + gT0 * wy0 + gT1 * wy1 + gT2 * wy2) * DEG;
       }
     }
   }

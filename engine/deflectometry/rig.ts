@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { formatPath } from '../io/json.ts';
+import { parseJsonText } from './jsonText.ts';
 
 /** Tolerance on ‖RᵀR − I‖ (max entry) and |det R − 1| for a rotation matrix. */
 export const ROTATION_TOLERANCE = 1e-6;
@@ -140,22 +141,6 @@ export function rotationProblem(r: ArrayLike<number>, tol = ROTATION_TOLERANCE):
     problems.push(det < 0 ? `det = ${det.toPrecision(7)} (a reflection, not a rotation)` : `det = ${det.toPrecision(7)} ≠ +1`);
   }
   return problems.length ? `R_matlab is not a rotation: ${problems.join('; ')}` : null;
-}
-
-/** Parses JSON text, reporting a syntax error with line and column. */
-export function parseJsonText(text: string, fileName: string, ErrorType: new (m: string) => Error): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let where = '';
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      where = ` at line ${before.split('\n').length}, column ${Number(pos[1]) - before.lastIndexOf('\n')}`;
-    }
-    throw new ErrorType(`${fileName}: malformed JSON${where}: ${msg.replace(/ in JSON at position \d+.*$/, '')}`);
-  }
 }
 
 /**

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { formatPath } from '../io/json.ts';
 import { makePatternSet, patternFrames, type FringeDirection, type PatternSet } from './patterns.ts';
-import { parseJsonText } from './rig.ts';
+import { parseJsonText } from './jsonText.ts';
 
 export const SESSION_FORMAT = 'lens-studio/deflectometry-session/1';
 export const SESSION_FILE = 'session.json';

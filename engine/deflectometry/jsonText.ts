@@ -1,0 +1,113 @@
+/**
+ * JSON text with errors that say where: JSON.parse, and on failure the line and column of the
+ * first offending character. V8 gives a position for some syntax errors only ("Unexpected token
+ * ',', ... is not valid JSON" has none), so a small recursive-descent scanner of the JSON grammar
+ * (RFC 8259) finds the offset itself.
+ */
+
+/** Offset of the first character where `text` stops being valid JSON (text.length if it ends early). */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => {
+    for (const ch of word) {
+      if (text[i] !== ch) fail();
+      i++;
+    }
+  };
+  const string = () => {
+    if (text[i] !== '"') fail();
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      const c = text.charCodeAt(i);
+      if (c < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) ((i += k), fail());
+          i += 5;
+          continue;
+        }
+        if (!'"\\/bfnrt'.includes(text[i] ?? '')) fail();
+      }
+      i++;
+    }
+    if (text[i] !== '"') fail();
+    i++;
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === '' || m[0] === '-') fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else number();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return -1;
+  } catch (at) {
+    return typeof at === 'number' ? at : i;
+  }
+}
+
+/**
+ * Parses JSON text, reporting a syntax error as `file: malformed JSON at line L, column C: ...`.
+ * @throws an ErrorType instance with that message
+ */
+export function parseJsonText(text: string, fileName: string, ErrorType: new (m: string) => Error): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
+    let where = '';
+    if (offset >= 0) {
+      const before = text.slice(0, offset);
+      const found = offset < text.length ? `unexpected ${JSON.stringify(text[offset])}` : 'unexpected end of text';
+      where = ` at line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}: ${found}`;
+    }
+    throw new ErrorType(`${fileName}: malformed JSON${where}`);
+  }
+}

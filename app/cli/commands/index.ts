@@ -8,3 +8,4 @@ export * as library from './library.ts';
 export * as optimize from './optimize.ts';
 export * as deflectometry from './deflectometry.ts';
 export * as studio from './studio.ts';
+export * as e2e from './e2e.ts';

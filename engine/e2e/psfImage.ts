@@ -1,0 +1,63 @@
+/**
+ * Pictures for reports and the studio: the PSF grid as one image (nodes laid out as on the
+ * sensor, +y up), and a side-by-side strip of example patches.
+ */
+import { createImage, type FloatImage } from './image.ts';
+import type { PsfFieldGrid } from './render.ts';
+
+/**
+ * Tiles every node's PSF (channels as R, G, B; mono as gray) into one image, each tile scaled by
+ * `zoom` (nearest neighbour) and separated by `gap` pixels of mid gray. Each PSF is divided by its
+ * own peak and shown with a square-root stretch (√(v / peak)), so faint wings stay visible. Values
+ * are display values (not linear light).
+ */
+export function psfGridImage(grid: PsfFieldGrid, zoom = 4, gap = 2): FloatImage {
+  const K = grid.size;
+  const T = K * zoom;
+  const W = grid.nx * T + (grid.nx + 1) * gap;
+  const H = grid.ny * T + (grid.ny + 1) * gap;
+  const img = createImage(W, H, 3);
+  img.data.fill(0.35);
+  const C = grid.channels;
+  const KK = K * K;
+  for (let iy = 0; iy < grid.ny; iy++) {
+    // node row iy has sensor y = yMm[iy] (ascending): draw the largest y at the top
+    const top = gap + (grid.ny - 1 - iy) * (T + gap);
+    for (let ix = 0; ix < grid.nx; ix++) {
+      const left = gap + ix * (T + gap);
+      const off = (iy * grid.nx + ix) * C * KK;
+      let peak = 0;
+      for (let k = 0; k < C * KK; k++) peak = Math.max(peak, grid.psf[off + k]);
+      for (let r = 0; r < T; r++) {
+        for (let c = 0; c < T; c++) {
+          const k = Math.floor(r / zoom) * K + Math.floor(c / zoom);
+          const p = ((top + r) * W + left + c) * 3;
+          for (let ch = 0; ch < 3; ch++) {
+            const v = grid.psf[off + (C === 1 ? 0 : ch) * KK + k];
+            img.data[p + ch] = peak > 0 ? Math.sqrt(Math.max(0, v) / peak) : 0;
+          }
+        }
+      }
+    }
+  }
+  return img;
+}
+
+/** Places images of equal height side by side with `gap` pixels of white between them. */
+export function hstack(images: FloatImage[], gap = 4): FloatImage {
+  const H = Math.max(...images.map((i) => i.height));
+  const C = Math.max(...images.map((i) => i.channels));
+  const W = images.reduce((s, i) => s + i.width, 0) + gap * (images.length - 1);
+  const out = createImage(W, H, C);
+  out.data.fill(1);
+  let x0 = 0;
+  for (const im of images) {
+    for (let r = 0; r < im.height; r++) {
+      for (let c = 0; c < im.width; c++) {
+        for (let ch = 0; ch < C; ch++) out.data[(r * W + x0 + c) * C + ch] = im.data[(r * im.width + c) * im.channels + (im.channels === 1 ? 0 : ch)];
+      }
+    }
+    x0 += im.width + gap;
+  }
+  return out;
+}

@@ -24,6 +24,7 @@
  */
 import { LAMBDA_C_UM, LAMBDA_D_UM, LAMBDA_F_UM } from '../materials/material.ts';
 import { materialFromDO } from './dOGlass.ts';
+import { formatPath } from './json.ts';
 import { LensFileError, type LensFileResult } from './lensFileError.ts';
 import { FORMAT, Prescription as PrescriptionSchema } from './prescription.ts';
 import type { FieldsSpec, Prescription, SurfaceSpec } from './prescription.ts';
@@ -156,7 +157,7 @@ export function parseDOLens(input: Uint8Array | string, opts: DOParseOptions): L
   const checked = PrescriptionSchema.safeParse(p);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new LensFileError(fileName, undefined, `${issue.path.join('.')}: ${issue.message}`);
+    throw new LensFileError(fileName, undefined, `${formatPath(issue.path)}: ${issue.message}`);
   }
   return { prescription: checked.data, warnings };
 }

@@ -24,11 +24,12 @@
  * Source for the keyword meanings: OpticStudio files in ../shared/data/zmx, cross-checked with the
  * .zmx readers of optiland (fileio/zemax) and ray-optics (zemax/zmxread.py).
  */
+import { formatPath } from './json.ts';
 import { LensFileError, type LensFileResult } from './lensFileError.ts';
 import { FORMAT, Prescription as PrescriptionSchema } from './prescription.ts';
-import type { ApertureSpec, FieldsSpec, MaterialRef, Prescription, SurfaceSpec } from './prescription.ts';
+import type { FieldsSpec, MaterialRef, Prescription, SurfaceSpec } from './prescription.ts';
 import { decodeText, splitLines } from './text.ts';
-import { buildZmxFields, buildZmxWavelengths, statedFirstOrder, type ZmxHeader } from './zmxHeader.ts';
+import { buildZmxAperture, buildZmxFields, buildZmxWavelengths, statedFirstOrder, type ZmxHeader } from './zmxHeader.ts';
 import { materialFromGlas } from './zmxGlass.ts';
 
 export { writeZmx } from './zmxWrite.ts';
@@ -236,7 +237,7 @@ export function parseZmx(bytes: Uint8Array, opts: ZmxParseOptions): LensFileResu
   const checked = PrescriptionSchema.safeParse(prescription);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new LensFileError(fileName, undefined, `${issue.path.join('.')}: ${issue.message}`);
+    throw new LensFileError(fileName, undefined, `${formatPath(issue.path)}: ${issue.message}`);
   }
   return { prescription: checked.data, warnings };
 }
@@ -352,7 +353,7 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
   const imageSd = clipOf(img, false);
   if (imageSd !== undefined) image.semiDiameter = imageSd;
 
-  const aperture = buildAperture(h, s, fileName, warnings);
+  const aperture = buildZmxAperture(h, s, fileName, warnings);
   const fields: FieldsSpec = buildZmxFields(h, s, objectDistance === 'infinity', fileName, warnings);
   const wavelengths = buildZmxWavelengths(h, fileName, warnings);
   const notes = h.notes.join('').trim();
@@ -374,29 +375,4 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
     meta: { ...(h.version ? { zmxVersion: h.version } : {}), ...stated },
   };
   return p;
-}
-
-function buildAperture(h: ZmxHeader, s: number, fileName: string, warnings: string[]): ApertureSpec {
-  const a = h.aperture;
-  if (!a) throw new LensFileError(fileName, undefined, 'no system aperture: expected ENPD, FNUM, OBNA or FLOA');
-  const bad = (what: string): never => {
-    throw new LensFileError(fileName, a.line, `${a.kind}: ${what} must be positive (got ${a.value})`);
-  };
-  switch (a.kind) {
-    case 'ENPD':
-      if (!(a.value > 0)) bad('the entrance-pupil diameter');
-      return { type: 'EPD', value: a.value * s };
-    case 'FNUM':
-      if (!(a.value > 0)) bad('the F-number');
-      if (a.flag === 1) warnings.push(`${fileName}:${a.line}: FNUM: paraxial working F/# read as the image-space F/# (EFL/EPD); they differ at finite conjugates`);
-      return { type: 'imageFNumber', value: a.value };
-    case 'OBNA': {
-      if (!(a.value > 0)) bad('the object-space NA');
-      if (a.flag !== 1) return { type: 'objectNA', value: a.value };
-      warnings.push(`${fileName}:${a.line}: OBNA: object cone angle ${a.value}° converted to NA = sin θ (object space taken as air)`);
-      return { type: 'objectNA', value: Math.sin((a.value * Math.PI) / 180) };
-    }
-    case 'FLOA':
-      return { type: 'floatByStop' };
-  }
 }

@@ -3,7 +3,7 @@
  * Used by zmx.ts; see there for the keywords.
  */
 import { LensFileError } from './lensFileError.ts';
-import type { FieldsSpec, WavelengthsSpec } from './prescription.ts';
+import type { ApertureSpec, FieldsSpec, WavelengthsSpec } from './prescription.ts';
 
 /** The system keywords of a .zmx file as read, before conversion. Lengths in lens units. */
 export interface ZmxHeader {
@@ -138,4 +138,34 @@ export function statedFirstOrder(text: string): { statedEfl?: number; statedFNum
   const fno = /\bF\s*\/\s*#?\s*(\d+(?:\.\d+)?)/i.exec(text);
   if (fno) out.statedFNumber = Number(fno[1]);
   return out;
+}
+
+/**
+ * The system aperture from ENPD (EPD, scaled by `s`), FNUM, OBNA (flag 1: cone angle θ in degrees,
+ * NA = sin θ) or FLOA.
+ * @throws LensFileError when there is none, or its value is not positive
+ */
+export function buildZmxAperture(h: ZmxHeader, s: number, fileName: string, warnings: string[]): ApertureSpec {
+  const a = h.aperture;
+  if (!a) throw new LensFileError(fileName, undefined, 'no system aperture: expected ENPD, FNUM, OBNA or FLOA');
+  const bad = (what: string): never => {
+    throw new LensFileError(fileName, a.line, `${a.kind}: ${what} must be positive (got ${a.value})`);
+  };
+  switch (a.kind) {
+    case 'ENPD':
+      if (!(a.value > 0)) bad('the entrance-pupil diameter');
+      return { type: 'EPD', value: a.value * s };
+    case 'FNUM':
+      if (!(a.value > 0)) bad('the F-number');
+      if (a.flag === 1) warnings.push(`${fileName}:${a.line}: FNUM: paraxial working F/# read as the image-space F/# (EFL/EPD); they differ at finite conjugates`);
+      return { type: 'imageFNumber', value: a.value };
+    case 'OBNA': {
+      if (!(a.value > 0)) bad('the object-space NA');
+      if (a.flag !== 1) return { type: 'objectNA', value: a.value };
+      warnings.push(`${fileName}:${a.line}: OBNA: object cone angle ${a.value}° converted to NA = sin θ (object space taken as air)`);
+      return { type: 'objectNA', value: Math.sin((a.value * Math.PI) / 180) };
+    }
+    case 'FLOA':
+      return { type: 'floatByStop' };
+  }
 }

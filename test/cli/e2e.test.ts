@@ -1,0 +1,83 @@
+/** `lens-studio e2e` as a user runs it: tiny configurations, real processes and files. */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/lens-studio.js');
+const photos = path.resolve(root, '../shared/data/images');
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, 'e2e', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, LENS_STUDIO_TF_BACKEND: 'wasm' } });
+const tiny = ['--lens', 'lens-library/cooke-triplet.json', '--steps', '3', '--warmup', '1', '--patch', '32', '--batch', '2', '--eval', '3',
+  '--field-grid', '3', '--psf-size', '11', '--rings', '4', '--unet-levels', '2', '--unet-filters', '4', '--checkpoint-every', '2'];
+
+describe('lens-studio e2e', () => {
+  it('runs on dead leaves and writes the lens, networks, report and images', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-'));
+    const r = run(...tiny, '--dead-leaves', '--out', out);
+    expect(r.stderr).toMatch(/TensorFlow.js backend: wasm/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\(a\) initial lens \+ network trained alone/);
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.format).toBe('lens-studio-e2e-report/1');
+    for (const k of ['psnr', 'ssim', 'blurredPsnr', 'blurredSsim']) {
+      expect(Number.isFinite(report.baseline[k])).toBe(true);
+      expect(Number.isFinite(report.joint[k])).toBe(true);
+    }
+    expect(report.joint.steps).toBe(3);
+    expect(report.heldOut.count).toBe(3);
+    expect(Number.isFinite(report.comparison.psnr.mean)).toBe(true);
+    // (a) never moves the lens, (b) does after the warm-up
+    expect(report.lensChange.variables.some((v: { initial: number; final: number }) => v.final !== v.initial)).toBe(true);
+    const lens = JSON.parse(fs.readFileSync(path.join(out, 'lens-optimized.json'), 'utf8'));
+    expect(lens.format).toBe('lens-studio/1');
+    expect(lens.meta.e2e.steps).toBe(3);
+    expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/\| \(b\) jointly optimized lens \+ network \|/);
+    for (const f of ['network/checkpoint.json', 'baseline-network/checkpoint.json', 'images/example-1.png', 'images/psf-grid-initial.png', 'images/psf-grid-optimized.png']) {
+      expect(fs.existsSync(path.join(out, f))).toBe(true);
+    }
+    const strip = PNG.sync.read(fs.readFileSync(path.join(out, 'images/example-1.png')));
+    expect([strip.width, strip.height]).toEqual([5 * 32 + 4 * 4, 32]);
+    const grid = PNG.sync.read(fs.readFileSync(path.join(out, 'images/psf-grid-optimized.png')));
+    expect(grid.width).toBe(3 * 11 * 4 + 4 * 2);
+    expect(JSON.stringify(report)).not.toMatch(/NaN|null,"ssim"/);
+
+    // --resume after a finished run retrains nothing and reproduces the same report numbers
+    const again = run(...tiny, '--dead-leaves', '--out', out, '--resume');
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/joint: already trained \(3 steps\)/);
+    const report2 = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report2.joint.psnr).toBe(report.joint.psnr);
+    expect(report2.lensChange).toEqual(report.lensChange);
+  });
+
+  it('runs on a folder of photographs, skipping an unreadable file with a warning', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-img-'));
+    for (const f of ['camera.png', 'coffee.png', 'rocket.jpg']) fs.symlinkSync(path.join(photos, f), path.join(dir, f));
+    fs.writeFileSync(path.join(dir, 'corrupt.jpg'), 'not a jpeg');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-'));
+    const r = run(...tiny, '--images', dir, '--no-baseline', '--out', out);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*corrupt\.jpg: skipped, cannot decode/);
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.data).toMatch(/2 training, 1 held-out/);
+    expect(report.baseline).toBeNull();
+    expect(report.comparison).toBeNull();
+  });
+
+  it('rejects bad options with one readable line', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-'));
+    const both = run(...tiny, '--dead-leaves', '--images', photos, '--out', out);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/either --images <dir> or --dead-leaves/);
+    const odd = run(...tiny, '--patch', '33', '--out', out);
+    expect(odd.status).toBe(2);
+    expect(odd.stderr).toMatch(/--patch: 33 is not a multiple of 2/);
+    const missing = run(...tiny, '--images', path.join(out, 'nope'), '--out', out);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n').pop()).toMatch(/nope: cannot read the image folder/);
+  });
+});

@@ -245,7 +245,7 @@ export class CalibrationModel implements LeastSquaresProblem {
       res[2 * i + 1] = lost ? LOST_RAY_RESIDUAL_MM : Y - this.lensMeasured[2 * i + 1];
     }
     if (!wantJacobian) return { residuals: res };
-    this.fillLensJacobian(r, drx, dry, T, zImage, gp, ge);
+    this.fillLensJacobian(r, drx, dry, zImage, gp, ge);
     return { residuals: res, jacobian: jac };
   }
 
@@ -254,7 +254,6 @@ export class CalibrationModel implements LeastSquaresProblem {
     r: Float64Array,
     drx: Float64Array,
     dry: Float64Array,
-    T: number[],
     zImage: number,
     gp: Float64Array,
     ge: Float64Array,

@@ -10,7 +10,7 @@ import type { MeritProblem } from './optimizeRun.ts';
 export const IMAGE_DISTANCE_TARGET = 47;
 
 /** The image distance as the only variable; `delayMs` makes every evaluation that slow. */
-export function imageDistanceProblem(system: LensSystem, _spec: MeritSpec, vary: string[], delayMs = 0): MeritProblem {
+export function imageDistanceProblem(system: LensSystem, _spec: MeritSpec, vary: string[], _options?: unknown, delayMs = 0): MeritProblem {
   const p = system.prescription;
   const last = p.surfaces.length - 1;
   return {
@@ -40,5 +40,5 @@ export function imageDistanceProblem(system: LensSystem, _spec: MeritSpec, vary:
 }
 
 export function slowImageDistanceProblem(system: LensSystem, spec: MeritSpec, vary: string[]): MeritProblem {
-  return imageDistanceProblem(system, spec, vary, 40);
+  return imageDistanceProblem(system, spec, vary, undefined, 40);
 }

@@ -10,6 +10,8 @@
  * so far, which is written (atomically) and reported as usual, and the process exits with 130.
  * A second Ctrl-C quits at once without writing (the output file is never half-written).
  */
+import { toModelGlasses, glassRegion, glassHull, substituteNearestGlasses } from '../../engine/optimize/glassChoice.ts';
+import { writeBack } from '../../engine/optics/writeBack.ts';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
@@ -39,9 +41,11 @@ export interface MeritProblem {
   apply(x: Float64Array): Prescription;
   /** Optional: the operand values at x, for the report. */
   operands?(x: Float64Array): OperandValue[];
+  /** Optional: which lens parameter each variable is (to bound glass variables by the glass region). */
+  variables?: readonly { kind: string }[];
 }
 
-export type MeritProblemBuilder = (system: LensSystem, spec: MeritSpec, vary: string[]) => MeritProblem;
+export type MeritProblemBuilder = (system: LensSystem, spec: MeritSpec, vary: string[], options?: { glassHull?: [number, number][] }) => MeritProblem;
 
 /** The variable groups `--vary` accepts (engine/optimize/variables.ts). */
 export { VARY_GROUPS };
@@ -286,9 +290,33 @@ export async function optimizeCommand(
   });
   if (bad.length > 0) throw new CliError(`${source}: ${bad.join('; ')}`);
 
+  // Glass varies as a model glass (nd, Vd) inside the catalogs' glass region, then is replaced by
+  // the nearest catalog glass and the lens re-optimized (engine/optimize/glassChoice.ts).
+  const varyGlass = vary.includes('glass');
+  const catalogs = prescription.glassCatalogs ?? [];
+  let workSystem = system;
+  if (varyGlass) {
+    try {
+      workSystem = buildSystem(toModelGlasses(prescription, library), library);
+    } catch (err) {
+      throw new CliError(`${path.basename(lensFile)}: ${(err as Error).message}`);
+    }
+  }
   let mp: MeritProblem;
   try {
-    mp = build(system, spec, vary);
+    mp = build(workSystem, spec, vary, varyGlass ? { glassHull: glassHull(library, catalogs) } : undefined);
+    if (varyGlass) {
+      const region = glassRegion(library, catalogs);
+      (mp.variables ?? []).forEach((v, j) => {
+        if (v.kind === 'nd') {
+          mp.problem.lower![j] = region.ndMin;
+          mp.problem.upper![j] = region.ndMax;
+        } else if (v.kind === 'vd') {
+          mp.problem.lower![j] = region.vdMin;
+          mp.problem.upper![j] = region.vdMax;
+        }
+      });
+    }
   } catch (err) {
     throw new CliError(`${path.basename(lensFile)}: ${(err as Error).message}`);
   }
@@ -312,9 +340,36 @@ export async function optimizeCommand(
     bar.stop();
   }
   before.merit = result.initialMerit;
-  const operandsAfter = mp.operands?.(result.x);
+  let operandsAfter = mp.operands?.(result.x);
 
-  const optimized = mp.apply(result.x);
+  let optimized = mp.apply(result.x);
+  let glassNote = '';
+  if (varyGlass && result.stopReason !== 'cancelled') {
+    const { prescription: substituted, substitutions } = substituteNearestGlasses(optimized, library, catalogs);
+    glassNote = substitutions
+      .map((g) => `surface ${g.surface + 1}: model ${g.from.nd.toFixed(4)}/${g.from.vd.toFixed(2)} → ${g.to.catalog}:${g.to.name} (${g.to.nd.toFixed(4)}/${g.to.vd.toFixed(2)})`)
+      .join('\n');
+    const rest = vary.filter((g) => g !== 'glass');
+    const sys2 = buildSystem(substituted, library);
+    optimized = writeBack(sys2);
+    if (rest.length > 0) {
+      const mp2 = build(sys2, spec, rest);
+      const bar2 = meritProgressBar(iterations);
+      let result2: OptimizeResult;
+      try {
+        result2 = await runOptimizer(mp2.problem, mp2.x0, { algorithm: opts.algorithm, iterations, signal, learningRate, onProgress: (e) => bar2.update(e) });
+      } finally {
+        bar2.stop();
+      }
+      optimized = mp2.apply(result2.x);
+      operandsAfter = mp2.operands?.(result2.x);
+      result = { ...result2, initialMerit: result.initialMerit, iterations: result.iterations + result2.iterations };
+    } else {
+      const mp2 = build(sys2, spec, vary.length > 0 ? vary : []);
+      const r2 = mp2.problem.evaluate(mp2.x0, false).residuals;
+      result = { ...result, merit: r2.reduce((a, v) => a + v * v, 0) };
+    }
+  }
   const out: Prescription = validatePrescription(
     {
       ...optimized,
@@ -348,6 +403,7 @@ export async function optimizeCommand(
       `${mp.problem.nResiduals} residuals (${source}); ${result.iterations} iterations, ${why}\n\n` +
       `${formatComparison(system, before, after)}\n\n` +
       (operandsBefore && operandsAfter ? `${formatOperands(operandsBefore, operandsAfter)}\n\n` : '') +
+      (glassNote ? `glass substituted (nearest catalog glass, then re-optimized):\n${glassNote}\n\n` : '') +
       `wrote ${opts.out}\n`,
   );
   return result;

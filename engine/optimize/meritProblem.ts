@@ -29,6 +29,7 @@ import { aimAtStop, launchContext, launchRays } from '../trace/rayGen.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
 import { conicSag, asphereSag } from '../trace/sag.ts';
 import { gaussianPupil } from './pupilQuadrature.ts';
+import { hullDistance, type GlassHull } from './glassChoice.ts';
 import type { LeastSquaresProblem, OperandValue } from './problem.ts';
 import { operandGoal, operandResidual, operandResidualSlope, resolveDefaultMerit, type MeritSpec, type Operand } from './meritSpec.ts';
 import { variablesFromFlags, variablesFromGroups, variablesFromSpec, type Variable } from './variables.ts';
@@ -98,7 +99,14 @@ export interface MeritProblem {
  * @param vary `--vary` groups; when absent, the spec's `variables`, else the prescription's flags
  * @throws Error when there are no variables or an index does not exist
  */
-export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: readonly string[]): MeritProblem {
+export interface MeritProblemOptions {
+  /** Keep model glasses inside this region of the glass map (a penalty residual per glass). */
+  glassHull?: GlassHull;
+  /** Weight of the glass-region penalty (default 1, per unit of scaled glass-map distance). */
+  glassHullWeight?: number;
+}
+
+export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: readonly string[], options: MeritProblemOptions = {}): MeritProblem {
   const variables = vary && vary.length > 0 ? variablesFromGroups(system, vary) : spec.variables ? variablesFromSpec(system, spec.variables) : variablesFromFlags(system);
   if (variables.length === 0) throw new Error('nothing to optimize: no variables (use --vary, merit.variables or surface variable flags)');
   const params: ParamRef[] = variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index }));
@@ -107,6 +115,7 @@ export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: re
   const operands: Operand[] = [...(spec.operands ?? [])];
   for (const o of operands) blocks.push(operandBlock(system, o, params));
   if (spec.defaultMerit) blocks.push(...defaultMeritBlocks(system, spec, params));
+  if (options.glassHull) blocks.push(...glassRegionBlocks(system, params, options.glassHull, options.glassHullWeight ?? 1));
   const m = blocks.reduce((a, b) => a + b.count, 0);
   const r = new Float64Array(m);
   const J = new Float64Array(m * P);
@@ -550,6 +559,34 @@ function spotBlock(
       }
     },
   };
+}
+
+/** One penalty residual per varied model glass: its distance outside the glass region. */
+function glassRegionBlocks(system: LensSystem, params: readonly ParamRef[], hull: GlassHull, weight: number): Block[] {
+  const blocks: Block[] = [];
+  params.forEach((p, jn) => {
+    if (p.kind !== 'nd') return;
+    const jv = params.findIndex((q) => q.kind === 'vd' && system.surfaces[q.surface].material === system.surfaces[p.surface].material);
+    const glass = () => system.surfaces[p.surface].material as unknown as { nd: number; vd: number };
+    const sw = Math.sqrt(weight);
+    blocks.push({
+      label: `GLASS s${p.surface + 1}`,
+      count: 1,
+      target: 0,
+      weight,
+      value: () => hullDistance(hull, glass().vd, glass().nd / 0.01).d,
+      eval(r, J, off) {
+        const g = glass();
+        const h = hullDistance(hull, g.vd, g.nd / 0.01);
+        r[off] = sw * h.d;
+        if (J) {
+          J[off * params.length + jn] = (sw * h.dv) / 0.01;
+          if (jv >= 0) J[off * params.length + jv] = sw * h.du;
+        }
+      },
+    });
+  });
+  return blocks;
 }
 
 /** OpticStudio-like default merit: RMS spot per field × wavelength plus thickness boundaries. */

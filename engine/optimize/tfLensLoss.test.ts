@@ -27,16 +27,16 @@ describe('tfjs loss gradient through the lens op', () => {
     const engine = spotGradient(system, 0, 1, px, py, params, true);
 
     const op = makeLensOp(imageIntercepts(system, params, 0, 1, px, py), { base });
-    const loss = (p: tf.Tensor1D) =>
+    const loss = (p: tf.Tensor) =>
       tf.tidy(() => {
         const out = op(p);
         const x = out.slice(0, n), y = out.slice(n, n);
         const dx = x.sub(x.mean()), dy = y.sub(y.mean());
         return dx.square().add(dy.square()).mean() as tf.Scalar;
       });
-    const g = tf.grad(loss)(tf.zeros([params.length]) as tf.Tensor1D);
+    const g = tf.grad(loss)(tf.zeros([params.length]));
     const tfGrad = await g.data();
-    const value = (await loss(tf.zeros([params.length]) as tf.Tensor1D).data())[0];
+    const value = (await loss(tf.zeros([params.length])).data())[0];
     expect(engine.validRays).toBe(n);
     expect(Math.abs(value - engine.value) / engine.value).toBeLessThan(1e-3);
     const scale = Math.max(...engine.gradient.map(Math.abs));

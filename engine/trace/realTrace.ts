@@ -121,9 +121,6 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
     const off = s * batch.size;
     const dir = directionBefore(system, s);
     switch (surf.kind) {
-      case 'standard':
-        intersectConic(surf, batch, s, n1, tArr, off, dir);
-        break;
       case 'evenAsphere':
         intersectAsphere(surf, batch, s, n1, tArr, off, dir);
         break;
@@ -330,30 +327,6 @@ export function conicRoot(A: number, B: number, C: number, nu: number): number {
   const den = B - sq;
   if (den !== 0 && Math.abs(den) >= Math.abs(sq) * 1e-8) return -C / den;
   return A !== 0 ? (-B - sq) / A : NaN;
-}
-
-function intersectConic(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number, nu: number): void {
-  const c = surf.c;
-  const kp1 = 1 + surf.k;
-  const { x, y, z, l, m, n, opl, status } = b;
-  for (let i = 0; i < b.size; i++) {
-    if (status[i] !== RayStatus.OK) continue;
-    const px = x[i], py = y[i], pz = z[i];
-    const dl = l[i], dm = m[i], dn = n[i];
-    const A = c * (dl * dl + dm * dm + kp1 * dn * dn);
-    const B = c * (px * dl + py * dm + kp1 * pz * dn) - dn;
-    const C = c * (px * px + py * py + kp1 * pz * pz) - 2 * pz;
-    const t = conicRoot(A, B, C, nu);
-    if (!Number.isFinite(t)) {
-      b.lose(i, s, RayStatus.MISS);
-      continue;
-    }
-    x[i] = px + t * dl;
-    y[i] = py + t * dm;
-    z[i] = pz + t * dn;
-    opl[i] += n1 * t;
-    if (tArr) tArr[off + i] = t;
-  }
 }
 
 function intersectAsphere(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number, nu: number): void {

@@ -98,6 +98,45 @@ describe('patch-wise rendering', () => {
     expect(dGrid.some((v) => v !== 0)).toBe(true);
   });
 
+  it('the support-only PSF adjoint equals the full one on the grown PSF support and skips the rest', () => {
+    const K = 7;
+    const C = 2;
+    const W = 12;
+    const H = 9;
+    const g = randomGrid(2, 1, C, K, 11);
+    // compact PSFs: zero outside a 3 × 3 block (node 0) and a single tap (node 1)
+    for (let n = 0; n < 2; n++) {
+      for (let ch = 0; ch < C; ch++) {
+        for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) {
+          const keep = n === 0 ? a >= 2 && a <= 4 && b >= 2 && b <= 4 : a === 1 && b === 5;
+          if (!keep) g.psf[((n * C + ch) * K + a) * K + b] = 0;
+        }
+      }
+    }
+    const place2 = { x0Mm: -0.4, y0Mm: 0, pitchMm: 0.05 };
+    const shape = { width: W, height: H, tile: 6 };
+    const rng = new Rng(12);
+    const input = Float64Array.from({ length: (W + K - 1) * (H + K - 1) * C }, () => rng.next());
+    const G = Float64Array.from({ length: W * H * C }, () => rng.normal());
+    const full = renderImageAdjointPsf(input, G, g, place2, shape);
+    const part = renderImageAdjointPsf(input, G, g, place2, shape, undefined, { supportOnly: true });
+    let kept = 0;
+    for (let i = 0; i < full.length; i++) {
+      const k = i % (K * K);
+      const a = Math.floor(k / K);
+      const b = k % K;
+      // the interpolated PSFs mix both nodes, so the mask is the union: rows 1..5 × cols 1..6 minus corners beyond
+      const inBlock = a >= 1 && a <= 5 && b >= 1 && b <= 5;
+      const nearTap = a >= 0 && a <= 2 && b >= 4 && b <= 6;
+      if (inBlock || nearTap) {
+        expect(part[i]).toBe(full[i]);
+        kept++;
+      } else expect(part[i]).toBe(0);
+    }
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(full.length);
+  });
+
   it('rejects a scene of the wrong size', () => {
     const g = randomGrid(1, 1, 1, 3, 1);
     expect(() => renderImage(new Float64Array(10), g, place, { width: 4, height: 4 })).toThrow(/needs 6×6×1 = 36/);

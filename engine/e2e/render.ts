@@ -83,8 +83,27 @@ export function interpolatePsfAdjoint(grid: PsfFieldGrid, xMm: number, yMm: numb
 }
 
 /**
- * 'valid' convolution of a (W+K−1) × (H+K−1) × C input with a per-channel PSF (C × K × K), writing the
- * output rows [r0, r0+th) and columns [c0, c0+tw) of the W × H × C output.
+ * Copies the input window a tile reads (rows r0 … r0+th+K−2, columns c0 … c0+tw+K−2) into one
+ * contiguous float64 plane per channel, so the inner loops run over contiguous memory.
+ */
+function planes(input: ArrayLike<number>, inW: number, C: number, K: number, r0: number, c0: number, th: number, tw: number): Float64Array[] {
+  const ph = th + K - 1;
+  const pw = tw + K - 1;
+  const out: Float64Array[] = [];
+  for (let ch = 0; ch < C; ch++) {
+    const p = new Float64Array(ph * pw);
+    for (let r = 0; r < ph; r++) {
+      const src = ((r0 + r) * inW + c0) * C + ch;
+      for (let c = 0; c < pw; c++) p[r * pw + c] = input[src + c * C];
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * 'valid' convolution of one tile with a per-channel PSF (C × K × K), written into the W × H × C
+ * output at rows [r0, r0+th) and columns [c0, c0+tw). Zero PSF taps are skipped (exactly).
  */
 function convolveRegion(
   input: ArrayLike<number>,
@@ -100,23 +119,32 @@ function convolveRegion(
   tw: number,
 ): void {
   const KK = K * K;
+  const pw = tw + K - 1;
+  const planeIn = planes(input, inW, C, K, r0, c0, th, tw);
+  const acc = new Float64Array(th * tw);
   for (let ch = 0; ch < C; ch++) {
-    const hOff = ch * KK;
-    for (let r = r0; r < r0 + th; r++) {
-      for (let c = c0; c < c0 + tw; c++) {
-        let s = 0;
-        for (let a = 0; a < K; a++) {
-          const rowBase = ((r + K - 1 - a) * inW + c + K - 1) * C + ch;
-          const hRow = hOff + a * K;
-          for (let b = 0; b < K; b++) s += psf[hRow + b] * input[rowBase - b * C];
+    acc.fill(0);
+    const src = planeIn[ch];
+    for (let a = 0; a < K; a++) {
+      for (let b = 0; b < K; b++) {
+        const h = psf[ch * KK + a * K + b];
+        if (h === 0) continue;
+        // y[r, c] += h · x[r + K−1−a, c + K−1−b]
+        for (let r = 0; r < th; r++) {
+          const si = (r + K - 1 - a) * pw + K - 1 - b;
+          const oi = r * tw;
+          for (let c = 0; c < tw; c++) acc[oi + c] += h * src[si + c];
         }
-        out[(r * outW + c) * C + ch] = s;
       }
     }
+    for (let r = 0; r < th; r++) for (let c = 0; c < tw; c++) out[((r0 + r) * outW + c0 + c) * C + ch] = acc[r * tw + c];
   }
 }
 
-/** Adds ∂L/∂h for one output region into dPsf (C × K × K). */
+/**
+ * Adds ∂L/∂h for one tile into dPsf (C × K × K), at the taps where `mask` (K × K, shared by the
+ * channels) is non-zero, or at every tap without a mask.
+ */
 function convolveRegionAdjointPsf(
   input: ArrayLike<number>,
   inW: number,
@@ -129,21 +157,48 @@ function convolveRegionAdjointPsf(
   c0: number,
   th: number,
   tw: number,
+  mask?: Uint8Array,
 ): void {
   const KK = K * K;
+  const pw = tw + K - 1;
+  const planeIn = planes(input, inW, C, K, r0, c0, th, tw);
+  const g = new Float64Array(th * tw);
   for (let ch = 0; ch < C; ch++) {
+    for (let r = 0; r < th; r++) for (let c = 0; c < tw; c++) g[r * tw + c] = dOut[((r0 + r) * outW + c0 + c) * C + ch];
+    const src = planeIn[ch];
     for (let a = 0; a < K; a++) {
       for (let b = 0; b < K; b++) {
+        if (mask && !mask[a * K + b]) continue;
         let s = 0;
-        for (let r = r0; r < r0 + th; r++) {
-          const inBase = ((r + K - 1 - a) * inW + K - 1 - b) * C + ch;
-          const outBase = r * outW * C + ch;
-          for (let c = c0; c < c0 + tw; c++) s += dOut[outBase + c * C] * input[inBase + c * C];
+        for (let r = 0; r < th; r++) {
+          const si = (r + K - 1 - a) * pw + K - 1 - b;
+          const gi = r * tw;
+          for (let c = 0; c < tw; c++) s += g[gi + c] * src[si + c];
         }
         dPsf[ch * KK + a * K + b] += s;
       }
     }
   }
+}
+
+/**
+ * The taps whose PSF adjoint the lens gradient can read: the support of the PSF at this position
+ * (any channel) grown by one pixel (8-neighbourhood). A ray's splat adjoint reads only the four
+ * pixels around it, all within one pixel of a pixel it deposits on, and the energy normalisation
+ * reads only the support; so restricting the rendering adjoint to this mask leaves ∂L/∂θ exact.
+ */
+export function psfAdjointMask(psf: Float64Array, K: number, C: number, out = new Uint8Array(K * K)): Uint8Array {
+  out.fill(0);
+  const KK = K * K;
+  for (let a = 0; a < K; a++) {
+    for (let b = 0; b < K; b++) {
+      let on = false;
+      for (let ch = 0; ch < C && !on; ch++) on = psf[ch * KK + a * K + b] !== 0;
+      if (!on) continue;
+      for (let i = Math.max(0, a - 1); i <= Math.min(K - 1, a + 1); i++) for (let j = Math.max(0, b - 1); j <= Math.min(K - 1, b + 1); j++) out[i * K + j] = 1;
+    }
+  }
+  return out;
 }
 
 export interface RenderShape {
@@ -205,7 +260,9 @@ export function renderImage(input: ArrayLike<number>, grid: PsfFieldGrid, place:
 
 /**
  * The adjoint of `renderImage` with respect to the grid's PSFs: ∂L/∂grid.psf (same layout) given
- * ∂L/∂output (W × H × C).
+ * ∂L/∂output (W × H × C), accumulated into dGrid. With `supportOnly`, only the taps of
+ * {@link psfAdjointMask} are computed (the others are left untouched): enough for the exact lens
+ * gradient through engine/e2e/lensPsf.ts, and much cheaper for compact PSFs.
  */
 export function renderImageAdjointPsf(
   input: ArrayLike<number>,
@@ -214,16 +271,20 @@ export function renderImageAdjointPsf(
   place: SensorPlacement,
   shape: RenderShape,
   dGrid: Float64Array = new Float64Array(grid.psf.length),
+  options: { supportOnly?: boolean } = {},
 ): Float64Array {
   checkRender(input, grid, shape);
   const K = grid.size;
   const C = grid.channels;
   if (dOut.length !== shape.width * shape.height * C) throw new Error(`renderImageAdjointPsf: dOut has ${dOut.length} values, expected ${shape.width * shape.height * C}`);
   const dPsf = new Float64Array(C * K * K);
+  const psf = new Float64Array(C * K * K);
+  const mask = new Uint8Array(K * K);
   const inW = shape.width + K - 1;
   forEachTile(shape, place, (r0, c0, th, tw, xMm, yMm) => {
     dPsf.fill(0);
-    convolveRegionAdjointPsf(input, inW, C, dOut, shape.width, K, dPsf, r0, c0, th, tw);
+    if (options.supportOnly) psfAdjointMask(interpolatePsf(grid, xMm, yMm, psf), K, C, mask);
+    convolveRegionAdjointPsf(input, inW, C, dOut, shape.width, K, dPsf, r0, c0, th, tw, options.supportOnly ? mask : undefined);
     interpolatePsfAdjoint(grid, xMm, yMm, dPsf, dGrid);
   });
   return dGrid;

@@ -260,7 +260,7 @@ export class E2eRun {
     const dGrid = new Float64Array(this.grid.psf.length);
     const shape = { width: P, height: P, tile: P };
     examples.forEach((ex, b) => {
-      renderImageAdjointPsf(ex.scene.data, res.inputGradient!.subarray(b * n, (b + 1) * n), this.grid, this.placement(ex), shape, dGrid);
+      renderImageAdjointPsf(ex.scene.data, res.inputGradient!.subarray(b * n, (b + 1) * n), this.grid, this.placement(ex), shape, dGrid, { supportOnly: true });
     });
     const gradient = this.lensPsf.gradient(dGrid);
     let penalty = 0;

@@ -91,5 +91,9 @@ describe('lens PSF grid', () => {
       expect(Math.abs(grad[j] - fd)).toBeLessThanOrEqual(1e-6 * Math.abs(fd));
     });
     expect(loss()).toBe(L0);
+    // the support-only rendering adjoint gives the same lens gradient
+    lens.compute();
+    const gSupport = lens.gradient(renderImageAdjointPsf(scene, G, lens.compute(), place, shape, undefined, { supportOnly: true }));
+    gSupport.forEach((v, j) => expect(Math.abs(v - grad[j])).toBeLessThanOrEqual(1e-12 * Math.abs(grad[j])));
   });
 });

@@ -12,6 +12,7 @@ import { spotDiagram } from './spot.ts';
 import { seidelSums } from './seidel.ts';
 import { distortionPercent, fieldCurvature } from './distortion.ts';
 import { launchContext } from '../trace/rayGen.ts';
+import { checkGeometry } from './geometryCheck.ts';
 
 export interface AnalysisReport {
   name: string;
@@ -36,7 +37,7 @@ const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : nul
 export function analyze(system: LensSystem): AnalysisReport {
   const fo = firstOrder(system);
   const ctx = launchContext(system);
-  const warnings: string[] = [];
+  const warnings: string[] = checkGeometry(system);
   const spot: AnalysisReport['spot'] = [];
   for (let f = 0; f < system.fieldY.length; f++) {
     for (let w = 0; w < system.wavelengthsUm.length; w++) {

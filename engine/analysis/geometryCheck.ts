@@ -1,0 +1,58 @@
+/**
+ * Mechanical sanity checks of a prescription: surfaces that cross each other.
+ *
+ * For consecutive optical surfaces s and s+1 (no coordinate break between them), the axial gap at
+ * radial height h is t_s + sag_{s+1}(h) − sag_s(h) (sign by the propagation direction). A gap that
+ * is negative at the axis (h = 0) or at the rim (h = the larger clear semi-aperture, or else the
+ * paraxial marginal + chief ray heights) means the surfaces cross. Each problem is one readable
+ * line naming the prescription field, e.g. `surfaces[2].thickness: surfaces 3 and 4 cross at
+ * h = 5.2 mm (gap −0.31 mm)`.
+ */
+import type { LensSystem } from '../optics/system.ts';
+import { directionBefore, maxField } from '../optics/system.ts';
+import { entrancePupil, objectField } from '../optics/pupil.ts';
+import { traceParaxial } from '../trace/paraxial.ts';
+import { rotationalSag } from '../trace/sag.ts';
+
+function sagAt(system: LensSystem, s: number, h: number): number {
+  const surf = system.surfaces[s];
+  if (surf.kind !== 'standard' && surf.kind !== 'evenAsphere') return 0;
+  return rotationalSag(surf.c, surf.k, surf.asphere, h * h);
+}
+
+/** Returns one line per crossing; empty when the lens is mechanically consistent. */
+export function checkGeometry(system: LensSystem): string[] {
+  const out: string[] = [];
+  const ns = system.surfaces.length;
+  let heights: Float64Array | null = null;
+  try {
+    const w = system.primaryIndex;
+    const { epd, epl } = entrancePupil(system);
+    const m = traceParaxial(system, w, Number.isFinite(system.objectDistance) ? 0 : epd / 2, 0);
+    const f = objectField(system, 0, maxField(system));
+    const c = f.atInfinity ? traceParaxial(system, w, -epl * f.y, system.nObject[w] * f.y) : null;
+    heights = Float64Array.from(m.y, (y, i) => Math.abs(y) + (c ? Math.abs(c.y[i]) : 0));
+  } catch {
+    heights = null;
+  }
+  for (let s = 0; s < ns - 2; s++) {
+    const a = system.surfaces[s], b = system.surfaces[s + 1];
+    if (a.kind === 'coordinateBreak' || b.kind === 'coordinateBreak') continue;
+    const dir = directionBefore(system, s + 1);
+    const gap0 = a.thickness * dir;
+    if (gap0 < 0) {
+      out.push(`surfaces[${s}].thickness: surfaces ${s + 1} and ${s + 2} cross on the axis (gap ${gap0.toFixed(4)} mm)`);
+      continue;
+    }
+    const sdA = Number.isFinite(a.semiDiameter) ? a.semiDiameter : 0;
+    const sdB = Number.isFinite(b.semiDiameter) ? b.semiDiameter : 0;
+    let h = Math.max(sdA, sdB);
+    if (h === 0 && heights) h = Math.max(heights[s], heights[s + 1]);
+    if (!(h > 0)) continue;
+    const gap = (a.thickness + sagAt(system, s + 1, h) - sagAt(system, s, h)) * dir;
+    if (Number.isFinite(gap) && gap < 0) {
+      out.push(`surfaces[${s}].thickness: surfaces ${s + 1} and ${s + 2} cross at h = ${h.toFixed(3)} mm (edge gap ${gap.toFixed(4)} mm)`);
+    }
+  }
+  return out;
+}

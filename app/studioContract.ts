@@ -4,7 +4,6 @@
  * WebSocket of the browser studio (server + worker-thread engine host). Expected numbers come from
  * the engine called directly in the test process, never from the code under test.
  */
-import { existsSync } from 'node:fs';
 import { readFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,8 +20,7 @@ import { StudioError, type OptimizationEvent, type StudioApi, type StudioEvent }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const sharedData = path.resolve(repoRoot, '../shared/data');
-/** Whether the engine's layout module exists yet (the layout tests wait for it). */
-export const LAYOUT_READY = existsSync(path.join(repoRoot, 'engine/analysis/layout.ts'));
+
 
 export interface TransportUnderTest {
   api: StudioApi;
@@ -136,8 +134,7 @@ export function describeStudioContract(name: string, expectedMode: string, open:
       expect(Array.from(fan.sagittalX)).toEqual(Array.from(refFan.sagittalX));
     });
 
-    // MARK(layout): runs once engine/analysis/layout.ts (the engine's layout API) is in the tree.
-    it.skipIf(!LAYOUT_READY)('draws the layout: ray paths of every field and the surface profiles', async () => {
+    it('draws the layout: ray paths of every field and the surface profiles', async () => {
       const b = await api.analyze({ layoutRays: 7 });
       expect(b.errors).toEqual([]);
       const layout = b.layout!;
@@ -253,7 +250,7 @@ export function describeStudioContract(name: string, expectedMode: string, open:
       const file = path.join(sharedData, 'zmx/OpticsDatabase__Edmund_32-321.zmx');
       const snap = await api.openFile(path.basename(file), new Uint8Array(await readFile(file)));
       expect(snap.fileName).toBe('OpticsDatabase__Edmund_32-321.zmx');
-      const b = await api.analyze({ layout: false });
+      const b = await api.analyze();
       expect(b.errors).toEqual([]);
       expect(b.spots).toHaveLength(b.report!.fields.length * b.report!.wavelengths_um.length);
       expect(b.report!.paraxial.efl).toBeGreaterThan(39);

@@ -12,6 +12,7 @@ import { analyze } from '../../engine/analysis/report.ts';
 import { spotDiagram } from '../../engine/analysis/spot.ts';
 import { rayFan } from '../../engine/analysis/rayFan.ts';
 import { launchContext } from '../../engine/trace/rayGen.ts';
+import { layoutRays, surfaceProfiles } from '../../engine/analysis/layout.ts';
 import type {
   AnalysisBundle,
   AnalysisReport,
@@ -23,37 +24,6 @@ import type {
 } from '../studioApi.ts';
 
 const now = () => performance.now();
-
-/**
- * The engine's layout module (engine/analysis/layout.ts, API as agreed with the engine's author):
- * ray paths in global coordinates and surface profiles for drawing.
- * MARK(layout): loaded by a computed specifier until that module exists in the tree; then this
- * block can become a plain static import.
- */
-interface LayoutModule {
-  layoutRays(
-    system: LensSystem,
-    opts: { fieldIndex: number; wavelengthIndex: number; nRays: number; plane: 'yz' | '3d' },
-  ): { points: Float64Array; valid: Uint8Array; nRays?: number; pointsPerRay?: number };
-  surfaceProfiles(system: LensSystem): {
-    index?: number;
-    z0: number;
-    r: ArrayLike<number>;
-    z: ArrayLike<number>;
-    semiDiameter: number;
-    isStop: boolean;
-    isMirror: boolean;
-    material?: string | null;
-  }[];
-}
-const LAYOUT_MODULE = '../../engine/analysis/layout.ts';
-let layoutModule: LayoutModule | null = null;
-let layoutLoadError = 'engine/analysis/layout.ts is not available yet';
-try {
-  layoutModule = (await import(/* @vite-ignore */ LAYOUT_MODULE)) as LayoutModule;
-} catch (e) {
-  layoutLoadError = `engine/analysis/layout.ts cannot be loaded (${(e as Error).message.split('\n')[0]})`;
-}
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -138,10 +108,10 @@ export function computeAnalysis(system: LensSystem, revision: number, options: A
   }
 
   let layout: LayoutData | null = null;
-  if (options.layout !== false) {
+  if (options.layout !== false && ctx) {
     t = now();
     try {
-      layout = computeLayout(system, options);
+      layout = computeLayout(system, options, ctx);
     } catch (e) {
       errors.push(`layout: ${describe(e)}`);
     }
@@ -151,33 +121,23 @@ export function computeAnalysis(system: LensSystem, revision: number, options: A
   return { revision, report, spots, fans, layout, errors, timingsMs };
 }
 
-function computeLayout(system: LensSystem, options: AnalyzeOptions): LayoutData {
-  if (!layoutModule) throw new Error(layoutLoadError);
-  const { layoutRays, surfaceProfiles } = layoutModule;
+function computeLayout(system: LensSystem, options: AnalyzeOptions, ctx: ReturnType<typeof launchContext>): LayoutData {
   const nRays = options.layoutRays ?? 7;
   const plane = options.layoutPlane ?? 'yz';
   const rays: LayoutData['rays'] = [];
   for (let f = 0; f < system.fieldY.length; f++) {
-    const r = layoutRays(system, { fieldIndex: f, wavelengthIndex: system.primaryIndex, nRays, plane });
-    const count = r.valid.length / (r.points.length / 3 / (r.valid.length || 1) || 1);
-    rays.push({
-      fieldIndex: f,
-      wavelengthIndex: system.primaryIndex,
-      nRays: r.nRays ?? count,
-      pointsPerRay: r.pointsPerRay ?? r.points.length / 3 / Math.max(1, r.nRays ?? count),
-      points: r.points,
-      valid: r.valid,
-    });
+    const r = layoutRays(system, { fieldIndex: f, wavelengthIndex: system.primaryIndex, nRays, plane, ctx });
+    rays.push({ fieldIndex: f, wavelengthIndex: system.primaryIndex, nRays: r.nRays, pointsPerRay: r.pointsPerRay, points: r.points, valid: r.valid });
   }
-  const profiles: SurfaceProfile[] = surfaceProfiles(system).map((p, i) => ({
-    index: p.index ?? i,
+  const profiles: SurfaceProfile[] = surfaceProfiles(system, { ctx }).map((p) => ({
+    index: p.index,
     z0: p.z0,
-    r: Float64Array.from(p.r),
-    z: Float64Array.from(p.z),
+    r: p.r,
+    z: p.z,
     semiDiameter: p.semiDiameter,
     isStop: p.isStop,
     isMirror: p.isMirror,
-    material: p.material ?? null,
+    material: p.material,
   }));
   return { rays, profiles };
 }

@@ -3,14 +3,14 @@
  *
  * For consecutive optical surfaces s and s+1 (no coordinate break between them), the axial gap at
  * radial height h is t_s + sag_{s+1}(h) − sag_s(h) (sign by the propagation direction). A gap that
- * is negative at the axis (h = 0) or at the rim (h = the larger clear semi-aperture, or else the
- * paraxial marginal + chief ray heights) means the surfaces cross. Each problem is one readable
+ * is negative at the axis (h = 0) or at the rim (for glass the larger clear semi-aperture, for air
+ * the smaller one; without clear apertures the paraxial marginal-ray height) means the surfaces cross. Each problem is one readable
  * line naming the prescription field, e.g. `surfaces[2].thickness: surfaces 3 and 4 cross at
  * h = 5.2 mm (gap −0.31 mm)`.
  */
 import type { LensSystem } from '../optics/system.ts';
-import { directionBefore, maxField } from '../optics/system.ts';
-import { entrancePupil, objectField } from '../optics/pupil.ts';
+import { directionBefore } from '../optics/system.ts';
+import { entrancePupil } from '../optics/pupil.ts';
 import { traceParaxial } from '../trace/paraxial.ts';
 import { rotationalSag } from '../trace/sag.ts';
 
@@ -28,10 +28,12 @@ export function checkGeometry(system: LensSystem): string[] {
   try {
     const w = system.primaryIndex;
     const { epd, epl } = entrancePupil(system);
-    const m = traceParaxial(system, w, Number.isFinite(system.objectDistance) ? 0 : epd / 2, 0);
-    const f = objectField(system, 0, maxField(system));
-    const c = f.atInfinity ? traceParaxial(system, w, -epl * f.y, system.nObject[w] * f.y) : null;
-    heights = Float64Array.from(m.y, (y, i) => Math.abs(y) + (c ? Math.abs(c.y[i]) : 0));
+    // Without clear apertures only the axial beam is certain to be there: its paraxial height.
+    const d = system.objectDistance;
+    const m = Number.isFinite(d)
+      ? traceParaxial(system, w, (epd / 2) * (d / (d + epl)), (system.nObject[w] * epd) / 2 / (d + epl))
+      : traceParaxial(system, w, epd / 2, 0);
+    heights = Float64Array.from(m.y, (y) => Math.abs(y));
   } catch {
     heights = null;
   }
@@ -46,7 +48,9 @@ export function checkGeometry(system: LensSystem): string[] {
     }
     const sdA = Number.isFinite(a.semiDiameter) ? a.semiDiameter : 0;
     const sdB = Number.isFinite(b.semiDiameter) ? b.semiDiameter : 0;
-    let h = Math.max(sdA, sdB);
+    // A glass element is as wide as its wider face; an air gap only matters where both faces exist.
+    const glass = a.material.name !== 'AIR' && !a.mirror;
+    let h = glass ? Math.max(sdA, sdB) : sdA > 0 && sdB > 0 ? Math.min(sdA, sdB) : Math.max(sdA, sdB);
     if (h === 0 && heights) h = Math.max(heights[s], heights[s + 1]);
     if (!(h > 0)) continue;
     const gap = (a.thickness + sagAt(system, s + 1, h) - sagAt(system, s, h)) * dir;

@@ -1,0 +1,118 @@
+/** The studio window: toolbar, first-order strip, editor and analyses, status bar. */
+import { useEffect, useState } from 'react';
+import { useStudio } from './store.ts';
+import { Toolbar } from './components/Toolbar.tsx';
+import { Readouts } from './components/Readouts.tsx';
+import { NoticeBar } from './components/NoticeBar.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+import { LensEditor } from './components/LensEditor.tsx';
+import { SystemSettings } from './components/SystemSettings.tsx';
+import { FirstOrderPanel } from './components/FirstOrderPanel.tsx';
+import { OptimizationPanel } from './components/OptimizationPanel.tsx';
+import { LayoutView } from './components/LayoutView.tsx';
+import { SpotDiagrams } from './components/SpotDiagrams.tsx';
+import { RayFans } from './components/RayFans.tsx';
+import { LibraryDialog } from './components/LibraryDialog.tsx';
+
+type LeftTab = 'optimize' | 'system' | 'firstOrder';
+type RightTab = 'spots' | 'fans' | 'both';
+
+export function App() {
+  const [leftTab, setLeftTab] = useState<LeftTab>('optimize');
+  const [rightTab, setRightTab] = useState<RightTab>('both');
+  const libraryOpen = useStudio((s) => s.libraryOpen);
+  const lens = useStudio((s) => s.lens);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (!mod) return;
+      const k = e.key.toLowerCase();
+      const inInput = (e.target as HTMLElement)?.tagName === 'INPUT';
+      if (k === 'z' && !e.shiftKey && !inInput) {
+        e.preventDefault();
+        void useStudio.getState().undo();
+      } else if ((k === 'y' || (k === 'z' && e.shiftKey)) && !inInput) {
+        e.preventDefault();
+        void useStudio.getState().redo();
+      } else if (k === 's') {
+        e.preventDefault();
+        void useStudio.getState().save();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    document.title = lens ? `${lens.dirty ? '• ' : ''}${lens.fileName} — Lens Studio` : 'Lens Studio';
+  }, [lens]);
+
+  return (
+    <div className="app">
+      <Toolbar />
+      <div>
+        <Readouts />
+        <NoticeBar />
+      </div>
+      <div className="main">
+        <section className="panel" data-testid="lens-editor-panel">
+          <div className="panel-head">
+            <h2>Lens data</h2>
+          </div>
+          <div className="panel-body">
+            <LensEditor />
+          </div>
+        </section>
+        <section className="panel">
+          <LayoutView />
+        </section>
+        <section className="panel">
+          <div className="panel-head">
+            <div className="tabs">
+              {(
+                [
+                  ['optimize', 'Optimization'],
+                  ['system', 'System'],
+                  ['firstOrder', 'First-order'],
+                ] as const
+              ).map(([k, label]) => (
+                <button key={k} className={`tab${leftTab === k ? ' active' : ''}`} onClick={() => setLeftTab(k)} data-testid={`tab-${k}`}>
+                  {label}
+                </button>
+              ))}
+            </div>
+          </div>
+          <div className="panel-body">
+            {leftTab === 'optimize' && <OptimizationPanel />}
+            {leftTab === 'system' && <SystemSettings />}
+            {leftTab === 'firstOrder' && <FirstOrderPanel />}
+          </div>
+        </section>
+        <section className="panel">
+          <div className="panel-head">
+            <div className="tabs">
+              {(
+                [
+                  ['both', 'Spots + fans'],
+                  ['spots', 'Spot diagrams'],
+                  ['fans', 'Ray fans'],
+                ] as const
+              ).map(([k, label]) => (
+                <button key={k} className={`tab${rightTab === k ? ' active' : ''}`} onClick={() => setRightTab(k)}>
+                  {label}
+                </button>
+              ))}
+            </div>
+          </div>
+          <div className="panel-body" style={{ display: 'grid', gridTemplateColumns: rightTab === 'both' ? '1fr 1fr' : '1fr', gap: 1, background: 'var(--line)' }}>
+            {rightTab !== 'fans' && <SpotDiagrams />}
+            {rightTab !== 'spots' && <RayFans />}
+          </div>
+        </section>
+      </div>
+      <StatusBar />
+      {libraryOpen && <LibraryDialog />}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * The layout panel: the three.js scene (3D solids or the y–z section) with ray fans per field.
+ * Without WebGL (a machine with no GPU and no software GL), it falls back to drawing the section
+ * on a 2D canvas, so the studio still shows the lens.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useStudio } from '../store.ts';
+import { FIELD_COLORS, fieldColor } from '../colors.ts';
+import { LayoutScene, type LayoutMode } from '../three/layoutScene.ts';
+import { drawSectionCanvas } from '../three/sectionCanvas.ts';
+import { perfDrawn } from '../perf.ts';
+import { useElementSize } from './useCanvasSize.ts';
+
+export function LayoutView() {
+  const analysis = useStudio((s) => s.analysis);
+  const fields = useStudio((s) => s.lens?.prescription.fields);
+  const host = useRef<HTMLDivElement>(null);
+  const fallback = useRef<HTMLCanvasElement>(null);
+  const scene = useRef<LayoutScene | null>(null);
+  const fileName = useStudio((s) => s.lens?.fileName);
+  const lensRevision = useStudio((s) => s.lens?.revision ?? 0);
+  const fittedFor = useRef<string | undefined>(undefined);
+  const [mode, setMode] = useState<LayoutMode>('3d');
+  const [webgl, setWebgl] = useState(true);
+  const size = useElementSize(host);
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    try {
+      scene.current = new LayoutScene(el);
+    } catch {
+      setWebgl(false);
+      return;
+    }
+    return () => {
+      scene.current?.dispose();
+      scene.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    scene.current?.setSize(size.width, size.height);
+  }, [size.width, size.height]);
+
+  useEffect(() => {
+    scene.current?.setMode(mode);
+  }, [mode]);
+
+  useEffect(() => {
+    if (!analysis?.layout) return;
+    const s = scene.current;
+    const revision = analysis.revision;
+    if (s) {
+      // Refit the camera for a newly opened lens, not for edits of this one.
+      const refit = fittedFor.current !== fileName && revision >= lensRevision;
+      if (refit) fittedFor.current = fileName;
+      s.setData(analysis.layout, FIELD_COLORS, refit);
+      // Draw now (not at the next frame) so the frame after this one shows the new rays.
+      s.renderNow();
+      perfDrawn('layout', revision);
+    } else if (fallback.current) {
+      drawSectionCanvas(fallback.current, analysis.layout, FIELD_COLORS);
+      perfDrawn('layout', revision);
+    }
+  }, [analysis, webgl, size.width, size.height]);
+
+  const unit = fields?.type === 'angle' ? '°' : ' mm';
+  return (
+    <>
+      <div className="panel-head">
+        <h2>Layout</h2>
+        <div className="tabs" style={{ marginLeft: 8 }}>
+          <button className={`tab${mode === '3d' ? ' active' : ''}`} onClick={() => setMode('3d')} disabled={!webgl} data-testid="layout-3d">
+            3D
+          </button>
+          <button className={`tab${mode === 'section' ? ' active' : ''}`} onClick={() => setMode('section')} data-testid="layout-section">
+            Section y–z
+          </button>
+        </div>
+        <span className="spacer" />
+        <span className="muted">{webgl ? (mode === '3d' ? 'drag: orbit · right-drag: pan · wheel: zoom' : 'right-drag: pan · wheel: zoom') : 'no WebGL: 2D section'}</span>
+        <button className="btn small" onClick={() => scene.current?.fit()} disabled={!webgl}>
+          Fit
+        </button>
+      </div>
+      <div className="panel-body" data-testid="layout" data-revision={analysis?.revision ?? -1}>
+        <div ref={host} className="layout-host" style={{ display: webgl ? 'block' : 'none' }} />
+        {!webgl && <canvas ref={fallback} className="fill" style={{ position: 'absolute', inset: 0 }} />}
+        <div className="overlay-legend">
+          {(fields?.points ?? []).map((f, i) => (
+            <div key={i}>
+              <span className="swatch" style={{ background: fieldColor(i) }} />
+              F{i + 1} {+Math.hypot(f.x, f.y).toFixed(3)}
+              {unit}
+            </div>
+          ))}
+        </div>
+      </div>
+    </>
+  );
+}

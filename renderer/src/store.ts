@@ -1,0 +1,267 @@
+/**
+ * The renderer's state (zustand): the current lens snapshot and its analysis as the engine host
+ * computed them, the optimization run as streamed, and UI state. All optics comes from the host
+ * through the StudioApi; this store only asks and keeps the answers.
+ *
+ * Analysis requests are "latest wins": at most one is in flight, and when the lens changes
+ * meanwhile, one more is sent when it returns, so typing fast never queues stale work.
+ */
+import { create } from 'zustand';
+import type {
+  AnalysisBundle,
+  AnalyzeOptions,
+  EditOptions,
+  LensEdit,
+  LensSnapshot,
+  LibraryEntry,
+  OptimizationEvent,
+  OptimizeOptions,
+  RecentFile,
+  StudioApi,
+} from '../../app/studioApi.ts';
+import { errorMessage } from './api.ts';
+import { perfMarkEdit, perfMarkRevision } from './perf.ts';
+
+export interface OptimizationState {
+  runId: string | null;
+  running: boolean;
+  phase: OptimizationEvent['phase'] | null;
+  /** (iteration, merit) pairs of the current or last run. */
+  history: { iteration: number; merit: number }[];
+  last: OptimizationEvent | null;
+}
+
+export interface Notice {
+  kind: 'error' | 'info';
+  message: string;
+  id: number;
+}
+
+interface StudioState {
+  api: StudioApi | null;
+  connection: 'connecting' | 'open' | 'closed';
+  lens: LensSnapshot | null;
+  analysis: AnalysisBundle | null;
+  analysisOptions: AnalyzeOptions;
+  library: LibraryEntry[];
+  recent: RecentFile[];
+  notice: Notice | null;
+  libraryOpen: boolean;
+  opt: OptimizationState;
+  selectedSurface: number;
+
+  init(api: StudioApi): Promise<void>;
+  setConnection(c: StudioState['connection']): void;
+  notify(kind: Notice['kind'], message: string): void;
+  dismissNotice(): void;
+  setLibraryOpen(open: boolean): void;
+  setSelectedSurface(i: number): void;
+  setAnalysisOptions(o: AnalyzeOptions): void;
+  openLibraryLens(id: string): Promise<void>;
+  openFile(file: File): Promise<void>;
+  openRecent(id: string): Promise<void>;
+  refreshRecent(): Promise<void>;
+  /** Sends an edit; resolves to an error message (for the cell) or null. */
+  edit(edit: LensEdit, options?: EditOptions): Promise<string | null>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
+  exportLens(format: 'json' | 'zmx'): Promise<void>;
+  save(): Promise<void>;
+  startOptimization(options: OptimizeOptions): Promise<void>;
+  stopOptimization(): Promise<void>;
+}
+
+let noticeId = 0;
+let analysisInFlight = false;
+let analysisWanted = false;
+
+export const useStudio = create<StudioState>()((set, get) => {
+  const acceptLens = (snap: LensSnapshot) => {
+    const cur = get().lens;
+    if (cur && snap.revision < cur.revision) return;
+    if (cur && snap.revision === cur.revision && cur.dirty === snap.dirty && cur.fileName === snap.fileName) return;
+    set({ lens: snap });
+    requestAnalysis();
+  };
+
+  const requestAnalysis = () => {
+    const { api } = get();
+    if (!api) return;
+    if (analysisInFlight) {
+      analysisWanted = true;
+      return;
+    }
+    analysisInFlight = true;
+    analysisWanted = false;
+    api
+      .analyze(get().analysisOptions)
+      .then((bundle) => {
+        const cur = get().analysis;
+        if (!cur || bundle.revision >= cur.revision) set({ analysis: bundle });
+      })
+      .catch((e) => get().notify('error', `Analysis failed: ${errorMessage(e)}`))
+      .finally(() => {
+        analysisInFlight = false;
+        const lens = get().lens;
+        if (analysisWanted || (lens && get().analysis && get().analysis!.revision < lens.revision)) requestAnalysis();
+      });
+  };
+
+  const guarded = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      get().notify('error', `${what}: ${errorMessage(e)}`);
+    }
+  };
+
+  const onOptimization = (e: OptimizationEvent) => {
+    const opt = get().opt;
+    if (opt.runId && e.runId !== opt.runId) return;
+    const history = e.phase === 'started' ? [{ iteration: 0, merit: e.merit }] : opt.history;
+    const next =
+      e.phase === 'progress' && (history.length === 0 || history[history.length - 1].iteration < e.iteration)
+        ? [...history, { iteration: e.iteration, merit: e.merit }]
+        : history;
+    const done = e.phase === 'finished' || e.phase === 'stopped' || e.phase === 'failed';
+    set({ opt: { runId: e.runId, running: !done, phase: e.phase, history: next, last: e } });
+    if (e.phase === 'failed') get().notify('error', `Optimization failed: ${e.message ?? 'unknown error'}`);
+  };
+
+  return {
+    api: null,
+    connection: 'connecting',
+    lens: null,
+    analysis: null,
+    analysisOptions: { layoutRays: 9 },
+    library: [],
+    recent: [],
+    notice: null,
+    libraryOpen: false,
+    opt: { runId: null, running: false, phase: null, history: [], last: null },
+    selectedSurface: 0,
+
+    async init(api) {
+      set({ api, connection: 'open' });
+      api.onEvent((e) => {
+        if (e.type === 'lens') acceptLens(e.snapshot);
+        else if (e.type === 'optimization') onOptimization(e);
+      });
+      const [library, recent] = await Promise.all([api.listLibrary(), api.recentFiles()]);
+      set({ library, recent });
+      try {
+        acceptLens(await api.getLens());
+      } catch {
+        set({ libraryOpen: true }); // nothing open yet: offer the library
+      }
+    },
+    setConnection(connection) {
+      set({ connection });
+    },
+    notify(kind, message) {
+      set({ notice: { kind, message, id: ++noticeId } });
+    },
+    dismissNotice() {
+      set({ notice: null });
+    },
+    setLibraryOpen(libraryOpen) {
+      set({ libraryOpen });
+    },
+    setSelectedSurface(selectedSurface) {
+      set({ selectedSurface });
+    },
+    setAnalysisOptions(o) {
+      set({ analysisOptions: { ...get().analysisOptions, ...o } });
+      requestAnalysis();
+    },
+    async openLibraryLens(id) {
+      await guarded('Cannot open the library lens', async () => {
+        acceptLens(await get().api!.openLibraryLens(id));
+        set({ libraryOpen: false, notice: null, opt: { ...get().opt, history: [], last: null, runId: null } });
+        void get().refreshRecent();
+      });
+    },
+    async openFile(file) {
+      await guarded(`Cannot open ${file.name}`, async () => {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        acceptLens(await get().api!.openFile(file.name, bytes));
+        set({ libraryOpen: false, notice: null, opt: { ...get().opt, history: [], last: null, runId: null } });
+        void get().refreshRecent();
+      });
+    },
+    async openRecent(id) {
+      await guarded('Cannot open the recent file', async () => {
+        acceptLens(await get().api!.openRecent(id));
+        set({ notice: null });
+        void get().refreshRecent();
+      });
+    },
+    async refreshRecent() {
+      const api = get().api;
+      if (api) set({ recent: await api.recentFiles() });
+    },
+    async edit(edit, options) {
+      const api = get().api;
+      if (!api) return 'not connected';
+      perfMarkEdit();
+      try {
+        const snap = await api.edit(edit, options);
+        perfMarkRevision(snap.revision);
+        acceptLens(snap);
+        return null;
+      } catch (e) {
+        return errorMessage(e);
+      }
+    },
+    async undo() {
+      await guarded('Undo', async () => acceptLens(await get().api!.undo()));
+    },
+    async redo() {
+      await guarded('Redo', async () => acceptLens(await get().api!.redo()));
+    },
+    async exportLens(format) {
+      await guarded(`Export ${format.toUpperCase()}`, async () => {
+        const out = await get().api!.exportLens(format);
+        download(out.fileName, out.bytes, out.mimeType);
+        if (out.warnings.length) get().notify('info', `Exported ${out.fileName} with warnings: ${out.warnings.join('; ')}`);
+      });
+    },
+    async save() {
+      const lens = get().lens;
+      if (!lens) return;
+      if (lens.source.kind === 'path') {
+        await guarded('Save', async () => {
+          const r = await get().api!.saveLens();
+          get().notify('info', `Saved ${r.path}`);
+        });
+      } else {
+        await get().exportLens('json');
+      }
+    },
+    async startOptimization(options) {
+      await guarded('Cannot start the optimization', async () => {
+        set({ opt: { runId: null, running: true, phase: null, history: [], last: null } });
+        const { runId } = await get().api!.startOptimization(options);
+        set({ opt: { ...get().opt, runId } });
+      });
+      if (!get().opt.runId) set({ opt: { ...get().opt, running: false } });
+    },
+    async stopOptimization() {
+      const { runId } = get().opt;
+      if (runId) await guarded('Stop', () => get().api!.stopOptimization(runId));
+    },
+  };
+});
+
+/** Saves bytes as a file through the browser's download (a save dialog in Electron). */
+function download(fileName: string, bytes: Uint8Array, mimeType: string): void {
+  const blob = new Blob([bytes as BlobPart], { type: mimeType });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,87 @@
+/**
+ * Browser-test harness: Debian's Chromium driven by playwright-core against the browser studio
+ * (server on 127.0.0.1 + worker-thread engine), with a temporary state folder.
+ */
+import { mkdtemp, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startWebStudio, type WebStudio } from '../../app/web/webStudio.ts';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const artifactsDir = path.join(repoRoot, 'test/artifacts');
+export const CHROMIUM = process.env.LENS_STUDIO_CHROMIUM ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // WebGL without a GPU: SwiftShader (software), which recent Chromium only enables on request.
+  '--enable-unsafe-swiftshader',
+  '--use-angle=swiftshader',
+];
+
+export interface StudioBrowser {
+  studio: WebStudio;
+  browser: Browser;
+  page: Page;
+  stateDir: string;
+  close(): Promise<void>;
+}
+
+/** Starts a studio (optionally with a lens) and a Chromium page on it, 1600 × 1000. */
+export async function openStudioInBrowser(opts: { lens?: string } = {}): Promise<StudioBrowser> {
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'lens-studio-browser-'));
+  await mkdir(artifactsDir, { recursive: true });
+  const studio = await startWebStudio({ port: 0, stateDir, lens: opts.lens, log: () => {} });
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    (page as Page & { studioErrors?: string[] }).studioErrors = errors;
+    await page.goto(studio.url);
+    const b = browser;
+    return {
+      studio,
+      browser: b,
+      page,
+      stateDir,
+      async close() {
+        await b.close();
+        await studio.close();
+      },
+    };
+  } catch (e) {
+    await browser?.close();
+    await studio.close();
+    throw e;
+  }
+}
+
+/** Page errors and console errors seen so far. */
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { studioErrors?: string[] }).studioErrors ?? [];
+}
+
+/** Waits until the page shows analysis of at least `revision` in the layout and the spots. */
+export async function waitForDrawn(page: Page, revision: number, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    (rev) => {
+      const d = window.__studioPerf?.drawn;
+      return !!d && d.layout >= rev && d.spots >= rev;
+    },
+    revision,
+    { timeout },
+  );
+}

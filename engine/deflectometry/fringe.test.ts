@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodePhaseShift, decodeScreenPoints, unwrapMultiPeriod } from './fringe.ts';
 import { makePatternSet, patternFrames, patternIntensity, type PatternSet } from './patterns.ts';
-import { SeededRandom } from './random.ts';
+import { Rng } from '../e2e/prng.ts';
 
 const SCREEN = { widthPx: 2560, heightPx: 1600, pitchMm: 0.11185 };
 const RIG_PERIODS = [70, 100, 110];
@@ -15,7 +15,7 @@ function render(
 ): Uint16Array[] {
   const gain = opts.gain ?? 0.8;
   const dark = opts.dark ?? 0.02;
-  const rng = new SeededRandom(opts.seed ?? 1);
+  const rng = new Rng(opts.seed ?? 1);
   return patternFrames(set).map((frame) => {
     const img = new Uint16Array(s.length);
     for (let p = 0; p < s.length; p++) {
@@ -28,12 +28,12 @@ function render(
 }
 
 function randomPoints(n: number, seed: number): { s: Float64Array; t: Float64Array } {
-  const rng = new SeededRandom(seed);
+  const rng = new Rng(seed);
   const s = new Float64Array(n);
   const t = new Float64Array(n);
   for (let p = 0; p < n; p++) {
-    s[p] = -0.5 + rng.uniform() * SCREEN.widthPx;
-    t[p] = -0.5 + rng.uniform() * SCREEN.heightPx;
+    s[p] = -0.5 + rng.next() * SCREEN.widthPx;
+    t[p] = -0.5 + rng.next() * SCREEN.heightPx;
   }
   // Named edge cases: both screen edges and the phase origin.
   s[0] = -0.49;

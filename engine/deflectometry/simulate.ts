@@ -16,7 +16,7 @@
  */
 import type { PatternFrame, PatternSet } from './patterns.ts';
 import { patternIntensity } from './patterns.ts';
-import { SeededRandom } from './random.ts';
+import { Rng } from '../e2e/prng.ts';
 import { PixelStatus, type ScreenHits } from './scene.ts';
 import type { Screen } from './screen.ts';
 
@@ -54,7 +54,7 @@ export function renderFrame(
 ): Uint16Array {
   const n = hits.count;
   const out = new Uint16Array(n);
-  const rng = new SeededRandom(seed);
+  const rng = new Rng(seed);
   const inv = 1 / screen.pitchMm;
   const fw = sensor.fullWellElectrons * binning * binning;
   const readNoise = sensor.readNoise / binning;

@@ -14,7 +14,7 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { deadLeavesScenes, photoScenes, type SceneSet } from '../../engine/e2e/dataset.ts';
 import { NetworkTrainer, type LossConfig } from '../../engine/e2e/network.ts';
-import { hstack, psfGridImage } from '../../engine/e2e/psfImage.ts';
+import { hstack, psfGridImage, upscale } from '../../engine/e2e/psfImage.ts';
 import { makeSensor, type Sensor } from '../../engine/e2e/sensor.ts';
 import { E2eRun, type E2eOptions, type E2eProgress, type E2eState, type EvalResult } from '../../engine/e2e/train.ts';
 import { buildUNet, unetConfig, unetSizeMultiple, type UNetConfig } from '../../engine/e2e/unet.ts';
@@ -333,7 +333,7 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
   evJoint.images.forEach((im, k) => {
     const strip = evBase ? [im.truth, evBase.images[k].blurred, evBase.images[k].restored, im.blurred, im.restored] : [im.truth, im.blurred, im.restored];
     const file = `images/example-${k + 1}.png`;
-    savePng(path.join(o.out, file), hstack(strip));
+    savePng(path.join(o.out, file), hstack(strip.map((im) => upscale(im, patch < 128 ? 2 : 1))));
     files[`example ${k + 1}`] = file;
   });
   savePng(path.join(o.out, 'images/psf-grid-initial.png'), psfGridImage(joint.initialGrid), false);

@@ -117,7 +117,8 @@ export function reportMarkdown(r: E2eReport): string {
   L.push('');
   const ex = Object.entries(r.files).filter(([k]) => k.startsWith('example'));
   if (ex.length > 0) {
-    L.push('## Examples', '', 'Each strip: ground truth | sensor image (a) | restored (a) | sensor image (b) | restored (b).', '');
+    const panels = r.baseline ? 'ground truth | sensor image (a) | restored (a) | sensor image (b) | restored (b)' : 'ground truth | sensor image (b) | restored (b)';
+    L.push('## Examples', '', `Each strip: ${panels} (patches under 128 px enlarged 2×).`, '');
     for (const [k, v] of ex) L.push(`![${k}](${v})`);
     L.push('');
   }

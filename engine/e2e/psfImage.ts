@@ -43,6 +43,20 @@ export function psfGridImage(grid: PsfFieldGrid, zoom = 4, gap = 2): FloatImage 
   return img;
 }
 
+/** Nearest-neighbour enlargement by an integer factor. */
+export function upscale(img: FloatImage, factor: number): FloatImage {
+  if (factor <= 1) return img;
+  const out = createImage(img.width * factor, img.height * factor, img.channels);
+  const C = img.channels;
+  for (let r = 0; r < out.height; r++) {
+    for (let c = 0; c < out.width; c++) {
+      const src = (Math.floor(r / factor) * img.width + Math.floor(c / factor)) * C;
+      for (let ch = 0; ch < C; ch++) out.data[(r * out.width + c) * C + ch] = img.data[src + ch];
+    }
+  }
+  return out;
+}
+
 /** Places images of equal height side by side with `gap` pixels of white between them. */
 export function hstack(images: FloatImage[], gap = 4): FloatImage {
   const H = Math.max(...images.map((i) => i.height));

@@ -40,7 +40,7 @@ describe('lens-studio e2e', () => {
       expect(fs.existsSync(path.join(out, f))).toBe(true);
     }
     const strip = PNG.sync.read(fs.readFileSync(path.join(out, 'images/example-1.png')));
-    expect([strip.width, strip.height]).toEqual([5 * 32 + 4 * 4, 32]);
+    expect([strip.width, strip.height]).toEqual([5 * 64 + 4 * 4, 64]); // five 32-px patches enlarged 2×
     const grid = PNG.sync.read(fs.readFileSync(path.join(out, 'images/psf-grid-optimized.png')));
     expect(grid.width).toBe(3 * 11 * 4 + 4 * 2);
     expect(JSON.stringify(report)).not.toMatch(/NaN|null,"ssim"/);

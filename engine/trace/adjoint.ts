@@ -212,7 +212,6 @@ export function traceAdjoint(
     const R = cbRots[s];
     const Dr = cbDerivs[s];
     const standard = surf.kind === 'standard';
-    const cc = surf.c, kp1 = 1 + surf.k;
     acc.fill(0);
     if (surf.kind === 'evenAsphere') {
       asphereAdjoint(surf, rec, s, tPrev, n1, n2, bends, AX, AY, AZ, AL, AM, AN, AOPL, live, TSB, s > 0 && s - 1 === solved, slotK, slotJ, factor, out, perRay, P, acc);
@@ -236,7 +235,7 @@ export function traceAdjoint(
         px = rec.x[q]; py = rec.y[q]; pz = rec.z[q] - tPrev;
         dl = rec.l[q]; dm = rec.m[q]; dn = rec.n[q];
       }
-      if (nEntries > 0 && !standard) slots.fill(0);
+      if (nEntries > 0) slots.fill(0);
       if (R && Dr) {
         const pre = surf.order === 0;
         const ux = pre ? px - surf.decenterX : px, uy = pre ? py - surf.decenterY : py, uz = pz;
@@ -264,60 +263,6 @@ export function traceAdjoint(
         const o = off + i;
         const X = rec.x[o], Y = rec.y[o], Z = rec.z[o];
         const t = rec.t[o];
-        if (standard) {
-          // Fast path for spheres, conics and planes: everything inline, no slot array.
-          let qx = ax, qy = ay, qz = az;
-          let bl = al, bm = am, bn = an;
-          let cBar = 0, kBar = 0, n1Bar = 0, n2Bar = 0;
-          if (bends) {
-            const gx = -cc * X, gy = -cc * Y, gz = 1 - cc * kp1 * Z;
-            const gn = Math.sqrt(gx * gx + gy * gy + gz * gz);
-            const hx = gx / gn, hy = gy / gn, hz = gz / gn;
-            const c0 = dl * hx + dm * hy + dn * hz;
-            const sf = c0 < 0 ? -1 : 1;
-            const Nx = sf * hx, Ny = sf * hy, Nz = sf * hz;
-            const cosI = sf * c0;
-            let Nbx: number, Nby: number, Nbz: number, cb: number;
-            if (surf.mirror) {
-              cb = -2 * (al * Nx + am * Ny + an * Nz);
-              Nbx = -2 * cosI * al; Nby = -2 * cosI * am; Nbz = -2 * cosI * an;
-            } else {
-              const rad = 1 - mu * mu * (1 - cosI * cosI);
-              const sr = Math.sqrt(rad);
-              const g = sr - mu * cosI;
-              bl = mu * al; bm = mu * am; bn = mu * an;
-              Nbx = g * al; Nby = g * am; Nbz = g * an;
-              const gb = al * Nx + am * Ny + an * Nz;
-              const radb = gb / (2 * sr);
-              const mub = al * dl + am * dm + an * dn - gb * cosI + radb * (-2 * mu * (1 - cosI * cosI));
-              cb = -gb * mu + radb * (2 * mu * mu * cosI);
-              n1Bar += mub / n2;
-              n2Bar += (-mub * n1) / (n2 * n2);
-            }
-            bl += cb * Nx; bm += cb * Ny; bn += cb * Nz;
-            Nbx += cb * dl; Nby += cb * dm; Nbz += cb * dn;
-            const hbx = sf * Nbx, hby = sf * Nby, hbz = sf * Nbz;
-            const hd = hbx * hx + hby * hy + hbz * hz;
-            const Gx = (hbx - hd * hx) / gn, Gy = (hby - hd * hy) / gn, Gz = (hbz - hd * hz) / gn;
-            qx += -cc * Gx;
-            qy += -cc * Gy;
-            qz += -cc * kp1 * Gz;
-            cBar += -X * Gx - Y * Gy - kp1 * Z * Gz;
-            kBar += -cc * Z * Gz;
-          }
-          const tb = qx * dl + qy * dm + qz * dn + aopl * n1;
-          n1Bar += aopl * t;
-          const Fx = 2 * cc * X, Fy = 2 * cc * Y, Fz = 2 * cc * kp1 * Z - 2;
-          const k = -tb / (Fx * dl + Fy * dm + Fz * dn);
-          ax = qx + k * Fx; ay = qy + k * Fy; az = qz + k * Fz;
-          al = bl + t * qx + k * t * Fx; am = bm + t * qy + k * t * Fy; an = bn + t * qz + k * t * Fz;
-          if (nEntries > 0) {
-            slots[S_C] = cBar + k * (X * X + Y * Y + kp1 * Z * Z);
-            slots[S_K] = kBar + k * cc * Z * Z;
-            slots[S_N1] = n1Bar;
-            slots[S_N2] = n2Bar;
-          }
-        } else {
         let qx = ax, qy = ay, qz = az;
         let bl = al, bm = am, bn = an;
         if (surf.kind === 'paraxial') {
@@ -336,35 +281,11 @@ export function traceAdjoint(
           slots[S_F] += (Tbx * X + Tby * Y) / (f * f);
         } else if (bends) {
           const G = surfaceGradient(surf, X, Y, Z, nrmG, g3);
-          const gx = G[0], gy = G[1], gz = G[2];
-          const gn = Math.sqrt(gx * gx + gy * gy + gz * gz);
-          const hx = gx / gn, hy = gy / gn, hz = gz / gn;
-          const c0 = dl * hx + dm * hy + dn * hz;
-          const sf = c0 < 0 ? -1 : 1;
-          const Nx = sf * hx, Ny = sf * hy, Nz = sf * hz;
-          const cosI = sf * c0;
-          let Nbx: number, Nby: number, Nbz: number, cb: number;
-          if (surf.mirror) {
-            cb = -2 * (al * Nx + am * Ny + an * Nz);
-            Nbx = -2 * cosI * al; Nby = -2 * cosI * am; Nbz = -2 * cosI * an;
-          } else {
-            const rad = 1 - mu * mu * (1 - cosI * cosI);
-            const sr = Math.sqrt(rad);
-            const g = sr - mu * cosI;
-            bl = mu * al; bm = mu * am; bn = mu * an;
-            Nbx = g * al; Nby = g * am; Nbz = g * an;
-            const gb = al * Nx + am * Ny + an * Nz;
-            const radb = gb / (2 * sr);
-            const mub = al * dl + am * dm + an * dn - gb * cosI + radb * (-2 * mu * (1 - cosI * cosI));
-            cb = -gb * mu + radb * (2 * mu * mu * cosI);
-            slots[S_N1] += mub / n2;
-            slots[S_N2] += (-mub * n1) / (n2 * n2);
-          }
-          bl += cb * Nx; bm += cb * Ny; bn += cb * Nz;
-          Nbx += cb * dl; Nby += cb * dm; Nbz += cb * dn;
-          const hbx = sf * Nbx, hby = sf * Nby, hbz = sf * Nbz;
-          const hd = hbx * hx + hby * hy + hbz * hz;
-          const qb = gradientAdjoint(surf, X, Y, Z, (hbx - hd * hx) / gn, (hby - hd * hy) / gn, (hbz - hd * hz) / gn, slots);
+          bendAdjoint(G[0], G[1], G[2], dl, dm, dn, al, am, an, n1, n2, surf.mirror, bendOut);
+          bl = bendOut[0]; bm = bendOut[1]; bn = bendOut[2];
+          slots[S_N1] += bendOut[6];
+          slots[S_N2] += bendOut[7];
+          const qb = gradientAdjoint(surf, X, Y, Z, bendOut[3], bendOut[4], bendOut[5], slots);
           qx += qb[0]; qy += qb[1]; qz += qb[2];
         }
         const tb = qx * dl + qy * dm + qz * dn + aopl * n1;
@@ -375,7 +296,6 @@ export function traceAdjoint(
         ax = qx + k * Fx; ay = qy + k * Fy; az = qz + k * Fz;
         al = bl + t * qx + k * t * Fx; am = bm + t * qy + k * t * Fy; an = bn + t * qz + k * t * Fz;
         if (nEntries > 0) implicitParamAdjoint(surf, X, Y, Z, k, slots);
-        }
       }
       if (s > 0) {
         slots[S_T] = -az;
@@ -449,8 +369,64 @@ export function traceAdjoint(
 }
 
 /**
+ * Adjoint of bending a ray at a surface whose unnormalised normal is G (oriented towards +z):
+ * N = ±G/|G| (sign so that d·N ≥ 0), refraction d' = μd + gN with g = sqrt(1 − μ²(1 − cos²I)) − μ cos I,
+ * or reflection d' = d − 2 cos I N. Given d̄', writes into `out`:
+ * [d̄x, d̄y, d̄z, Ḡx, Ḡy, Ḡz, n̄ before, n̄ after].
+ */
+function bendAdjoint(
+  gx: number, gy: number, gz: number,
+  dl: number, dm: number, dn: number,
+  al: number, am: number, an: number,
+  n1: number, n2: number, mirror: boolean,
+  out: Float64Array,
+): void {
+  const gn = Math.sqrt(gx * gx + gy * gy + gz * gz);
+  const hx = gx / gn, hy = gy / gn, hz = gz / gn;
+  const c0 = dl * hx + dm * hy + dn * hz;
+  const sf = c0 < 0 ? -1 : 1;
+  const Nx = sf * hx, Ny = sf * hy, Nz = sf * hz;
+  const cosI = sf * c0;
+  let bl = al, bm = am, bn = an;
+  let Nbx: number, Nby: number, Nbz: number, cb: number;
+  let n1Bar = 0, n2Bar = 0;
+  if (mirror) {
+    cb = -2 * (al * Nx + am * Ny + an * Nz);
+    Nbx = -2 * cosI * al; Nby = -2 * cosI * am; Nbz = -2 * cosI * an;
+  } else {
+    const mu = n1 / n2;
+    const rad = 1 - mu * mu * (1 - cosI * cosI);
+    const sr = Math.sqrt(rad);
+    const g = sr - mu * cosI;
+    bl = mu * al; bm = mu * am; bn = mu * an;
+    Nbx = g * al; Nby = g * am; Nbz = g * an;
+    const gb = al * Nx + am * Ny + an * Nz;
+    const radb = gb / (2 * sr);
+    const mub = al * dl + am * dm + an * dn - gb * cosI + radb * (-2 * mu * (1 - cosI * cosI));
+    cb = -gb * mu + radb * (2 * mu * mu * cosI);
+    n1Bar = mub / n2;
+    n2Bar = (-mub * n1) / (n2 * n2);
+  }
+  bl += cb * Nx; bm += cb * Ny; bn += cb * Nz;
+  Nbx += cb * dl; Nby += cb * dm; Nbz += cb * dn;
+  const hbx = sf * Nbx, hby = sf * Nby, hbz = sf * Nbz;
+  const hd = hbx * hx + hby * hy + hbz * hz;
+  out[0] = bl;
+  out[1] = bm;
+  out[2] = bn;
+  out[3] = (hbx - hd * hx) / gn;
+  out[4] = (hby - hd * hy) / gn;
+  out[5] = (hbz - hd * hz) / gn;
+  out[6] = n1Bar;
+  out[7] = n2Bar;
+}
+
+const bendOut = new Float64Array(8);
+
+/**
  * The adjoint of one sphere / conic / plane surface for every ray (the same arithmetic as the
- * generic path, in a tight loop). Parameter slots: curvature, conic, n before, n after, the
+ * generic path, in a tight loop; bendAdjoint is written out inline here and in asphereAdjoint
+ * because the call costs about half again the whole pass on the hot path). Parameter slots: curvature, conic, n before, n after, the
  * preceding thickness.
  */
 function standardAdjoint(

@@ -65,6 +65,15 @@ export function chiefRayStart(system: LensSystem, epl: number, w: number, fieldS
   return [of.y + u * d, n0 * u];
 }
 
+/** A paraxial chief ray through the entrance-pupil centre of unit slope (or from unit object height). */
+function unitChiefRayStart(system: LensSystem, epl: number, w: number): [number, number] {
+  const n0 = system.nObject[w];
+  const d = system.objectDistance;
+  if (!Number.isFinite(d)) return [-epl, n0];
+  const u = -1 / (d + epl);
+  return [1 + u * d, n0 * u];
+}
+
 /** The largest field, as a +y field value (the chief ray used for Seidel sums and the invariant). */
 export function maxYField(system: LensSystem): number {
   return maxField(system);
@@ -90,10 +99,12 @@ export function firstOrder(system: LensSystem): FirstOrderData {
   const [yc0, nuc0] = chiefRayStart(system, epl, w);
   const [ymI, numI] = paraxialAtImage(system, w, ym0, num0);
   const [ycI, nucI] = paraxialAtImage(system, w, yc0, nuc0);
+  // The exit pupil from a unit chief ray (defined even when every field is on axis).
+  const [yuI, nuuI] = paraxialAtImage(system, w, ...unitChiefRayStart(system, epl, w));
   // Slopes along the propagation direction in image space: dy/ds = N·u / n.
   const um = numI / nI;
-  const uc = nucI / nI;
-  const xpl = nucI === 0 ? Infinity : -ycI / uc;
+  const uu = nuuI / nI;
+  const xpl = nuuI === 0 ? Infinity : -yuI / uu;
   const xpd = Number.isFinite(xpl) ? 2 * Math.abs(ymI + um * xpl) : Infinity;
   const invariant = n0 * (yc0 * (num0 / n0) - ym0 * (nuc0 / n0));
 

@@ -13,6 +13,7 @@ import { seidelSums } from './seidel.ts';
 import { distortionPercent, fieldCurvature } from './distortion.ts';
 import { launchContext } from '../trace/rayGen.ts';
 import { checkGeometry } from './geometryCheck.ts';
+import { wavefront } from './opd.ts';
 
 export interface AnalysisReport {
   name: string;
@@ -28,6 +29,8 @@ export interface AnalysisReport {
   seidel: { S1: number; S2: number; S3: number; S4: number; S5: number };
   distortion_percent: { wavelength_um: number; max_field: number | null }[];
   field_curvature: { wavelength_um: number; tangential: number | null; sagittal: number | null }[];
+  /** RMS wavefront error (OPD, waves, hexapolar 15 rings, no piston/tilt removed) per field × wavelength. */
+  opd_rms_waves: { field_index: number; wavelength_um: number; rms: number | null }[];
   warnings: string[];
 }
 
@@ -63,6 +66,7 @@ export function analyze(system: LensSystem): AnalysisReport {
     seidel: { S1: s.S1, S2: s.S2, S3: s.S3, S4: s.S4, S5: s.S5 },
     distortion_percent: wl.map((wum, w) => ({ wavelength_um: wum, max_field: distortionPercent(system, fmax, w, ctx) })),
     field_curvature: wl.map((wum, w) => ({ wavelength_um: wum, ...fieldCurvature(system, fmax, w, ctx) })),
+    opd_rms_waves: spot.map((s) => ({ field_index: s.field_index, wavelength_um: s.wavelength_um, rms: wavefront(system, s.field_index, wl.indexOf(s.wavelength_um), { ctx }).rms })),
     warnings,
   };
 }

@@ -53,14 +53,15 @@ export function formatReport(r: AnalysisReport): string {
   out.push('Spot diagrams (hexapolar, 6 rings; chief-ray reference; µm)');
   out.push(
     table(
-      ['field', 'λ µm', 'RMS radius', 'GEO radius', 'centroid y mm', 'rays'],
-      r.spot.map((s) => [
+      ['field', 'λ µm', 'RMS radius', 'GEO radius', 'centroid y mm', 'rays', 'OPD rms waves'],
+      r.spot.map((s, k) => [
         `${s.field_index + 1}: ${num(r.fields[s.field_index].y, 5)}${unit}`,
         String(s.wavelength_um),
         num(s.rms_radius === null ? null : s.rms_radius * 1000, 5),
         num(s.geo_radius === null ? null : s.geo_radius * 1000, 5),
         num(s.centroid?.[1] ?? null, 7),
         `${s.valid_rays}/${s.total_rays}`,
+        num(r.opd_rms_waves[k]?.rms ?? null, 4),
       ]),
     ),
   );

@@ -3,7 +3,8 @@
 /** Formats a number with `digits` significant digits; null/non-finite as "—". */
 export function num(v: number | null | undefined, digits = 7): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  if (v === 0) return '0';
+  // Round-off residue (e.g. the centroid of an on-axis spot) prints as 0.
+  if (v === 0 || Math.abs(v) < 1e-13) return '0';
   const a = Math.abs(v);
   if (a >= 1e-4 && a < 1e7) return Number(v.toPrecision(digits)).toString();
   return v.toExponential(digits - 1);

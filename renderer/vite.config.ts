@@ -18,6 +18,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
+    // LENS_STUDIO_NO_MINIFY=1 keeps names readable in profiles.
+    minify: !process.env.LENS_STUDIO_NO_MINIFY,
   },
   logLevel: 'warn',
 });

@@ -129,7 +129,7 @@ function computeLayout(system: LensSystem, options: AnalyzeOptions, ctx: ReturnT
     const r = layoutRays(system, { fieldIndex: f, wavelengthIndex: system.primaryIndex, nRays, plane, ctx });
     rays.push({ fieldIndex: f, wavelengthIndex: system.primaryIndex, nRays: r.nRays, pointsPerRay: r.pointsPerRay, points: r.points, valid: r.valid });
   }
-  const profiles: SurfaceProfile[] = surfaceProfiles(system, { ctx }).map((p) => ({
+  const profiles: SurfaceProfile[] = surfaceProfiles(system, { ctx, samples: 33 }).map((p) => ({
     index: p.index,
     z0: p.z0,
     r: p.r,

@@ -21,7 +21,8 @@ export function App() {
   const [leftTab, setLeftTab] = useState<LeftTab>('optimize');
   const [rightTab, setRightTab] = useState<RightTab>('both');
   const libraryOpen = useStudio((s) => s.libraryOpen);
-  const lens = useStudio((s) => s.lens);
+  // A string, not the snapshot: App must not re-render (and with it everything) on every edit.
+  const title = useStudio((s) => (s.lens ? `${s.lens.dirty ? '• ' : ''}${s.lens.fileName} — Lens Studio` : 'Lens Studio'));
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -45,8 +46,8 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    document.title = lens ? `${lens.dirty ? '• ' : ''}${lens.fileName} — Lens Studio` : 'Lens Studio';
-  }, [lens]);
+    document.title = title;
+  }, [title]);
 
   return (
     <div className="app">

@@ -10,6 +10,21 @@ export interface EditFrame {
   editAt: number;
   /** performance.now() of the animation frame that shows it. */
   shownAt: number;
+  /** When the host's edit reply and the analysis of that revision arrived, and each view drew it. */
+  editReplyAt?: number;
+  analysisAt?: number;
+  layoutAt?: number;
+  spotsAt?: number;
+}
+
+const marks = new Map<number, { editReplyAt?: number; analysisAt?: number; layoutAt?: number; spotsAt?: number }>();
+
+/** Records a step of the pipeline for revision `revision` (for the benchmark's breakdown). */
+export function perfMark(revision: number, step: 'editReplyAt' | 'analysisAt'): void {
+  if (!pendingByRevision.has(revision)) return;
+  const m = marks.get(revision) ?? {};
+  m[step] ??= performance.now();
+  marks.set(revision, m);
 }
 
 const pendingByRevision = new Map<number, number>();
@@ -31,6 +46,7 @@ if (typeof window !== 'undefined') {
     reset() {
       frames.length = 0;
       pendingByRevision.clear();
+      marks.clear();
     },
   };
 }
@@ -44,11 +60,14 @@ export function perfMarkEdit(): void {
 export function perfMarkRevision(revision: number): void {
   if (editAt !== null) pendingByRevision.set(revision, editAt);
   editAt = null;
+  perfMark(revision, 'editReplyAt');
 }
 
 /** Call after a view has drawn the analysis of `revision`. */
 export function perfDrawn(view: 'layout' | 'spots', revision: number): void {
   drawn[view] = Math.max(drawn[view], revision);
+  const t = performance.now();
+  for (const [rev, m] of marks) if (rev <= revision) m[view === 'layout' ? 'layoutAt' : 'spotsAt'] ??= t;
   if (frameScheduled || pendingByRevision.size === 0) return;
   frameScheduled = true;
   requestAnimationFrame(() => {
@@ -57,8 +76,9 @@ export function perfDrawn(view: 'layout' | 'spots', revision: number): void {
     const shownAt = performance.now();
     for (const [revision, at] of [...pendingByRevision]) {
       if (revision <= shown) {
-        frames.push({ revision, editAt: at, shownAt });
+        frames.push({ revision, editAt: at, shownAt, ...marks.get(revision) });
         pendingByRevision.delete(revision);
+        marks.delete(revision);
       }
     }
   });

@@ -20,7 +20,7 @@ import type {
   StudioApi,
 } from '../../app/studioApi.ts';
 import { errorMessage } from './api.ts';
-import { perfMarkEdit, perfMarkRevision } from './perf.ts';
+import { perfMark, perfMarkEdit, perfMarkRevision } from './perf.ts';
 
 export interface OptimizationState {
   runId: string | null;
@@ -73,7 +73,8 @@ interface StudioState {
 
 let noticeId = 0;
 let analysisInFlight = false;
-let analysisWanted = false;
+/** Set when the analysis options changed while a request was in flight (its answer is stale). */
+let analysisOptionsChanged = false;
 
 export const useStudio = create<StudioState>()((set, get) => {
   const acceptLens = (snap: LensSnapshot) => {
@@ -81,21 +82,19 @@ export const useStudio = create<StudioState>()((set, get) => {
     if (cur && snap.revision < cur.revision) return;
     if (cur && snap.revision === cur.revision && cur.dirty === snap.dirty && cur.fileName === snap.fileName) return;
     set({ lens: snap });
-    requestAnalysis();
+    if ((get().analysis?.revision ?? -1) < snap.revision) requestAnalysis();
   };
 
   const requestAnalysis = () => {
     const { api } = get();
     if (!api) return;
-    if (analysisInFlight) {
-      analysisWanted = true;
-      return;
-    }
+    if (analysisInFlight) return; // its completion checks whether the lens moved on meanwhile
     analysisInFlight = true;
-    analysisWanted = false;
+    analysisOptionsChanged = false;
     api
       .analyze(get().analysisOptions)
       .then((bundle) => {
+        for (let r = bundle.revision; r > bundle.revision - 4; r--) perfMark(r, 'analysisAt');
         const cur = get().analysis;
         if (!cur || bundle.revision >= cur.revision) set({ analysis: bundle });
       })
@@ -103,7 +102,8 @@ export const useStudio = create<StudioState>()((set, get) => {
       .finally(() => {
         analysisInFlight = false;
         const lens = get().lens;
-        if (analysisWanted || (lens && get().analysis && get().analysis!.revision < lens.revision)) requestAnalysis();
+        const shown = get().analysis?.revision ?? -1;
+        if (analysisOptionsChanged || (lens && shown < lens.revision)) requestAnalysis();
       });
   };
 
@@ -172,6 +172,7 @@ export const useStudio = create<StudioState>()((set, get) => {
     },
     setAnalysisOptions(o) {
       set({ analysisOptions: { ...get().analysisOptions, ...o } });
+      if (analysisInFlight) analysisOptionsChanged = true;
       requestAnalysis();
     },
     async openLibraryLens(id) {
@@ -205,7 +206,10 @@ export const useStudio = create<StudioState>()((set, get) => {
       if (!api) return 'not connected';
       perfMarkEdit();
       try {
-        const snap = await api.edit(edit, options);
+        const reply = api.edit(edit, options);
+        // Pipelined: the host answers in order, so this analysis already sees the edit.
+        requestAnalysis();
+        const snap = await reply;
         perfMarkRevision(snap.revision);
         acceptLens(snap);
         return null;

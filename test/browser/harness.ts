@@ -2,6 +2,7 @@
  * Browser-test harness: Debian's Chromium driven by playwright-core against the browser studio
  * (server on 127.0.0.1 + worker-thread engine), with a temporary state folder.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,19 +27,70 @@ export const CHROMIUM_ARGS = [
   '--use-angle=swiftshader',
 ];
 
+/** The browser studio as `lens-studio studio --web` runs it: its own process, like `npm start`. */
+export interface StudioProcess {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `node bin/lens-studio.js studio --web --port 0 --no-open [lens]` and waits for its URL.
+ * @throws Error with the process's output when it does not print a URL within 60 s
+ */
+export async function startStudioProcess(opts: { lens?: string; stateDir: string }): Promise<StudioProcess> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/lens-studio.js'), 'studio', '--web', '--port', '0', '--no-open', ...(opts.lens ? [opts.lens] : [])], {
+    cwd: repoRoot,
+    env: { ...process.env, LENS_STUDIO_STATE_DIR: opts.stateDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL from lens-studio studio within 60 s:\n${output}`)), 60_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const m = /running at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`lens-studio studio exited (code ${code}):\n${output}`));
+    });
+  });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
 export interface StudioBrowser {
-  studio: WebStudio;
+  studio: WebStudio | StudioProcess;
   browser: Browser;
   page: Page;
   stateDir: string;
   close(): Promise<void>;
 }
 
-/** Starts a studio (optionally with a lens) and a Chromium page on it, 1600 × 1000. */
-export async function openStudioInBrowser(opts: { lens?: string } = {}): Promise<StudioBrowser> {
+/**
+ * Starts a studio (optionally with a lens) and a Chromium page on it, 1600 × 1000. With
+ * `process: true` the studio runs as `lens-studio studio --web` in its own process (as npm start
+ * runs it), else in this process.
+ */
+export async function openStudioInBrowser(opts: { lens?: string; process?: boolean } = {}): Promise<StudioBrowser> {
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'lens-studio-browser-'));
   await mkdir(artifactsDir, { recursive: true });
-  const studio = await startWebStudio({ port: 0, stateDir, lens: opts.lens, log: () => {} });
+  const studio = opts.process
+    ? await startStudioProcess({ lens: opts.lens, stateDir })
+    : await startWebStudio({ port: 0, stateDir, lens: opts.lens, log: () => {} });
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

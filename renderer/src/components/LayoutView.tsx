@@ -27,6 +27,10 @@ export function LayoutView() {
   useEffect(() => {
     const el = host.current;
     if (!el) return;
+    if (new URLSearchParams(location.search).get('webgl') === '0') {
+      setWebgl(false);
+      return;
+    }
     try {
       scene.current = new LayoutScene(el);
     } catch {

@@ -3,7 +3,7 @@
  * thickness, glass, semi-diameter, conic, type parameters (asphere terms, coordinate-break
  * decenters and tilts, ...), variable flags (V) and the stop. Cells edit the host's lens live.
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { MaterialRef, SurfaceSpec } from '../../../engine/io/prescription.ts';
 import type { LensEdit, SurfaceField } from '../../../app/studioApi.ts';
 import { useStudio } from '../store.ts';
@@ -69,20 +69,6 @@ export function LensEditor() {
   if (!lens) return <div className="empty">Open a lens from the library or a file.</div>;
   const p = lens.prescription;
   const edit = (e: LensEdit, key?: string) => st().edit(e, key ? { coalesceKey: key } : undefined);
-  const setSurface = (index: number, field: SurfaceField) => (value: unknown, key: string) => edit({ op: 'setSurface', index, field, value }, key);
-  const vflag = (i: number, s: SurfaceSpec, param: string) => {
-    const on = !!s.variables?.[param];
-    return (
-      <button
-        className={`vflag${on ? ' on' : ''}`}
-        title={`${on ? 'Fix' : 'Vary'} ${param} of surface ${i + 1} in optimization`}
-        data-testid={`var-${i}-${param}`}
-        onClick={() => void edit({ op: 'setVariable', index: i, param, on: !on }).then((e) => setError(e))}
-      >
-        V
-      </button>
-    );
-  };
   const objDistance = p.object.distance;
 
   return (
@@ -142,109 +128,9 @@ export function LensEditor() {
             <td />
             <td />
           </tr>
-          {p.surfaces.map((s, i) => {
-            const hasRadius = 'radius' in s;
-            const params = paramsOf(s);
-            return (
-              <tr key={i} className={selected === i ? 'selected' : ''} onMouseDown={() => selected !== i && st().setSelectedSurface(i)}>
-                <td className="rowhead" title={s.stop ? 'aperture stop' : undefined}>
-                  {s.stop ? <span className="stopmark">STO</span> : i + 1}
-                </td>
-                <td style={{ minWidth: 86 }}>
-                  <select
-                    className="cell"
-                    value={s.type}
-                    data-testid={`type-${i}`}
-                    onChange={(e) => void edit({ op: 'setSurface', index: i, field: 'type', value: e.target.value }).then(setError)}
-                  >
-                    {Object.entries(TYPE_LABELS).map(([k, label]) => (
-                      <option key={k} value={k}>
-                        {label}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td style={{ minWidth: 70 }}>
-                  <EditCell display={s.comment ?? ''} parse={(t) => ({ ok: true, value: t })} commit={setSurface(i, 'comment')} onError={setError} testId={`comment-${i}`} />
-                </td>
-                <td className="num" style={{ minWidth: 96 }}>
-                  {hasRadius ? (
-                    <EditCell
-                      display={s.radius === null ? 'Infinity' : formatNumber(s.radius)}
-                      numeric
-                      parse={parseRadius}
-                      commit={setSurface(i, 'radius')}
-                      onError={setError}
-                      testId={`radius-${i}`}
-                    />
-                  ) : (
-                    <span className="muted" style={{ padding: '0 6px' }}>
-                      —
-                    </span>
-                  )}
-                </td>
-                <td>{hasRadius && vflag(i, s, 'radius')}</td>
-                <td className="num" style={{ minWidth: 84 }}>
-                  <EditCell
-                    display={formatNumber(s.thickness)}
-                    numeric
-                    parse={(t) => parseFinite(t, 'thickness')}
-                    commit={setSurface(i, 'thickness')}
-                    onError={setError}
-                    testId={`thickness-${i}`}
-                  />
-                </td>
-                <td>{vflag(i, s, 'thickness')}</td>
-                <td style={{ minWidth: 78 }}>
-                  {s.type === 'coordinateBreak' ? (
-                    <span className="muted" style={{ padding: '0 6px' }}>
-                      —
-                    </span>
-                  ) : (
-                    <EditCell
-                      display={materialText(s.material)}
-                      parse={parseMaterial}
-                      commit={setSurface(i, 'material')}
-                      onError={setError}
-                      testId={`material-${i}`}
-                      title={typeof s.material === 'object' && s.material && 'catalog' in s.material ? `${s.material.catalog ?? ''} ${s.material.name}` : undefined}
-                    />
-                  )}
-                </td>
-                <td className="num" style={{ minWidth: 70 }}>
-                  <EditCell
-                    display={formatNumber(s.semiDiameter)}
-                    numeric
-                    placeholder="auto"
-                    parse={(t) => parseOptionalPositive(t, 'semi-diameter')}
-                    commit={setSurface(i, 'semiDiameter')}
-                    onError={setError}
-                    testId={`semidiameter-${i}`}
-                  />
-                </td>
-                <td className="num" style={{ minWidth: 60 }}>
-                  {hasRadius ? (
-                    <EditCell
-                      display={formatNumber(s.conic ?? 0)}
-                      numeric
-                      parse={(t) => (t.trim() === '' ? { ok: true, value: 0 } : parseFinite(t, 'conic'))}
-                      commit={setSurface(i, 'conic')}
-                      onError={setError}
-                      testId={`conic-${i}`}
-                    />
-                  ) : null}
-                </td>
-                <td>{hasRadius && vflag(i, s, 'conic')}</td>
-                <td style={{ minWidth: 120 }}>
-                  {s.type === 'coordinateBreak' ? (
-                    <CoordinateBreakCells s={s} index={i} onError={setError} />
-                  ) : params.field && params.parse ? (
-                    <EditCell display={params.text} parse={params.parse} commit={setSurface(i, params.field)} onError={setError} title={params.hint} testId={`params-${i}`} />
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
+          {p.surfaces.map((s, i) => (
+            <SurfaceRow key={i} s={s} i={i} json={JSON.stringify(s)} selected={selected === i} onError={setError} />
+          ))}
           <tr>
             <td className="rowhead">IMA</td>
             <td className="fixed">Standard</td>
@@ -269,6 +155,131 @@ export function LensEditor() {
     </>
   );
 }
+
+/** One surface row; re-rendered only when that surface (or the selection) changes. */
+const SurfaceRow = memo(
+  function SurfaceRow({ s, i, selected, onError: setError }: { s: SurfaceSpec; i: number; json: string; selected: boolean; onError: (m: string | null) => void }) {
+    const st = useStudio.getState;
+    const edit = (e: LensEdit, key?: string) => st().edit(e, key ? { coalesceKey: key } : undefined);
+    const setSurface = (index: number, field: SurfaceField) => (value: unknown, key: string) => edit({ op: 'setSurface', index, field, value }, key);
+    const vflag = (i: number, s: SurfaceSpec, param: string) => {
+      const on = !!s.variables?.[param];
+      return (
+        <button
+          className={`vflag${on ? ' on' : ''}`}
+          title={`${on ? 'Fix' : 'Vary'} ${param} of surface ${i + 1} in optimization`}
+          data-testid={`var-${i}-${param}`}
+          onClick={() => void edit({ op: 'setVariable', index: i, param, on: !on }).then((e) => setError(e))}
+        >
+          V
+        </button>
+      );
+    };
+
+    const hasRadius = 'radius' in s;
+    const params = paramsOf(s);
+    return (
+      <tr className={selected ? 'selected' : ''} onMouseDown={() => !selected && st().setSelectedSurface(i)}>
+        <td className="rowhead" title={s.stop ? 'aperture stop' : undefined}>
+          {s.stop ? <span className="stopmark">STO</span> : i + 1}
+        </td>
+        <td style={{ minWidth: 86 }}>
+          <select
+            className="cell"
+            value={s.type}
+            data-testid={`type-${i}`}
+            onChange={(e) => void edit({ op: 'setSurface', index: i, field: 'type', value: e.target.value }).then(setError)}
+          >
+            {Object.entries(TYPE_LABELS).map(([k, label]) => (
+              <option key={k} value={k}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </td>
+        <td style={{ minWidth: 70 }}>
+          <EditCell display={s.comment ?? ''} parse={(t) => ({ ok: true, value: t })} commit={setSurface(i, 'comment')} onError={setError} testId={`comment-${i}`} />
+        </td>
+        <td className="num" style={{ minWidth: 96 }}>
+          {hasRadius ? (
+            <EditCell
+              display={s.radius === null ? 'Infinity' : formatNumber(s.radius)}
+              numeric
+              parse={parseRadius}
+              commit={setSurface(i, 'radius')}
+              onError={setError}
+              testId={`radius-${i}`}
+            />
+          ) : (
+            <span className="muted" style={{ padding: '0 6px' }}>
+              —
+            </span>
+          )}
+        </td>
+        <td>{hasRadius && vflag(i, s, 'radius')}</td>
+        <td className="num" style={{ minWidth: 84 }}>
+          <EditCell
+            display={formatNumber(s.thickness)}
+            numeric
+            parse={(t) => parseFinite(t, 'thickness')}
+            commit={setSurface(i, 'thickness')}
+            onError={setError}
+            testId={`thickness-${i}`}
+          />
+        </td>
+        <td>{vflag(i, s, 'thickness')}</td>
+        <td style={{ minWidth: 78 }}>
+          {s.type === 'coordinateBreak' ? (
+            <span className="muted" style={{ padding: '0 6px' }}>
+              —
+            </span>
+          ) : (
+            <EditCell
+              display={materialText(s.material)}
+              parse={parseMaterial}
+              commit={setSurface(i, 'material')}
+              onError={setError}
+              testId={`material-${i}`}
+              title={typeof s.material === 'object' && s.material && 'catalog' in s.material ? `${s.material.catalog ?? ''} ${s.material.name}` : undefined}
+            />
+          )}
+        </td>
+        <td className="num" style={{ minWidth: 70 }}>
+          <EditCell
+            display={formatNumber(s.semiDiameter)}
+            numeric
+            placeholder="auto"
+            parse={(t) => parseOptionalPositive(t, 'semi-diameter')}
+            commit={setSurface(i, 'semiDiameter')}
+            onError={setError}
+            testId={`semidiameter-${i}`}
+          />
+        </td>
+        <td className="num" style={{ minWidth: 60 }}>
+          {hasRadius ? (
+            <EditCell
+              display={formatNumber(s.conic ?? 0)}
+              numeric
+              parse={(t) => (t.trim() === '' ? { ok: true, value: 0 } : parseFinite(t, 'conic'))}
+              commit={setSurface(i, 'conic')}
+              onError={setError}
+              testId={`conic-${i}`}
+            />
+          ) : null}
+        </td>
+        <td>{hasRadius && vflag(i, s, 'conic')}</td>
+        <td style={{ minWidth: 120 }}>
+          {s.type === 'coordinateBreak' ? (
+            <CoordinateBreakCells s={s} index={i} onError={setError} />
+          ) : params.field && params.parse ? (
+            <EditCell display={params.text} parse={params.parse} commit={setSurface(i, params.field)} onError={setError} title={params.hint} testId={`params-${i}`} />
+          ) : null}
+        </td>
+      </tr>
+    );
+  },
+  (a, b) => a.json === b.json && a.selected === b.selected && a.i === b.i,
+);
 
 function CoordinateBreakCells({ s, index, onError }: { s: Extract<SurfaceSpec, { type: 'coordinateBreak' }>; index: number; onError: (m: string | null) => void }) {
   const fields = ['decenterX', 'decenterY', 'tiltX', 'tiltY', 'tiltZ'] as const;

@@ -71,8 +71,19 @@ function FanPlot({ field, kind, wavelengths, label }: { field: number; kind: Kin
   useEffect(() => {
     const p = plot.current;
     if (!p || !analysis) return;
-    yMax.current = Math.max(1e-3, maxAbs(analysis) * 1.05);
-    p.setData(seriesData(analysis.fans, field, kind));
+    // Fans follow one frame after the layout and spots (they are secondary while typing): their
+    // redraw is queued after the next frame instead of delaying it.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const raf = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        yMax.current = Math.max(1e-3, maxAbs(analysis) * 1.05);
+        p.setData(seriesData(analysis.fans, field, kind));
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(raf);
+      if (timer !== undefined) clearTimeout(timer);
+    };
   }, [analysis, field, kind, size.width, size.height, key]);
 
   return (

@@ -125,7 +125,12 @@ function draw(canvas: HTMLCanvasElement, a: AnalysisBundle, fieldLabels: string[
 
 export function SpotDiagrams() {
   const analysis = useStudio((s) => s.analysis);
-  const fields = useStudio((s) => s.lens?.prescription.fields);
+  // Labels as one string: a new lens snapshot with the same fields must not trigger a redraw.
+  const labelText = useStudio((s) => {
+    const f = s.lens?.prescription.fields;
+    const unit = f?.type === 'angle' ? '°' : ' mm';
+    return (f?.points ?? []).map((p, i) => `F${i + 1} ${+Math.hypot(p.x, p.y).toFixed(3)}${unit}`).join('\n');
+  });
   const canvas = useRef<HTMLCanvasElement>(null);
   const size = useCanvasSize(canvas);
   const [scaleMode, setScaleMode] = useState<'common' | 'row'>('common');
@@ -133,11 +138,9 @@ export function SpotDiagrams() {
   useEffect(() => {
     const c = canvas.current;
     if (!c || !analysis || size.width === 0) return;
-    const unit = fields?.type === 'angle' ? '°' : ' mm';
-    const labels = (fields?.points ?? []).map((f, i) => `F${i + 1} ${+Math.hypot(f.x, f.y).toFixed(3)}${unit}`);
-    draw(c, analysis, labels, scaleMode);
+    draw(c, analysis, labelText.split('\n'), scaleMode);
     perfDrawn('spots', analysis.revision);
-  }, [analysis, size, fields, scaleMode]);
+  }, [analysis, size, labelText, scaleMode]);
 
   return (
     <div className="plot-cell" data-testid="spots" data-revision={analysis?.revision ?? -1}>

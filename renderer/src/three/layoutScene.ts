@@ -35,9 +35,14 @@ export class LayoutScene {
   /** Called after each rendered frame (for edit-to-frame timing). */
   onRendered: (() => void) | null = null;
 
+  /** True when WebGL runs on a software rasterizer (no GPU): drawing is then kept cheap. */
+  readonly software: boolean;
+
   constructor(private readonly container: HTMLElement) {
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, alpha: false, preserveDrawingBuffer: true });
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+    this.software = isSoftwareWebGL();
+    // Multisampling costs a software rasterizer several times the fill: drop it there.
+    this.renderer = new THREE.WebGLRenderer({ antialias: !this.software, alpha: false, powerPreference: 'high-performance' });
+    this.renderer.setPixelRatio(this.software ? 1 : Math.min(window.devicePixelRatio || 1, 2));
     container.appendChild(this.renderer.domElement);
     this.scene.background = new THREE.Color(getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#161a20');
     this.scene.add(new THREE.AmbientLight(0xffffff, 0.55));
@@ -71,6 +76,7 @@ export class LayoutScene {
     this.section.visible = mode === 'section';
     this.controls.object = mode === '3d' ? this.persp : this.ortho;
     this.controls.enableRotate = mode === '3d';
+    this.buildVisible();
     this.fit();
   }
 
@@ -80,56 +86,85 @@ export class LayoutScene {
 
   /** Replaces the lens and rays. Refits the camera the first time or when asked (edits must not jump). */
   setData(layout: LayoutData, fieldColors: string[], refit = false): void {
-    clear(this.lens);
-    clear(this.section);
-    const outlines = elementOutlines(layout.profiles);
-    for (const el of outlines) {
-      this.lens.add(solidOf(el.r, el.z));
-      this.section.add(sectionOf(el.r, el.z));
-    }
-    for (const p of layout.profiles) {
-      if (p.isMirror && p.r.length) {
-        const pts = Array.from(p.r, (r, k) => new THREE.Vector2(Math.max(r, 1e-6), p.z[k]));
-        this.lens.add(latheMesh(pts, new THREE.MeshStandardMaterial({ color: 0xc8ccd2, metalness: 0.9, roughness: 0.25, side: THREE.DoubleSide })));
-        this.section.add(polyline(Array.from(p.r, (r, k) => [r, p.z[k]] as [number, number]), '#d0d4da', true));
-      }
-    }
-    const stop = layout.profiles.find((p) => p.isStop);
-    if (stop) {
-      const inner = stop.semiDiameter;
-      const outer = inner * 1.3 + 1;
-      const ring = new THREE.Mesh(
-        new THREE.RingGeometry(inner, outer, 64),
-        new THREE.MeshBasicMaterial({ color: 0x3a3f47, side: THREE.DoubleSide }),
-      );
-      ring.position.z = stop.z0;
-      this.lens.add(ring);
-      this.section.add(segments([[inner, stop.z0, outer, stop.z0], [-inner, stop.z0, -outer, stop.z0]], '#e0e4ea', 3));
-    }
+    this.layout = layout;
+    this.built = { lens: false, section: false };
     this.bounds = layoutBounds(layout.profiles, layout.rays);
-    const image = layout.profiles[layout.profiles.length - 1];
-    if (image) {
-      const h = this.imageHalfHeight(layout, image.z0);
-      const plane = new THREE.Mesh(
-        new THREE.PlaneGeometry(2 * h, 2 * h),
-        new THREE.MeshBasicMaterial({ color: 0x5a6270, side: THREE.DoubleSide, transparent: true, opacity: 0.18, depthWrite: false }),
-      );
-      plane.position.z = image.z0;
-      this.lens.add(plane);
-      const frame = new THREE.LineLoop(
-        new THREE.BufferGeometry().setFromPoints([new THREE.Vector3(-h, -h, image.z0), new THREE.Vector3(h, -h, image.z0), new THREE.Vector3(h, h, image.z0), new THREE.Vector3(-h, h, image.z0)]),
-        new THREE.LineBasicMaterial({ color: 0x8a95a3 }),
-      );
-      this.lens.add(frame);
-      this.section.add(segments([[-h, image.z0, h, image.z0]], '#9aa4b2', 2));
-    }
-    this.section.add(segments([[0, this.bounds.zMin - 2, 0, this.bounds.zMax + 2]], '#3c4654', 1, true));
+    // Only the visible view's geometry is built now; the other one when it is shown.
+    this.buildVisible();
     this.setRays(layout, fieldColors);
     if (!this.fitted || refit) {
       this.fitted = true;
       this.fit();
     }
     this.requestRender();
+  }
+
+  private layout: LayoutData | null = null;
+  private built = { lens: false, section: false };
+
+  private buildVisible(): void {
+    if (!this.layout) return;
+    if (this.mode === '3d' && !this.built.lens) this.buildSolids(this.layout);
+    if (this.mode === 'section' && !this.built.section) this.buildSection(this.layout);
+  }
+
+  /** The 3D view: solids of revolution, mirrors, the stop ring, the image plane. */
+  private buildSolids(layout: LayoutData): void {
+    clear(this.lens);
+    this.built.lens = true;
+    for (const el of elementOutlines(layout.profiles)) this.lens.add(solidOf(el.r, el.z));
+    for (const p of layout.profiles) {
+      if (p.isMirror && p.r.length) {
+        const pts = Array.from(p.r, (r, k) => new THREE.Vector2(Math.max(r, 1e-6), p.z[k]));
+        this.lens.add(latheMesh(pts, cached('mirror', () => new THREE.MeshStandardMaterial({ color: 0xc8ccd2, metalness: 0.9, roughness: 0.25, side: THREE.DoubleSide }))));
+      }
+    }
+    const stop = layout.profiles.find((p) => p.isStop);
+    if (stop) {
+      const ring = new THREE.Mesh(
+        new THREE.RingGeometry(stop.semiDiameter, stop.semiDiameter * 1.3 + 1, LATHE_SEGMENTS),
+        cached('stop', () => new THREE.MeshBasicMaterial({ color: 0x3a3f47, side: THREE.DoubleSide })),
+      );
+      ring.position.z = stop.z0;
+      this.lens.add(ring);
+    }
+    const image = layout.profiles[layout.profiles.length - 1];
+    if (image) {
+      const h = this.imageHalfHeight(layout, image.z0);
+      const plane = new THREE.Mesh(
+        new THREE.PlaneGeometry(2 * h, 2 * h),
+        cached('image', () => new THREE.MeshBasicMaterial({ color: 0x5a6270, side: THREE.DoubleSide, transparent: true, opacity: 0.18, depthWrite: false })),
+      );
+      plane.position.z = image.z0;
+      this.lens.add(plane);
+      const frame = new THREE.LineLoop(
+        new THREE.BufferGeometry().setFromPoints([new THREE.Vector3(-h, -h, image.z0), new THREE.Vector3(h, -h, image.z0), new THREE.Vector3(h, h, image.z0), new THREE.Vector3(-h, h, image.z0)]),
+        lineMaterial('#8a95a3'),
+      );
+      this.lens.add(frame);
+    }
+  }
+
+  /** The y–z section: element outlines, mirrors, the stop, the image plane and the axis. */
+  private buildSection(layout: LayoutData): void {
+    clear(this.section);
+    this.built.section = true;
+    for (const el of elementOutlines(layout.profiles)) this.section.add(sectionOf(el.r, el.z));
+    for (const p of layout.profiles) {
+      if (p.isMirror && p.r.length) this.section.add(polyline(Array.from(p.r, (r, k) => [r, p.z[k]] as [number, number]), '#d0d4da', true));
+    }
+    const stop = layout.profiles.find((p) => p.isStop);
+    if (stop) {
+      const inner = stop.semiDiameter;
+      const outer = inner * 1.3 + 1;
+      this.section.add(segments([[inner, stop.z0, outer, stop.z0], [-inner, stop.z0, -outer, stop.z0]], '#e0e4ea', 3));
+    }
+    const image = layout.profiles[layout.profiles.length - 1];
+    if (image) {
+      const h = this.imageHalfHeight(layout, image.z0);
+      this.section.add(segments([[-h, image.z0, h, image.z0]], '#9aa4b2', 2));
+    }
+    this.section.add(segments([[0, this.bounds.zMin - 2, 0, this.bounds.zMax + 2]], '#3c4654', 1, true));
   }
 
   private imageHalfHeight(layout: LayoutData, zImage: number): number {
@@ -151,13 +186,13 @@ export class LayoutScene {
         if (line) disposeObject(line);
         const geom = new THREE.BufferGeometry();
         geom.setAttribute('position', new THREE.BufferAttribute(new Float32Array(Math.max(count, 1) * 6), 3));
-        line = new THREE.LineSegments(geom, new THREE.LineBasicMaterial({ color: fieldColors[rp.fieldIndex % fieldColors.length] }));
+        line = new THREE.LineSegments(geom, lineMaterial(fieldColors[rp.fieldIndex % fieldColors.length]));
         line.frustumCulled = false;
         if (old[k]) this.rays.remove(old[k]);
         this.rays.add(line);
         old[k] = line;
       }
-      (line.material as THREE.LineBasicMaterial).color.set(fieldColors[rp.fieldIndex % fieldColors.length]);
+      line.material = lineMaterial(fieldColors[rp.fieldIndex % fieldColors.length]);
       const attr = line.geometry.getAttribute('position') as THREE.BufferAttribute;
       fillSegments(attr.array as Float32Array, rp.points, rp.valid, rp.nRays, rp.pointsPerRay);
       attr.needsUpdate = true;
@@ -258,8 +293,25 @@ function fillSegments(out: Float32Array, pts: Float64Array, valid: Uint8Array, n
   }
 }
 
+/** Whether WebGL is provided by a software rasterizer (SwiftShader, llvmpipe): no GPU. */
+function isSoftwareWebGL(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+    if (!gl) return true;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|software|softpipe/i.test(name);
+  } catch {
+    return true;
+  }
+}
+
+/** Segments around the axis of a solid of revolution: smooth enough at any zoom of a layout. */
+const LATHE_SEGMENTS = 48;
+
 function latheMesh(points: THREE.Vector2[], material: THREE.Material): THREE.Mesh {
-  const geom = new THREE.LatheGeometry(points, 96);
+  const geom = new THREE.LatheGeometry(points, LATHE_SEGMENTS);
   geom.rotateX(Math.PI / 2); // lathe axis y → optical axis z
   return new THREE.Mesh(geom, material);
 }
@@ -271,7 +323,7 @@ function solidOf(r: number[], z: number[]): THREE.Group {
   g.add(
     latheMesh(
       pts,
-      new THREE.MeshStandardMaterial({ color: GLASS, transparent: true, opacity: 0.42, roughness: 0.15, metalness: 0.05, side: THREE.DoubleSide, depthWrite: false }),
+      cached('glass', () => new THREE.MeshLambertMaterial({ color: GLASS, transparent: true, opacity: 0.42, side: THREE.DoubleSide, depthWrite: false })),
     ),
   );
   // Outline: the meridional profile (top and bottom) and the circles where the rim turns.
@@ -288,16 +340,16 @@ function solidOf(r: number[], z: number[]): THREE.Group {
 function polyline3d(rz: [number, number][], color: THREE.Color, phi: number): THREE.Line {
   const c = Math.cos(phi + Math.PI / 2), s = Math.sin(phi + Math.PI / 2);
   const geom = new THREE.BufferGeometry().setFromPoints(rz.map(([r, z]) => new THREE.Vector3(r * c, r * s, z)));
-  return new THREE.Line(geom, new THREE.LineBasicMaterial({ color }));
+  return new THREE.Line(geom, lineMaterial(`#${color.getHexString()}`));
 }
 
 function circle(radius: number, z: number, color: THREE.Color): THREE.LineLoop {
   const pts: THREE.Vector3[] = [];
-  for (let k = 0; k < 96; k++) {
-    const t = (2 * Math.PI * k) / 96;
+  for (let k = 0; k < LATHE_SEGMENTS; k++) {
+    const t = (2 * Math.PI * k) / LATHE_SEGMENTS;
     pts.push(new THREE.Vector3(radius * Math.cos(t), radius * Math.sin(t), z));
   }
-  return new THREE.LineLoop(new THREE.BufferGeometry().setFromPoints(pts), new THREE.LineBasicMaterial({ color, transparent: true, opacity: 0.7 }));
+  return new THREE.LineLoop(new THREE.BufferGeometry().setFromPoints(pts), cached(`rim${color.getHexString()}`, () => new THREE.LineBasicMaterial({ color, transparent: true, opacity: 0.7 })));
 }
 
 /** The element's section in the y–z plane: a filled outline (both halves) and its edge line. */
@@ -313,7 +365,7 @@ function sectionOf(r: number[], z: number[]): THREE.Group {
     const zz = pos.getX(i), y = pos.getY(i);
     pos.setXYZ(i, 0.01, y, zz);
   }
-  g.add(new THREE.Mesh(geom, new THREE.MeshBasicMaterial({ color: GLASS, transparent: true, opacity: 0.22, side: THREE.DoubleSide, depthWrite: false })));
+  g.add(new THREE.Mesh(geom, cached('sectionGlass', () => new THREE.MeshBasicMaterial({ color: GLASS, transparent: true, opacity: 0.22, side: THREE.DoubleSide, depthWrite: false }))));
   g.add(polyline(ring, '#a9cdf2', true));
   return g;
 }
@@ -321,7 +373,7 @@ function sectionOf(r: number[], z: number[]): THREE.Group {
 /** A polyline of (y, z) points in the section plane. */
 function polyline(yz: [number, number][], color: string, closed: boolean): THREE.Line {
   const geom = new THREE.BufferGeometry().setFromPoints(yz.map(([y, z]) => new THREE.Vector3(0.02, y, z)));
-  const mat = new THREE.LineBasicMaterial({ color });
+  const mat = lineMaterial(color);
   return closed ? new THREE.LineLoop(geom, mat) : new THREE.Line(geom, mat);
 }
 
@@ -330,20 +382,34 @@ function segments(list: [number, number, number, number][], color: string, _widt
   const pts: THREE.Vector3[] = [];
   for (const [y1, z1, y2, z2] of list) pts.push(new THREE.Vector3(0.02, y1, z1), new THREE.Vector3(0.02, y2, z2));
   const geom = new THREE.BufferGeometry().setFromPoints(pts);
-  const mat = dashed ? new THREE.LineDashedMaterial({ color, dashSize: 1.5, gapSize: 1 }) : new THREE.LineBasicMaterial({ color });
+  const mat = dashed ? cached(`dash${color}`, () => new THREE.LineDashedMaterial({ color, dashSize: 1.5, gapSize: 1 })) : lineMaterial(color);
   const l = new THREE.LineSegments(geom, mat);
   if (dashed) l.computeLineDistances();
   return l;
 }
 
+/**
+ * Materials are shared and kept for the page's life: disposing them would release their shader
+ * programs, and recompiling those on every edit costs more than everything else in a redraw.
+ */
+const materials = new Map<string, THREE.Material>();
+
+function cached<M extends THREE.Material>(key: string, make: () => M): M {
+  let m = materials.get(key) as M | undefined;
+  if (!m) {
+    m = make();
+    materials.set(key, m);
+  }
+  return m;
+}
+
+function lineMaterial(color: string): THREE.LineBasicMaterial {
+  return cached(`line${color}`, () => new THREE.LineBasicMaterial({ color }));
+}
+
+/** Frees an object's geometries (materials are shared, see `cached`). */
 function disposeObject(o: THREE.Object3D): void {
-  o.traverse((c) => {
-    const m = c as THREE.Mesh;
-    m.geometry?.dispose();
-    const mat = m.material as THREE.Material | THREE.Material[] | undefined;
-    if (Array.isArray(mat)) mat.forEach((x) => x.dispose());
-    else mat?.dispose();
-  });
+  o.traverse((c) => (c as THREE.Mesh).geometry?.dispose());
 }
 
 function clear(g: THREE.Group): void {

@@ -92,12 +92,13 @@ export type SystemField =
  * `BAD_EDIT` naming the surface and field, and the lens is left unchanged.
  * - setSurface: `value` is the new parameter (radius: number or null = plane; material: null = air,
  *   a glass name, "MIRROR", or a glass object; asphere: number[]; type: a surface type name).
- * - setVariable: marks a parameter ("radius", "thickness", "conic", "asphere4", ...) as an
- *   optimization variable.
+ * - setVariable: marks a parameter ("radius", "thickness", "conic", "asphere", ...) as an
+ *   optimization variable; setVariables changes several flags as one undo step.
  */
 export type LensEdit =
   | { op: 'setSurface'; index: number; field: SurfaceField; value: unknown }
   | { op: 'setVariable'; index: number; param: string; on: boolean }
+  | { op: 'setVariables'; changes: { index: number; param: string; on: boolean }[] }
   | { op: 'insertSurface'; index: number; surface?: SurfaceSpec }
   | { op: 'deleteSurface'; index: number }
   | { op: 'setSystem'; field: SystemField; value: unknown }

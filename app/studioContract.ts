@@ -280,8 +280,10 @@ export function describeStudioContract(name: string, expectedMode: string, open:
       for (let i = 0; i < cooke.surfaces.length; i++) {
         const r = (cooke.surfaces[i] as { radius: number }).radius;
         await api.edit({ op: 'setSurface', index: i, field: 'radius', value: r * 1.03 });
-        await api.edit({ op: 'setVariable', index: i, param: 'radius', on: true });
       }
+      const flagged = await api.edit({ op: 'setVariables', changes: cooke.surfaces.map((_, index) => ({ index, param: 'radius', on: true })) });
+      expect(flagged.undoLabel).toBe('Variables');
+      expect(flagged.prescription.surfaces.every((s) => s.variables?.radius === true)).toBe(true);
       const start = await api.getLens();
       const { events, off } = collectEvents(api);
       const { runId } = await api.startOptimization({ maxIterations: 30, merit: { defaultMerit: {}, operands: [{ type: 'EFL', target: 50 }] } });

@@ -27,6 +27,8 @@ export function editLabel(edit: LensEdit): string {
       return `Surface ${edit.index + 1} ${edit.field}`;
     case 'setVariable':
       return `Surface ${edit.index + 1} ${edit.param} variable`;
+    case 'setVariables':
+      return 'Variables';
     case 'insertSurface':
       return `Insert surface ${edit.index + 1}`;
     case 'deleteSurface':
@@ -132,6 +134,18 @@ function setSurfaceField(s: SurfaceSpec, field: string, value: unknown, all: Sur
   return out as SurfaceSpec;
 }
 
+/** Sets or clears one variable flag of surface `index` (in place on a clone). */
+function setFlag(p: Prescription, index: unknown, param: unknown, on: unknown): void {
+  const i = checkIndex(p, index);
+  if (typeof param !== 'string' || !param) bad(`surface ${i + 1}: a variable needs a parameter name`);
+  const s = p.surfaces[i];
+  const vars = { ...(s.variables ?? {}) };
+  if (on) vars[param] = true;
+  else delete vars[param];
+  if (Object.keys(vars).length) s.variables = vars;
+  else delete s.variables;
+}
+
 /**
  * Returns the prescription with `edit` applied.
  * @throws StudioError BAD_EDIT naming the surface and field, when the result is not a valid prescription
@@ -144,16 +158,13 @@ export function applyEdit(p: Prescription, edit: LensEdit): Prescription {
       next.surfaces[i] = setSurfaceField(next.surfaces[i], edit.field, edit.value, next.surfaces, i);
       break;
     }
-    case 'setVariable': {
-      const i = checkIndex(next, edit.index);
-      const s = next.surfaces[i];
-      const vars = { ...(s.variables ?? {}) };
-      if (edit.on) vars[edit.param] = true;
-      else delete vars[edit.param];
-      if (Object.keys(vars).length) s.variables = vars;
-      else delete s.variables;
+    case 'setVariable':
+      setFlag(next, edit.index, edit.param, edit.on);
       break;
-    }
+    case 'setVariables':
+      if (!Array.isArray(edit.changes)) bad('setVariables needs a list of changes');
+      for (const c of edit.changes) setFlag(next, c.index, c.param, c.on);
+      break;
     case 'insertSurface': {
       const i = checkIndex(next, edit.index, true);
       next.surfaces.splice(i, 0, edit.surface ? structuredClone(edit.surface) : { type: 'standard', radius: null, thickness: 0, material: null });

@@ -107,11 +107,13 @@ export const useStudio = create<StudioState>()((set, get) => {
       });
   };
 
-  const guarded = async (what: string, fn: () => Promise<void>) => {
+  const guarded = async (what: string, fn: () => Promise<void>, fileName?: string) => {
     try {
       await fn();
     } catch (e) {
-      get().notify('error', `${what}: ${errorMessage(e)}`);
+      // Host messages already start with the file's name: do not say it twice.
+      const msg = errorMessage(e);
+      get().notify('error', fileName && msg.startsWith(`${fileName}`) ? `Cannot open ${msg}` : `${what}: ${msg}`);
     }
   };
 
@@ -183,12 +185,16 @@ export const useStudio = create<StudioState>()((set, get) => {
       });
     },
     async openFile(file) {
-      await guarded(`Cannot open ${file.name}`, async () => {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        acceptLens(await get().api!.openFile(file.name, bytes));
-        set({ libraryOpen: false, notice: null, opt: { ...get().opt, history: [], last: null, runId: null } });
-        void get().refreshRecent();
-      });
+      await guarded(
+        `Cannot open ${file.name}`,
+        async () => {
+          const bytes = new Uint8Array(await file.arrayBuffer());
+          acceptLens(await get().api!.openFile(file.name, bytes));
+          set({ libraryOpen: false, notice: null, opt: { ...get().opt, history: [], last: null, runId: null } });
+          void get().refreshRecent();
+        },
+        file.name,
+      );
     },
     async openRecent(id) {
       await guarded('Cannot open the recent file', async () => {

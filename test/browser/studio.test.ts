@@ -93,6 +93,19 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     await expect.poll(() => page.getByTestId('lens-title').textContent()).toContain('cooke-triplet.json');
     expect(await page.getByTestId('radius-0').inputValue()).toBe('22.01359');
     await shot(page, '02-cooke-open');
+    // The other panels: system settings and the first-order data in full.
+    await page.getByTestId('tab-system').click();
+    await page.getByTestId('system-settings').waitFor();
+    expect(await page.getByTestId('sys-aperture').inputValue()).toBe('10');
+    await shot(page, '02b-system-settings');
+    await page.getByTestId('tab-firstOrder').click();
+    const efl = analyze(buildSystem(cooke, GlassLibrary.builtin())).paraxial.efl;
+    await expect.poll(() => page.getByTestId('first-order').textContent()).toContain(efl.toFixed(6));
+    await shot(page, '02c-first-order');
+    await page.getByTestId('layout-section').click();
+    await shot(page, '02d-section-view');
+    await page.getByTestId('layout-3d').click();
+    await page.getByTestId('tab-optimize').click();
     expect(pageErrors(page)).toEqual([]);
   });
 
@@ -146,7 +159,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     await page.getByTestId('file-input').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: broken });
     const banner = page.getByTestId('error-banner');
     await banner.waitFor();
-    expect(await banner.textContent()).toMatch(/broken\.json/);
+    expect(await banner.textContent()).toMatch(/broken\.json.*line 4/);
     expect(await page.getByTestId('lens-title').textContent()).toContain('cooke-optimized.json');
     expect(await page.getByTestId('efl').textContent()).toBe(efl);
     await shot(page, '06-malformed-file');
@@ -157,7 +170,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     const zmx = loadLensBytes(path.basename(ZMX), bytes, { resolveGlass: glassResolverFor(GlassLibrary.builtin()) }).prescription;
     await page.getByTestId('file-input').setInputFiles(ZMX);
     await expect.poll(() => page.getByTestId('lens-title').textContent()).toContain('dO__US02532751-1.zmx');
-    expect(await page.getByTestId('error-banner').count()).toBe(0); // a successful open clears the old error
+    await expect.poll(() => page.getByTestId('error-banner').count()).toBe(0); // a successful open clears the old error
     await expect.poll(() => page.getByTestId('efl').textContent()).toBe(eflText(zmx));
     await waitForDrawn(page, await revision(page));
     await shot(page, '07-zmx-open');

@@ -8,6 +8,7 @@ import type { MaterialRef, SurfaceSpec } from '../../../engine/io/prescription.t
 import type { LensEdit, SurfaceField } from '../../../app/studioApi.ts';
 import { useStudio } from '../store.ts';
 import { EditCell } from './EditCell.tsx';
+import { MessagesList } from './MessagesList.tsx';
 import {
   formatNumber,
   parseFinite,
@@ -147,6 +148,7 @@ export function LensEditor() {
           </tr>
         </tbody>
       </table>
+      <MessagesList />
       {error && (
         <div className="cell-error" data-testid="cell-error">
           {error}

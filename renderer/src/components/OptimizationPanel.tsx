@@ -70,28 +70,31 @@ export function OptimizationPanel() {
   const [eflTarget, setEflTarget] = useState<string>('');
   const [iterations, setIterations] = useState('50');
   const [method, setMethod] = useState<'dls' | 'adam'>('dls');
+  const [busy, setBusy] = useState(false);
   const st = useStudio.getState;
   if (!lens) return <div className="empty">No lens open.</div>;
   const p = lens.prescription;
   const variables = p.surfaces.flatMap((s, i) => Object.entries(s.variables ?? {}).filter(([, on]) => on).map(([k]) => `S${i + 1} ${k}`));
   const efl = eflTarget === '' ? (report ? Number(report.paraxial.efl.toPrecision(6)) : NaN) : Number(eflTarget);
   const eflValid = Number.isFinite(efl) && efl !== 0;
-  const canRun = !opt.running && variables.length > 0 && (useDefault || (useEfl && eflValid));
+  const canRun = !opt.running && !busy && variables.length > 0 && (useDefault || (useEfl && eflValid));
 
-  const setAll = (param: 'radius' | 'thickness', on: boolean) => {
-    void (async () => {
-      for (let i = 0; i < p.surfaces.length; i++) {
-        const s = p.surfaces[i];
-        if (param === 'radius' && !('radius' in s && s.radius !== null)) continue;
-        if (!!s.variables?.[param] === on) continue;
-        const e: LensEdit = { op: 'setVariable', index: i, param, on };
-        const err = await st().edit(e);
-        if (err) {
-          st().notify('error', err);
-          return;
-        }
-      }
-    })();
+  /** Sets the flag of every radius (of a curved surface) or every thickness, as one undo step. */
+  const setAll = (params: ('radius' | 'thickness')[], on: boolean) => {
+    const changes = p.surfaces.flatMap((s, i) =>
+      params
+        .filter((param) => (param === 'radius' ? 'radius' in s && s.radius !== null : true))
+        .filter((param) => !!s.variables?.[param] !== on)
+        .map((param) => ({ index: i, param, on })),
+    );
+    if (!changes.length) return;
+    setBusy(true);
+    void st()
+      .edit({ op: 'setVariables', changes })
+      .then((err) => {
+        if (err) st().notify('error', err);
+      })
+      .finally(() => setBusy(false));
   };
 
   const run = () => {
@@ -121,19 +124,16 @@ export function OptimizationPanel() {
           {variables.length ? variables.join(' · ') : 'None: click V in the lens data, or:'}
         </div>
         <div className="row">
-          <button className="btn small" onClick={() => setAll('radius', true)} data-testid="vary-radii" disabled={opt.running}>
+          <button className="btn small" onClick={() => setAll(['radius'], true)} data-testid="vary-radii" disabled={opt.running || busy}>
             Vary radii
           </button>
-          <button className="btn small" onClick={() => setAll('thickness', true)} disabled={opt.running}>
+          <button className="btn small" onClick={() => setAll(['thickness'], true)} disabled={opt.running || busy}>
             Vary thicknesses
           </button>
           <button
             className="btn small"
-            disabled={opt.running}
-            onClick={() => {
-              setAll('radius', false);
-              setAll('thickness', false);
-            }}
+            disabled={opt.running || busy}
+            onClick={() => setAll(['radius', 'thickness'], false)}
           >
             Clear
           </button>

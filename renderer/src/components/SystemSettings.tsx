@@ -42,7 +42,7 @@ export function SystemSettings() {
       <fieldset>
         <legend>Aperture</legend>
         <div className="row">
-          <select className="field-input" style={{ width: 170 }} value={p.aperture.type} onChange={(e) => setNow('aperture', { ...p.aperture, type: e.target.value })}>
+          <select className="field-input" style={{ width: 200 }} value={p.aperture.type} onChange={(e) => setNow('aperture', { ...p.aperture, type: e.target.value })}>
             <option value="EPD">Entrance pupil diameter</option>
             <option value="imageFNumber">Image-space F/#</option>
             <option value="objectNA">Object-space NA</option>
@@ -66,7 +66,7 @@ export function SystemSettings() {
       <fieldset>
         <legend>Fields</legend>
         <div className="row" style={{ marginBottom: 4 }}>
-          <select className="field-input" style={{ width: 170 }} value={p.fields.type} onChange={(e) => setNow('fields', { ...p.fields, type: e.target.value })}>
+          <select className="field-input" style={{ width: 200 }} value={p.fields.type} onChange={(e) => setNow('fields', { ...p.fields, type: e.target.value })}>
             <option value="angle">Angle (°)</option>
             <option value="objectHeight">Object height (mm)</option>
             <option value="paraxialImageHeight">Paraxial image height (mm)</option>
@@ -91,7 +91,9 @@ export function SystemSettings() {
         ))}
       </fieldset>
       <fieldset>
-        <legend>Wavelengths (µm)</legend>
+        <legend>
+          Wavelengths <span style={{ textTransform: 'none' }}>(µm)</span>
+        </legend>
         <div className="row" style={{ marginBottom: 4 }}>
           <button
             className="btn small"

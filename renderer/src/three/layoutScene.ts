@@ -226,7 +226,7 @@ export class LayoutScene {
       this.ortho.up.set(0, 1, 0);
       this.controls.target.set(0, 0, zc);
       this.ortho.zoom = 1;
-      this.orthoSpan = { z: (zMax - zMin) * 1.08 + 2, y: 2 * yMax * 1.15 + 2 };
+      this.orthoSpan = { z: (zMax - zMin) * 1.08 + 2, y: 2 * yMax * 1.35 + 2 };
       this.updateOrtho();
     }
     this.controls.update();

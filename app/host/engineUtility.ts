@@ -1,7 +1,7 @@
 /**
  * Engine host entry for an Electron utility process: builds the one StudioSession of the app and
  * serves it on every MessagePortMain the main process sends as `{ type: 'connect' }` (one per
- * window load). Loaded through tsxBootstrap.mjs with argv = [entry URL, options JSON].
+ * window load). Loaded through tsxBootstrap.mjs with arguments [entry URL, options JSON].
  */
 import { serveStudio, type FramePort } from '../studioRpc.ts';
 import { StudioSession } from './studioSession.ts';
@@ -22,7 +22,9 @@ interface ParentPort {
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 if (!parentPort) throw new Error('engineUtility.ts must run in an Electron utility process');
 
-const options = JSON.parse(process.argv[process.argv.length - 1]) as {
+const optionsArg = [...process.argv].reverse().find((a) => a.startsWith('{'));
+if (!optionsArg) throw new Error('engineUtility.ts: no options argument');
+const options = JSON.parse(optionsArg) as {
   libraryDir: string;
   stateDir: string;
   version: string;

@@ -5,6 +5,7 @@ import { register } from 'tsx/esm/api';
 import { isMainThread, workerData } from 'node:worker_threads';
 
 register();
-const entry = !isMainThread && workerData && workerData.entry ? workerData.entry : process.argv[2];
+// In an Electron utility process argv's layout differs from Node's: take the first file: URL.
+const entry = !isMainThread && workerData && workerData.entry ? workerData.entry : process.argv.slice(1).find((a) => a.startsWith('file:'));
 if (!entry) throw new Error('tsxBootstrap: no entry point given');
 await import(entry);

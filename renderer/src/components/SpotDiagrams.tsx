@@ -120,7 +120,7 @@ function draw(canvas: HTMLCanvasElement, a: AnalysisBundle, fieldLabels: string[
   const label = `${+(half * 1000).toPrecision(3)} µm`;
   ctx.fillText(label, sx - ctx.measureText(label).width - 8, sy + 4);
   ctx.fillStyle = muted;
-  ctx.fillText(`RMS / GEO radius µm · ref. chief ray · ${scaleMode === 'common' ? 'one scale' : 'scale per field'}`, 6, sy + 4);
+  ctx.fillText(`RMS / GEO radius, µm (chief-ray ref.)`, 6, sy + 4);
 }
 
 export function SpotDiagrams() {

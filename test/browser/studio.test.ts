@@ -20,6 +20,9 @@ import { CHROMIUM, artifactsDir, openStudioInBrowser, pageErrors, repoRoot, wait
 
 const ZMX = path.resolve(repoRoot, '../shared/data/zmx/dO__US02532751-1.zmx');
 
+/** expect.poll with room for a loaded CI machine (the default is 1 s). */
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 50 });
+
 /** The EFL as the readout shows it (4 decimals, typographic minus). */
 function eflText(p: Prescription): string {
   const efl = analyze(buildSystem(p, GlassLibrary.builtin())).paraxial.efl;
@@ -88,9 +91,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     await page.getByTestId('library-dialog').waitFor();
     await shot(page, '01-library');
     await page.getByTestId('library-cooke-triplet').click();
-    await expect.poll(() => page.getByTestId('efl').textContent()).toBe(eflText(cooke));
+    await poll(() => page.getByTestId('efl').textContent()).toBe(eflText(cooke));
     await waitForDrawn(page, await revision(page));
-    await expect.poll(() => page.getByTestId('lens-title').textContent()).toContain('cooke-triplet.json');
+    await poll(() => page.getByTestId('lens-title').textContent()).toContain('cooke-triplet.json');
     expect(await page.getByTestId('radius-0').inputValue()).toBe('22.01359');
     await shot(page, '02-cooke-open');
     // The other panels: system settings and the first-order data in full.
@@ -100,7 +103,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     await shot(page, '02b-system-settings');
     await page.getByTestId('tab-firstOrder').click();
     const efl = analyze(buildSystem(cooke, GlassLibrary.builtin())).paraxial.efl;
-    await expect.poll(() => page.getByTestId('first-order').textContent()).toContain(efl.toFixed(6));
+    await poll(() => page.getByTestId('first-order').textContent()).toContain(efl.toFixed(6));
     await shot(page, '02c-first-order');
     await page.getByTestId('layout-section').click();
     await shot(page, '02d-section-view');
@@ -116,13 +119,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     (edited.surfaces[0] as { radius: number }).radius = 24.5;
     const expected = eflText(edited);
     expect(expected).not.toBe(before);
-    await expect.poll(() => page.getByTestId('efl').textContent()).toBe(expected);
+    await poll(() => page.getByTestId('efl').textContent()).toBe(expected);
     expect(await page.getByTestId('undo').isEnabled()).toBe(true);
     // An invalid value is refused in place with a message; the lens keeps its last valid radius.
     const cell = page.getByTestId('radius-0');
     await cell.click();
     await cell.fill('0');
-    await expect.poll(() => page.getByTestId('cell-error').textContent()).toMatch(/radius: 0 is not a surface/);
+    await poll(() => page.getByTestId('cell-error').textContent()).toMatch(/radius: 0 is not a surface/);
     await shot(page, '03-edit-radius');
     await cell.press('Escape');
     expect(await page.getByTestId('efl').textContent()).toBe(expected);
@@ -133,7 +136,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     const r = await runOptimization(page, '04-optimized');
     expect(r.points).toBeGreaterThanOrEqual(3);
     expect(r.last).toBeLessThan(r.first);
-    await expect.poll(async () => Math.abs(Number((await page.getByTestId('efl').textContent())!.replace('−', '-')) - 50)).toBeLessThan(0.01);
+    await poll(async () => Math.abs(Number((await page.getByTestId('efl').textContent())!.replace('−', '-')) - 50)).toBeLessThan(0.01);
     expect(await page.getByTestId('operands').locator('tbody tr').count()).toBeGreaterThan(1);
   });
 
@@ -146,7 +149,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     // The file holds the optimized lens: the engine computes from it the EFL the studio shows.
     expect(eflText(exported)).toBe(efl);
     await page.getByTestId('file-input').setInputFiles({ name: 'cooke-optimized.json', mimeType: 'application/json', buffer: bytes });
-    await expect.poll(() => page.getByTestId('lens-title').textContent()).toContain('cooke-optimized.json');
+    await poll(() => page.getByTestId('lens-title').textContent()).toContain('cooke-optimized.json');
     await waitForDrawn(page, await revision(page));
     expect(await page.getByTestId('efl').textContent()).toBe(efl);
     expect(await Promise.all(cooke.surfaces.map((_, i) => page.getByTestId(`radius-${i}`).inputValue()))).toEqual(radii);
@@ -169,9 +172,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     const bytes = await readFile(ZMX);
     const zmx = loadLensBytes(path.basename(ZMX), bytes, { resolveGlass: glassResolverFor(GlassLibrary.builtin()) }).prescription;
     await page.getByTestId('file-input').setInputFiles(ZMX);
-    await expect.poll(() => page.getByTestId('lens-title').textContent()).toContain('dO__US02532751-1.zmx');
-    await expect.poll(() => page.getByTestId('error-banner').count()).toBe(0); // a successful open clears the old error
-    await expect.poll(() => page.getByTestId('efl').textContent()).toBe(eflText(zmx));
+    await poll(() => page.getByTestId('lens-title').textContent()).toContain('dO__US02532751-1.zmx');
+    await poll(() => page.getByTestId('error-banner').count()).toBe(0); // a successful open clears the old error
+    await poll(() => page.getByTestId('efl').textContent()).toBe(eflText(zmx));
     await waitForDrawn(page, await revision(page));
     await shot(page, '07-zmx-open');
 
@@ -180,7 +183,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     await typeCell(page, `radius-${i}`, String(r0 * 1.05));
     const edited = structuredClone(zmx);
     (edited.surfaces[i] as { radius: number }).radius = r0 * 1.05;
-    await expect.poll(() => page.getByTestId('efl').textContent()).toBe(eflText(edited));
+    await poll(() => page.getByTestId('efl').textContent()).toBe(eflText(edited));
     await shot(page, '08-zmx-edit');
     await page.getByTestId('layout-section').click();
     await page.waitForTimeout(200);
@@ -198,7 +201,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     const json = await download(page, 'export-json');
     expect(eflText(parsePrescriptionJson(json.bytes.toString('utf8')))).toBe(efl);
     await page.getByTestId('file-input').setInputFiles({ name: 'reloaded.zmx', mimeType: 'application/octet-stream', buffer: out.bytes });
-    await expect.poll(() => page.getByTestId('lens-title').textContent()).toContain('reloaded.zmx');
+    await poll(() => page.getByTestId('lens-title').textContent()).toContain('reloaded.zmx');
     await waitForDrawn(page, await revision(page));
     expect(await page.getByTestId('efl').textContent()).toBe(efl);
     await shot(page, '10-zmx-reloaded');

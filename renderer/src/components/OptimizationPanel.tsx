@@ -62,7 +62,8 @@ function LossCurve() {
 
 export function OptimizationPanel() {
   const lens = useStudio((s) => s.lens);
-  const report = useStudio((s) => s.analysis?.report);
+  // The EFL rounded to 6 digits (the default target): the panel re-renders only when it changes.
+  const currentEfl = useStudio((s) => (s.analysis?.report ? Number(s.analysis.report.paraxial.efl.toPrecision(6)) : NaN));
   const opt = useStudio((s) => s.opt);
   const [useDefault, setUseDefault] = useState(true);
   const [useEfl, setUseEfl] = useState(true);
@@ -75,7 +76,7 @@ export function OptimizationPanel() {
   if (!lens) return <div className="empty">No lens open.</div>;
   const p = lens.prescription;
   const variables = p.surfaces.flatMap((s, i) => Object.entries(s.variables ?? {}).filter(([, on]) => on).map(([k]) => `S${i + 1} ${k}`));
-  const efl = eflTarget === '' ? (report ? Number(report.paraxial.efl.toPrecision(6)) : NaN) : Number(eflTarget);
+  const efl = eflTarget === '' ? currentEfl : Number(eflTarget);
   const eflValid = Number.isFinite(efl) && efl !== 0;
   const canRun = !opt.running && !busy && variables.length > 0 && (useDefault || (useEfl && eflValid));
 
@@ -150,7 +151,7 @@ export function OptimizationPanel() {
           <input
             className={`field-input${useEfl && !eflValid ? ' invalid' : ''}`}
             style={{ width: 80 }}
-            value={eflTarget === '' && report ? formatNumber(Number(report.paraxial.efl.toPrecision(6))) : eflTarget}
+            value={eflTarget === '' && Number.isFinite(currentEfl) ? formatNumber(currentEfl) : eflTarget}
             onChange={(e) => setEflTarget(e.target.value)}
             data-testid="efl-target"
           />

@@ -129,6 +129,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     await shot(page, '03-edit-radius');
     await cell.press('Escape');
     expect(await page.getByTestId('efl').textContent()).toBe(expected);
+    // Escape after a valid live edit takes that edit back.
+    await cell.click();
+    await cell.fill('30');
+    await poll(() => page.getByTestId('radius-0').inputValue()).toBe('30');
+    await poll(() => page.getByTestId('efl').textContent()).not.toBe(expected);
+    await cell.press('Escape');
+    await poll(() => page.getByTestId('efl').textContent()).toBe(expected);
+    expect(await page.getByTestId('radius-0').inputValue()).toBe('24.5');
   });
 
   it('runs an optimization: the loss curve gets points and falls', async () => {

@@ -2,10 +2,11 @@
  * One spreadsheet cell of the lens data editor. While focused it shows what the user types;
  * every keystroke is parsed and, when it parses, sent to the host as a live edit (coalesced into
  * one undo step per focus). A parse or host error marks the cell red and is shown below the table.
- * Enter commits and leaves the cell, Escape reverts to the lens value.
+ * Enter commits and leaves the cell; Escape undoes what this focus changed and leaves the cell.
  */
 import { useRef, useState } from 'react';
 import type { Parsed } from '../format.ts';
+import { useStudio } from '../store.ts';
 
 let focusCounter = 0;
 
@@ -27,6 +28,8 @@ export function EditCell<T>({ display, parse, commit, onError, numeric, testId, 
   const [invalid, setInvalid] = useState(false);
   const seq = useRef(0);
   const key = useRef('');
+  /** Whether an edit of this focus reached the lens (then Escape undoes it: one coalesced step). */
+  const applied = useRef(false);
 
   const apply = (t: string) => {
     setText(t);
@@ -38,6 +41,7 @@ export function EditCell<T>({ display, parse, commit, onError, numeric, testId, 
       return;
     }
     void commit(p.value, key.current).then((err) => {
+      if (err === null) applied.current = true;
       if (mine !== seq.current) return; // a newer keystroke decides
       setInvalid(err !== null);
       onError(err);
@@ -61,6 +65,7 @@ export function EditCell<T>({ display, parse, commit, onError, numeric, testId, 
       placeholder={placeholder}
       onFocus={(e) => {
         key.current = `${testId ?? 'cell'}#${++focusCounter}`;
+        applied.current = false;
         e.target.select();
       }}
       onChange={(e) => apply(e.target.value)}
@@ -72,6 +77,8 @@ export function EditCell<T>({ display, parse, commit, onError, numeric, testId, 
           setText(null);
           setInvalid(false);
           onError(null);
+          if (applied.current) void useStudio.getState().undo();
+          applied.current = false;
           (e.target as HTMLInputElement).blur();
         }
       }}

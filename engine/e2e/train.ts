@@ -10,8 +10,13 @@
  *      splat and real-ray adjoints;
  *   4. lens penalties from the merit function (engine/optimize/meritProblem.ts): EFL held at its
  *      initial value and centre-thickness bounds on glass and air, P = Σ rᵢ², ∂P/∂θ = 2 Jᵀ r;
- *   5. Adam on θ (./lensAdam.ts; rate per variable = lensLearningRate × the variable's scale:
- *      curvature 0.01 mm⁻¹, thickness 1 mm, others as engine/optimize/variables.ts).
+ *   5. Adam on θ (./lensAdam.ts). Variables are scaled by their effect on the paraxial focus: the
+ *      rate of variable j is lensLearningRate / |∂δ/∂θⱼ|, δ = BFL − (image distance) the paraxial
+ *      defocus at the primary wavelength (finite differences at the start), so every variable alone
+ *      would move the focus by about lensLearningRate mm per step (default 1 µm, well inside the
+ *      depth of focus ±2 N p). Curvatures of a 50 mm lens move the focus by ~EFL² Δc: equal steps
+ *      in c would defocus the lens long before they improve it. Variables that do not move the
+ *      focus fall back to curvature 0.01 mm⁻¹, thickness 1 mm, others as engine/optimize/variables.ts.
  * Warm-up steps (the first `warmupSteps`) train the network alone on the current lens; with
  * `trainLens: false` every step does, which gives the baseline "initial lens + network trained
  * alone on its blur". The noise is treated as independent of the lens (straight-through).
@@ -58,7 +63,7 @@ export interface E2eOptions {
   /** Patches per batch and patch size (px, a multiple of the U-Net's size multiple). */
   batch: number;
   patch: number;
-  /** Lens step per iteration in units of each variable's scale (default 1e-3). */
+  /** Lens step per iteration, as the paraxial focus shift (mm) it causes per variable (default 1e-3). */
   lensLearningRate: number;
   /** false: the lens stays fixed (baseline run). */
   trainLens: boolean;
@@ -127,10 +132,38 @@ export interface E2eState {
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-function e2eScale(v: Variable): number {
+function fallbackScale(v: Variable): number {
   if (v.kind === 'curvature') return 0.01;
   if (v.kind === 'thickness') return 1;
   return v.scale;
+}
+
+/**
+ * Per-variable scales: the change of each variable that moves the paraxial focus by 1 mm
+ * (|∂δ/∂θ|⁻¹ by central differences, δ = BFL − last thickness), or the fallback scale when the
+ * variable does not move the focus. The system is restored.
+ */
+export function focusScales(system: LensSystem, variables: readonly Variable[]): Float64Array {
+  const params: ParamRef[] = variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index }));
+  const x0 = readParams(system, params);
+  const last = system.surfaces.length - 2;
+  const defocus = () => firstOrder(system).bfl - system.surfaces[last].thickness;
+  const out = new Float64Array(variables.length);
+  variables.forEach((v, j) => {
+    const h = 1e-6 * fallbackScale(v);
+    const at = (d: number) => {
+      const x = Float64Array.from(x0);
+      x[j] += d;
+      writeParams(system, params, x);
+      applySolves(system);
+      return defocus();
+    };
+    const slope = (at(h) - at(-h)) / (2 * h);
+    out[j] = Number.isFinite(slope) && Math.abs(slope) > 1e-9 ? 1 / Math.abs(slope) : fallbackScale(v);
+  });
+  writeParams(system, params, x0);
+  applySolves(system);
+  return out;
 }
 
 /** The merit spec of the lens penalties (EFL target + centre-thickness bounds). */
@@ -188,7 +221,7 @@ export class E2eRun {
     this.merit = o.trainLens && variables.length > 0 ? buildMeritProblem(system, penaltySpec(system, variables, o.penalty)) : null;
     this.x = readParams(system, this.params);
     this.adam = new LensAdam(
-      Float64Array.from(variables, (v) => o.lensLearningRate * e2eScale(v)),
+      focusScales(system, variables).map((sc) => o.lensLearningRate * sc),
       Float64Array.from(variables, (v) => v.lower),
       Float64Array.from(variables, (v) => v.upper),
     );

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--vary <groups>', 'lens variables: curvatures,thicknesses,conics,aspheres,glass', 'curvatures')
     .option('--no-focus', 'keep the image distance fixed (by default it varies with the lens)')
     .option('--net-lr <rate>', 'network Adam learning rate', '1e-3')
-    .option('--lens-lr <rate>', 'lens Adam step per iteration, in units of each variable (curvature 0.01/mm, thickness 1 mm)', '1e-3')
+    .option('--lens-lr <rate>', 'lens Adam step per iteration, as the paraxial focus shift (mm) each variable would cause', '1e-3')
     .option('--loss <kind>', 'pixel loss: l1 or mse', 'l1')
     .option('--ssim-weight <w>', 'weight of (1 − SSIM) in the loss', '0.1')
     .option('--pixel-pitch <um>', 'sensor pixel pitch, µm', '5')

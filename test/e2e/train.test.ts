@@ -16,7 +16,8 @@ import { deadLeavesScenes, targetOf, type PlacedScene } from '../../engine/e2e/d
 import { NetworkTrainer } from '../../engine/e2e/network.ts';
 import { renderImage } from '../../engine/e2e/render.ts';
 import { makeSensor } from '../../engine/e2e/sensor.ts';
-import { E2eRun, type E2eOptions } from '../../engine/e2e/train.ts';
+import { E2eRun, focusScales, type E2eOptions } from '../../engine/e2e/train.ts';
+import { firstOrder } from '../../engine/analysis/firstOrder.ts';
 import { buildUNet, loadWeights, serializeWeights } from '../../engine/e2e/unet.ts';
 
 tf.env().set('PROD', true);
@@ -124,6 +125,21 @@ describe('joint end-to-end training', () => {
     await second.run.run({ onProgress: (p) => void resumedLosses.push(p.loss) });
     expect(resumedLosses).toEqual(losses.slice(2));
     expect(second.run.getState().x).toEqual(straight.run.getState().x);
+  });
+
+  it('scales lens variables so that each step moves the paraxial focus by the same amount', () => {
+    const { system, variables } = setup({ steps: 0 });
+    const scales = focusScales(system, variables);
+    expect(scales[6]).toBeCloseTo(1, 7); // the image distance moves the defocus one for one (central differences: ~1e-8)
+    const defocus = () => firstOrder(system).bfl - system.surfaces[5].thickness;
+    const d0 = defocus();
+    for (let j = 0; j < 6; j++) {
+      const c = system.surfaces[j].c;
+      system.surfaces[j].c = c + 1e-3 * scales[j];
+      expect(Math.abs(defocus() - d0)).toBeCloseTo(1e-3, 5); // 1 µm of focus shift
+      system.surfaces[j].c = c;
+      expect(scales[j]).toBeLessThan(2e-3); // curvatures of this 50 mm lens: ~EFL⁻² per mm of focus
+    }
   });
 
   it('evaluates the fixed held-out set reproducibly', () => {

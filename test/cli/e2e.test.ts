@@ -1,6 +1,6 @@
 /** `lens-studio e2e` as a user runs it: tiny configurations, real processes and files. */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,6 +66,28 @@ describe('lens-studio e2e', () => {
     expect(report.data).toMatch(/2 training, 1 held-out/);
     expect(report.baseline).toBeNull();
     expect(report.comparison).toBeNull();
+  });
+
+  it('Ctrl-C saves a checkpoint and exits 130; --resume finishes the run', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-'));
+    const args = [...tiny, '--steps', '60', '--no-baseline', '--out', out]; // a later --steps wins
+    const child = spawn(process.execPath, [bin, 'e2e', ...args], { cwd: root, env: { ...process.env, LENS_STUDIO_TF_BACKEND: 'wasm' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const ckpt = path.join(out, 'checkpoints/joint/checkpoint.json');
+    for (let i = 0; i < 600 && !fs.existsSync(ckpt); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.existsSync(ckpt)).toBe(true);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted: checkpoint saved in .*joint; run again with --resume/);
+    const saved = JSON.parse(fs.readFileSync(ckpt, 'utf8'));
+    expect(saved.step).toBeGreaterThan(0);
+    expect(saved.step).toBeLessThan(60);
+    expect(fs.existsSync(path.join(out, 'report.json'))).toBe(false);
+    const resumed = spawnSync(process.execPath, [bin, 'e2e', ...args, '--resume'], { cwd: root, encoding: 'utf8', env: { ...process.env, LENS_STUDIO_TF_BACKEND: 'wasm' } });
+    expect(resumed.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).joint.steps).toBe(60);
   });
 
   it('rejects bad options with one readable line', () => {

@@ -17,6 +17,7 @@ import type { Prescription } from '../engine/io/prescription.ts';
 import { GlassLibrary } from '../engine/materials/glassLibrary.ts';
 import { buildSystem } from '../engine/optics/system.ts';
 import { StudioError, type OptimizationEvent, type StudioApi, type StudioEvent } from './studioApi.ts';
+import { describeLabContract } from './studioLabContract.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const sharedData = path.resolve(repoRoot, '../shared/data');
@@ -340,5 +341,7 @@ export function describeStudioContract(name: string, expectedMode: string, open:
       await expectStudioError(api.startOptimization({ merit: { defaultMerit: {} } }), 'BAD_EDIT', /no variables/);
       await expectStudioError(api.startOptimization({ merit: { operands: [{ type: 'NOPE' }] } }), 'BAD_EDIT', /merit/);
     });
+
+    describeLabContract(() => api);
   });
 }

@@ -8,11 +8,12 @@
  *   event    {t: "evt", event}
  *
  * The server handles requests strictly in arrival order (an `edit` followed by `analyze` sees the
- * edit), except `stopOptimization`, which must overtake a queue that may be busy.
+ * edit), except the stop methods (`OVERTAKING_METHODS`), which must overtake a queue that may be busy.
  *
  * Browser-safe: no Node built-ins.
  */
 import {
+  OVERTAKING_METHODS,
   STUDIO_METHODS,
   StudioError,
   type StudioApi,
@@ -177,7 +178,7 @@ export function serveStudio(service: StudioService, port: FramePort): () => void
       });
       return;
     }
-    if (msg.method === 'stopOptimization') {
+    if ((OVERTAKING_METHODS as readonly string[]).includes(msg.method)) {
       void handle(msg);
       return;
     }

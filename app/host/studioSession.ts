@@ -35,6 +35,15 @@ import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { listLensLibrary } from '../node/lensLibrary.ts';
 import { buildLensSystem, encodeLens, getGlassLibrary, loadLensFile } from './engineIo.ts';
 import { OptimizationRunner } from './optimization.ts';
+import { DeflectometryHost } from './deflectometryJob.ts';
+import type { E2eHost } from './e2eJob.ts';
+import type {
+  CalibrationOptionsApi,
+  DeflectometrySessionInfo,
+  E2eStudioOptions,
+  PreviewImage,
+  SimulateSessionOptions,
+} from '../studioApi.ts';
 
 export interface StudioSessionOptions {
   /** Folder of the bundled lens library (`lens-library/`). */
@@ -44,6 +53,9 @@ export interface StudioSessionOptions {
   mode: HostInfo['mode'];
   engineThread: HostInfo['engineThread'];
   version?: string;
+  /** Rig file and lens under test for "simulate a session" (default: the shared rig, LE1234-A). */
+  deflectometryRig?: string;
+  deflectometryLens?: string;
 }
 
 interface Current {
@@ -64,9 +76,22 @@ export class StudioSession implements StudioService {
   private readonly listeners = new Set<(e: StudioEvent) => void>();
   private analysisCache: { revision: number; key: string; bundle: AnalysisBundle } | null = null;
   private readonly optimizer: OptimizationRunner;
+  private readonly deflectometry: DeflectometryHost;
+  private e2eHost: E2eHost | null = null;
 
   constructor(private readonly options: StudioSessionOptions) {
     this.recent = new RecentFiles(options.stateDir);
+    this.deflectometry = new DeflectometryHost(
+      {
+        rigFile:
+          options.deflectometryRig ??
+          process.env.LENS_STUDIO_DEFLECTOMETRY_RIG ??
+          path.resolve(options.libraryDir, '../../shared/data/deflectometry/rig-2021-04-03.json'),
+        lensFile: options.deflectometryLens ?? path.join(options.libraryDir, 'thorlabs-le1234-a.json'),
+        stateDir: options.stateDir,
+      },
+      (e) => this.emit(e),
+    );
     this.optimizer = new OptimizationRunner({
       emit: (e) => this.emit(e),
       current: () => this.requireLens(),
@@ -325,5 +350,51 @@ export class StudioSession implements StudioService {
     this.emit({ type: 'lens', snapshot: this.snapshot() });
     await this.recent.add({ kind: 'path', path: dest }, c.fileName).catch(() => {});
     return { path: dest };
+  }
+
+  async openDeflectometrySession(dir: string): Promise<DeflectometrySessionInfo> {
+    return this.deflectometry.openSession(dir);
+  }
+
+  async simulateDeflectometrySession(options: SimulateSessionOptions = {}): Promise<DeflectometrySessionInfo> {
+    return this.deflectometry.simulate(options);
+  }
+
+  async recentDeflectometrySessions(): Promise<string[]> {
+    return this.deflectometry.recentSessions();
+  }
+
+  async deflectometryImage(camera: number, capture: 'lens' | 'reference', frame: number): Promise<PreviewImage & { min: number; max: number }> {
+    return this.deflectometry.image(camera, capture, frame);
+  }
+
+  async startCalibration(options: CalibrationOptionsApi = {}): Promise<{ runId: string }> {
+    return this.deflectometry.startCalibration(options);
+  }
+
+  async stopCalibration(runId: string): Promise<void> {
+    await this.deflectometry.stopCalibration(runId);
+  }
+
+  /** The fitted lens replaces the editor's lens as one undo step (opened as a new lens when none is). */
+  async useFittedLens(): Promise<LensSnapshot> {
+    const fitted = this.deflectometry.fittedLens();
+    this.optimizer.assertIdle();
+    if (!this.current) return this.open(fitted, 'fitted-lens.json', { kind: 'new' }, []);
+    const before = this.current.prescription;
+    return this.setLens(fitted, { record: { before, label: 'Use fitted lens' } });
+  }
+
+  async startE2e(options: E2eStudioOptions = {}): Promise<{ runId: string }> {
+    const lens = this.requireLens().prescription;
+    if (!this.e2eHost) {
+      const { E2eHost } = await import('./e2eJob.ts');
+      this.e2eHost = new E2eHost((e) => this.emit(e));
+    }
+    return this.e2eHost.start(lens, options);
+  }
+
+  async stopE2e(runId: string): Promise<void> {
+    await this.e2eHost?.stop(runId);
   }
 }

@@ -15,16 +15,15 @@ import cliProgress from 'cli-progress';
 import { deadLeavesScenes, photoScenes, type SceneSet } from '../../engine/e2e/dataset.ts';
 import { NetworkTrainer, type LossConfig } from '../../engine/e2e/network.ts';
 import { hstack, psfGridImage, upscale } from '../../engine/e2e/psfImage.ts';
-import { makeSensor, type Sensor } from '../../engine/e2e/sensor.ts';
+import type { Sensor } from '../../engine/e2e/sensor.ts';
 import { E2eRun, type E2eOptions, type E2eProgress, type E2eState, type EvalResult } from '../../engine/e2e/train.ts';
 import { buildUNet, unetConfig, unetSizeMultiple, type UNetConfig } from '../../engine/e2e/unet.ts';
 import { stringifyPrescription } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
-import { imageHeightPerField } from '../../engine/optics/pupil.ts';
-import { buildSystem, maxField, type LensSystem } from '../../engine/optics/system.ts';
+import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
 import { solvedThicknessSurface } from '../../engine/optics/solves.ts';
 import { variablesFromGroups, type Variable } from '../../engine/optimize/variables.ts';
-import { fieldForImagePoint } from '../../engine/e2e/lensPsf.ts';
+import { sensorForLens as sensorForLensEngine } from '../../engine/e2e/lensPsf.ts';
 import { loadCheckpoint, saveCheckpoint } from '../node/checkpoint.ts';
 import { compareRuns, lensChange, reportMarkdown, type E2eReport, type RunSummary } from '../node/e2eReport.ts';
 import { loadImageFolder, savePng, writeFileAtomic } from '../node/images.ts';
@@ -77,33 +76,16 @@ function pos(name: string, v: string, allowZero = false): number {
   return n;
 }
 
-/** The sensor: square, inscribed in the paraxial image circle of the lens's largest field. */
+/**
+ * The sensor for a lens (engine/e2e/lensPsf.ts sensorForLens), with its error as a CliError.
+ * @throws CliError when the lens has no field of view
+ */
 export function sensorForLens(system: LensSystem, pitchUm: number, mono: boolean): { sensor: Sensor; note?: string } {
-  const F = maxField(system);
-  const k = imageHeightPerField(system);
-  let h: number;
-  if (system.fieldType === 'paraxialImageHeight') h = F;
-  else if (system.fieldType === 'objectHeight') h = Math.abs(k * F);
-  else {
-    // angle: find the image height whose field equals the largest angle (monotone in h)
-    const target = Math.tan((F * Math.PI) / 180);
-    const [, f1] = fieldForImagePoint(system, 0, 1);
-    h = Math.abs(target / Math.tan((f1 * Math.PI) / 180));
+  try {
+    return sensorForLensEngine(system, pitchUm, mono);
+  } catch (err) {
+    throw new CliError((err as Error).message);
   }
-  if (!(h > 0 && Number.isFinite(h))) throw new CliError('the lens has no field of view (largest field is 0): cannot size the sensor');
-  const n = Math.floor((2 * h) / Math.SQRT2 / (pitchUm * 1e-3));
-  const wl = Array.from(system.wavelengthsUm);
-  const rgb = !mono && wl.length >= 3;
-  const sensor = makeSensor({
-    pixelPitchUm: pitchUm,
-    width: n,
-    height: n,
-    mode: rgb ? 'rgb' : 'mono',
-    wavelengthsUm: wl,
-    wavelengthWeights: Array.from(system.wavelengthWeights),
-    primaryIndex: system.primaryIndex,
-  });
-  return { sensor, note: !mono && !rgb ? `the lens has ${wl.length} wavelength(s): a mono sensor is used` : undefined };
 }
 
 interface Phase {

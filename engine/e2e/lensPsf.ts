@@ -27,7 +27,7 @@
  * construction, from ∂L/∂(x_i, y_i) of every ray (splat adjoint, rotated back) seeded into
  * engine/trace/adjoint.ts traceAdjoint, which differentiates the trace and the paraxial aiming.
  */
-import type { LensSystem } from '../optics/system.ts';
+import { maxField, type LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
 import { entrancePupil, imageHeightPerField, objectField } from '../optics/pupil.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
@@ -37,7 +37,7 @@ import { launchContext, launchRays } from '../trace/rayGen.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
 import { splatPsf, splatPsfAdjoint, type SplatResult } from './psf.ts';
 import type { PsfFieldGrid } from './render.ts';
-import { sensorHalfSizeMm, type Sensor } from './sensor.ts';
+import { makeSensor, sensorHalfSizeMm, type Sensor } from './sensor.ts';
 
 const DEG = Math.PI / 180;
 
@@ -95,6 +95,40 @@ export function fieldForImagePoint(system: LensSystem, x: number, y: number): [n
       return [Math.atan(-x / k / l) / DEG, Math.atan(-y / k / l) / DEG];
     }
   }
+}
+
+/**
+ * The default sensor for a lens: square, inscribed in the paraxial image circle of the largest
+ * field (half-diagonal = paraxial image height there), `pitchUm` pixels; RGB from three of the
+ * lens's wavelengths (see ./sensor.ts makeSensor) unless `mono` or the lens has fewer than three.
+ * @returns the sensor and a note when RGB was asked for but mono is used
+ * @throws Error when the lens has no field of view
+ */
+export function sensorForLens(system: LensSystem, pitchUm: number, mono: boolean): { sensor: Sensor; note?: string } {
+  const F = maxField(system);
+  let h: number;
+  if (system.fieldType === 'paraxialImageHeight') h = F;
+  else if (system.fieldType === 'objectHeight') h = Math.abs(imageHeightPerField(system) * F);
+  else {
+    // angle fields: the field of an image point is atan(h / c) for a constant c (fieldForImagePoint),
+    // so the image height of the largest angle is tan(F) / tan(field of h = 1 mm)
+    const [, f1] = fieldForImagePoint(system, 0, 1);
+    h = Math.abs(Math.tan(F * DEG) / Math.tan(f1 * DEG));
+  }
+  if (!(h > 0 && Number.isFinite(h))) throw new Error('the lens has no field of view (largest field is 0): cannot size the sensor');
+  const n = Math.floor((2 * h) / Math.SQRT2 / (pitchUm * 1e-3));
+  const wl = Array.from(system.wavelengthsUm);
+  const rgb = !mono && wl.length >= 3;
+  const sensor = makeSensor({
+    pixelPitchUm: pitchUm,
+    width: n,
+    height: n,
+    mode: rgb ? 'rgb' : 'mono',
+    wavelengthsUm: wl,
+    wavelengthWeights: Array.from(system.wavelengthWeights),
+    primaryIndex: system.primaryIndex,
+  });
+  return { sensor, note: !mono && !rgb ? `the lens has ${wl.length} wavelength(s): a mono sensor is used` : undefined };
 }
 
 /** Real-ray PSFs of a lens on a grid of field nodes, with their lens-parameter adjoint. */

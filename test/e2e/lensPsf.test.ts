@@ -9,7 +9,8 @@ import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { buildSystem } from '../../engine/optics/system.ts';
 import { getParam, setParam, type ParamRef } from '../../engine/optics/params.ts';
-import { LensPsf } from '../../engine/e2e/lensPsf.ts';
+import { LensPsf, sensorForLens } from '../../engine/e2e/lensPsf.ts';
+import { firstOrder } from '../../engine/analysis/firstOrder.ts';
 import { makeSensor } from '../../engine/e2e/sensor.ts';
 import { renderImage, renderImageAdjointPsf } from '../../engine/e2e/render.ts';
 import { Rng } from '../../engine/e2e/prng.ts';
@@ -28,6 +29,19 @@ function setup(useSymmetry = true, pupil: { type: 'hexapolar'; rings: number } |
   const lens = new LensPsf(system, sensor, params, { nx: 3, ny: 3, psfSize: 15, pupil, useSymmetry });
   return { system, sensor, params, lens };
 }
+
+describe('default sensor for a lens', () => {
+  it('is the square inscribed in the paraxial image circle of the largest field, RGB from three wavelengths', () => {
+    const system = cooke();
+    const h = Math.abs(firstOrder(system).paraxialImageHeight); // ≈ 18.12 mm at 20°
+    const { sensor, note } = sensorForLens(system, 5, false);
+    expect(sensor.width).toBe(Math.floor((2 * h) / Math.SQRT2 / 0.005));
+    expect(sensor.height).toBe(sensor.width);
+    expect(sensor.channels.map((c) => c.wavelengthsUm[0])).toEqual([0.65, 0.55, 0.48]);
+    expect(note).toBeUndefined();
+    expect(sensorForLens(system, 5, true).sensor.channels).toHaveLength(1);
+  });
+});
 
 describe('lens PSF grid', () => {
   it('uses one traced field per node radius for the symmetric Cooke triplet', () => {

@@ -13,13 +13,24 @@ import { LayoutView } from './components/LayoutView.tsx';
 import { SpotDiagrams } from './components/SpotDiagrams.tsx';
 import { RayFans } from './components/RayFans.tsx';
 import { LibraryDialog } from './components/LibraryDialog.tsx';
+import { DeflectometryPanel } from './lab/DeflectometryPanel.tsx';
+import { E2ePanel } from './lab/E2ePanel.tsx';
+import { useLab } from './lab/labStore.ts';
+import './lab/lab.css';
 
 type LeftTab = 'optimize' | 'system' | 'firstOrder';
 type RightTab = 'spots' | 'fans' | 'both';
+type Workspace = 'design' | 'deflectometry' | 'e2e';
 
 export function App() {
   const [leftTab, setLeftTab] = useState<LeftTab>('optimize');
   const [rightTab, setRightTab] = useState<RightTab>('both');
+  const [workspace, setWorkspace] = useState<Workspace>('design');
+  const api = useStudio((s) => s.api);
+  const labRunning = useLab((s) => (s.cal.running ? 'deflectometry' : s.e2e.running ? 'e2e' : null));
+  useEffect(() => {
+    if (api) useLab.getState().attach(api);
+  }, [api]);
   const libraryOpen = useStudio((s) => s.libraryOpen);
   // A string, not the snapshot: App must not re-render (and with it everything) on every edit.
   const title = useStudio((s) => (s.lens ? `${s.lens.dirty ? '• ' : ''}${s.lens.fileName} — Lens Studio` : 'Lens Studio'));
@@ -55,8 +66,24 @@ export function App() {
       <div>
         <Readouts />
         <NoticeBar />
+        <nav className="workspaces">
+        {(
+          [
+            ['design', 'Lens design'],
+            ['deflectometry', 'Deflectometry'],
+            ['e2e', 'End-to-end'],
+          ] as const
+        ).map(([k, label]) => (
+          <button key={k} className={`tab${workspace === k ? ' active' : ''}`} onClick={() => setWorkspace(k)} data-testid={`workspace-${k}`}>
+            {label}
+            {labRunning === k && <span className="run-dot" title="running" />}
+          </button>
+        ))}
+        </nav>
       </div>
-      <div className="main">
+      {workspace === 'deflectometry' && <DeflectometryPanel />}
+      {workspace === 'e2e' && <E2ePanel />}
+      <div className="main" style={workspace === 'design' ? undefined : { display: 'none' }}>
         <section className="panel" data-testid="lens-editor-panel">
           <div className="panel-head">
             <h2>Lens data</h2>

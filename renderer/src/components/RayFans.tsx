@@ -76,8 +76,11 @@ function FanPlot({ field, kind, wavelengths, label }: { field: number; kind: Kin
     let timer: ReturnType<typeof setTimeout> | undefined;
     const raf = requestAnimationFrame(() => {
       timer = setTimeout(() => {
+        const data = seriesData(analysis.fans, field, kind);
+        // An analysis of the previous lens (another wavelength count) waits for the next one.
+        if (data.length !== wavelengths.length + 1) return;
         yMax.current = Math.max(1e-3, maxAbs(analysis) * 1.05);
-        p.setData(seriesData(analysis.fans, field, kind));
+        p.setData(data);
       }, 0);
     });
     return () => {

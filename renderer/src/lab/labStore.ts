@@ -1,0 +1,184 @@
+/**
+ * State of the two lab panels (zustand): the open deflectometry session, its calibration run as
+ * streamed (loss history, last result), and the end-to-end run (loss / PSNR history, latest PSF
+ * grid and restorations). All computing happens in the engine host; this store asks and keeps the
+ * answers, like the main store (../store.ts), whose StudioApi connection it shares.
+ */
+import { create } from 'zustand';
+import type {
+  CalibrationEvent,
+  CalibrationOptionsApi,
+  CalibrationSummary,
+  DeflectometrySessionInfo,
+  E2eEvent,
+  E2eStudioOptions,
+  StudioApi,
+} from '../../../app/studioApi.ts';
+import { errorMessage } from '../api.ts';
+import { useStudio } from '../store.ts';
+
+export interface CalibrationRun {
+  runId: string | null;
+  running: boolean;
+  phase: CalibrationEvent['phase'] | null;
+  /** Every progress event's merit (mm²) and RMS (µm), in arrival order. */
+  history: { k: number; round: number; iteration: number; merit: number; rmsUm: number }[];
+  last: CalibrationEvent | null;
+  result: CalibrationSummary | null;
+}
+
+export interface E2eRunState {
+  runId: string | null;
+  running: boolean;
+  phase: E2eEvent['phase'] | null;
+  history: { step: number; loss: number; psnr: number }[];
+  last: E2eEvent | null;
+  psfGrid: E2eEvent['psfGrid'] | null;
+  examples: E2eEvent['examples'] | null;
+  /** Step at which the images were made. */
+  imagesStep: number;
+  backend: string | null;
+}
+
+interface LabState {
+  session: DeflectometrySessionInfo | null;
+  recentSessions: string[];
+  busy: string | null;
+  cal: CalibrationRun;
+  e2e: E2eRunState;
+  attach(api: StudioApi): void;
+  refreshRecent(): Promise<void>;
+  openSession(dir: string): Promise<void>;
+  simulateSession(binning: number): Promise<void>;
+  startCalibration(o: CalibrationOptionsApi): Promise<void>;
+  stopCalibration(): Promise<void>;
+  useFittedLens(): Promise<void>;
+  startE2e(o: E2eStudioOptions): Promise<void>;
+  stopE2e(): Promise<void>;
+}
+
+const emptyCal: CalibrationRun = { runId: null, running: false, phase: null, history: [], last: null, result: null };
+const emptyE2e: E2eRunState = { runId: null, running: false, phase: null, history: [], last: null, psfGrid: null, examples: null, imagesStep: -1, backend: null };
+const ended = (p: string) => p === 'finished' || p === 'stopped' || p === 'failed';
+let attached: StudioApi | null = null;
+
+export const useLab = create<LabState>()((set, get) => {
+  const api = () => {
+    const a = useStudio.getState().api;
+    if (!a) throw new Error('not connected to the studio host');
+    return a;
+  };
+  const fail = (what: string, e: unknown) => useStudio.getState().notify('error', `${what}: ${errorMessage(e)}`);
+
+  const onCalibration = (e: CalibrationEvent) => {
+    const cal = get().cal;
+    if (cal.runId && e.runId !== cal.runId) return;
+    const history = e.phase === 'started' || e.phase === 'progress' ? [...cal.history, { k: cal.history.length, round: e.round, iteration: e.iteration, merit: e.merit, rmsUm: e.rmsUm }] : cal.history;
+    set({ cal: { runId: e.runId, running: !ended(e.phase), phase: e.phase, history, last: e, result: e.result ?? cal.result } });
+    if (e.phase === 'failed') useStudio.getState().notify('error', `Calibration failed: ${e.message ?? 'unknown error'}`);
+  };
+
+  const onE2e = (e: E2eEvent) => {
+    const r = get().e2e;
+    if (r.runId && e.runId !== r.runId) return;
+    const history = e.phase === 'progress' ? [...r.history, { step: e.step, loss: e.loss, psnr: e.psnr }] : r.history;
+    set({
+      e2e: {
+        runId: e.runId,
+        running: !ended(e.phase),
+        phase: e.phase,
+        history,
+        last: e,
+        psfGrid: e.psfGrid ?? r.psfGrid,
+        examples: e.examples ?? r.examples,
+        imagesStep: e.psfGrid ? e.step : r.imagesStep,
+        backend: e.backend ?? r.backend,
+      },
+    });
+    if (e.phase === 'failed') useStudio.getState().notify('error', `End-to-end run failed: ${e.message ?? 'unknown error'}`);
+  };
+
+  return {
+    session: null,
+    recentSessions: [],
+    busy: null,
+    cal: emptyCal,
+    e2e: emptyE2e,
+    attach(a) {
+      if (attached === a) return;
+      attached = a;
+      a.onEvent((e) => {
+        if (e.type === 'calibration') onCalibration(e);
+        else if (e.type === 'e2e') onE2e(e);
+      });
+      void get().refreshRecent();
+    },
+    async refreshRecent() {
+      try {
+        set({ recentSessions: await api().recentDeflectometrySessions() });
+      } catch {
+        // not connected yet
+      }
+    },
+    async openSession(dir) {
+      set({ busy: 'Reading and decoding the session…' });
+      try {
+        const session = await api().openDeflectometrySession(dir);
+        set({ session, cal: emptyCal });
+        void get().refreshRecent();
+      } catch (e) {
+        fail('Cannot open the session', e);
+      } finally {
+        set({ busy: null });
+      }
+    },
+    async simulateSession(binning) {
+      set({ busy: `Simulating the rig (binning ${binning}×${binning})…` });
+      try {
+        const session = await api().simulateDeflectometrySession({ binning });
+        set({ session, cal: emptyCal });
+        void get().refreshRecent();
+      } catch (e) {
+        fail('Cannot simulate a session', e);
+      } finally {
+        set({ busy: null });
+      }
+    },
+    async startCalibration(o) {
+      set({ cal: { ...emptyCal, running: true } });
+      try {
+        const { runId } = await api().startCalibration(o);
+        set({ cal: { ...get().cal, runId } });
+      } catch (e) {
+        set({ cal: { ...get().cal, running: false } });
+        fail('Cannot start the calibration', e);
+      }
+    },
+    async stopCalibration() {
+      const id = get().cal.runId;
+      if (id) await api().stopCalibration(id).catch((e) => fail('Stop', e));
+    },
+    async useFittedLens() {
+      try {
+        await api().useFittedLens();
+        useStudio.getState().notify('info', 'Fitted lens loaded into the lens editor (Ctrl+Z undoes it).');
+      } catch (e) {
+        fail('Cannot use the fitted lens', e);
+      }
+    },
+    async startE2e(o) {
+      set({ e2e: { ...emptyE2e, running: true, backend: get().e2e.backend } });
+      try {
+        const { runId } = await api().startE2e(o);
+        set({ e2e: { ...get().e2e, runId } });
+      } catch (e) {
+        set({ e2e: { ...get().e2e, running: false } });
+        fail('Cannot start the end-to-end run', e);
+      }
+    },
+    async stopE2e() {
+      const id = get().e2e.runId;
+      if (id) await api().stopE2e(id).catch((e) => fail('Stop', e));
+    },
+  };
+});

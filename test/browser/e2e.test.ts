@@ -1,0 +1,48 @@
+/**
+ * The end-to-end workspace in Chromium: a few joint lens + network steps on the Cooke triplet, the
+ * loss points arriving live, the PSF grid image and the held-out restorations.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, artifactsDir, openStudioInBrowser, pageErrors, repoRoot, type StudioBrowser } from './harness.ts';
+
+const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 60_000, interval: 50 });
+const attr = async (page: Page, id: string, name: string) => (await page.getByTestId(id).getAttribute(name)) ?? '';
+
+describe.skipIf(!existsSync(CHROMIUM))('the end-to-end panel in Chromium', () => {
+  let sb: StudioBrowser;
+  let page: Page;
+  beforeAll(async () => {
+    sb = await openStudioInBrowser({ lens: path.join(repoRoot, 'lens-library/cooke-triplet.json') });
+    page = sb.page;
+  });
+  afterAll(async () => {
+    await sb?.close();
+  });
+
+  it('runs a few joint steps: loss points arrive, the PSF grid and restorations are drawn', async () => {
+    await poll(() => page.getByTestId('radius-0').inputValue()).toBe('22.01359');
+    await page.getByTestId('workspace-e2e').click();
+    await page.getByTestId('e2e-steps').fill('8');
+    await page.getByTestId('run-e2e').click();
+    await poll(() => page.getByTestId('e2e-phase').textContent()).toBe('finished');
+    expect(Number(await attr(page, 'e2e-loss', 'data-points'))).toBe(8);
+    const first = Number(await attr(page, 'e2e-loss', 'data-first'));
+    expect(first).toBeGreaterThan(0);
+    // 3 × 3 PSFs of 15 px at zoom 4 with 2 px gaps.
+    expect(await attr(page, 'psf-grid', 'data-width')).toBe(String(3 * 60 + 4 * 2));
+    const lit = await page.getByTestId('psf-grid').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 200) n++;
+      return n;
+    });
+    expect(lit).toBeGreaterThan(9);
+    expect(await attr(page, 'example-restored-0', 'data-width')).toBe('32');
+    expect(await page.getByTestId('e2e-backend').textContent()).toMatch(/TensorFlow\.js backend/);
+    await page.screenshot({ path: path.join(artifactsDir, 'e2e-01-run.png') });
+    expect(pageErrors(page)).toEqual([]);
+  });
+});

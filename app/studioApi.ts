@@ -11,6 +11,7 @@
  */
 import type { Prescription, SurfaceSpec } from '../engine/io/prescription.ts';
 import type { AnalysisReport } from '../engine/analysis/report.ts';
+import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../engine/analysis/layout.ts';
 
 /** The report `lens-studio analyze --json` prints (lengths mm, wavelengths µm; null where not computable). */
 export type { AnalysisReport, Prescription, SurfaceSpec };
@@ -150,30 +151,14 @@ export interface FanData {
   validSagittal: Uint8Array;
 }
 
-/** Rays of one field for the layout: `points` is rays × pointsPerRay × 3 (x, y, z global, mm). */
-export interface LayoutRays {
+/** Rays of one field for the layout: the engine's layout rays with the field and wavelength drawn. */
+export interface LayoutRays extends EngineLayoutRays {
   fieldIndex: number;
   wavelengthIndex: number;
-  nRays: number;
-  pointsPerRay: number;
-  points: Float64Array;
-  /** Per ray × point: 1 where that crossing exists (a lost ray stops at its last valid point). */
-  valid: Uint8Array;
 }
 
 /** A surface's meridional profile in global coordinates for drawing elements (mm). */
-export interface SurfaceProfile {
-  index: number;
-  z0: number;
-  /** Samples from the axis to the semi-diameter: heights r and global z of the sag. */
-  r: Float64Array;
-  z: Float64Array;
-  semiDiameter: number;
-  isStop: boolean;
-  isMirror: boolean;
-  /** Name of the medium after the surface, null for air. */
-  material: string | null;
-}
+export type SurfaceProfile = Omit<EngineSurfaceProfile, 'isImage'>;
 
 export interface LayoutData {
   rays: LayoutRays[];

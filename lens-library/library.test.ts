@@ -34,6 +34,7 @@ const classics: Record<string, string> = {
   'edmund-47-728-asphere.json': 'even-asphere singlet',
   'thorlabs-al1815-c.json': 'even-asphere singlet (NIR)',
   'thorlabs-ac254-100-a.json': 'cemented achromat (stock)',
+  'cellphone-largan-us11940605-ex2.json': 'cell-phone camera lens, even aspheres (US patent)',
 };
 
 describe('lens library', () => {

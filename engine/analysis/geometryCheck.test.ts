@@ -29,3 +29,13 @@ describe('checkGeometry', () => {
     expect(problems[0]).toMatch(/^surfaces\[0\]\.thickness: surfaces 1 and 2 cross at h = 8\.000 mm/);
   });
 });
+
+describe('checkGeometry and stop planes', () => {
+  it('accepts a stop plane that lies inside the first element (negative stop thickness, as in phone lenses)', () => {
+    const p = cooke();
+    p.surfaces.unshift({ type: 'standard', radius: null, thickness: -0.3, stop: true });
+    for (const surf of p.surfaces.slice(1)) delete surf.stop;
+    const problems = checkGeometry(buildSystem(p, GlassLibrary.builtin()));
+    expect(problems).toEqual([]);
+  });
+});

@@ -5,7 +5,8 @@
  * radial height h is t_s + sag_{s+1}(h) − sag_s(h) (sign by the propagation direction). A gap that
  * is negative at the axis (h = 0) or at the rim (for glass the larger clear semi-aperture, for air
  * the smaller one; without clear apertures the paraxial marginal-ray height) means the surfaces cross. Each problem is one readable
- * line naming the prescription field, e.g. `surfaces[2].thickness: surfaces 3 and 4 cross at
+ * line naming the prescription field (stop and dummy planes, which are not material boundaries,
+ * are not checked), e.g. `surfaces[2].thickness: surfaces 3 and 4 cross at
  * h = 5.2 mm (gap −0.31 mm)`.
  */
 import type { LensSystem } from '../optics/system.ts';
@@ -37,9 +38,17 @@ export function checkGeometry(system: LensSystem): string[] {
   } catch {
     heights = null;
   }
+  // A flat surface with the same medium on both sides (a stop or dummy plane) is no material
+  // boundary: other surfaces may pass through it (a stop inside a phone lens's first element).
+  const isDummy = (s: number): boolean => {
+    const surf = system.surfaces[s];
+    const before = s === 0 ? system.objectMaterial : system.surfaces[s - 1].material;
+    return surf.kind === 'standard' && surf.c === 0 && !surf.mirror && surf.material === before;
+  };
   for (let s = 0; s < ns - 2; s++) {
     const a = system.surfaces[s], b = system.surfaces[s + 1];
     if (a.kind === 'coordinateBreak' || b.kind === 'coordinateBreak') continue;
+    if (isDummy(s) || isDummy(s + 1)) continue;
     const dir = directionBefore(system, s + 1);
     const gap0 = a.thickness * dir;
     if (gap0 < 0) {

@@ -29,11 +29,13 @@ parentPort!.on('message', (msg: { type: string; [k: string]: unknown }) => {
     const per = Math.ceil(all.px.length / parts);
     px = all.px.slice(part * per, (part + 1) * per);
     py = all.py.slice(part * per, (part + 1) * per);
+    // Buffers are allocated once and reused by every evaluation.
+    batch = new RayBatch(px.length);
+    rec = new TraceRecord(system.surfaces.length, px.length);
     parentPort!.postMessage('ready');
   } else if (msg.type === 'forward') {
     const ctx = launchContext(system);
-    batch = launchRays(system, objectField(system, system.fieldX[f], system.fieldY[f], ctx.pupil), px, py, new RayBatch(px.length), ctx);
-    rec = new TraceRecord(system.surfaces.length, px.length);
+    launchRays(system, objectField(system, system.fieldX[f], system.fieldY[f], ctx.pupil), px, py, batch, ctx);
     traceBatch(system, batch, w, { record: rec });
     let sx = 0, sy = 0, n = 0;
     for (let i = 0; i < batch.size; i++) {

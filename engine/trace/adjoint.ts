@@ -453,6 +453,7 @@ function standardAdjoint(
   const size = rec.size;
   const cc = surf.c, kp1 = 1 + surf.k;
   const mu = n1 / n2;
+  const invN2 = 1 / n2;
   const mirror = surf.mirror;
   const off = s * size, off0 = (s - 1) * size;
   const nE = slotK.length;
@@ -477,8 +478,8 @@ function standardAdjoint(
     let cBar = 0, kBar = 0, n1Bar = 0, n2Bar = 0;
     if (bends) {
       const gx = -cc * X, gy = -cc * Y, gz = 1 - cc * kp1 * Z;
-      const gn = Math.sqrt(gx * gx + gy * gy + gz * gz);
-      const hx = gx / gn, hy = gy / gn, hz = gz / gn;
+      const ig = 1 / Math.sqrt(gx * gx + gy * gy + gz * gz);
+      const hx = gx * ig, hy = gy * ig, hz = gz * ig;
       const c0 = dl * hx + dm * hy + dn * hz;
       const sf = c0 < 0 ? -1 : 1;
       const Nx = sf * hx, Ny = sf * hy, Nz = sf * hz;
@@ -497,14 +498,14 @@ function standardAdjoint(
         const radb = gb / (2 * sr);
         const mub = al * dl + am * dm + an * dn - gb * cosI + radb * (-2 * mu * (1 - cosI * cosI));
         cb = -gb * mu + radb * (2 * mu * mu * cosI);
-        n1Bar = mub / n2;
-        n2Bar = (-mub * n1) / (n2 * n2);
+        n1Bar = mub * invN2;
+        n2Bar = -mub * mu * invN2;
       }
       bl += cb * Nx; bm += cb * Ny; bn += cb * Nz;
       Nbx += cb * dl; Nby += cb * dm; Nbz += cb * dn;
       const hbx = sf * Nbx, hby = sf * Nby, hbz = sf * Nbz;
       const hd = hbx * hx + hby * hy + hbz * hz;
-      const Gx = (hbx - hd * hx) / gn, Gy = (hby - hd * hy) / gn, Gz = (hbz - hd * hz) / gn;
+      const Gx = (hbx - hd * hx) * ig, Gy = (hby - hd * hy) * ig, Gz = (hbz - hd * hz) * ig;
       qx += -cc * Gx;
       qy += -cc * Gy;
       qz += -cc * kp1 * Gz;

@@ -48,7 +48,8 @@ export function computeAnalysis(system: LensSystem, revision: number, options: A
   let t = now();
   let report: AnalysisReport | null = null;
   try {
-    report = analyze(system);
+    // The OPD maps are not drawn in the studio; leaving them out keeps an edit's redraw short.
+    report = analyze(system, { opd: false });
   } catch (e) {
     errors.push(`report: ${describe(e)}`);
   }

@@ -36,8 +36,14 @@ export interface AnalysisReport {
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+export interface ReportOptions {
+  /** Compute the OPD maps (721 rays per field × wavelength); default true. The studio's live
+   * redraw leaves them out (opd_rms_waves is then empty). */
+  opd?: boolean;
+}
+
 /** Runs the standard analyses on a system. */
-export function analyze(system: LensSystem): AnalysisReport {
+export function analyze(system: LensSystem, options: ReportOptions = {}): AnalysisReport {
   const fo = firstOrder(system);
   const ctx = launchContext(system);
   const warnings: string[] = checkGeometry(system);
@@ -66,7 +72,7 @@ export function analyze(system: LensSystem): AnalysisReport {
     seidel: { S1: s.S1, S2: s.S2, S3: s.S3, S4: s.S4, S5: s.S5 },
     distortion_percent: wl.map((wum, w) => ({ wavelength_um: wum, max_field: distortionPercent(system, fmax, w, ctx) })),
     field_curvature: wl.map((wum, w) => ({ wavelength_um: wum, ...fieldCurvature(system, fmax, w, ctx) })),
-    opd_rms_waves: spot.map((s) => ({ field_index: s.field_index, wavelength_um: s.wavelength_um, rms: wavefront(system, s.field_index, wl.indexOf(s.wavelength_um), { ctx }).rms })),
+    opd_rms_waves: options.opd === false ? [] : spot.map((s) => ({ field_index: s.field_index, wavelength_um: s.wavelength_um, rms: wavefront(system, s.field_index, wl.indexOf(s.wavelength_um), { ctx }).rms })),
     warnings,
   };
 }

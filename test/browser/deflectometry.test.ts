@@ -10,21 +10,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
-import { CHROMIUM, artifactsDir, openStudioInBrowser, pageErrors, repoRoot, type StudioBrowser } from './harness.ts';
+import { CHROMIUM, pageErrors, repoRoot, screenshot, testIdAttr, useStudioOnCooke } from './harness.ts';
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 60_000, interval: 50 });
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
-const attr = async (page: Page, id: string, name: string) => (await page.getByTestId(id).getAttribute(name)) ?? '';
+const shot = screenshot;
+const attr = testIdAttr;
 
 describe.skipIf(!existsSync(CHROMIUM))('the deflectometry panel in Chromium', () => {
-  let sb: StudioBrowser;
+  const studio = useStudioOnCooke({ beforeAll, afterAll });
   let page: Page;
-  beforeAll(async () => {
-    sb = await openStudioInBrowser({ lens: path.join(repoRoot, 'lens-library/cooke-triplet.json') });
-    page = sb.page;
-  });
-  afterAll(async () => {
-    await sb?.close();
+  beforeAll(() => {
+    page = studio().page;
   });
 
   it('simulates a session, calibrates with a falling loss, shows the error map, and uses the fitted lens', async () => {

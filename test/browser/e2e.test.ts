@@ -3,23 +3,18 @@
  * loss points arriving live, the PSF grid image and the held-out restorations.
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, artifactsDir, openStudioInBrowser, pageErrors, repoRoot, type StudioBrowser } from './harness.ts';
+import { CHROMIUM, pageErrors, screenshot, testIdAttr, useStudioOnCooke } from './harness.ts';
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 60_000, interval: 50 });
-const attr = async (page: Page, id: string, name: string) => (await page.getByTestId(id).getAttribute(name)) ?? '';
+const attr = testIdAttr;
 
 describe.skipIf(!existsSync(CHROMIUM))('the end-to-end panel in Chromium', () => {
-  let sb: StudioBrowser;
+  const studio = useStudioOnCooke({ beforeAll, afterAll });
   let page: Page;
-  beforeAll(async () => {
-    sb = await openStudioInBrowser({ lens: path.join(repoRoot, 'lens-library/cooke-triplet.json') });
-    page = sb.page;
-  });
-  afterAll(async () => {
-    await sb?.close();
+  beforeAll(() => {
+    page = studio().page;
   });
 
   it('runs a few joint steps: loss points arrive, the PSF grid and restorations are drawn', async () => {
@@ -42,7 +37,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the end-to-end panel in Chromium', () =>
     expect(lit).toBeGreaterThan(9);
     expect(await attr(page, 'example-restored-0', 'data-width')).toBe('32');
     expect(await page.getByTestId('e2e-backend').textContent()).toMatch(/TensorFlow\.js backend/);
-    await page.screenshot({ path: path.join(artifactsDir, 'e2e-01-run.png') });
+    await screenshot(page, 'e2e-01-run');
     expect(pageErrors(page)).toEqual([]);
   });
 });

@@ -137,3 +137,31 @@ export async function waitForDrawn(page: Page, revision: number, timeout = 15_00
     { timeout },
   );
 }
+
+/** A data-* attribute of the element with that test id ('' when absent). */
+export async function testIdAttr(page: Page, id: string, name: string): Promise<string> {
+  return (await page.getByTestId(id).getAttribute(name)) ?? '';
+}
+
+/** Writes a screenshot of the page to test/artifacts/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that open the browser studio on the library Cooke triplet for
+ * the enclosing describe block; the returned getter gives the open studio inside the tests.
+ */
+export function useStudioOnCooke(hooks: { beforeAll: (fn: () => Promise<void>) => void; afterAll: (fn: () => Promise<void>) => void }): () => StudioBrowser {
+  let sb: StudioBrowser | undefined;
+  hooks.beforeAll(async () => {
+    sb = await openStudioInBrowser({ lens: path.join(repoRoot, 'lens-library/cooke-triplet.json') });
+  });
+  hooks.afterAll(async () => {
+    await sb?.close();
+  });
+  return () => {
+    if (!sb) throw new Error('the browser studio is not open (beforeAll failed)');
+    return sb;
+  };
+}

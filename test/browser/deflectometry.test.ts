@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
-import { CHROMIUM, pageErrors, repoRoot, screenshot, testIdAttr, useStudioOnCooke } from './harness.ts';
+import { CHROMIUM, pageErrors, screenshot, testIdAttr, useStudioOnCooke } from './harness.ts';
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 60_000, interval: 50 });
 const shot = screenshot;

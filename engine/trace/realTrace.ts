@@ -334,7 +334,7 @@ function intersectAsphere(surf: Surface, b: RayBatch, s: number, n1: number, tAr
   const k = surf.k;
   const kp1 = 1 + k;
   const a = surf.asphere;
-  const { x, y, z, l, m, n, opl, status } = b;
+  const { x, y, z, l, m, n, status } = b;
   for (let i = 0; i < b.size; i++) {
     if (status[i] !== RayStatus.OK) continue;
     const px = x[i], py = y[i], pz = z[i];
@@ -364,22 +364,14 @@ function intersectAsphere(surf: Surface, b: RayBatch, s: number, n1: number, tAr
         break;
       }
     }
-    if (!ok || !Number.isFinite(t)) {
-      b.lose(i, s, RayStatus.NO_CONVERGENCE);
-      continue;
-    }
-    x[i] = px + t * dl;
-    y[i] = py + t * dm;
-    z[i] = pz + t * dn;
-    opl[i] += n1 * t;
-    if (tArr) tArr[off + i] = t;
+    moveToRoot(b, i, s, ok ? t : NaN, n1, tArr, off);
   }
 }
 
 function intersectXY(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number): void {
   const bb = surf.xyB;
   const a = surf.xy;
-  const { x, y, z, l, m, n, opl, status } = b;
+  const { x, y, z, l, m, n, status } = b;
   for (let i = 0; i < b.size; i++) {
     if (status[i] !== RayStatus.OK) continue;
     const px = x[i], py = y[i], pz = z[i];
@@ -399,16 +391,24 @@ function intersectXY(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Fl
         break;
       }
     }
-    if (!ok || !Number.isFinite(t)) {
-      b.lose(i, s, RayStatus.NO_CONVERGENCE);
-      continue;
-    }
-    x[i] = px + t * dl;
-    y[i] = py + t * dm;
-    z[i] = pz + t * dn;
-    opl[i] += n1 * t;
-    if (tArr) tArr[off + i] = t;
+    moveToRoot(b, i, s, ok ? t : NaN, n1, tArr, off);
   }
+}
+
+/**
+ * Moves ray i by the path parameter t of its converged intersection (mm) and adds n·t to its
+ * optical path; a non-finite t (Newton failed) flags the ray instead.
+ */
+function moveToRoot(b: RayBatch, i: number, s: number, t: number, n1: number, tArr: Float64Array | null, off: number): void {
+  if (!Number.isFinite(t)) {
+    b.lose(i, s, RayStatus.NO_CONVERGENCE);
+    return;
+  }
+  b.x[i] += t * b.l[i];
+  b.y[i] += t * b.m[i];
+  b.z[i] += t * b.n[i];
+  b.opl[i] += n1 * t;
+  if (tArr) tArr[off + i] = t;
 }
 
 function clip(b: RayBatch, s: number, sd: number): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rotationalSag } from '../trace/sag.ts';
 import { parseDOLens } from './dO.ts';
-import { LensFileError } from './lensFileError.ts';
+import { lensFileErrorOf } from '../../test/helpers/lensFileError.ts';
 import type { SurfaceSpec } from './prescription.ts';
 
 /** The medium after a surface (coordinate breaks have none). */
@@ -10,15 +10,7 @@ const mat = (s: SurfaceSpec) => ('material' in s ? s.material : undefined);
 const file = (...rows: string[]) => ['my lens', 'type distance roc diameter material', ...rows].join('\n');
 const parse = (text: string, resolveGlass?: (n: string, c: string[]) => boolean) => parseDOLens(text, { fileName: 'l.txt', resolveGlass });
 
-function errorOf(fn: () => unknown): LensFileError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LensFileError);
-    return err as LensFileError;
-  }
-  throw new Error('expected a LensFileError');
-}
+const errorOf = lensFileErrorOf;
 
 /** dO's sag (shapes.py, Aspheric._g): c r²/(1 + sqrt(1 − (1+k) c² r²)) + Σ ai[i] r^(2i+4). */
 function dOSag(c: number, k: number, ai: number[], r: number): number {

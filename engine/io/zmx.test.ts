@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rotationalSag } from '../trace/sag.ts';
-import { LensFileError } from './lensFileError.ts';
+import { lensFileErrorOf } from '../../test/helpers/lensFileError.ts';
 import type { Prescription, SurfaceSpec } from './prescription.ts';
 import { encodeUtf16Le } from './text.ts';
 import { parseZmx } from './zmx.ts';
@@ -56,15 +56,7 @@ function singlet(extra: string[] = [], s1: string[] = [], s2: string[] = []): st
 const parse = (lines: string[], resolveGlass?: (n: string, c: string[]) => boolean) =>
   parseZmx(bytes(lines), { fileName: 't.zmx', resolveGlass });
 
-function errorOf(fn: () => unknown): LensFileError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LensFileError);
-    return err as LensFileError;
-  }
-  throw new Error('expected a LensFileError');
-}
+const errorOf = lensFileErrorOf;
 
 describe('parseZmx: system data', () => {
   it('reads aperture, fields (trimmed by FTYP), wavelengths (trimmed by FTYP), primary and GCAT', () => {

@@ -164,7 +164,7 @@ export function describeLabContract(getApi: () => StudioApi): void {
         expect(Number.isFinite(e.loss) && e.loss > 0).toBe(true);
         expect(Number.isFinite(e.psnr)).toBe(true);
       }
-      // PSF grid: 3 × 3 PSFs of 15 px, zoom 4, 2 px gaps (engine/e2e/psfImage.ts).
+      // PSF grid: 3 × 3 PSFs of 15 px, zoom 4, 2 px gaps (engine/imaging/psfImage.ts).
       const grid = end.psfGrid!;
       expect([grid.width, grid.height, grid.channels]).toEqual([3 * 60 + 4 * 2, 3 * 60 + 4 * 2, 4]);
       expect(grid.pixels).toBeInstanceOf(Uint8Array);

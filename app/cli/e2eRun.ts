@@ -14,8 +14,8 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { deadLeavesScenes, photoScenes, type SceneSet } from '../../engine/e2e/dataset.ts';
 import { NetworkTrainer, type LossConfig } from '../../engine/e2e/network.ts';
-import { hstack, psfGridImage, upscale } from '../../engine/e2e/psfImage.ts';
-import type { Sensor } from '../../engine/e2e/sensor.ts';
+import { hstack, psfGridImage, upscale } from '../../engine/imaging/psfImage.ts';
+import type { Sensor } from '../../engine/imaging/sensor.ts';
 import { E2eRun, type E2eOptions, type E2eProgress, type E2eState, type EvalResult } from '../../engine/e2e/train.ts';
 import { buildUNet, unetConfig, unetSizeMultiple, type UNetConfig } from '../../engine/e2e/unet.ts';
 import { stringifyPrescription } from '../../engine/io/json.ts';
@@ -23,7 +23,7 @@ import type { Prescription } from '../../engine/io/prescription.ts';
 import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
 import { solvedThicknessSurface } from '../../engine/optics/solves.ts';
 import { variablesFromGroups, type Variable } from '../../engine/optimize/variables.ts';
-import { sensorForLens as sensorForLensEngine } from '../../engine/e2e/lensPsf.ts';
+import { sensorForLens as sensorForLensEngine } from '../../engine/imaging/lensPsf.ts';
 import { loadCheckpoint, saveCheckpoint } from '../node/checkpoint.ts';
 import { compareRuns, lensChange, reportMarkdown, type E2eReport, type RunSummary } from '../node/e2eReport.ts';
 import { loadImageFolder, savePng, writeFileAtomic } from '../node/images.ts';
@@ -77,7 +77,7 @@ function pos(name: string, v: string, allowZero = false): number {
 }
 
 /**
- * The sensor for a lens (engine/e2e/lensPsf.ts sensorForLens), with its error as a CliError.
+ * The sensor for a lens (engine/imaging/lensPsf.ts sensorForLens), with its error as a CliError.
  * @throws CliError when the lens has no field of view
  */
 export function sensorForLens(system: LensSystem, pitchUm: number, mono: boolean): { sensor: Sensor; note?: string } {

@@ -9,10 +9,10 @@
  * load here, in the engine host, on the first run — never in the UI.
  */
 import { deadLeavesScenes } from '../../engine/e2e/dataset.ts';
-import type { FloatImage } from '../../engine/e2e/image.ts';
-import { toRgba8 } from '../../engine/e2e/image.ts';
+import type { FloatImage } from '../../engine/imaging/image.ts';
+import { toRgba8 } from '../../engine/imaging/image.ts';
 import { NetworkTrainer } from '../../engine/e2e/network.ts';
-import { psfGridImage } from '../../engine/e2e/psfImage.ts';
+import { psfGridImage } from '../../engine/imaging/psfImage.ts';
 import { E2eRun, type E2eProgress } from '../../engine/e2e/train.ts';
 import { buildUNet, unetConfig, unetSizeMultiple } from '../../engine/e2e/unet.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeImage, downscale, encodePng, linearToSrgb, loadImageFolder, srgbToLinear } from './images.ts';
-import { createImage } from '../../engine/e2e/image.ts';
+import { createImage } from '../../engine/imaging/image.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const photos = path.resolve(repoRoot, '../shared/data/images');

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { createImage, toRgba8, withChannels, type FloatImage } from '../../engine/e2e/image.ts';
+import { createImage, toRgba8, withChannels, type FloatImage } from '../../engine/imaging/image.ts';
 
 const IMAGE_EXT = /\.(png|jpe?g)$/i;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodePhaseShift, decodeScreenPoints, unwrapMultiPeriod } from './fringe.ts';
 import { makePatternSet, patternFrames, patternIntensity, type PatternSet } from './patterns.ts';
-import { Rng } from '../e2e/prng.ts';
+import { Rng } from '../imaging/prng.ts';
 
 const SCREEN = { widthPx: 2560, heightPx: 1600, pitchMm: 0.11185 };
 const RIG_PERIODS = [70, 100, 110];

@@ -16,7 +16,7 @@
  */
 import type { PatternFrame, PatternSet } from './patterns.ts';
 import { patternIntensity } from './patterns.ts';
-import { Rng } from '../e2e/prng.ts';
+import { Rng } from '../imaging/prng.ts';
 import { PixelStatus, type ScreenHits } from './scene.ts';
 import type { Screen } from './screen.ts';
 

@@ -10,9 +10,9 @@
  * are two or more (with a single image, crops of the same image serve both, which is reported).
  */
 import { DEAD_LEAVES_HELDOUT_SEED, DEAD_LEAVES_TRAIN_SEED, deadLeavesSet } from './deadLeaves.ts';
-import { cropImage, randomCrop, withChannels, type FloatImage } from './image.ts';
-import { deriveSeed, Rng } from './prng.ts';
-import { sensorHalfSizeMm, type Sensor } from './sensor.ts';
+import { cropImage, randomCrop, withChannels, type FloatImage } from '../imaging/image.ts';
+import { deriveSeed, Rng } from '../imaging/prng.ts';
+import { sensorHalfSizeMm, type Sensor } from '../imaging/sensor.ts';
 
 export interface SceneSet {
   /** Where the data came from, for reports ("dead leaves (64 + 16 images, 256 px)", a folder). */

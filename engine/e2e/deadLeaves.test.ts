@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEAD_LEAVES_HELDOUT_SEED, DEAD_LEAVES_TRAIN_SEED, deadLeaves, deadLeavesSet, sampleRadius } from './deadLeaves.ts';
-import { Rng } from './prng.ts';
+import { Rng } from '../imaging/prng.ts';
 
 describe('seeded PRNG', () => {
   it('repeats for a seed and differs between seeds', () => {

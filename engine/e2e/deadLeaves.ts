@@ -13,8 +13,8 @@
  * centre (col + ½, row + ½) lies inside it. Radii are sampled by inverting the CDF:
  *   r = (rMin⁻² − u (rMin⁻² − rMax⁻²))^(−1/2),  u ~ U[0, 1).
  */
-import { createImage, type FloatImage } from './image.ts';
-import { deriveSeed, Rng } from './prng.ts';
+import { createImage, type FloatImage } from '../imaging/image.ts';
+import { deriveSeed, Rng } from '../imaging/prng.ts';
 
 export interface DeadLeavesOptions {
   /** Image width and height in pixels. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { createImage, type FloatImage } from './image.ts';
+import { createImage, type FloatImage } from '../imaging/image.ts';
 import { psnr, ssim } from './metrics.ts';
 import { psnrTf, ssimTf } from './metricsTf.ts';
-import { Rng } from './prng.ts';
+import { Rng } from '../imaging/prng.ts';
 
 tf.env().set('IS_TEST', true);
 

@@ -10,7 +10,7 @@
  *   SSIM(x, y) = (2 μx μy + C1)(2 σxy + C2) / ((μx² + μy² + C1)(σx² + σy² + C2)),
  * averaged over all windows and then over channels (the usual convention for colour images).
  */
-import type { FloatImage } from './image.ts';
+import type { FloatImage } from '../imaging/image.ts';
 
 export const SSIM_WINDOW = 11;
 export const SSIM_SIGMA = 1.5;

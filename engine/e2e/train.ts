@@ -35,14 +35,14 @@ import { buildMeritProblem, type MeritProblem } from '../optimize/meritProblem.t
 import type { MeritSpec } from '../optimize/meritSpec.ts';
 import type { Variable } from '../optimize/variables.ts';
 import { heldOutExamples, sampleTraining, targetOf, type PlacedScene, type SceneSet } from './dataset.ts';
-import type { FloatImage } from './image.ts';
+import type { FloatImage } from '../imaging/image.ts';
 import { LensAdam, type LensAdamState } from './lensAdam.ts';
-import { LensPsf, type LensPsfOptions } from './lensPsf.ts';
+import { LensPsf, type LensPsfOptions } from '../imaging/lensPsf.ts';
 import { psnr, ssim } from './metrics.ts';
 import type { NetworkTrainer } from './network.ts';
-import { Rng } from './prng.ts';
-import { renderImage, renderImageAdjointPsf, type PsfFieldGrid, type SensorPlacement } from './render.ts';
-import { addSensorNoise, type Sensor } from './sensor.ts';
+import { Rng } from '../imaging/prng.ts';
+import { renderImage, renderImageAdjointPsf, type PsfFieldGrid, type SensorPlacement } from '../imaging/render.ts';
+import { addSensorNoise, type Sensor } from '../imaging/sensor.ts';
 
 export interface LensPenaltyOptions {
   /** Weight of (EFL − EFL₀)² in mm² (default 0.1). */

@@ -16,7 +16,7 @@
  * `model.weights` order (see serializeWeights), which app/node/checkpoint.ts writes to disk.
  */
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from './prng.ts';
+import { deriveSeed } from '../imaging/prng.ts';
 
 export interface UNetConfig {
   /** Image channels in and out (1 or 3). */

@@ -12,7 +12,7 @@
  *
  * Per node and sensor channel, rays through the pupil samples (hexapolar rings or a square grid,
  * paraxial aiming as the system says) are traced at each of the channel's wavelengths and splatted
- * (engine/e2e/psf.ts) onto a K × K grid of sensor pixels centred on the node's primary-wavelength
+ * (engine/imaging/psf.ts) onto a K × K grid of sensor pixels centred on the node's primary-wavelength
  * chief ray; each wavelength's PSF is normalised, then they are mixed with the channel's weights:
  *   PSF_c = Σ_k ω_k PSF_{c,k} / Σ_k ω_k.
  * The centring on the chief ray means the rendered image ignores distortion (the scene is mapped
@@ -237,7 +237,7 @@ export class LensPsf {
 
   /**
    * Traces the lens in its current state and returns the PSF grid (float64, layout of
-   * engine/e2e/render.ts PsfFieldGrid). Keeps what `gradient` needs.
+   * engine/imaging/render.ts PsfFieldGrid). Keeps what `gradient` needs.
    * @throws Error when a node's chief ray is lost (the lens no longer images that field)
    */
   compute(): PsfFieldGrid {

@@ -9,11 +9,11 @@ import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { buildSystem } from '../../engine/optics/system.ts';
 import { getParam, setParam, type ParamRef } from '../../engine/optics/params.ts';
-import { LensPsf, sensorForLens } from '../../engine/e2e/lensPsf.ts';
+import { LensPsf, sensorForLens } from '../../engine/imaging/lensPsf.ts';
 import { firstOrder } from '../../engine/analysis/firstOrder.ts';
-import { makeSensor } from '../../engine/e2e/sensor.ts';
-import { renderImage, renderImageAdjointPsf } from '../../engine/e2e/render.ts';
-import { Rng } from '../../engine/e2e/prng.ts';
+import { makeSensor } from '../../engine/imaging/sensor.ts';
+import { renderImage, renderImageAdjointPsf } from '../../engine/imaging/render.ts';
+import { Rng } from '../../engine/imaging/prng.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cooke = () => buildSystem(parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library/cooke-triplet.json'), 'utf8')), GlassLibrary.builtin());

@@ -262,7 +262,7 @@ export function renderImage(input: ArrayLike<number>, grid: PsfFieldGrid, place:
  * The adjoint of `renderImage` with respect to the grid's PSFs: ∂L/∂grid.psf (same layout) given
  * ∂L/∂output (W × H × C), accumulated into dGrid. With `supportOnly`, only the taps of
  * {@link psfAdjointMask} are computed (the others are left untouched): enough for the exact lens
- * gradient through engine/e2e/lensPsf.ts, and much cheaper for compact PSFs.
+ * gradient through engine/imaging/lensPsf.ts, and much cheaper for compact PSFs.
  */
 export function renderImageAdjointPsf(
   input: ArrayLike<number>,

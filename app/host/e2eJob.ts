@@ -18,7 +18,7 @@ import { buildUNet, unetConfig, unetSizeMultiple } from '../../engine/e2e/unet.t
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { solvedThicknessSurface } from '../../engine/optics/solves.ts';
 import { variablesFromGroups } from '../../engine/optimize/variables.ts';
-import { sensorForLens } from '../cli/e2eRun.ts';
+import { sensorForLens } from '../../engine/imaging/lensPsf.ts';
 import { describeBackend, initTfBackend } from '../node/tfBackend.ts';
 import { StudioError, type E2eEvent, type E2eStudioOptions, type PreviewImage, type StudioEvent } from '../studioApi.ts';
 import { buildLensSystem } from './engineIo.ts';

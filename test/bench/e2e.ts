@@ -9,7 +9,7 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadSystemFile } from '../../app/cli/loadLens.ts';
-import { sensorForLens } from '../../app/cli/e2eRun.ts';
+import { sensorForLens } from '../../engine/imaging/lensPsf.ts';
 import { initTfBackend } from '../../app/node/tfBackend.ts';
 import { deadLeavesScenes } from '../../engine/e2e/dataset.ts';
 import { NetworkTrainer } from '../../engine/e2e/network.ts';

@@ -1,17 +1,18 @@
 /**
- * The machinery of `lens-studio e2e`: option checking, data, the two training runs — (a) the
+ * The machinery of `lens-studio e2e` (Node side; the command line in app/cli/commands/e2e.ts only
+ * parses arguments into an {@link E2eRunConfig}): data, the two training runs — (a) the
  * initial lens with a network trained alone on its blur, (b) the lens and network trained jointly
- * (engine/e2e/train.ts) — with progress bars, checkpoints and resume, then the held-out evaluation
+ * (engine/e2e/train.ts) — with progress reported through {@link E2eRunHooks}, checkpoints and resume, then the held-out evaluation
  * and the outputs (optimized lens JSON, network weights, report.json / report.md, example and PSF
  * grid PNGs; engine ↔ disk helpers in app/node/).
  *
  * Both runs use the same seed: the same initial network, the same training batches (and noise) and
- * the same number of network updates; they differ only in whether the lens learns. Ctrl-C saves a
- * checkpoint of the current run and exits 130; `--resume` continues from it.
+ * the same number of network updates; they differ only in whether the lens learns. Aborting the
+ * signal saves a checkpoint of the current run and returns 'cancelled'; `resume` continues from it.
+ * Errors are thrown as plain Errors with a readable message (naming the file or option).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import { deadLeavesScenes, photoScenes, type SceneSet } from '../../engine/e2e/dataset.ts';
 import { NetworkTrainer, type LossConfig } from '../../engine/e2e/network.ts';
 import { hstack, psfGridImage, upscale } from '../../engine/imaging/psfImage.ts';
@@ -23,69 +24,54 @@ import type { Prescription } from '../../engine/io/prescription.ts';
 import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
 import { solvedThicknessSurface } from '../../engine/optics/solves.ts';
 import { variablesFromGroups, type Variable } from '../../engine/optimize/variables.ts';
-import { sensorForLens as sensorForLensEngine } from '../../engine/imaging/lensPsf.ts';
-import { loadCheckpoint, saveCheckpoint } from '../node/checkpoint.ts';
-import { compareRuns, lensChange, reportMarkdown, type E2eReport, type RunSummary } from '../node/e2eReport.ts';
-import { loadImageFolder, savePng, writeFileAtomic } from '../node/images.ts';
-import { describeBackend, initTfBackend, type BackendChoice } from '../node/tfBackend.ts';
-import { CliError } from './errors.ts';
-import { loadSystemFile, printWarnings } from './loadLens.ts';
-import { parseVary } from './optimizeRun.ts';
+import { sensorForLens } from '../../engine/imaging/lensPsf.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { compareRuns, lensChange, reportMarkdown, type E2eReport, type RunSummary } from './e2eReport.ts';
+import { loadImageFolder, savePng, writeFileAtomic } from './images.ts';
+import { readLensFile } from './lensFile.ts';
+import { describeBackend, initTfBackend, type BackendChoice } from './tfBackend.ts';
 
-export interface E2eCommandOptions {
+/** A fully parsed `lens-studio e2e` configuration (app/cli/commands/e2e.ts builds it from the flags). */
+export interface E2eRunConfig {
   lens: string;
+  glassDirs: string[];
+  /** A folder of photographs, or undefined for the built-in dead leaves. */
   images?: string;
-  deadLeaves?: boolean;
-  steps: string;
-  warmup?: string;
-  patch: string;
-  batch: string;
+  steps: number;
+  warmup: number;
+  patch: number;
+  batch: number;
   out: string;
-  vary: string;
+  vary: string[];
   focus: boolean;
-  netLr: string;
-  lensLr: string;
-  loss: string;
-  ssimWeight: string;
-  pixelPitch: string;
-  mono?: boolean;
-  psfSize: string;
-  fieldGrid: string;
-  rings: string;
-  unetLevels: string;
-  unetFilters: string;
-  seed: string;
+  netLr: number;
+  lensLr: number;
+  loss: LossConfig;
+  pixelPitchUm: number;
+  mono: boolean;
+  psfSize: number;
+  fieldGrid: number;
+  rings: number;
+  unetLevels: number;
+  unetFilters: number;
+  seed: number;
   noise: boolean;
-  eval: string;
-  backend: string;
-  resume?: boolean;
-  checkpointEvery: string;
+  evalCount: number;
+  backend: BackendChoice;
+  resume: boolean;
+  checkpointEvery: number;
   baseline: boolean;
-  glassDir: string[];
 }
 
-function int(name: string, v: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new CliError(`--${name}: expected a whole number ≥ ${min}, got "${v}"`, 2);
-  return n;
-}
-
-function pos(name: string, v: string, allowZero = false): number {
-  const n = Number(v);
-  if (!(Number.isFinite(n) && (allowZero ? n >= 0 : n > 0))) throw new CliError(`--${name}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${v}"`, 2);
-  return n;
-}
-
-/**
- * The sensor for a lens (engine/imaging/lensPsf.ts sensorForLens), with its error as a CliError.
- * @throws CliError when the lens has no field of view
- */
-export function sensorForLens(system: LensSystem, pitchUm: number, mono: boolean): { sensor: Sensor; note?: string } {
-  try {
-    return sensorForLensEngine(system, pitchUm, mono);
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
+/** What the runner tells its caller: log lines (stderr), and each training run's progress. */
+export interface E2eRunHooks {
+  log?: (line: string) => void;
+  /** A training run starts (label, total steps, the step it resumes from). */
+  runStart?: (label: string, total: number, step: number) => void;
+  progress?: (p: E2eProgress) => void;
+  runEnd?: () => void;
+  /** The Markdown report's summary, when the run is done. */
+  summary?: (text: string) => void;
 }
 
 interface Phase {
@@ -100,81 +86,41 @@ interface Phase {
   done: boolean;
 }
 
-/** A cli-progress bar on stderr for one run. */
-function progressBar(label: string, total: number) {
-  const bar = new cliProgress.SingleBar(
-    {
-      format: `${label} |{bar}| {value}/{total} | loss {loss} | PSNR {psnr} dB | EFL {efl} | {eta_formatted}`,
-      stream: process.stderr,
-      hideCursor: true,
-      clearOnComplete: false,
-      etaBuffer: 20,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  const payload = (p?: E2eProgress) => ({ loss: p ? p.loss.toFixed(4) : '-', psnr: p ? p.psnr.toFixed(2) : '-', efl: p ? p.efl.toFixed(3) : '-' });
-  return {
-    update(step: number, p?: E2eProgress) {
-      if (!started) {
-        bar.start(total, step, payload(p));
-        started = true;
-      } else bar.update(step, payload(p));
-    },
-    stop() {
-      if (started) bar.stop();
-    },
-  };
-}
-
 /**
- * The whole command. Returns 'cancelled' after Ctrl-C (a checkpoint was saved).
- * @throws CliError for bad options or inputs
+ * The whole run. Returns 'cancelled' when `signal` aborts (a checkpoint was saved).
+ * @throws Error for unusable inputs (lens, images), naming the file
  */
-export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Promise<'done' | 'cancelled'> {
-  if (o.images && o.deadLeaves) throw new CliError('give either --images <dir> or --dead-leaves, not both', 2);
-  const steps = int('steps', o.steps, 0);
-  const warmup = o.warmup === undefined ? Math.round(steps / 10) : int('warmup', o.warmup, 0);
-  const patch = int('patch', o.patch, 16);
-  const batch = int('batch', o.batch, 1);
-  const psfSize = int('psf-size', o.psfSize, 1);
-  if (psfSize % 2 === 0) throw new CliError(`--psf-size: expected an odd number of pixels, got ${psfSize}`, 2);
-  const levels = int('unet-levels', o.unetLevels, 1);
-  if (patch % unetSizeMultiple(levels) !== 0) throw new CliError(`--patch: ${patch} is not a multiple of ${unetSizeMultiple(levels)}, which a ${levels}-level U-Net needs`, 2);
-  if (o.loss !== 'l1' && o.loss !== 'mse') throw new CliError(`--loss: expected l1 or mse, got "${o.loss}"`, 2);
-  const backendChoice = o.backend as BackendChoice;
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(backendChoice)) throw new CliError(`--backend: expected auto, tensorflow, wasm or cpu, got "${o.backend}"`, 2);
-  const seed = int('seed', o.seed, 0);
-  const evalCount = int('eval', o.eval, 1);
-  const checkpointEvery = int('checkpoint-every', o.checkpointEvery, 0);
-  const loss: LossConfig = { kind: o.loss, ssimWeight: pos('ssim-weight', o.ssimWeight, true) };
-  const vary = parseVary(o.vary);
+export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: AbortSignal): Promise<'done' | 'cancelled'> {
+  const log = hooks.log ?? (() => {});
+  const { steps, patch, batch, psfSize, seed, evalCount, checkpointEvery, loss, vary } = o;
+  const warmup = o.warmup;
+  const levels = o.unetLevels;
+  const backendChoice = o.backend;
 
-  const backend = await initTfBackend(backendChoice).catch((err: Error) => {
-    throw new CliError(err.message);
-  });
+  const backend = await initTfBackend(backendChoice);
   const backendLine = describeBackend(backend);
-  process.stderr.write(`${backendLine}\n`);
+  log(backendLine);
 
-  const loaded = await loadSystemFile(o.lens, o.glassDir);
-  printWarnings(o.lens, loaded.warnings);
+  const loaded = await readLensFile(o.lens, { glassDirs: o.glassDirs });
+  for (const w of loaded.warnings) log(`warning: ${path.basename(o.lens)}: ${w}`);
   const prescription: Prescription = loaded.prescription;
-  const fresh = () => buildSystem(prescription, loaded.library);
+  const fresh = () => {
+    try {
+      return buildSystem(prescription, loaded.library);
+    } catch (err) {
+      throw new Error(`${path.basename(o.lens)}: ${(err as Error).message}`);
+    }
+  };
   const probe = fresh();
-  if (probe.rayAiming === 'real') throw new CliError(`${path.basename(o.lens)}: end-to-end design needs paraxial ray aiming (the lens asks for real aiming)`);
-  const { sensor, note } = sensorForLens(probe, pos('pixel-pitch', o.pixelPitch), o.mono === true);
+  if (probe.rayAiming === 'real') throw new Error(`${path.basename(o.lens)}: end-to-end design needs paraxial ray aiming (the lens asks for real aiming)`);
+  const { sensor, note } = sensorForLens(probe, o.pixelPitchUm, o.mono);
   const channels = sensor.channels.length as 1 | 3;
   const notes: string[] = note ? [note] : [];
 
   let data: SceneSet;
   if (o.images) {
-    let folder;
-    try {
-      folder = loadImageFolder(o.images, { channels, minSize: patch + psfSize - 1, maxSize: 1024 });
-    } catch (err) {
-      throw new CliError((err as Error).message);
-    }
-    for (const w of folder.warnings) process.stderr.write(`warning: ${w}\n`);
+    const folder = loadImageFolder(o.images, { channels, minSize: patch + psfSize - 1, maxSize: 1024 });
+    for (const w of folder.warnings) log(`warning: ${w}`);
     data = photoScenes(folder.images, folder.names, channels, o.images);
   } else {
     data = deadLeavesScenes({ channels, size: Math.max(256, 2 * (patch + psfSize)), trainCount: 48, heldOutCount: 12 });
@@ -189,32 +135,30 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
     }
     return vars;
   };
-  const unet = unetConfig({ channels, levels, baseFilters: int('unet-filters', o.unetFilters, 1), seed });
+  const unet = unetConfig({ channels, levels, baseFilters: o.unetFilters, seed });
   const runOptions: Partial<E2eOptions> & { steps: number } = {
     steps,
     warmupSteps: Math.min(warmup, steps),
     batch,
     patch,
-    lensLearningRate: pos('lens-lr', o.lensLr, true),
+    lensLearningRate: o.lensLr,
     noise: o.noise,
     seed,
-    psf: { nx: int('field-grid', o.fieldGrid, 1), ny: int('field-grid', o.fieldGrid, 1), psfSize, pupil: { type: 'hexapolar', rings: int('rings', o.rings, 1) } },
+    psf: { nx: o.fieldGrid, ny: o.fieldGrid, psfSize, pupil: { type: 'hexapolar', rings: o.rings } },
   };
-  const netLr = pos('net-lr', o.netLr);
+  const netLr = o.netLr;
   fs.mkdirSync(o.out, { recursive: true });
   const ckptDir = (name: string) => path.join(o.out, 'checkpoints', name);
 
   const makePhase = async (name: Phase['name']): Promise<Phase> => {
     const system = fresh();
     const vars = variables(system);
-    if (name === 'joint' && vars.length === 0) throw new CliError(`${path.basename(o.lens)}: nothing to vary (--vary ${o.vary})`);
+    if (name === 'joint' && vars.length === 0) throw new Error(`${path.basename(o.lens)}: nothing to vary (--vary ${o.vary.join(',')})`);
     const makeTrainer = (m: ReturnType<typeof buildUNet>) => new NetworkTrainer(m, loss, netLr);
     let trainer: NetworkTrainer;
     let state: (E2eState & { done?: boolean; timing?: Phase['timing'] }) | undefined;
     if (o.resume && fs.existsSync(path.join(ckptDir(name), 'checkpoint.json'))) {
-      const ck = await loadCheckpoint(ckptDir(name), makeTrainer).catch((err: Error) => {
-        throw new CliError(err.message);
-      });
+      const ck = await loadCheckpoint(ckptDir(name), makeTrainer);
       trainer = ck.trainer!;
       state = ck.meta.state as unknown as typeof state;
     } else trainer = makeTrainer(buildUNet(unet));
@@ -222,7 +166,7 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
     try {
       run = new E2eRun(system, vars, sensor, trainer, data, { ...runOptions, trainLens: name === 'joint' });
     } catch (err) {
-      throw new CliError(`${path.basename(o.lens)}: ${(err as Error).message}`);
+      throw new Error(`${path.basename(o.lens)}: ${(err as Error).message}`);
     }
     const initialLens = run.lensSummary();
     const initialGrid = run.psfGrid();
@@ -238,12 +182,11 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
 
   const train = async (ph: Phase): Promise<'done' | 'cancelled'> => {
     if (ph.done) {
-      process.stderr.write(`${ph.name}: already trained (${ph.run.step} steps), resuming from the checkpoint\n`);
+      log(`${ph.name}: already trained (${ph.run.step} steps), resuming from the checkpoint`);
       return 'done';
     }
     const label = ph.name === 'baseline' ? '(a) network alone' : '(b) lens + network';
-    const bar = progressBar(label, steps);
-    bar.update(ph.run.step);
+    hooks.runStart?.(label, steps, ph.run.step);
     let result: 'done' | 'cancelled';
     try {
       result = await ph.run.run({
@@ -253,13 +196,13 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
           ph.timing.opticsMs += p.opticsMs;
           ph.timing.steps++;
           ph.timing.losses.push(p.loss);
-          bar.update(p.step, p);
-          if (p.warning) process.stderr.write(`\nwarning: step ${p.step}: ${p.warning}\n`);
+          hooks.progress?.(p);
+          if (p.warning) log(`warning: step ${p.step}: ${p.warning}`);
           if (checkpointEvery > 0 && p.step % checkpointEvery === 0 && p.step < steps) await save(ph);
         },
       });
     } finally {
-      bar.stop();
+      hooks.runEnd?.();
     }
     ph.done = result === 'done';
     await save(ph);
@@ -271,7 +214,7 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
   phases.push(await makePhase('joint'));
   for (const ph of phases) {
     if ((await train(ph)) === 'cancelled') {
-      process.stderr.write(`interrupted: checkpoint saved in ${ckptDir(ph.name)}; run again with --resume to continue\n`);
+      log(`interrupted: checkpoint saved in ${ckptDir(ph.name)}; run again with --resume to continue`);
       return 'cancelled';
     }
   }
@@ -329,7 +272,7 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
     data: data.description,
     notes,
     backend: backendLine.replace('TensorFlow.js backend: ', ''),
-    config: { steps, warmup: runOptions.warmupSteps, batch, patch, psfSize, fieldGrid: runOptions.psf?.nx, rings: Number(o.rings), pixelPitchUm: sensor.pixelPitchUm, sensorPx: [sensor.width, sensor.height], channels: sensor.channels.map((c) => `${c.name} ${c.wavelengthsUm.join('+')} µm`), noise: o.noise ? { fullWellElectrons: sensor.fullWellElectrons, readNoiseElectrons: sensor.readNoiseElectrons } : false, loss, netLr, lensLr: runOptions.lensLearningRate, vary, focus: o.focus, unet, seed },
+    config: { steps, warmup: runOptions.warmupSteps, batch, patch, psfSize, fieldGrid: runOptions.psf?.nx, rings: o.rings, pixelPitchUm: sensor.pixelPitchUm, sensorPx: [sensor.width, sensor.height], channels: sensor.channels.map((c) => `${c.name} ${c.wavelengthsUm.join('+')} µm`), noise: o.noise ? { fullWellElectrons: sensor.fullWellElectrons, readNoiseElectrons: sensor.readNoiseElectrons } : false, loss, netLr, lensLr: runOptions.lensLearningRate, vary, focus: o.focus, unet, seed },
     heldOut: { count: evalCount, patch },
     baseline: base && evBase ? summary(base, evBase) : null,
     joint: summary(joint, evJoint),
@@ -340,7 +283,7 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
   writeFileAtomic(path.join(o.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   const md = reportMarkdown(report);
   writeFileAtomic(path.join(o.out, 'report.md'), md);
-  process.stdout.write(`${md.split('## Lens')[0].trim()}\n\nwrote ${path.join(o.out, 'report.md')}\n`);
+  hooks.summary?.(`${md.split('## Lens')[0].trim()}\n\nwrote ${path.join(o.out, 'report.md')}`);
   for (const ph of phases) ph.trainer.dispose();
   return 'done';
 }

@@ -74,6 +74,8 @@ export interface PlacedScene {
   yMm: number;
   /** Seed of this example's sensor noise. */
   noiseSeed: number;
+  /** Object distance, mm (absent: the run's first depth). */
+  depthMm?: number;
 }
 
 /** Uniform patch-centre position on the sensor such that a P × P patch lies inside it. */

@@ -4,7 +4,9 @@
  *
  * Loss (per batch, images [B, H, W, C] in linear intensity):
  *   L = mean |ŷ − y|  (L1)  or  mean (ŷ − y)²  (MSE),   plus  w_ssim · (1 − SSIM(ŷ, y))
- * with SSIM as in ./metricsTf.ts. The network's weights are updated with TensorFlow.js's Adam
+ * with SSIM as in ./metricsTf.ts, over the whole image or, with `margin` m, over its central
+ * (H − 2m) × (W − 2m) pixels (pixels near a patch's border depend on scene content beyond the
+ * patch that the reconstruction never sees). The PSNR reported is over the same region. The network's weights are updated with TensorFlow.js's Adam
  * (Kingma & Ba 2015), whose state (step count and moments) can be saved and restored positionally.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -16,11 +18,23 @@ export interface LossConfig {
   kind: 'l1' | 'mse';
   /** Weight of (1 − SSIM); 0 disables it. Default 0. */
   ssimWeight: number;
+  /** Border (px) left out of the loss on every side; default 0. */
+  margin?: number;
+}
+
+/** The central region of a batch without `m` pixels on each side. */
+export function cropBorder(x: tf.Tensor4D, m: number): tf.Tensor4D {
+  if (!(m > 0)) return x;
+  const [, H, W] = x.shape;
+  if (2 * m >= H || 2 * m >= W) throw new Error(`loss margin ${m} px leaves nothing of a ${W}×${H} patch`);
+  return tf.slice(x, [0, m, m, 0], [-1, H - 2 * m, W - 2 * m, -1]);
 }
 
 /** The restoration loss (see the module docs) as a scalar tensor. */
 export function restorationLoss(pred: tf.Tensor4D, target: tf.Tensor4D, cfg: LossConfig): tf.Scalar {
   return tf.tidy(() => {
+    pred = cropBorder(pred, cfg.margin ?? 0);
+    target = cropBorder(target, cfg.margin ?? 0);
     const d = pred.sub(target);
     let loss = (cfg.kind === 'mse' ? d.square() : d.abs()).mean() as tf.Scalar;
     if (cfg.ssimWeight > 0) loss = loss.add(tf.scalar(1).sub(ssimTf(pred, target)).mul(cfg.ssimWeight));
@@ -65,7 +79,8 @@ export class NetworkTrainer {
       let psnr = NaN;
       const f = () => {
         const pred = this.model.apply(inputVar ?? input, { training: true }) as tf.Tensor4D;
-        psnr = tf.tidy(() => psnrTf(tf.clipByValue(pred, 0, 1) as tf.Tensor4D, target).dataSync()[0]);
+        const m = this.loss.margin ?? 0;
+        psnr = tf.tidy(() => psnrTf(cropBorder(tf.clipByValue(pred, 0, 1) as tf.Tensor4D, m), cropBorder(target, m)).dataSync()[0]);
         return restorationLoss(pred, target, this.loss);
       };
       const list = inputVar ? [...vars, inputVar] : vars;
@@ -76,7 +91,7 @@ export class NetworkTrainer {
         grads[inputVar.name].dispose();
         delete grads[inputVar.name];
       }
-      if (opts.update) this.optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
+      if (opts.update && Object.keys(grads).length > 0) this.optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
       const loss = value.dataSync()[0];
       tf.dispose([value, ...Object.values(grads)]);
       return { loss, psnr, inputGradient };

@@ -1,28 +1,24 @@
 /**
- * Joint end-to-end training of a lens and a reconstruction network.
+ * Joint end-to-end training of a lens and its reconstruction (Wiener filter and/or U-Net).
  *
- * One joint step, for a batch of B scenes at random sensor positions:
- *   1. optics: real-ray PSF grid of the current lens (./lensPsf.ts), each patch rendered with the PSF
- *      interpolated at its centre (./render.ts), Poisson–Gaussian sensor noise (./sensor.ts);
- *   2. network: restoration loss L (./network.ts: L1 or MSE, plus w·(1 − SSIM)), Adam on its
- *      weights, and ∂L/∂(blurred batch);
- *   3. optics adjoint: ∂L/∂PSF grid by the rendering adjoint, then ∂L/∂θ of the lens variables by the
- *      splat and real-ray adjoints;
- *   4. lens penalties from the merit function (engine/optimize/meritProblem.ts): EFL held at its
- *      initial value and centre-thickness bounds on glass and air, P = Σ rᵢ², ∂P/∂θ = 2 Jᵀ r;
- *   5. Adam on θ (./lensAdam.ts). Variables are scaled by their effect on the paraxial focus: the
- *      rate of variable j is lensLearningRate / |∂δ/∂θⱼ|, δ = BFL − (image distance) the paraxial
- *      defocus at the primary wavelength (finite differences at the start), so every variable alone
- *      would move the focus by about lensLearningRate mm per step (default 1 µm, well inside the
- *      depth of focus ±2 N p). Curvatures of a 50 mm lens move the focus by ~EFL² Δc: equal steps
- *      in c would defocus the lens long before they improve it. Variables that do not move the
- *      focus fall back to curvature 0.01 mm⁻¹, thickness 1 mm, others as engine/optimize/variables.ts.
- * Warm-up steps (the first `warmupSteps`) train the network alone on the current lens; with
- * `trainLens: false` every step does, which gives the baseline "initial lens + network trained
- * alone on its blur". The noise is treated as independent of the lens (straight-through).
- *
- * A lens step that makes the PSFs impossible (a chief ray lost, a non-finite gradient) is undone
- * and the lens moments are reset; the run continues.
+ * A training example is a scene crop at a random sensor position and an object distance drawn
+ * uniformly from the run's depths (equally spaced in diopters; engine/imaging/depthPsf.ts). One step:
+ *   1. optics: the real-ray PSF grid at every depth (traced again only when the lens changed), each
+ *      patch rendered by FFT with the PSF of its depth interpolated at its centre
+ *      (engine/imaging/renderFft.ts), Poisson–Gaussian sensor noise (engine/imaging/sensor.ts);
+ *   2. reconstruction (./reconstruction.ts): Wiener with the depth-averaged PSF and/or the U-Net,
+ *      restoration loss L (./network.ts), Adam on the network weights and on log κ;
+ *   3. adjoints: ∂L/∂(sensor patch) → ∂L/∂PSF of its depth by the rendering adjoint, plus (Wiener)
+ *      ∂L/∂(mean PSF) spread equally over the depths; then ∂L/∂θ by the splat and real-ray adjoints;
+ *   4. lens penalties (./lensScales.ts): EFL held, centre-thickness bounds, P = Σ rᵢ², ∂P/∂θ = 2 Jᵀ r;
+ *   5. every `lensEvery` steps, Adam on θ (./lensAdam.ts) with the mean of the accumulated PSF
+ *      gradients (the lens, hence the PSFs, is constant in between, so the sum is exact). Step sizes
+ *      are `lensRates` when given (per variable, in its unit), else lensLearningRate × the focus
+ *      scale of each variable (./lensScales.ts).
+ * Warm-up steps train the reconstruction alone; with `trainLens: false` every step does (the
+ * nominal and sequential arms). Noise is treated as independent of the lens (straight-through).
+ * A lens step that makes the PSFs impossible (a chief ray lost, a non-finite gradient) is undone and
+ * the lens moments are reset; the run continues.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LensSystem } from '../optics/system.ts';
@@ -32,46 +28,53 @@ import { writeBack } from '../optics/writeBack.ts';
 import type { Prescription } from '../io/prescription.ts';
 import { firstOrder } from '../analysis/firstOrder.ts';
 import { buildMeritProblem, type MeritProblem } from '../optimize/meritProblem.ts';
-import type { MeritSpec } from '../optimize/meritSpec.ts';
 import type { Variable } from '../optimize/variables.ts';
-import { heldOutExamples, sampleTraining, targetOf, type PlacedScene, type SceneSet } from './dataset.ts';
-import type { FloatImage } from '../imaging/image.ts';
+import { DepthPsfStack } from '../imaging/depthPsf.ts';
+import type { LensPsfOptions } from '../imaging/lensPsf.ts';
+import { deriveSeed, Rng } from '../imaging/prng.ts';
+import { interpolatePsfAdjoint, type PsfFieldGrid } from '../imaging/render.ts';
+import type { Sensor } from '../imaging/sensor.ts';
+import { heldOutExamples, sampleTraining, type PlacedScene, type SceneSet } from './dataset.ts';
+import { evaluateExamples, type EvalResult } from './evaluate.ts';
 import { LensAdam, type LensAdamState } from './lensAdam.ts';
-import { LensPsf, type LensPsfOptions } from '../imaging/lensPsf.ts';
-import { psnr, ssim } from './metrics.ts';
+import { focusScales, penaltySpec, type LensPenaltyOptions } from './lensScales.ts';
 import type { NetworkTrainer } from './network.ts';
-import { Rng } from '../imaging/prng.ts';
-import { renderImage, renderImageAdjointPsf, type PsfFieldGrid, type SensorPlacement } from '../imaging/render.ts';
-import { addSensorNoise, type Sensor } from '../imaging/sensor.ts';
+import { Reconstruction, type ReconstructionOptions, type ReconstructionState } from './reconstruction.ts';
+import { SensorImager } from '../imaging/sensorImager.ts';
 
-export interface LensPenaltyOptions {
-  /** Weight of (EFL − EFL₀)² in mm² (default 0.1). */
-  eflWeight: number;
-  /** Weight of each violated thickness bound, per mm² (default 1). */
-  boundaryWeight: number;
-  /** Centre-thickness bounds, mm (defaults 1, 2 × the thickest glass, 0.1). */
-  glassMin?: number;
-  glassMax?: number;
-  airMin?: number;
-}
+export type { EvalResult } from './evaluate.ts';
+export { focusScales, penaltySpec, type LensPenaltyOptions } from './lensScales.ts';
 
 export interface E2eOptions {
   /** Total steps (network updates), warm-up included. */
   steps: number;
-  /** Network-only steps at the start (default 0). */
+  /** Reconstruction-only steps at the start (default 0). */
   warmupSteps: number;
   /** Patches per batch and patch size (px, a multiple of the U-Net's size multiple). */
   batch: number;
   patch: number;
   /** Lens step per iteration, as the paraxial focus shift (mm) it causes per variable (default 1e-3). */
   lensLearningRate: number;
-  /** false: the lens stays fixed (baseline run). */
+  /** Explicit Adam steps per variable (its own unit); overrides lensLearningRate. */
+  lensRates?: readonly number[];
+  /** Steps between lens updates (gradients accumulated in between; default 1). */
+  lensEvery: number;
+  /** false: the lens stays fixed (nominal or sequential arm). */
   trainLens: boolean;
   /** Sensor noise on (default true). */
   noise: boolean;
   seed: number;
   penalty: LensPenaltyOptions;
   psf: LensPsfOptions;
+  /** Training object distances, mm (Infinity allowed); default: the lens's own object distance. */
+  depthsMm?: readonly number[];
+  /** Held-out object distances, mm; default: the training ones. */
+  evalDepthsMm?: readonly number[];
+  recon: Partial<ReconstructionOptions>;
+  /** Border (px) left out of the loss and the held-out scores (default 0). */
+  margin: number;
+  /** Held-out patch size (default: the training patch). */
+  evalPatch?: number;
 }
 
 export const DEFAULT_E2E: Omit<E2eOptions, 'steps'> = {
@@ -79,11 +82,14 @@ export const DEFAULT_E2E: Omit<E2eOptions, 'steps'> = {
   batch: 4,
   patch: 64,
   lensLearningRate: 1e-3,
+  lensEvery: 1,
   trainLens: true,
   noise: true,
   seed: 1,
   penalty: { eflWeight: 0.1, boundaryWeight: 1 },
   psf: { nx: 5, ny: 5, psfSize: 21, pupil: { type: 'hexapolar', rings: 10 } },
+  recon: {},
+  margin: 0,
 };
 
 export interface LensVariableValue {
@@ -100,27 +106,18 @@ export interface E2eProgress {
   loss: number;
   /** Mean PSNR of the restored batch, dB. */
   psnr: number;
-  /** Lens penalty value (0 when the lens is fixed). */
+  /** Lens penalty value (0 when the lens is fixed or did not step). */
   penalty: number;
   /** Current lens variables and EFL (mm). */
   lens: LensVariableValue[];
   efl: number;
-  /** Time in optics (PSFs, rendering, adjoints) and in the whole step, ms. */
+  /** Wiener weight log κ (NaN without Wiener). */
+  logK: number;
+  /** Time in optics (PSFs, rendering, their adjoints, the lens step) and in the whole step, ms. */
   opticsMs: number;
   stepMs: number;
   /** Set when the lens step was rejected. */
   warning?: string;
-}
-
-export interface EvalResult {
-  /** Means over the held-out examples (dB and unitless). */
-  psnr: number;
-  ssim: number;
-  blurredPsnr: number;
-  blurredSsim: number;
-  perExample: { psnr: number; ssim: number; blurredPsnr: number; blurredSsim: number; xMm: number; yMm: number }[];
-  /** The first few examples' images (blurred, restored, ground truth). */
-  images: { blurred: FloatImage; restored: FloatImage; truth: FloatImage }[];
 }
 
 export interface E2eState {
@@ -128,80 +125,33 @@ export interface E2eState {
   x: number[];
   lensAdam: LensAdamState;
   rng: number[];
+  recon?: ReconstructionState;
+  /** Accumulated PSF gradients (per depth) and their count, between lens steps. */
+  pending?: { count: number; grids: (number[] | null)[] };
 }
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-function fallbackScale(v: Variable): number {
-  if (v.kind === 'curvature') return 0.01;
-  if (v.kind === 'thickness') return 1;
-  return v.scale;
-}
-
-/**
- * Per-variable scales: the change of each variable that moves the paraxial focus by 1 mm
- * (|∂δ/∂θ|⁻¹ by central differences, δ = BFL − last thickness), or the fallback scale when the
- * variable does not move the focus. The system is restored.
- */
-export function focusScales(system: LensSystem, variables: readonly Variable[]): Float64Array {
-  const params: ParamRef[] = variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index }));
-  const x0 = readParams(system, params);
-  const last = system.surfaces.length - 2;
-  const defocus = () => firstOrder(system).bfl - system.surfaces[last].thickness;
-  const out = new Float64Array(variables.length);
-  variables.forEach((v, j) => {
-    const h = 1e-6 * fallbackScale(v);
-    const at = (d: number) => {
-      const x = Float64Array.from(x0);
-      x[j] += d;
-      writeParams(system, params, x);
-      applySolves(system);
-      return defocus();
-    };
-    const slope = (at(h) - at(-h)) / (2 * h);
-    out[j] = Number.isFinite(slope) && Math.abs(slope) > 1e-9 ? 1 / Math.abs(slope) : fallbackScale(v);
-  });
-  writeParams(system, params, x0);
-  applySolves(system);
-  return out;
-}
-
-/** The merit spec of the lens penalties (EFL target + centre-thickness bounds). */
-export function penaltySpec(system: LensSystem, variables: readonly Variable[], p: LensPenaltyOptions): MeritSpec {
-  const efl = firstOrder(system).efl;
-  let thickest = 0;
-  for (let s = 0; s < system.surfaces.length - 1; s++) {
-    if (system.surfaces[s].material.name !== 'AIR' && !system.surfaces[s].mirror) thickest = Math.max(thickest, Math.abs(system.surfaces[s].thickness));
-  }
-  return {
-    operands: [{ type: 'EFL', target: efl, weight: p.eflWeight }],
-    defaultMerit: {
-      weight: 0,
-      glassMin: p.glassMin ?? 1,
-      glassMax: p.glassMax ?? Math.max(2 * thickest, 2),
-      airMin: p.airMin ?? 0.1,
-      boundaryWeight: p.boundaryWeight,
-    },
-    variables: variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index, lower: Number.isFinite(v.lower) ? v.lower : undefined, upper: Number.isFinite(v.upper) ? v.upper : undefined })),
-  };
-}
-
-/** A joint (or baseline) end-to-end run. Owns neither the network trainer nor the system. */
+/** A joint (or fixed-lens) end-to-end run. Owns neither the network trainer nor the system. */
 export class E2eRun {
   readonly options: E2eOptions;
-  readonly lensPsf: LensPsf;
+  readonly stack: DepthPsfStack;
   readonly params: ParamRef[];
+  readonly recon: Reconstruction;
+  readonly trainDepthsMm: readonly number[];
+  readonly evalDepthsMm: readonly number[];
+  readonly imager: SensorImager;
   private readonly merit: MeritProblem | null;
   private readonly adam: LensAdam;
   private readonly x: Float64Array;
   private rng: Rng;
-  private grid: PsfFieldGrid;
+  private pending: { count: number; grids: (Float64Array | null)[] };
   step = 0;
 
   /**
    * @param system the lens, modified in place as the run optimizes it
    * @param variables lens variables (with bounds and scales)
-   * @throws Error for inconsistent options (patch size, steps) or a lens whose PSFs cannot be traced
+   * @throws Error for inconsistent options (patch size, steps, rates) or a lens whose PSFs cannot be traced
    */
   constructor(
     readonly system: LensSystem,
@@ -211,27 +161,61 @@ export class E2eRun {
     readonly data: SceneSet,
     options: Partial<E2eOptions> & { steps: number },
   ) {
-    this.options = { ...DEFAULT_E2E, ...options, penalty: { ...DEFAULT_E2E.penalty, ...options.penalty }, psf: { ...DEFAULT_E2E.psf, ...options.psf } };
+    this.options = {
+      ...DEFAULT_E2E,
+      ...options,
+      penalty: { ...DEFAULT_E2E.penalty, ...options.penalty },
+      psf: { ...DEFAULT_E2E.psf, ...options.psf },
+      recon: { ...options.recon },
+    };
     const o = this.options;
     if (!Number.isInteger(o.steps) || o.steps < 0) throw new Error(`steps must be a non-negative integer (got ${o.steps})`);
     if (!Number.isInteger(o.batch) || o.batch < 1) throw new Error(`batch must be a positive integer (got ${o.batch})`);
     if (!Number.isInteger(o.patch) || o.patch < 16) throw new Error(`patch must be an integer ≥ 16 (got ${o.patch})`);
+    if (!Number.isInteger(o.lensEvery) || o.lensEvery < 1) throw new Error(`lensEvery must be a positive integer (got ${o.lensEvery})`);
+    if (!Number.isInteger(o.margin) || o.margin < 0 || 2 * o.margin >= Math.min(o.patch, o.evalPatch ?? o.patch)) {
+      throw new Error(`margin must be a whole number of pixels below half the patch (got ${o.margin})`);
+    }
     this.params = variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index }));
-    this.lensPsf = new LensPsf(system, sensor, this.params, o.psf);
+    this.trainDepthsMm = (o.depthsMm ?? [system.objectDistance]).slice();
+    this.evalDepthsMm = (o.evalDepthsMm ?? this.trainDepthsMm).slice();
+    const all = [...this.trainDepthsMm];
+    for (const z of this.evalDepthsMm) if (!all.includes(z)) all.push(z);
+    this.stack = new DepthPsfStack(system, sensor, this.params, all, o.psf);
     this.merit = o.trainLens && variables.length > 0 ? buildMeritProblem(system, penaltySpec(system, variables, o.penalty)) : null;
     this.x = readParams(system, this.params);
+    const rates = o.lensRates ? Float64Array.from(o.lensRates) : focusScales(system, variables).map((sc) => o.lensLearningRate * sc);
+    if (rates.length !== variables.length) throw new Error(`lensRates has ${rates.length} entries for ${variables.length} variables`);
     this.adam = new LensAdam(
-      focusScales(system, variables).map((sc) => o.lensLearningRate * sc),
+      rates,
       Float64Array.from(variables, (v) => v.lower),
       Float64Array.from(variables, (v) => v.upper),
     );
     this.rng = new Rng(o.seed);
-    this.grid = this.lensPsf.compute();
+    this.recon = new Reconstruction(trainer, sensor.channels.length, this.stack.lensPsf.size, o.recon);
+    this.imager = new SensorImager(this.stack, sensor, this.trainDepthsMm, o.noise);
+    this.pending = this.emptyPending();
+    this.stack.grids();
   }
 
-  /** The PSF grid of the current lens. */
+  private emptyPending(): { count: number; grids: (Float64Array | null)[] } {
+    return { count: 0, grids: this.stack.depthsMm.map(() => null) };
+  }
+
+  /** PSF size K (px). */
+  get psfSize(): number {
+    return this.stack.lensPsf.size;
+  }
+
+  /** The PSF grid of the current lens at the first training depth. */
   psfGrid(): PsfFieldGrid {
-    return this.grid;
+    return this.stack.grids()[0];
+  }
+
+  /** The PSF grids of the current lens at the held-out depths (in evalDepthsMm order). */
+  evalPsfGrids(): PsfFieldGrid[] {
+    const grids = this.stack.grids();
+    return this.evalDepthsMm.map((z) => grids[this.stack.depthsMm.indexOf(z)]);
   }
 
   /** The current lens as a prescription. */
@@ -245,57 +229,32 @@ export class E2eRun {
     return { lens: this.params.map((p, j) => ({ label: paramLabel(p), value: v[j] })), efl: firstOrder(this.system).efl };
   }
 
-  private placement(ex: PlacedScene): SensorPlacement {
-    const p = this.sensor.pixelPitchUm * 1e-3;
-    const P = this.options.patch;
-    return { x0Mm: ex.xMm - ((P - 1) / 2) * p, y0Mm: ex.yMm + ((P - 1) / 2) * p, pitchMm: p };
-  }
-
-  /** Renders one example with the current PSF grid (and its noise), float32 [P, P, C]. */
-  private render(ex: PlacedScene): Float32Array {
-    const P = this.options.patch;
-    const img = renderImage(ex.scene.data, this.grid, this.placement(ex), { width: P, height: P, tile: P });
-    if (this.options.noise) addSensorNoise(img, this.sensor, new Rng(ex.noiseSeed));
-    return Float32Array.from(img);
-  }
-
-  private batchTensors(examples: PlacedScene[]): { input: tf.Tensor4D; target: tf.Tensor4D } {
-    const P = this.options.patch;
-    const C = this.sensor.channels.length;
-    const n = P * P * C;
-    const inp = new Float32Array(examples.length * n);
-    const tgt = new Float32Array(examples.length * n);
-    examples.forEach((ex, b) => {
-      inp.set(this.render(ex), b * n);
-      tgt.set(targetOf(ex, P).data, b * n);
-    });
-    const shape: [number, number, number, number] = [examples.length, P, P, C];
-    return { input: tf.tensor4d(inp, shape), target: tf.tensor4d(tgt, shape) };
-  }
-
   /**
-   * Loss of a batch through the current lens and network, optionally with the lens gradient
-   * ∂(L + penalty)/∂θ and a network update. Nothing else changes.
+   * Loss of a batch through the current lens and reconstruction, optionally with ∂L/∂(PSF grid) per
+   * depth and a reconstruction update. The lens does not change.
    */
-  batchLoss(
-    examples: PlacedScene[],
-    opts: { updateNetwork: boolean; lensGradient: boolean },
-  ): { loss: number; psnr: number; penalty: number; gradient?: Float64Array; opticsMs: number } {
+  private forwardBackward(examples: PlacedScene[], opts: { update: boolean; psfGradient: boolean }): { loss: number; psnr: number; dGrids?: (Float64Array | null)[]; opticsMs: number } {
     const t0 = now();
-    const { input, target } = this.batchTensors(examples);
-    let opticsMs = now() - t0;
-    const res = this.trainer.step(input, target, { update: opts.updateNetwork, inputGradient: opts.lensGradient });
-    tf.dispose([input, target]);
-    if (!opts.lensGradient || !res.inputGradient) return { loss: res.loss, psnr: res.psnr, penalty: 0, opticsMs };
-    const t1 = now();
     const P = this.options.patch;
-    const n = P * P * this.sensor.channels.length;
-    const dGrid = new Float64Array(this.grid.psf.length);
-    const shape = { width: P, height: P, tile: P };
-    examples.forEach((ex, b) => {
-      renderImageAdjointPsf(ex.scene.data, res.inputGradient!.subarray(b * n, (b + 1) * n), this.grid, this.placement(ex), shape, dGrid, { supportOnly: true });
-    });
-    const gradient = this.lensPsf.gradient(dGrid);
+    const shot = this.imager.capture(examples, P, this.recon.usesWiener);
+    let opticsMs = now() - t0;
+    const target = tf.tensor4d(shot.targets, [examples.length, P, P, this.sensor.channels.length]);
+    let res;
+    try {
+      res = this.recon.step(shot.images, shot.meanPsfs, target, P, { update: opts.update, sensorGradient: opts.psfGradient });
+    } finally {
+      target.dispose();
+    }
+    if (!opts.psfGradient || !res.dSensor) return { loss: res.loss, psnr: res.psnr, opticsMs };
+    const t1 = now();
+    const dGrids = this.imager.adjoint(shot, res.dSensor, res.dMeanPsf);
+    opticsMs += now() - t1;
+    return { loss: res.loss, psnr: res.psnr, dGrids, opticsMs };
+  }
+
+  /** ∂(mean accumulated loss + penalty)/∂θ and the penalty, from PSF-grid gradients per depth. */
+  private lensGradient(dGrids: readonly (Float64Array | null)[], scale: number): { gradient: Float64Array; penalty: number } {
+    const gradient = this.stack.gradient(dGrids.map((g) => (g && scale !== 1 ? g.map((v) => v * scale) : g)));
     let penalty = 0;
     if (this.merit) {
       const { residuals, jacobian } = this.merit.problem.evaluate(this.x, true);
@@ -305,14 +264,32 @@ export class E2eRun {
         for (let j = 0; j < nv; j++) gradient[j] += 2 * residuals[i] * jacobian![i * nv + j];
       }
     }
-    opticsMs += now() - t1;
-    return { loss: res.loss, psnr: res.psnr, penalty, gradient, opticsMs };
+    return { gradient, penalty };
+  }
+
+  /**
+   * Loss of a batch through the current lens and reconstruction, optionally with the lens gradient
+   * ∂(L + penalty)/∂θ and a reconstruction update. The lens does not change.
+   */
+  batchLoss(
+    examples: PlacedScene[],
+    opts: { updateNetwork: boolean; lensGradient: boolean },
+  ): { loss: number; psnr: number; penalty: number; gradient?: Float64Array; opticsMs: number } {
+    const r = this.forwardBackward(examples, { update: opts.updateNetwork, psfGradient: opts.lensGradient });
+    if (!r.dGrids) return { loss: r.loss, psnr: r.psnr, penalty: 0, opticsMs: r.opticsMs };
+    const t = now();
+    const { gradient, penalty } = this.lensGradient(r.dGrids, 1);
+    return { loss: r.loss, psnr: r.psnr, penalty, gradient, opticsMs: r.opticsMs + now() - t };
   }
 
   /** Draws the next training batch from the run's random stream. */
   sampleBatch(): PlacedScene[] {
     const o = this.options;
-    return Array.from({ length: o.batch }, () => sampleTraining(this.data, this.sensor, o.patch, this.lensPsf.size, this.rng));
+    const D = this.trainDepthsMm.length;
+    return Array.from({ length: o.batch }, () => {
+      const ex = sampleTraining(this.data, this.sensor, o.patch, this.psfSize, this.rng);
+      return { ...ex, depthMm: this.trainDepthsMm[D > 1 ? this.rng.int(D) : 0] };
+    });
   }
 
   /** Runs one step (see the module docs) and returns its progress event. */
@@ -320,12 +297,25 @@ export class E2eRun {
     const o = this.options;
     const t0 = now();
     const joint = o.trainLens && this.step >= o.warmupSteps && this.variables.length > 0;
-    const r = this.batchLoss(this.sampleBatch(), { updateNetwork: true, lensGradient: joint });
+    const r = this.forwardBackward(this.sampleBatch(), { update: true, psfGradient: joint });
     let opticsMs = r.opticsMs;
     let warning: string | undefined;
-    if (r.gradient) {
+    let penalty = 0;
+    if (r.dGrids) {
       const t1 = now();
-      warning = this.lensStep(r.gradient);
+      r.dGrids.forEach((g, d) => {
+        if (!g) return;
+        const acc = this.pending.grids[d];
+        if (!acc) this.pending.grids[d] = Float64Array.from(g);
+        else for (let k = 0; k < g.length; k++) acc[k] += g[k];
+      });
+      this.pending.count++;
+      if (this.pending.count >= o.lensEvery || this.step + 1 >= o.steps) {
+        const lg = this.lensGradient(this.pending.grids, 1 / this.pending.count);
+        penalty = lg.penalty;
+        this.pending = this.emptyPending();
+        warning = this.lensStep(lg.gradient);
+      }
       opticsMs += now() - t1;
     }
     this.step++;
@@ -335,20 +325,21 @@ export class E2eRun {
       phase: !o.trainLens ? 'network' : joint ? 'joint' : 'warmup',
       loss: r.loss,
       psnr: r.psnr,
-      penalty: r.penalty,
+      penalty,
       ...this.lensSummary(),
+      logK: this.recon.usesWiener ? this.recon.logK : NaN,
       opticsMs,
       stepMs: now() - t0,
       warning,
     };
   }
 
-  /** Sets the lens variables (and recomputes the PSFs); for tests and for resuming. */
+  /** Sets the lens variables (the PSFs are traced again when next needed); for tests and resuming. */
   setLensVariables(x: ArrayLike<number>): void {
     this.x.set(x);
     writeParams(this.system, this.params, this.x);
     applySolves(this.system);
-    this.grid = this.lensPsf.compute();
+    this.stack.grids();
   }
 
   /** The penalty Σ r² at the current lens (0 without lens training). */
@@ -369,13 +360,13 @@ export class E2eRun {
     writeParams(this.system, this.params, this.x);
     applySolves(this.system);
     try {
-      this.grid = this.lensPsf.compute();
+      this.stack.grids();
       return undefined;
     } catch (err) {
       this.x.set(prev);
       writeParams(this.system, this.params, this.x);
       applySolves(this.system);
-      this.grid = this.lensPsf.compute();
+      this.stack.grids();
       this.adam.reset();
       return `lens step undone: ${(err as Error).message}`;
     }
@@ -399,7 +390,7 @@ export class E2eRun {
     return 'done';
   }
 
-  /** Restores network-free state (step, lens variables, lens optimizer, data RNG) from getState(). */
+  /** Restores network-free state (step, lens variables, lens optimizer, data RNG, log κ) from getState(). */
   setState(s: E2eState): void {
     if (s.x.length !== this.x.length) throw new Error(`checkpoint has ${s.x.length} lens variables, this run has ${this.x.length}`);
     this.step = s.step;
@@ -408,53 +399,39 @@ export class E2eRun {
     applySolves(this.system);
     this.adam.setState(s.lensAdam);
     this.rng = new Rng(0).setState(s.rng);
-    this.grid = this.lensPsf.compute();
+    if (s.recon) this.recon.setState(s.recon);
+    this.pending = s.pending ? { count: s.pending.count, grids: s.pending.grids.map((g) => (g ? Float64Array.from(g) : null)) } : this.emptyPending();
+    this.stack.grids();
   }
 
   getState(): E2eState {
-    return { step: this.step, x: Array.from(this.x), lensAdam: this.adam.getState(), rng: this.rng.getState() };
-  }
-
-  /** The fixed held-out examples of this run's data (same for every run with the same seed). */
-  heldOut(count: number): PlacedScene[] {
-    return heldOutExamples(this.data, this.sensor, this.options.patch, this.lensPsf.size, count, this.options.seed);
+    return {
+      step: this.step,
+      x: Array.from(this.x),
+      lensAdam: this.adam.getState(),
+      rng: this.rng.getState(),
+      recon: this.recon.getState(),
+      pending: { count: this.pending.count, grids: this.pending.grids.map((g) => (g ? Array.from(g) : null)) },
+    };
   }
 
   /**
-   * Renders each held-out example through the current lens, restores it with the network and
-   * scores blurred and restored patches against the truth (PSNR, SSIM; restored values clipped to
-   * [0, 1]). Keeps the images of the first `keepImages` examples.
+   * The fixed held-out examples of this run's data: `count` scene crops (the same for every run with
+   * the same seed), each at every held-out depth with its own fixed noise.
+   */
+  heldOut(count: number): PlacedScene[] {
+    const P = this.options.evalPatch ?? this.options.patch;
+    const scenes = heldOutExamples(this.data, this.sensor, P, this.psfSize, count, this.options.seed);
+    return scenes.flatMap((ex) => this.evalDepthsMm.map((z, d) => ({ ...ex, depthMm: z, noiseSeed: d === 0 ? ex.noiseSeed : deriveSeed(ex.noiseSeed, d) })));
+  }
+
+  /**
+   * Renders each held-out example through the current lens, restores it and scores sensor and
+   * restored patches against the truth (PSNR, SSIM over the central region without `margin`;
+   * restored values clipped to [0, 1]). Keeps the images of the first `keepImages` examples.
    */
   evaluate(examples: PlacedScene[], keepImages = 3): EvalResult {
-    const P = this.options.patch;
-    const C = this.sensor.channels.length;
-    const res: EvalResult = { psnr: 0, ssim: 0, blurredPsnr: 0, blurredSsim: 0, perExample: [], images: [] };
-    for (let start = 0; start < examples.length; start += this.options.batch) {
-      const chunk = examples.slice(start, start + this.options.batch);
-      const { input, target } = this.batchTensors(chunk);
-      const restored = this.trainer.predict(input);
-      const rData = restored.dataSync() as Float32Array;
-      const iData = input.dataSync() as Float32Array;
-      const tData = target.dataSync() as Float32Array;
-      tf.dispose([input, target, restored]);
-      const n = P * P * C;
-      chunk.forEach((ex, b) => {
-        const img = (d: Float32Array, clip: boolean): FloatImage => ({
-          width: P,
-          height: P,
-          channels: C,
-          data: clip ? d.slice(b * n, (b + 1) * n).map((v) => Math.min(1, Math.max(0, v))) : d.slice(b * n, (b + 1) * n),
-        });
-        const truth = img(tData, false);
-        const blurred = img(iData, true);
-        const rest = img(rData, true);
-        const e = { psnr: psnr(rest, truth), ssim: ssim(rest, truth), blurredPsnr: psnr(blurred, truth), blurredSsim: ssim(blurred, truth), xMm: ex.xMm, yMm: ex.yMm };
-        res.perExample.push(e);
-        if (res.images.length < keepImages) res.images.push({ blurred, restored: rest, truth });
-      });
-    }
-    const N = res.perExample.length;
-    for (const k of ['psnr', 'ssim', 'blurredPsnr', 'blurredSsim'] as const) res[k] = res.perExample.reduce((s, e) => s + e[k], 0) / N;
-    return res;
+    const P = this.options.evalPatch ?? this.options.patch;
+    return evaluateExamples(this.imager, this.recon, examples, P, this.options.batch, this.options.margin, keepImages);
   }
 }

@@ -91,6 +91,16 @@ export function buildUNet(partial: Partial<UNetConfig> & { channels: number }): 
 }
 
 /**
+ * The identity "network" (no weights), for a reconstruction that is the Wiener filter alone: the
+ * loss and its input gradient then run through the same trainer as a U-Net's.
+ */
+export function buildIdentity(channels: number): tf.LayersModel {
+  const input = tf.input({ shape: [null, null, channels], name: 'image' });
+  const out = tf.layers.activation({ activation: 'linear', name: 'identity' }).apply(input) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'identity' });
+}
+
+/**
  * Nearest-neighbour 2× upsampling, [B, H, W, C] → [B, 2H, 2W, C], written with reshape and rank-4
  * tile so that its gradient (a sum over each 2 × 2 block) is exact on every backend.
  */

@@ -1,0 +1,157 @@
+/**
+ * Two-dimensional discrete Fourier transforms of N × N float64 planes, on fft.js (radix-4,
+ * Fedor Indutny; N a power of two ≥ 4), for image formation and reconstruction by FFT.
+ *
+ * Convention (as numpy.fft.fft2): X[u, v] = Σ_{m,n} x[m, n] e^{−2πi (u m + v n)/N}, and the inverse
+ * carries the 1/N² factor. Spectra are stored as separate re / im planes, row-major N × N.
+ *
+ * Real planes are transformed two at a time: Z = F(a + i b) gives A[k] = (Z[k] + Z̄[−k])/2 and
+ * B[k] = (Z[k] − Z̄[−k])/(2i); and for two Hermitian spectra A, B (spectra of real planes),
+ * F⁻¹(A + i B) = a + i b, so both real planes come back from one inverse transform.
+ */
+import FFT from 'fft.js';
+
+/** A complex N × N spectrum (or plane). */
+export interface Spectrum {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+/** Smallest power of two ≥ max(4, n). */
+export function nextPow2(n: number): number {
+  let p = 4;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** 2-D transforms of one size, with scratch buffers reused between calls (not re-entrant). */
+export class Fft2 {
+  readonly n: number;
+  private readonly fft: FFT;
+  private readonly a: Float64Array;
+  private readonly b: Float64Array;
+
+  /** @throws Error when n is not a power of two ≥ 4 */
+  constructor(n: number) {
+    if (!(Number.isInteger(n) && n >= 4 && (n & (n - 1)) === 0)) throw new Error(`Fft2: size must be a power of two ≥ 4 (got ${n})`);
+    this.n = n;
+    this.fft = new FFT(n);
+    this.a = new Float64Array(2 * n);
+    this.b = new Float64Array(2 * n);
+  }
+
+  /** A zero N × N complex plane. */
+  spectrum(): Spectrum {
+    return { re: new Float64Array(this.n * this.n), im: new Float64Array(this.n * this.n) };
+  }
+
+  /** In-place 2-D transform of (re, im); `inverse` includes the 1/N² factor. */
+  transform(z: Spectrum, inverse = false): void {
+    const N = this.n;
+    const { re, im } = z;
+    const { a, b, fft } = this;
+    for (let r = 0; r < N; r++) {
+      const o = r * N;
+      for (let c = 0; c < N; c++) {
+        a[2 * c] = re[o + c];
+        a[2 * c + 1] = im[o + c];
+      }
+      if (inverse) fft.inverseTransform(b, a);
+      else fft.transform(b, a);
+      for (let c = 0; c < N; c++) {
+        re[o + c] = b[2 * c];
+        im[o + c] = b[2 * c + 1];
+      }
+    }
+    for (let c = 0; c < N; c++) {
+      for (let r = 0; r < N; r++) {
+        a[2 * r] = re[r * N + c];
+        a[2 * r + 1] = im[r * N + c];
+      }
+      if (inverse) fft.inverseTransform(b, a);
+      else fft.transform(b, a);
+      for (let r = 0; r < N; r++) {
+        re[r * N + c] = b[2 * r];
+        im[r * N + c] = b[2 * r + 1];
+      }
+    }
+  }
+
+  /**
+   * Spectra of two real N × N planes with one complex transform (the second may be absent).
+   * @returns [A, B] (B is null without a second plane)
+   */
+  forwardReal2(x: Float64Array, y: Float64Array | null): [Spectrum, Spectrum | null] {
+    const N = this.n;
+    const z: Spectrum = { re: Float64Array.from(x), im: y ? Float64Array.from(y) : new Float64Array(N * N) };
+    this.transform(z);
+    if (!y) return [z, null];
+    const A = this.spectrum();
+    const B = this.spectrum();
+    for (let u = 0; u < N; u++) {
+      const uu = (N - u) % N;
+      for (let v = 0; v < N; v++) {
+        const k = u * N + v;
+        const km = uu * N + ((N - v) % N);
+        const zr = z.re[k];
+        const zi = z.im[k];
+        const wr = z.re[km];
+        const wi = -z.im[km]; // conj(Z[−k])
+        A.re[k] = 0.5 * (zr + wr);
+        A.im[k] = 0.5 * (zi + wi);
+        // (Z − conj Z[−k]) / (2i) = (dr + i di)/(2i) = (di − i dr)/2
+        B.re[k] = 0.5 * (zi - wi);
+        B.im[k] = -0.5 * (zr - wr);
+      }
+    }
+    return [A, B];
+  }
+
+  /**
+   * Inverse transforms of two Hermitian spectra (of real planes) with one complex transform.
+   * @returns [a, b] real planes (b is null without a second spectrum)
+   */
+  inverseReal2(A: Spectrum, B: Spectrum | null): [Float64Array, Float64Array | null] {
+    const N = this.n;
+    const z: Spectrum = { re: Float64Array.from(A.re), im: Float64Array.from(A.im) };
+    if (B) {
+      for (let k = 0; k < N * N; k++) {
+        z.re[k] -= B.im[k];
+        z.im[k] += B.re[k];
+      }
+    }
+    this.transform(z, true);
+    return [z.re, B ? z.im : null];
+  }
+}
+
+/**
+ * The spectrum of a K × K kernel (K odd) centred on the origin: tap (a, b) sits at
+ * ((a − h) mod N, (b − h) mod N), h = (K − 1)/2, so a centred PSF has no phase ramp.
+ * @param kernel K × K row-major values (a window of a longer array with `offset`)
+ */
+export function centredKernelSpectrum(fft: Fft2, kernel: ArrayLike<number>, K: number, offset = 0): Spectrum {
+  const N = fft.n;
+  if (K > N) throw new Error(`kernel of ${K} px does not fit an ${N}-point transform`);
+  const h = (K - 1) / 2;
+  const z = fft.spectrum();
+  for (let a = 0; a < K; a++) {
+    const r = (a - h + N) % N;
+    for (let b = 0; b < K; b++) z.re[r * N + ((b - h + N) % N)] = kernel[offset + a * K + b];
+  }
+  fft.transform(z);
+  return z;
+}
+
+/** Reads the K × K centred kernel back out of a real N × N plane (the adjoint of the placement). */
+export function centredKernelFromPlane(plane: Float64Array, N: number, K: number, out: Float64Array, offset = 0, accumulate = true): void {
+  const h = (K - 1) / 2;
+  for (let a = 0; a < K; a++) {
+    const r = (a - h + N) % N;
+    for (let b = 0; b < K; b++) {
+      const v = plane[r * N + ((b - h + N) % N)];
+      if (accumulate) out[offset + a * K + b] += v;
+      else out[offset + a * K + b] = v;
+    }
+  }
+}

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkTrainer } from '../../engine/e2e/network.ts';
-import { buildUNet, loadWeights, serializeWeights, unetConfig, type UNetConfig, type WeightSpec } from '../../engine/e2e/unet.ts';
+import { buildIdentity, buildUNet, loadWeights, serializeWeights, unetConfig, type UNetConfig, type WeightSpec } from '../../engine/e2e/unet.ts';
 import { writeFileAtomic } from './images.ts';
 
 export const CHECKPOINT_FORMAT = 'lens-studio-e2e-checkpoint/1';
@@ -23,6 +23,8 @@ export interface CheckpointFile {
   format: typeof CHECKPOINT_FORMAT;
   step: number;
   unet: UNetConfig;
+  /** 'identity' for a reconstruction without a network (the Wiener filter alone); default 'unet'. */
+  network?: 'unet' | 'identity';
   weights: { file: string; specs: WeightSpec[] };
   optimizer?: { file: string; specs: WeightSpec[] };
   /** Free-form JSON state of the run (lens variables, lens optimizer moments, RNG seeds, ...). */
@@ -69,6 +71,7 @@ export async function saveCheckpoint(
     format: CHECKPOINT_FORMAT,
     step,
     unet,
+    ...(model.name === 'identity' ? { network: 'identity' as const } : {}),
     weights: { file: weightsFile, specs: w.specs },
     state: options.state ?? {},
   };
@@ -119,7 +122,7 @@ export async function loadCheckpoint(
   makeTrainer?: (model: tf.LayersModel) => NetworkTrainer,
 ): Promise<{ meta: CheckpointFile; model: tf.LayersModel; trainer?: NetworkTrainer }> {
   const meta = readCheckpoint(dir);
-  const model = buildUNet(meta.unet);
+  const model = meta.network === 'identity' ? buildIdentity(meta.unet.channels) : buildUNet(meta.unet);
   const wFile = path.join(dir, meta.weights.file);
   try {
     loadWeights(model, meta.weights.specs, readFloats(wFile, totalSize(meta.weights.specs)));

@@ -1,38 +1,68 @@
 import { describe, expect, it } from 'vitest';
-import { pairedDifference, reportMarkdown, type E2eReport, type RunSummary } from './e2eReport.ts';
+import type { EvalResult } from '../../engine/e2e/train.ts';
+import { buildReport, meanAndSe, reportMarkdown, type ArmName, type PhaseOutcome } from './e2eReport.ts';
 
-const run = (psnr: number): RunSummary => ({ psnr, ssim: 0.8, blurredPsnr: 20, blurredSsim: 0.6, steps: 10, trainSeconds: 5, meanStepMs: 500, opticsShare: 0.2, finalLoss: 0.1 });
+const depths = [8000, 4500];
 
-function report(mean: number, stderr: number): E2eReport {
-  return {
-    format: 'lens-studio-e2e-report/1',
+/** An outcome whose k-th patch scores psnr[k] at every depth (+0.5 dB at the near one). */
+function outcome(arm: ArmName, seed: number, psnr: number[]): PhaseOutcome {
+  const perExample = psnr.flatMap((p) => depths.map((z, d) => ({ psnr: p + 0.5 * d, ssim: 0.8, blurredPsnr: 20, blurredSsim: 0.5, xMm: 0, yMm: 0, depthMm: z })));
+  const ev: EvalResult = { psnr: 0, ssim: 0.8, blurredPsnr: 20, blurredSsim: 0.5, perExample, images: [] };
+  const lens = { lens: [{ label: 'a9@5', value: arm === 'joint' ? 1e-5 : 0 }], efl: 100 };
+  return { arm, seed, eval: ev, lens, initialLens: { lens: [{ label: 'a9@5', value: 0 }], efl: 100 }, logK: -4, timing: { ms: 1000, opticsMs: 200, steps: 10, losses: [0.1] }, steps: 10, grids: [], prescription: {} as PhaseOutcome['prescription'] };
+}
+
+function report(outcomes: PhaseOutcome[]) {
+  return buildReport({
+    task: { name: 'edof', file: 'edof.json' },
     lens: { file: 'x.json', name: 'X' },
-    data: 'dead leaves',
+    data: 'photos',
     notes: [],
     backend: 'wasm',
     config: {},
-    heldOut: { count: 8, patch: 64 },
-    baseline: run(25),
-    joint: run(25 + mean),
-    comparison: { psnr: { mean, stderr }, ssim: { mean: 0, stderr: 0.01 } },
-    lensChange: { variables: [{ label: 'c1', initial: 0.04, final: 0.041 }], efl: { initial: 50, final: 50.1 } },
+    trainDepthsMm: depths,
+    evalDepthsMm: depths,
+    evalCount: 3,
+    outcomes,
+    sequential: null,
+    wallSeconds: 60,
     files: {},
-  };
+  });
 }
 
 describe('e2e report', () => {
-  it('pairs differences: mean and standard error of b − a', () => {
-    const d = pairedDifference([1, 2, 3], [2, 2, 5]);
+  it('mean and standard error of differences', () => {
+    const d = meanAndSe([1, 0, 2]);
     expect(d.mean).toBe(1);
-    expect(d.stderr).toBeCloseTo(Math.sqrt(1 / 3), 14);
+    expect(d.se).toBeCloseTo(Math.sqrt(1 / 3), 14);
+    expect(d.n).toBe(3);
   });
 
-  it('calls a difference significant only beyond two standard errors', () => {
-    expect(reportMarkdown(report(0.5, 0.1))).toMatch(/PSNR: \+0\.50 dB ± 0\.10 dB \(standard error\): better with the jointly designed lens/);
-    expect(reportMarkdown(report(-0.5, 0.1))).toMatch(/PSNR: -0\.50 dB .*: worse with the jointly designed lens/);
-    expect(reportMarkdown(report(0.15, 0.1))).toMatch(/PSNR: \+0\.15 dB .*: within two standard errors, not a significant difference/);
-    const md = reportMarkdown(report(0.5, 0.1));
-    expect(md).toMatch(/\| \(a\) initial lens \+ network trained alone on its blur \| 25\.00 \|/);
-    expect(md).toMatch(/\| c1 \| 0\.04 \| 0\.041 \|/);
+  it('pairs (c) − (a) per patch and seed, averaged over depths, with the exact report keys', () => {
+    const r = report([outcome('nominal', 1, [20, 21, 22]), outcome('joint', 1, [21, 23, 23]), outcome('nominal', 2, [20, 20, 20]), outcome('joint', 2, [22, 21, 20])]);
+    const p = r.paired.joint_vs_nominal!;
+    // units: seed 1 → 1, 2, 1; seed 2 → 2, 1, 0
+    expect(p.n).toBe(6);
+    expect(p.mean_db).toBeCloseTo(7 / 6, 12);
+    expect(p.se_db).toBeCloseTo(meanAndSe([1, 2, 1, 2, 1, 0]).se, 12);
+    expect(p.per_seed.map((s) => s.mean_db)).toEqual([4 / 3, 1]);
+    expect(r.paired.joint_vs_sequential).toBeNull();
+    expect(r.arms.sequential).toBeNull();
+    expect(Object.keys(r.arms.joint).slice(0, 5)).toEqual(['psnr_db', 'ssim', 'sensor_psnr_db', 'sensor_ssim', 'per_depth']);
+    expect(r.arms.joint.per_depth.map((d) => [d.depth_mm, d.psnr_db])).toEqual([
+      [8000, (21 + 23 + 23 + 22 + 21 + 20) / 6],
+      [4500, (21 + 23 + 23 + 22 + 21 + 20) / 6 + 0.5],
+    ]);
+    expect(p.significant).toBe(true); // 1.17 > 2 × 0.31
+    expect(p.sentence).toMatch(/^\(c\) − \(a\): \+1\.17 ± 0\.31 dB \(standard error, n = 6\): significant — the joint design is better/);
+  });
+
+  it('calls a difference within two standard errors not significant, and says so in report.md', () => {
+    const r = report([outcome('nominal', 1, [20, 21, 22]), outcome('joint', 1, [20.5, 20.6, 22.2])]);
+    expect(r.paired.joint_vs_nominal!.significant).toBe(false);
+    const md = reportMarkdown(r);
+    expect(md).toMatch(/\(c\) − \(a\): \+0\.10 ± 0\.\d\d dB .*not significant \(within two standard errors\)/);
+    expect(md).toMatch(/\| ∞|8 m \|/);
+    expect(md).toMatch(/\| a9@5 \| 0 \| 0\.00001 \|/);
   });
 });

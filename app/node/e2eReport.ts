@@ -1,127 +1,286 @@
 /**
- * The end-to-end run report: `report.json` (machine-readable) and `report.md` (for people),
- * comparing on the held-out set (a) the initial lens with a network trained alone on its blur and
- * (b) the jointly optimized lens and network. The comparison is paired (same patches, sensor
- * positions and noise for both), so its uncertainty is the standard error of the per-example
- * differences, and the report says whether the difference exceeds two standard errors.
+ * The end-to-end study report: `report.json` (machine-readable) and `report.md` (for people).
+ *
+ * Arms: (a) nominal lens, (b) sequential lens (optics-only design for the depth range), (c) joint
+ * design, each with its reconstruction trained alone on its blur under the same budget and seed.
+ * `arms.<arm>` gives held-out means over every patch, depth and seed (restored and sensor PSNR in dB,
+ * SSIM) and the same per held-out depth. `paired.joint_vs_<arm>` is the paired difference of restored
+ * PSNR, (c) − (a) or (c) − (b): the unit is one held-out patch of one seed, its difference averaged
+ * over the held-out depths (the depths of one patch share its scene, so they are not independent);
+ * mean_db and se_db = sd/√n over the n = patches × seeds units. "Significant" means |mean| > 2 se.
+ * Per-seed means are listed too, so a reader sees the seed-to-seed spread the units' SE mixes in.
  */
+import type { SequentialResult } from '../../engine/e2e/sequential.ts';
 import type { EvalResult, LensVariableValue } from '../../engine/e2e/train.ts';
+import { formatDepth } from '../../engine/imaging/depthPsf.ts';
+import type { PsfFieldGrid } from '../../engine/imaging/render.ts';
+import type { Prescription } from '../../engine/io/prescription.ts';
 
-export interface RunSummary {
-  /** Held-out means: restored and blurred (input) PSNR (dB) and SSIM. */
-  psnr: number;
-  ssim: number;
-  blurredPsnr: number;
-  blurredSsim: number;
+export type ArmName = 'nominal' | 'sequential' | 'joint';
+
+/** What one trained arm of one seed produced. */
+export interface PhaseOutcome {
+  arm: ArmName;
+  seed: number;
+  eval: EvalResult;
+  lens: { lens: LensVariableValue[]; efl: number };
+  initialLens: { lens: LensVariableValue[]; efl: number };
+  logK: number | null;
+  timing: { ms: number; opticsMs: number; steps: number; losses: number[] };
   steps: number;
-  /** Wall time of the training steps (s), mean step (ms) and the optics' share of it. */
-  trainSeconds: number;
-  meanStepMs: number;
-  opticsShare: number;
-  /** Mean restoration loss over the last 10 % of steps. */
-  finalLoss: number;
+  /** PSF grids at the held-out depths, after training. */
+  grids: PsfFieldGrid[];
+  prescription: Prescription;
 }
 
-export interface PairedDifference {
-  mean: number;
-  stderr: number;
+export interface PerDepth {
+  /** Object distance in mm; null for an object at infinity (see `diopters`). */
+  depth_mm: number | null;
+  diopters: number;
+  psnr_db: number;
+  ssim: number;
+  sensor_psnr_db: number;
+  sensor_ssim: number;
+}
+
+export interface ArmReport {
+  psnr_db: number;
+  ssim: number;
+  sensor_psnr_db: number;
+  sensor_ssim: number;
+  per_depth: PerDepth[];
+  per_seed: { seed: number; psnr_db: number; sensor_psnr_db: number }[];
+  lens: { label: string; initial: number; final: number }[];
+  efl_mm: number;
+  wiener_log_k: number | null;
+  train_seconds: number;
+  mean_step_ms: number;
+  optics_share: number;
+  final_loss: number;
+}
+
+export interface Paired {
+  mean_db: number;
+  se_db: number;
+  n: number;
+  per_seed: { seed: number; mean_db: number }[];
+  significant: boolean;
+  sentence: string;
 }
 
 export interface E2eReport {
-  format: 'lens-studio-e2e-report/1';
+  format: 'lens-studio-e2e-report/2';
+  task: { name: string; file: string } | null;
   lens: { file: string; name: string };
   data: string;
   notes: string[];
   backend: string;
   config: Record<string, unknown>;
-  heldOut: { count: number; patch: number };
-  baseline: RunSummary | null;
-  joint: RunSummary;
-  /** (b) − (a), per held-out example, mean and standard error. */
-  comparison: { psnr: PairedDifference; ssim: PairedDifference } | null;
-  lensChange: { variables: { label: string; initial: number; final: number }[]; efl: { initial: number; final: number } };
+  depths: { train_mm: (number | null)[]; eval_mm: (number | null)[] };
+  held_out: { patches_per_seed: number; depths: number; seeds: number };
+  arms: { nominal: ArmReport | null; sequential: ArmReport | null; joint: ArmReport };
+  paired: { joint_vs_nominal: Paired | null; joint_vs_sequential: Paired | null };
+  sequential_design: { iterations: number; stop: string; rms_spot_um: { depth_mm: number | null; initial: number; final: number }[] } | null;
+  wall_seconds: number;
   files: Record<string, string>;
 }
 
-/** Mean and standard error of paired differences b − a. */
-export function pairedDifference(a: readonly number[], b: readonly number[]): PairedDifference {
-  const n = a.length;
-  const d = a.map((v, i) => b[i] - v);
-  const mean = d.reduce((s, v) => s + v, 0) / n;
-  const varD = n > 1 ? d.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) : NaN;
-  return { mean, stderr: Math.sqrt(varD / n) };
+const mm = (z: number) => (Number.isFinite(z) ? z : null);
+const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+
+/** Mean, standard error (sd/√n, n − 1 in the variance) and n of a list of differences. */
+export function meanAndSe(d: readonly number[]): { mean: number; se: number; n: number } {
+  const n = d.length;
+  const m = mean(d);
+  const v = n > 1 ? d.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1) : NaN;
+  return { mean: m, se: Math.sqrt(v / n), n };
 }
 
-/** The paired comparison of two evaluations on the same held-out examples. */
-export function compareRuns(a: EvalResult, b: EvalResult): E2eReport['comparison'] {
+function armReport(list: PhaseOutcome[], evalDepthsMm: readonly number[]): ArmReport {
+  const all = list.flatMap((o) => o.eval.perExample);
+  const perDepth = evalDepthsMm.map((z) => {
+    const at = all.filter((e) => e.depthMm === z);
+    return {
+      depth_mm: mm(z),
+      diopters: Number.isFinite(z) ? 1000 / z : 0,
+      psnr_db: mean(at.map((e) => e.psnr)),
+      ssim: mean(at.map((e) => e.ssim)),
+      sensor_psnr_db: mean(at.map((e) => e.blurredPsnr)),
+      sensor_ssim: mean(at.map((e) => e.blurredSsim)),
+    };
+  });
+  const first = list[0];
+  const ms = list.reduce((s, o) => s + o.timing.ms, 0);
+  const steps = list.reduce((s, o) => s + o.timing.steps, 0);
+  const tail = first.timing.losses.slice(-Math.max(1, Math.ceil(first.timing.losses.length / 10)));
   return {
-    psnr: pairedDifference(a.perExample.map((e) => e.psnr), b.perExample.map((e) => e.psnr)),
-    ssim: pairedDifference(a.perExample.map((e) => e.ssim), b.perExample.map((e) => e.ssim)),
+    psnr_db: mean(all.map((e) => e.psnr)),
+    ssim: mean(all.map((e) => e.ssim)),
+    sensor_psnr_db: mean(all.map((e) => e.blurredPsnr)),
+    sensor_ssim: mean(all.map((e) => e.blurredSsim)),
+    per_depth: perDepth,
+    per_seed: list.map((o) => ({ seed: o.seed, psnr_db: o.eval.psnr, sensor_psnr_db: o.eval.blurredPsnr })),
+    lens: first.initialLens.lens.map((v, j) => ({ label: v.label, initial: v.value, final: first.lens.lens[j].value })),
+    efl_mm: first.lens.efl,
+    wiener_log_k: first.logK,
+    train_seconds: ms / 1000,
+    mean_step_ms: steps ? ms / steps : NaN,
+    optics_share: ms ? list.reduce((s, o) => s + o.timing.opticsMs, 0) / ms : NaN,
+    final_loss: tail.length ? mean(tail) : NaN,
   };
 }
 
-/** Variable table rows from the initial and final lens summaries. */
-export function lensChange(initial: LensVariableValue[], final: LensVariableValue[]): E2eReport['lensChange']['variables'] {
-  return initial.map((v, j) => ({ label: v.label, initial: v.value, final: final[j].value }));
+/** Per-patch differences (c) − (x), averaged over depths, for every seed both arms ran. */
+function paired(outcomes: PhaseOutcome[], other: ArmName, depths: number): Paired | null {
+  const units: number[] = [];
+  const perSeed: Paired['per_seed'] = [];
+  for (const c of outcomes.filter((o) => o.arm === 'joint')) {
+    const x = outcomes.find((o) => o.arm === other && o.seed === c.seed);
+    if (!x) continue;
+    const a = x.eval.perExample;
+    const b = c.eval.perExample;
+    if (a.length !== b.length) throw new Error(`held-out sets of ${other} and joint differ in size (${a.length} vs ${b.length})`);
+    const seedUnits: number[] = [];
+    for (let i = 0; i < b.length; i += depths) {
+      let s = 0;
+      for (let k = i; k < i + depths; k++) s += b[k].psnr - a[k].psnr;
+      seedUnits.push(s / depths);
+    }
+    units.push(...seedUnits);
+    perSeed.push({ seed: c.seed, mean_db: mean(seedUnits) });
+  }
+  if (units.length === 0) return null;
+  const { mean: m, se, n } = meanAndSe(units);
+  const significant = Number.isFinite(se) && Math.abs(m) > 2 * se;
+  const name = other === 'nominal' ? '(c) − (a)' : '(c) − (b)';
+  const sign = m >= 0 ? '+' : '';
+  const sentence = !Number.isFinite(se)
+    ? `${name}: ${sign}${m.toFixed(2)} dB (one unit: no standard error).`
+    : `${name}: ${sign}${m.toFixed(2)} ± ${se.toFixed(2)} dB (standard error, n = ${n}): ${significant ? `significant — the joint design is ${m > 0 ? 'better' : 'worse'} by more than two standard errors` : 'not significant (within two standard errors)'}.`;
+  return { mean_db: m, se_db: se, n, per_seed: perSeed, significant, sentence };
+}
+
+export interface ReportInput {
+  task: E2eReport['task'];
+  lens: E2eReport['lens'];
+  data: string;
+  notes: string[];
+  backend: string;
+  config: Record<string, unknown>;
+  trainDepthsMm: readonly number[];
+  evalDepthsMm: readonly number[];
+  evalCount: number;
+  outcomes: PhaseOutcome[];
+  sequential: SequentialResult | null;
+  wallSeconds: number;
+  files: Record<string, string>;
+}
+
+/** Builds report.json from the outcomes of every arm and seed. */
+export function buildReport(r: ReportInput): E2eReport {
+  const of = (arm: ArmName) => r.outcomes.filter((o) => o.arm === arm);
+  const arm = (a: ArmName) => (of(a).length ? armReport(of(a), r.evalDepthsMm) : null);
+  const D = r.evalDepthsMm.length;
+  return {
+    format: 'lens-studio-e2e-report/2',
+    task: r.task,
+    lens: r.lens,
+    data: r.data,
+    notes: r.notes,
+    backend: r.backend,
+    config: r.config,
+    depths: { train_mm: r.trainDepthsMm.map(mm), eval_mm: r.evalDepthsMm.map(mm) },
+    held_out: { patches_per_seed: r.evalCount, depths: D, seeds: new Set(r.outcomes.map((o) => o.seed)).size },
+    arms: { nominal: arm('nominal'), sequential: arm('sequential'), joint: arm('joint')! },
+    paired: { joint_vs_nominal: paired(r.outcomes, 'nominal', D), joint_vs_sequential: paired(r.outcomes, 'sequential', D) },
+    sequential_design: r.sequential
+      ? {
+          iterations: r.sequential.iterations,
+          stop: r.sequential.stopReason,
+          rms_spot_um: r.trainDepthsMm.map((z, d) => ({ depth_mm: mm(z), initial: r.sequential!.rmsUm.initial[d], final: r.sequential!.rmsUm.final[d] })),
+        }
+      : null,
+    wall_seconds: r.wallSeconds,
+    files: r.files,
+  };
 }
 
 const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
-const sig = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(7)).toString() : String(v));
-
-function verdict(d: PairedDifference, unit: string, digits: number): string {
-  const s = `${d.mean >= 0 ? '+' : ''}${f(d.mean, digits)}${unit} ± ${f(d.stderr, digits)}${unit} (standard error)`;
-  if (!Number.isFinite(d.stderr)) return s;
-  if (Math.abs(d.mean) <= 2 * d.stderr) return `${s}: within two standard errors, not a significant difference`;
-  return `${s}: ${d.mean > 0 ? 'better' : 'worse'} with the jointly designed lens (beyond two standard errors)`;
-}
+const sig = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(6)).toString() : String(v));
+const depthLabel = (z: number | null) => (z === null ? '∞' : formatDepth(z));
 
 /** The human-readable report. */
 export function reportMarkdown(r: E2eReport): string {
   const L: string[] = [];
-  L.push(`# End-to-end lens + network design: ${r.lens.name}`, '');
-  L.push(`- Lens: \`${r.lens.file}\``);
+  const ARMS: [ArmName, string][] = [
+    ['nominal', '(a) nominal lens + reconstruction trained on its blur'],
+    ['sequential', '(b) sequential: lens optimized by optics alone, then reconstruction'],
+    ['joint', '(c) joint: lens and reconstruction trained together'],
+  ];
+  L.push(`# End-to-end design${r.task ? ` — task ${r.task.name}` : ''}: ${r.lens.name}`, '');
+  L.push('## Held-out image quality', '');
+  L.push(`Restored PSNR (dB) / SSIM on ${r.held_out.patches_per_seed} held-out patches × ${r.held_out.depths} object distances × ${r.held_out.seeds} seed(s); sensor = the raw noisy image.`, '');
+  L.push('| arm | restored PSNR | restored SSIM | sensor PSNR | sensor SSIM |', '|---|---|---|---|---|');
+  for (const [k, label] of ARMS) {
+    const a = r.arms[k];
+    if (a) L.push(`| ${label} | ${f(a.psnr_db)} | ${f(a.ssim, 4)} | ${f(a.sensor_psnr_db)} | ${f(a.sensor_ssim, 4)} |`);
+  }
+  L.push('');
+  for (const p of [r.paired.joint_vs_nominal, r.paired.joint_vs_sequential]) if (p) L.push(`- ${p.sentence}${p.per_seed.length > 1 ? ` Per seed: ${p.per_seed.map((s) => `${s.mean_db >= 0 ? '+' : ''}${f(s.mean_db)}`).join(', ')} dB.` : ''}`);
+  L.push('');
+  L.push('Paired unit: one held-out patch of one seed, its PSNR difference averaged over the object distances; SE = sd/√n.', '');
+  L.push('### Per object distance (restored PSNR, dB)', '');
+  const present = ARMS.filter(([k]) => r.arms[k]);
+  L.push(`| object distance | ${present.map(([k]) => k).join(' | ')} | sensor (${present.map(([k]) => k[0]).join('/')}) |`, `|---|${present.map(() => '---|').join('')}---|`);
+  r.depths.eval_mm.forEach((z, d) => {
+    L.push(`| ${depthLabel(z)} | ${present.map(([k]) => f(r.arms[k]!.per_depth[d].psnr_db)).join(' | ')} | ${present.map(([k]) => f(r.arms[k]!.per_depth[d].sensor_psnr_db)).join(' / ')} |`);
+  });
+  L.push('');
+  const pic = (key: string, caption: string) => r.files[key] && L.push(`![${caption}](${r.files[key]})`, '');
+  pic('psnr vs depth', 'PSNR vs object distance');
+  if (r.files['psf strips']) {
+    L.push('### PSF through depth', '', 'Rows: (a) nominal, (b) sequential, (c) joint lens; columns: the held-out object distances, far to near (each PSF scaled to its own peak, square-root stretch).', '');
+    pic('psf strips', 'PSFs through depth');
+  }
+  const ex = Object.keys(r.files).filter((k) => k.startsWith('restorations'));
+  if (ex.length) {
+    L.push('### Restorations', '', 'Each row one object distance (far to near): sensor image of (a) | restored (a) | restored (b) | restored (c) | ground truth | sensor image of (c).', '');
+    for (const k of ex) pic(k, k);
+  }
+  if (r.files['layout']) {
+    L.push('### Lens', '');
+    pic('layout', 'lens layouts');
+    pic('plate sag', 'XY plate departure');
+  }
+  L.push('## Lens variables', '');
+  for (const [k] of ARMS) {
+    const a = r.arms[k];
+    if (!a || k === 'nominal') continue;
+    L.push(`${k} (seed ${a.per_seed[0]?.seed}):`, '', '| variable | start | end |', '|---|---|---|');
+    for (const v of a.lens) L.push(`| ${v.label} | ${sig(v.initial)} | ${sig(v.final)} |`);
+    L.push('');
+  }
+  L.push('XY coefficients a_{j,i} of x^i y^(j−i) in mm^(1−j) (index 6 = y³, 9 = x³); thicknesses in mm; surfaces numbered from 1.', '');
+  if (r.sequential_design) {
+    L.push(`Sequential design: ${r.sequential_design.iterations} damped-least-squares iterations (${r.sequential_design.stop}); RMS spot (µm, centroid, all fields and wavelengths) per training distance:`, '');
+    L.push(`| object distance | ${r.sequential_design.rms_spot_um.map((x) => depthLabel(x.depth_mm)).join(' | ')} |`, `|---|${r.sequential_design.rms_spot_um.map(() => '---|').join('')}`);
+    L.push(`| nominal | ${r.sequential_design.rms_spot_um.map((x) => f(x.initial, 1)).join(' | ')} |`);
+    L.push(`| sequential | ${r.sequential_design.rms_spot_um.map((x) => f(x.final, 1)).join(' | ')} |`, '');
+  }
+  L.push('## Run', '');
+  L.push(`- Lens: \`${r.lens.file}\`${r.task ? `; task \`${r.task.file}\`` : ''}`);
   L.push(`- Data: ${r.data}`);
   for (const n of r.notes) L.push(`- Note: ${n}`);
   L.push(`- TensorFlow.js backend: ${r.backend}`);
-  L.push(`- Held-out set: ${r.heldOut.count} patches of ${r.heldOut.patch} × ${r.heldOut.patch} px at fixed sensor positions (centre to corner) with fixed noise, the same for both runs`);
-  L.push('');
-  L.push('## Held-out image quality', '');
-  L.push('| run | restored PSNR (dB) | restored SSIM | sensor image PSNR (dB) | sensor image SSIM |');
-  L.push('|---|---|---|---|---|');
-  const row = (name: string, s: RunSummary) => L.push(`| ${name} | ${f(s.psnr)} | ${f(s.ssim, 4)} | ${f(s.blurredPsnr)} | ${f(s.blurredSsim, 4)} |`);
-  if (r.baseline) row('(a) initial lens + network trained alone on its blur', r.baseline);
-  row('(b) jointly optimized lens + network', r.joint);
-  L.push('');
-  if (r.comparison) {
-    L.push(`(b) − (a), paired over the ${r.heldOut.count} held-out patches:`, '');
-    L.push(`- PSNR: ${verdict(r.comparison.psnr, ' dB', 2)}`);
-    L.push(`- SSIM: ${verdict(r.comparison.ssim, '', 4)}`);
-    L.push('');
-  } else {
-    L.push('The baseline run (a) was skipped, so there is no comparison.', '');
+  L.push(`- Training object distances: ${r.depths.train_mm.map(depthLabel).join(', ')} (equally spaced in diopters, drawn uniformly)`);
+  L.push(`- Wall time: ${f(r.wall_seconds / 60, 1)} min`, '');
+  L.push('| arm | steps/seed | train time (s, all seeds) | mean step (ms) | optics share | Wiener log κ | final loss |', '|---|---|---|---|---|---|---|');
+  for (const [k] of ARMS) {
+    const a = r.arms[k];
+    if (a) L.push(`| ${k} | ${Math.round(a.train_seconds > 0 ? (a.train_seconds * 1000) / a.mean_step_ms / a.per_seed.length : 0)} | ${f(a.train_seconds, 0)} | ${f(a.mean_step_ms, 0)} | ${f(100 * a.optics_share, 0)} % | ${a.wiener_log_k === null ? '—' : f(a.wiener_log_k, 2)} | ${sig(a.final_loss)} |`);
   }
-  L.push('## Lens', '');
-  L.push('| variable | initial | optimized |', '|---|---|---|');
-  for (const v of r.lensChange.variables) L.push(`| ${v.label} | ${sig(v.initial)} | ${sig(v.final)} |`);
-  L.push(`| EFL (mm) | ${sig(r.lensChange.efl.initial)} | ${sig(r.lensChange.efl.final)} |`, '');
-  L.push('Curvatures in 1/mm, thicknesses in mm (surface numbers from 1).', '');
-  L.push('## Training', '');
-  L.push('| run | steps | time (s) | mean step (ms) | optics share | final loss |', '|---|---|---|---|---|---|');
-  const trow = (name: string, s: RunSummary) =>
-    L.push(`| ${name} | ${s.steps} | ${f(s.trainSeconds, 1)} | ${f(s.meanStepMs, 0)} | ${f(100 * s.opticsShare, 0)} % | ${sig(s.finalLoss)} |`);
-  if (r.baseline) trow('(a) network alone', r.baseline);
-  trow('(b) joint', r.joint);
-  L.push('');
-  L.push('## Files', '');
+  L.push('', '## Files', '');
   for (const [k, v] of Object.entries(r.files)) L.push(`- ${k}: \`${v}\``);
   L.push('');
-  const ex = Object.entries(r.files).filter(([k]) => k.startsWith('example'));
-  if (ex.length > 0) {
-    const panels = r.baseline ? 'ground truth | sensor image (a) | restored (a) | sensor image (b) | restored (b)' : 'ground truth | sensor image (b) | restored (b)';
-    L.push('## Examples', '', `Each strip: ${panels} (patches under 128 px enlarged 2×).`, '');
-    for (const [k, v] of ex) L.push(`![${k}](${v})`);
-    L.push('');
-  }
-  if (r.files['psf grid (initial)']) L.push('## PSF grids', '', `![initial](${r.files['psf grid (initial)']}) ![optimized](${r.files['psf grid (optimized)']})`, '');
   return L.join('\n');
 }

@@ -5,9 +5,15 @@
  * optimized one) are compared on exactly the same inputs.
  *
  * The built-in default is dead leaves (./deadLeaves.ts): `count` training images and a disjoint
- * held-out set, each from its own fixed seed. A user's photographs are split by file order: every
- * fifth image (indices 4, 9, ...) is held out, and at least one image is on each side when there
- * are two or more (with a single image, crops of the same image serve both, which is reported).
+ * held-out set, each from its own fixed seed. A user's photographs are split one of two ways:
+ * - 'photos': by file order, every fifth image (indices 4, 9, ...) is held out, and at least one
+ *   image is on each side when there are two or more (with a single image, crops of the same image
+ *   serve both, which is reported);
+ * - 'regions': every photograph is cut in two: a vertical band on its right (`fraction` of its
+ *   width, at least `minBand` px) is held out and the rest trains. Crops never cross the cut, so
+ *   no held-out pixel is trained on, and with few photographs the held-out content is of the same
+ *   kinds as the training content (a photo-level split of ten photographs can leave, say, two
+ *   smooth ones to test a design trained on textured ones).
  */
 import { DEAD_LEAVES_HELDOUT_SEED, DEAD_LEAVES_TRAIN_SEED, deadLeavesSet } from './deadLeaves.ts';
 import { cropImage, randomCrop, withChannels, type FloatImage } from '../imaging/image.ts';
@@ -30,6 +36,33 @@ export function deadLeavesScenes(opts: { channels: 1 | 3; size: number; trainCou
     description: `dead leaves (${opts.trainCount} training + ${opts.heldOutCount} held-out images of ${opts.size} px, r⁻³ radii in [1, ${opts.size / 4}] px)`,
     train: deadLeavesSet({ ...common, count: opts.trainCount, seed: DEAD_LEAVES_TRAIN_SEED }),
     heldOut: deadLeavesSet({ ...common, count: opts.heldOutCount, seed: DEAD_LEAVES_HELDOUT_SEED }),
+    notes: [],
+  };
+}
+
+export type PhotoSplit = 'photos' | 'regions';
+
+/**
+ * Splits each photograph into a training part and a held-out band on its right (see the module docs).
+ * @param minBand the narrowest held-out band (px), e.g. the held-out crop size
+ * @param minTrain the narrowest training part (px), e.g. the training crop size
+ * @throws Error naming a photograph too narrow for both
+ */
+export function regionScenes(images: FloatImage[], names: string[], channels: 1 | 3, source: string, fraction: number, minBand: number, minTrain: number): SceneSet {
+  if (images.length === 0) throw new Error(`${source}: no images`);
+  const train: FloatImage[] = [];
+  const heldOut: FloatImage[] = [];
+  images.forEach((im0, i) => {
+    const im = withChannels(im0, channels);
+    const band = Math.max(Math.round(fraction * im.width), minBand);
+    if (im.width - band < minTrain) throw new Error(`${source}/${names[i]}: ${im.width} px wide, too narrow for a ${band}-px held-out band and ${minTrain}-px training crops`);
+    train.push(cropImage(im, 0, 0, im.width - band, im.height));
+    heldOut.push(cropImage(im, im.width - band, 0, band, im.height));
+  });
+  return {
+    description: `${source} (${images.length} photographs, each split: the right ${Math.round(100 * fraction)} % of its width (at least ${minBand} px) held out, the rest for training)`,
+    train,
+    heldOut,
     notes: [],
   };
 }

@@ -57,6 +57,7 @@ export function evaluateExamples(
   batch: number,
   margin: number,
   keepImages = 3,
+  network = true,
 ): EvalResult {
   const C = imager.sensor.channels.length;
   const res: EvalResult = { psnr: 0, ssim: 0, blurredPsnr: 0, blurredSsim: 0, perExample: [], images: [] };
@@ -64,7 +65,7 @@ export function evaluateExamples(
   for (let start = 0; start < examples.length; start += batch) {
     const chunk = examples.slice(start, start + batch);
     const shot = imager.capture(chunk, P, recon.usesWiener);
-    const restored = recon.predict(shot.images, shot.meanPsfs, P);
+    const restored = recon.predict(shot.images, shot.meanPsfs, P, network);
     chunk.forEach((ex, b) => {
       const truth = crop(shot.targets.subarray(b * n, (b + 1) * n), P, C, margin, false);
       const blurred = crop(shot.images[b], P, C, margin, true);

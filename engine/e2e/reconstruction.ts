@@ -8,11 +8,16 @@
  * whose ∂L/∂(network input) comes back and continues, for Wiener, through the Wiener adjoint to
  * ∂L/∂(sensor patch), ∂L/∂(mean PSF) and ∂L/∂log κ. log κ has its own Adam (step `logKStep` per
  * iteration, natural-log units).
+ *
+ * `network: false` in a step or prediction bypasses the network (the residual U-Net's state at
+ * initialisation, the identity), so a schedule can train the Wiener stage (and the lens) alone
+ * first and switch the network on later.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ReconKind } from '../io/e2eTask.ts';
 import { LensAdam, type LensAdamState } from './lensAdam.ts';
-import type { NetworkTrainer } from './network.ts';
+import { NetworkTrainer } from './network.ts';
+import { buildIdentity } from './unet.ts';
 import { WienerDeconvolver, type WienerContext, type WienerPrior } from './wiener.ts';
 
 export interface ReconstructionOptions {
@@ -46,6 +51,7 @@ export class Reconstruction {
   logK: number;
   private readonly adam: LensAdam;
   private readonly wieners = new Map<number, WienerDeconvolver>();
+  private bypass: NetworkTrainer | null = null;
 
   constructor(
     readonly trainer: NetworkTrainer,
@@ -60,6 +66,13 @@ export class Reconstruction {
 
   get usesWiener(): boolean {
     return this.options.kind !== 'unet';
+  }
+
+  /** The network, or (network = false) the identity with the same loss. */
+  private net(network: boolean): NetworkTrainer {
+    if (network) return this.trainer;
+    this.bypass ??= new NetworkTrainer(buildIdentity(this.channels), this.trainer.loss, 1e-3);
+    return this.bypass;
   }
 
   private wiener(patch: number): WienerDeconvolver {
@@ -98,13 +111,13 @@ export class Reconstruction {
     psfs: readonly Float64Array[] | null,
     target: tf.Tensor4D,
     patch: number,
-    opts: { update: boolean; sensorGradient: boolean },
+    opts: { update: boolean; sensorGradient: boolean; network?: boolean },
   ): ReconStepResult {
     const { input, ctx } = this.input(sensor, psfs, patch);
     const needInput = opts.sensorGradient || (this.usesWiener && opts.update);
     let res;
     try {
-      res = this.trainer.step(input, target, { update: opts.update, inputGradient: needInput });
+      res = this.net(opts.network ?? true).step(input, target, { update: opts.update, inputGradient: needInput });
     } finally {
       input.dispose();
     }
@@ -130,10 +143,10 @@ export class Reconstruction {
   }
 
   /** Restored patches (no gradient), [B, P, P, C] as one Float32Array. */
-  predict(sensor: readonly Float64Array[], psfs: readonly Float64Array[] | null, patch: number): Float32Array {
+  predict(sensor: readonly Float64Array[], psfs: readonly Float64Array[] | null, patch: number, network = true): Float32Array {
     const { input } = this.input(sensor, psfs, patch);
     try {
-      const out = this.trainer.predict(input);
+      const out = this.net(network).predict(input);
       const data = out.dataSync() as Float32Array;
       out.dispose();
       return data;
@@ -145,6 +158,12 @@ export class Reconstruction {
   /** The Wiener estimates alone (float64), for pictures and diagnostics. */
   wienerEstimate(sensor: readonly Float64Array[], psfs: readonly Float64Array[], patch: number): Float64Array[] {
     return this.wiener(patch).forward(sensor, psfs, this.logK).outputs;
+  }
+
+  /** Frees the bypass network (the trainer is the caller's). */
+  dispose(): void {
+    this.bypass?.dispose();
+    this.bypass = null;
   }
 
   getState(): ReconstructionState {

@@ -75,6 +75,8 @@ export interface E2eOptions {
   margin: number;
   /** Held-out patch size (default: the training patch). */
   evalPatch?: number;
+  /** Step at which the network starts (before: the Wiener stage alone; default 0). */
+  networkStart: number;
 }
 
 export const DEFAULT_E2E: Omit<E2eOptions, 'steps'> = {
@@ -90,6 +92,7 @@ export const DEFAULT_E2E: Omit<E2eOptions, 'steps'> = {
   psf: { nx: 5, ny: 5, psfSize: 21, pupil: { type: 'hexapolar', rings: 10 } },
   recon: {},
   margin: 0,
+  networkStart: 0,
 };
 
 export interface LensVariableValue {
@@ -102,6 +105,8 @@ export interface E2eProgress {
   step: number;
   totalSteps: number;
   phase: 'warmup' | 'joint' | 'network';
+  /** Whether the network took part in this step (see networkStart). */
+  networkOn: boolean;
   /** Restoration loss of the batch (before this step's update). */
   loss: number;
   /** Mean PSNR of the restored batch, dB. */
@@ -202,6 +207,11 @@ export class E2eRun {
     return { count: 0, grids: this.stack.depthsMm.map(() => null) };
   }
 
+  /** True once the network takes part (step ≥ networkStart). */
+  get networkOn(): boolean {
+    return this.step >= this.options.networkStart;
+  }
+
   /** PSF size K (px). */
   get psfSize(): number {
     return this.stack.lensPsf.size;
@@ -241,7 +251,7 @@ export class E2eRun {
     const target = tf.tensor4d(shot.targets, [examples.length, P, P, this.sensor.channels.length]);
     let res;
     try {
-      res = this.recon.step(shot.images, shot.meanPsfs, target, P, { update: opts.update, sensorGradient: opts.psfGradient });
+      res = this.recon.step(shot.images, shot.meanPsfs, target, P, { update: opts.update, sensorGradient: opts.psfGradient, network: this.networkOn });
     } finally {
       target.dispose();
     }
@@ -323,6 +333,7 @@ export class E2eRun {
       step: this.step,
       totalSteps: o.steps,
       phase: !o.trainLens ? 'network' : joint ? 'joint' : 'warmup',
+      networkOn: this.step - 1 >= o.networkStart,
       loss: r.loss,
       psnr: r.psnr,
       penalty,
@@ -432,6 +443,6 @@ export class E2eRun {
    */
   evaluate(examples: PlacedScene[], keepImages = 3): EvalResult {
     const P = this.options.evalPatch ?? this.options.patch;
-    return evaluateExamples(this.imager, this.recon, examples, P, this.options.batch, this.options.margin, keepImages);
+    return evaluateExamples(this.imager, this.recon, examples, P, this.options.batch, this.options.margin, keepImages, this.networkOn);
   }
 }

@@ -75,3 +75,57 @@ export function hstack(images: FloatImage[], gap = 4): FloatImage {
   }
   return out;
 }
+
+/** Stacks images of equal width vertically with `gap` pixels of white between them. */
+export function vstack(images: FloatImage[], gap = 4): FloatImage {
+  const W = Math.max(...images.map((i) => i.width));
+  const C = Math.max(...images.map((i) => i.channels));
+  const H = images.reduce((s, i) => s + i.height, 0) + gap * (images.length - 1);
+  const out = createImage(W, H, C);
+  out.data.fill(1);
+  let y0 = 0;
+  for (const im of images) {
+    for (let r = 0; r < im.height; r++) {
+      for (let c = 0; c < im.width; c++) {
+        for (let ch = 0; ch < C; ch++) out.data[((y0 + r) * W + c) * C + ch] = im.data[(r * im.width + c) * im.channels + (im.channels === 1 ? 0 : ch)];
+      }
+    }
+    y0 += im.height + gap;
+  }
+  return out;
+}
+
+/**
+ * PSF strips: one row per list of grids (e.g. one lens), one column per grid (e.g. one object
+ * distance), each tile the grid's central node's PSF, `zoom`× enlarged, divided by its own peak
+ * with a square-root stretch (display values), on mid gray with `gap`-pixel gaps.
+ */
+export function psfStripImage(rows: readonly (readonly PsfFieldGrid[])[], zoom = 3, gap = 2): FloatImage {
+  const K = rows[0][0].size;
+  const T = K * zoom;
+  const cols = Math.max(...rows.map((r) => r.length));
+  const W = cols * T + (cols + 1) * gap;
+  const H = rows.length * T + (rows.length + 1) * gap;
+  const img = createImage(W, H, 3);
+  img.data.fill(0.35);
+  const KK = K * K;
+  rows.forEach((grids, i) => {
+    grids.forEach((grid, j) => {
+      const C = grid.channels;
+      const node = Math.floor(grid.ny / 2) * grid.nx + Math.floor(grid.nx / 2);
+      const off = node * C * KK;
+      let peak = 0;
+      for (let k = 0; k < C * KK; k++) peak = Math.max(peak, grid.psf[off + k]);
+      const top = gap + i * (T + gap);
+      const left = gap + j * (T + gap);
+      for (let r = 0; r < T; r++) {
+        for (let c = 0; c < T; c++) {
+          const k = Math.floor(r / zoom) * K + Math.floor(c / zoom);
+          const p = ((top + r) * W + left + c) * 3;
+          for (let ch = 0; ch < 3; ch++) img.data[p + ch] = peak > 0 ? Math.sqrt(Math.max(0, grid.psf[off + (C === 1 ? 0 : ch) * KK + k]) / peak) : 0;
+        }
+      }
+    });
+  });
+  return img;
+}

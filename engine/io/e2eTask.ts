@@ -40,6 +40,8 @@ export const TaskDefaults = z.strictObject({
   unetLevels: count(1, 6).optional(),
   unetFilters: count(1, 256).optional(),
   lensEvery: count(1, 1000).optional(),
+  networkStart: count(0, 1_000_000).optional(),
+  holdout: z.enum(['photos', 'regions']).optional(),
   eval: count(1, 100_000).optional(),
   evalPatch: count(16, 2048).optional(),
   margin: count(0, 512).optional(),

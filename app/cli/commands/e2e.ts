@@ -9,41 +9,57 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { E2eProgress } from '../../../engine/e2e/train.ts';
 import { unetSizeMultiple } from '../../../engine/e2e/unet.ts';
-import { runE2e, type E2eRunConfig } from '../../node/e2eRun.ts';
+import { RECON_KINDS } from '../../../engine/io/e2eTask.ts';
+import { E2eConfigError, runE2e, type E2eRunConfig } from '../../node/e2eRun.ts';
 import type { BackendChoice } from '../../node/tfBackend.ts';
 import { CliError } from '../errors.ts';
 import { collect } from '../loadLens.ts';
 import { interruptOnSigint, parseVary } from '../optimizeRun.ts';
 
 interface E2eFlags {
-  lens: string;
+  task?: string;
+  lens?: string;
   images?: string;
+  evalImages?: string;
+  holdout?: string;
   deadLeaves?: boolean;
-  steps: string;
+  depths?: string;
+  trainDepths?: string;
+  evalDepths?: string;
+  recon?: string;
+  wienerPrior?: string;
+  seeds: string;
+  steps?: string;
   warmup?: string;
-  patch: string;
-  batch: string;
+  patch?: string;
+  evalPatch?: string;
+  margin?: string;
+  batch?: string;
+  lensEvery?: string;
+  networkStart?: string;
   out: string;
   vary: string;
   focus: boolean;
-  netLr: string;
+  netLr?: string;
   lensLr: string;
-  loss: string;
-  ssimWeight: string;
+  loss?: string;
+  ssimWeight?: string;
   pixelPitch: string;
   mono?: boolean;
   psfSize: string;
   fieldGrid: string;
   rings: string;
-  unetLevels: string;
-  unetFilters: string;
+  unetLevels?: string;
+  unetFilters?: string;
   seed: string;
   noise: boolean;
-  eval: string;
+  eval?: string;
   backend: string;
   resume?: boolean;
   checkpointEvery: string;
   baseline: boolean;
+  sequential: boolean;
+  sequentialIterations?: string;
   glassDir: string[];
 }
 
@@ -59,49 +75,79 @@ function pos(name: string, v: string, allowZero = false): number {
   return n;
 }
 
+const opt = <T>(v: string | undefined, f: (s: string) => T): T | undefined => (v === undefined ? undefined : f(v));
+
+/** `--depths 4500,8000` or `1000,inf` (mm): the near and far object distances. */
+export function parseDepths(v: string): { nearMm: number; farMm: number } {
+  const parts = v.split(',').map((s) => s.trim().toLowerCase());
+  const vals = parts.map((s) => (s === 'inf' || s === 'infinity' || s === '∞' ? Infinity : Number(s)));
+  if (vals.length !== 2 || vals.some((x) => !(x > 0))) throw new CliError(`--depths: expected two object distances in mm, "near,far" (far may be inf), got "${v}"`, 2);
+  return { nearMm: Math.min(vals[0], vals[1]), farMm: Math.max(vals[0], vals[1]) };
+}
+
 /**
- * The flags as a run configuration.
+ * The flags as a run configuration (flags a task preset can set stay undefined when not given).
  * @throws CliError (exit code 2) naming the first bad flag
  */
 export function parseE2eFlags(o: E2eFlags): E2eRunConfig {
   if (o.images && o.deadLeaves) throw new CliError('give either --images <dir> or --dead-leaves, not both', 2);
-  const steps = int('steps', o.steps, 0);
-  const warmup = o.warmup === undefined ? Math.round(steps / 10) : int('warmup', o.warmup, 0);
-  const patch = int('patch', o.patch, 16);
+  if (!o.task && !o.lens) throw new CliError('give --lens <file> or --task <name|file>', 2);
   const psfSize = int('psf-size', o.psfSize, 1);
   if (psfSize % 2 === 0) throw new CliError(`--psf-size: expected an odd number of pixels, got ${psfSize}`, 2);
-  const unetLevels = int('unet-levels', o.unetLevels, 1);
-  if (patch % unetSizeMultiple(unetLevels) !== 0) throw new CliError(`--patch: ${patch} is not a multiple of ${unetSizeMultiple(unetLevels)}, which a ${unetLevels}-level U-Net needs`, 2);
-  if (o.loss !== 'l1' && o.loss !== 'mse') throw new CliError(`--loss: expected l1 or mse, got "${o.loss}"`, 2);
+  if (o.loss !== undefined && o.loss !== 'l1' && o.loss !== 'mse') throw new CliError(`--loss: expected l1 or mse, got "${o.loss}"`, 2);
+  if (o.recon !== undefined && !(RECON_KINDS as readonly string[]).includes(o.recon)) throw new CliError(`--recon: expected ${RECON_KINDS.join(', ')}, got "${o.recon}"`, 2);
+  if (o.holdout !== undefined && o.holdout !== 'photos' && o.holdout !== 'regions') throw new CliError(`--holdout: expected regions or photos, got "${o.holdout}"`, 2);
+  if (o.wienerPrior !== undefined && o.wienerPrior !== 'flat' && o.wienerPrior !== 'gradient') throw new CliError(`--wiener-prior: expected flat or gradient, got "${o.wienerPrior}"`, 2);
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(o.backend)) throw new CliError(`--backend: expected auto, tensorflow, wasm or cpu, got "${o.backend}"`, 2);
+  const patch = opt(o.patch, (v) => int('patch', v, 16));
+  const unetLevels = opt(o.unetLevels, (v) => int('unet-levels', v, 1));
+  if (patch !== undefined && !o.task && patch % unetSizeMultiple(unetLevels ?? 3) !== 0) {
+    throw new CliError(`--patch: ${patch} is not a multiple of ${unetSizeMultiple(unetLevels ?? 3)}, which a ${unetLevels ?? 3}-level U-Net needs`, 2);
+  }
   return {
+    task: o.task,
     lens: o.lens,
     glassDirs: o.glassDir,
     images: o.images,
-    steps,
-    warmup: Math.min(warmup, steps),
+    evalImages: o.evalImages,
+    holdout: o.holdout as E2eRunConfig['holdout'],
+    depths: opt(o.depths, parseDepths),
+    trainDepths: opt(o.trainDepths, (v) => int('train-depths', v, 1)),
+    evalDepths: opt(o.evalDepths, (v) => int('eval-depths', v, 2)),
+    recon: o.recon as E2eRunConfig['recon'],
+    wienerPrior: o.wienerPrior as E2eRunConfig['wienerPrior'],
+    steps: opt(o.steps, (v) => int('steps', v, 0)),
+    warmup: opt(o.warmup, (v) => int('warmup', v, 0)),
     patch,
-    batch: int('batch', o.batch, 1),
+    evalPatch: opt(o.evalPatch, (v) => int('eval-patch', v, 16)),
+    margin: opt(o.margin, (v) => int('margin', v, 0)),
+    batch: opt(o.batch, (v) => int('batch', v, 1)),
+    lensEvery: opt(o.lensEvery, (v) => int('lens-every', v, 1)),
+    networkStart: opt(o.networkStart, (v) => int('network-start', v, 0)),
     out: o.out,
     vary: parseVary(o.vary),
     focus: o.focus,
-    netLr: pos('net-lr', o.netLr),
+    netLr: opt(o.netLr, (v) => pos('net-lr', v)),
     lensLr: pos('lens-lr', o.lensLr, true),
-    loss: { kind: o.loss, ssimWeight: pos('ssim-weight', o.ssimWeight, true) },
+    loss: o.loss as E2eRunConfig['loss'],
+    ssimWeight: opt(o.ssimWeight, (v) => pos('ssim-weight', v, true)),
     pixelPitchUm: pos('pixel-pitch', o.pixelPitch),
     mono: o.mono === true,
     psfSize,
     fieldGrid: int('field-grid', o.fieldGrid, 1),
     rings: int('rings', o.rings, 1),
     unetLevels,
-    unetFilters: int('unet-filters', o.unetFilters, 1),
+    unetFilters: opt(o.unetFilters, (v) => int('unet-filters', v, 1)),
     seed: int('seed', o.seed, 0),
+    seeds: int('seeds', o.seeds, 1),
     noise: o.noise,
-    evalCount: int('eval', o.eval, 1),
+    evalCount: opt(o.eval, (v) => int('eval', v, 1)),
     backend: o.backend as BackendChoice,
     resume: o.resume === true,
     checkpointEvery: int('checkpoint-every', o.checkpointEvery, 0),
-    baseline: o.baseline,
+    nominal: o.baseline,
+    sequential: o.sequential,
+    sequentialIterations: opt(o.sequentialIterations, (v) => int('sequential-iterations', v, 0)),
   };
 }
 
@@ -135,35 +181,50 @@ function progressBar(label: string, total: number) {
 export function register(program: Command): void {
   program
     .command('e2e')
-    .description('optimize a lens jointly with an image-reconstruction network (TensorFlow.js U-Net)')
-    .requiredOption('--lens <file>', 'starting lens (.json, .zmx, dO .txt)')
-    .option('--images <dir>', 'train on random crops of the PNG/JPEG photographs in this folder')
+    .description('design a lens together with its image reconstruction (Wiener filter and/or U-Net), against the nominal and an optics-only design')
+    .option('--task <name|file>', 'task preset: a built-in name (edof, edof-wide) or a JSON file (lens, depths, variables, sensor, defaults)')
+    .option('--lens <file>', 'starting lens (.json, .zmx, dO .txt); with --task, replaces the task\'s lens')
+    .option('--images <dir>', 'train on random crops of the PNG/JPEG photographs in this folder (every fifth is held out unless --eval-images)')
+    .option('--eval-images <dir>', 'held-out photographs the report evaluates on (never trained on)')
+    .option('--holdout <split>', 'without --eval-images: regions (a band on the right of every photograph, the default) or photos (every fifth photograph)')
     .option('--dead-leaves', 'train on procedural dead-leaves images (the default)')
-    .option('--steps <n>', 'training steps per run (network updates, warm-up included)', '300')
-    .option('--warmup <n>', 'network-only steps before the lens starts to move (default: 10 % of the steps)')
-    .option('--patch <px>', 'training patch size', '64')
-    .option('--batch <n>', 'patches per step', '4')
-    .requiredOption('--out <dir>', 'output folder (lens, network weights, report, images, checkpoints)')
-    .option('--vary <groups>', 'lens variables: curvatures,thicknesses,conics,aspheres,glass', 'curvatures')
-    .option('--no-focus', 'keep the image distance fixed (by default it varies with the lens)')
-    .option('--net-lr <rate>', 'network Adam learning rate', '1e-3')
-    .option('--lens-lr <rate>', 'lens Adam step per iteration, as the paraxial focus shift (mm) each variable would cause', '1e-3')
-    .option('--loss <kind>', 'pixel loss: l1 or mse', 'l1')
-    .option('--ssim-weight <w>', 'weight of (1 − SSIM) in the loss', '0.1')
-    .option('--pixel-pitch <um>', 'sensor pixel pitch, µm', '5')
+    .option('--depths <near,far>', 'object distances in mm, e.g. 4500,8000 or 1000,inf (default: the task\'s, else the lens\'s own)')
+    .option('--train-depths <n>', 'training object distances, equally spaced in diopters (default 9)')
+    .option('--eval-depths <n>', 'held-out object distances, both ends included (default 5)')
+    .option('--recon <kind>', 'reconstruction: wiener, unet or wiener+unet (default: the task\'s, else unet)')
+    .option('--wiener-prior <p>', 'Wiener regulariser: gradient (1/f² image spectrum) or flat (default gradient)')
+    .option('--seeds <n>', 'repeat the study with seeds seed, seed+1, ... and pool the paired differences', '1')
+    .option('--steps <n>', 'training steps per arm and seed (default: the task\'s, else 300)')
+    .option('--warmup <n>', 'reconstruction-only steps before the lens moves (default: 10 % of the steps)')
+    .option('--patch <px>', 'training patch size (default 64)')
+    .option('--eval-patch <px>', 'held-out patch size (default: the training patch)')
+    .option('--margin <px>', 'border left out of the loss and the scores (default 0)')
+    .option('--batch <n>', 'patches per step (default 4)')
+    .option('--lens-every <n>', 'steps between lens updates, gradients accumulated (default 1)')
+    .option('--network-start <n>', 'step at which the U-Net starts; before it the reconstruction is the Wiener filter alone (default 0)')
+    .requiredOption('--out <dir>', 'output folder (lenses, network weights, report, images, checkpoints)')
+    .option('--vary <groups>', 'lens variables without a task: curvatures,thicknesses,conics,aspheres,glass', 'curvatures')
+    .option('--no-focus', 'without a task: keep the image distance fixed (by default it varies with the lens)')
+    .option('--net-lr <rate>', 'network Adam learning rate (default 1e-3)')
+    .option('--lens-lr <rate>', 'without a task: lens Adam step per iteration, as the paraxial focus shift (mm) each variable would cause', '1e-3')
+    .option('--loss <kind>', 'pixel loss: l1 or mse (default l1)')
+    .option('--ssim-weight <w>', 'weight of (1 − SSIM) in the loss (default 0.1)')
+    .option('--pixel-pitch <um>', 'without a task: sensor pixel pitch, µm', '5')
     .option('--mono', 'monochrome sensor (all wavelengths in one channel); default RGB from three wavelengths')
-    .option('--psf-size <px>', 'PSF window, pixels (odd)', '21')
-    .option('--field-grid <n>', 'field nodes per sensor axis for the PSF grid', '5')
-    .option('--rings <n>', 'hexapolar pupil rings per PSF', '10')
-    .option('--unet-levels <n>', 'U-Net resolution levels', '3')
-    .option('--unet-filters <n>', 'U-Net filters at full resolution (doubling per level)', '8')
+    .option('--psf-size <px>', 'without a task: PSF window, pixels (odd)', '21')
+    .option('--field-grid <n>', 'without a task: field nodes per sensor axis for the PSF grid', '5')
+    .option('--rings <n>', 'without a task: hexapolar pupil rings per PSF', '10')
+    .option('--unet-levels <n>', 'U-Net resolution levels (default 3)')
+    .option('--unet-filters <n>', 'U-Net filters at full resolution, doubling per level (default 8)')
     .option('--seed <n>', 'seed of data, noise and initialisation', '1')
     .option('--no-noise', 'noiseless sensor')
-    .option('--eval <n>', 'held-out patches for the report', '24')
+    .option('--eval <n>', 'held-out patches per seed, each at every held-out distance (default 24)')
     .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, wasm or cpu', 'auto')
     .option('--resume', 'continue from the checkpoints in --out')
     .option('--checkpoint-every <n>', 'save a checkpoint every n steps (0: only at the end)', '50')
-    .option('--no-baseline', 'skip run (a), the network trained alone on the initial lens')
+    .option('--no-baseline', 'skip arm (a), the nominal lens')
+    .option('--no-sequential', 'skip arm (b), the lens optimized by optics alone')
+    .option('--sequential-iterations <n>', 'damped-least-squares iterations of arm (b) (default 40)')
     .option('--glass-dir <dir>', 'folder of Zemax AGF catalogs (repeatable)', collect, [])
     .action(async (flags: E2eFlags) => {
       const config = parseE2eFlags(flags);
@@ -188,6 +249,9 @@ export function register(program: Command): void {
           sigint.signal,
         );
         if (outcome === 'cancelled') process.exitCode = 130;
+      } catch (err) {
+        if (err instanceof E2eConfigError) throw new CliError(err.message, 2);
+        throw err;
       } finally {
         sigint.dispose();
       }

@@ -328,7 +328,15 @@ export interface CalibrationEvent {
 }
 
 export interface E2eStudioOptions {
-  /** Default 40 steps of 2 patches of 32 px (small, so a run shows in seconds on a CPU). */
+  /**
+   * A built-in task preset (listE2eTasks: "edof", "edof-wide"): its lens, object distances,
+   * variables and sensor, and the three arms (nominal, sequential, joint) one after the other.
+   * Without it, the current lens at its own object distance, joint arm only.
+   */
+  task?: string;
+  /** Reconstruction (default: the task's, else 'unet'). */
+  recon?: 'wiener' | 'unet' | 'wiener+unet';
+  /** Default 40 steps of 2 patches of 32 px (small, so a run shows in seconds on a CPU), per arm. */
   steps?: number;
   batch?: number;
   patch?: number;
@@ -351,6 +359,8 @@ export interface E2eEvent {
   phase: 'started' | 'progress' | 'finished' | 'stopped' | 'failed';
   step: number;
   totalSteps: number;
+  /** The arm being trained (task runs): (a) nominal, (b) sequential, (c) joint. */
+  arm?: 'nominal' | 'sequential' | 'joint';
   trainingPhase?: 'warmup' | 'joint' | 'network';
   loss: number;
   psnr: number;
@@ -362,7 +372,19 @@ export interface E2eEvent {
   psfGrid?: PreviewImage;
   /** Held-out examples: blurred, restored, ground truth (RGBA), with PSNR dB. */
   examples?: { blurred: PreviewImage; restored: PreviewImage; truth: PreviewImage; psnr: number; blurredPsnr: number }[];
+  /** Held-out object distances (mm; null = infinity), with the images. */
+  depthsMm?: (number | null)[];
+  /** Held-out restored and sensor PSNR (dB) of this arm per object distance, with the images. */
+  perDepth?: { psnr: number; sensorPsnr: number }[];
+  /** The current lens's PSF (central field) at each held-out distance, far to near, with the images. */
+  psfDepth?: PreviewImage;
   message?: string;
+}
+
+/** A built-in end-to-end task preset. */
+export interface E2eTaskInfo {
+  name: string;
+  description: string;
 }
 
 export interface RecentFile {
@@ -428,9 +450,13 @@ export interface StudioApi {
   stopCalibration(runId: string): Promise<void>;
   /** Loads the fitted lens of the last calibration into the editor (one undo step). */
   useFittedLens(): Promise<LensSnapshot>;
-  /** Starts end-to-end training of the current lens with a U-Net; progress as `e2e` events. */
+  /** The built-in end-to-end task presets. */
+  listE2eTasks(): Promise<E2eTaskInfo[]>;
+  /** Starts end-to-end training (the current lens, or a task preset); progress as `e2e` events. */
   startE2e(options?: E2eStudioOptions): Promise<{ runId: string }>;
   stopE2e(runId: string): Promise<void>;
+  /** Loads the jointly trained lens of the last end-to-end run into the editor (one undo step). */
+  useTrainedLens(): Promise<LensSnapshot>;
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }
@@ -465,8 +491,10 @@ export const STUDIO_METHODS = [
   'startCalibration',
   'stopCalibration',
   'useFittedLens',
+  'listE2eTasks',
   'startE2e',
   'stopE2e',
+  'useTrainedLens',
 ] as const satisfies readonly StudioMethod[];
 
 /** The host-side implementation: the API without the client-side subscription helper. */

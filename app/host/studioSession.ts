@@ -41,6 +41,7 @@ import type {
   CalibrationOptionsApi,
   DeflectometrySessionInfo,
   E2eStudioOptions,
+  E2eTaskInfo,
   PreviewImage,
   SimulateSessionOptions,
 } from '../studioApi.ts';
@@ -385,16 +386,35 @@ export class StudioSession implements StudioService {
     return this.setLens(fitted, { record: { before, label: 'Use fitted lens' } });
   }
 
-  async startE2e(options: E2eStudioOptions = {}): Promise<{ runId: string }> {
-    const lens = this.requireLens().prescription;
+  private async e2e(): Promise<E2eHost> {
     if (!this.e2eHost) {
       const { E2eHost } = await import('./e2eJob.ts');
       this.e2eHost = new E2eHost((e) => this.emit(e));
     }
-    return this.e2eHost.start(lens, options);
+    return this.e2eHost;
+  }
+
+  async listE2eTasks(): Promise<E2eTaskInfo[]> {
+    const { listTasks } = await import('./e2eJob.ts');
+    return listTasks();
+  }
+
+  async startE2e(options: E2eStudioOptions = {}): Promise<{ runId: string }> {
+    const lens = options.task ? null : this.requireLens().prescription;
+    return (await this.e2e()).start(lens, options);
   }
 
   async stopE2e(runId: string): Promise<void> {
     await this.e2eHost?.stop(runId);
+  }
+
+  /** The joint arm's lens of the last end-to-end run replaces the editor's lens as one undo step. */
+  async useTrainedLens(): Promise<LensSnapshot> {
+    const trained = this.e2eHost?.trainedLens();
+    if (!trained) throw new StudioError('NOT_FOUND', 'no end-to-end run has trained a lens yet');
+    this.optimizer.assertIdle();
+    if (!this.current) return this.open(trained, 'trained-lens.json', { kind: 'new' }, []);
+    const before = this.current.prescription;
+    return this.setLens(trained, { record: { before, label: 'Use trained lens' } });
   }
 }

@@ -341,10 +341,10 @@ async function resolveSetup(o: E2eRunConfig, log: (s: string) => void): Promise<
 export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: AbortSignal): Promise<'done' | 'cancelled'> {
   const log = hooks.log ?? (() => {});
   positiveInt('seeds', o.seeds);
+  const S = await resolveSetup(o, log);
   const backend = await initTfBackend(o.backend);
   const backendLine = describeBackend(backend);
   log(backendLine);
-  const S = await resolveSetup(o, log);
   fs.mkdirSync(o.out, { recursive: true });
   const t0 = Date.now();
   const fresh = () => buildSystem(S.prescription, S.library);

@@ -29,7 +29,7 @@ export interface ReconstructionOptions {
   logKStep: number;
 }
 
-export const DEFAULT_RECONSTRUCTION: ReconstructionOptions = { kind: 'unet', wienerPrior: 'gradient', logK: Math.log(1e-2), logKStep: 0.05 };
+export const DEFAULT_RECONSTRUCTION: ReconstructionOptions = { kind: 'unet', wienerPrior: 'gradient', logK: -2, logKStep: 0.05 };
 
 export interface ReconstructionState {
   logK: number;

@@ -83,20 +83,25 @@ export class Fft2 {
    */
   forwardReal2(x: Float64Array, y: Float64Array | null): [Spectrum, Spectrum | null] {
     const N = this.n;
-    const z: Spectrum = { re: Float64Array.from(x), im: y ? Float64Array.from(y) : new Float64Array(N * N) };
+    const NN = N * N;
+    const z: Spectrum = { re: new Float64Array(NN), im: new Float64Array(NN) };
+    z.re.set(x);
+    if (y) z.im.set(y);
     this.transform(z);
     if (!y) return [z, null];
     const A = this.spectrum();
     const B = this.spectrum();
+    const { re, im } = z;
     for (let u = 0; u < N; u++) {
-      const uu = (N - u) % N;
+      const rowM = u === 0 ? 0 : (N - u) * N;
+      const row = u * N;
       for (let v = 0; v < N; v++) {
-        const k = u * N + v;
-        const km = uu * N + ((N - v) % N);
-        const zr = z.re[k];
-        const zi = z.im[k];
-        const wr = z.re[km];
-        const wi = -z.im[km]; // conj(Z[−k])
+        const k = row + v;
+        const km = rowM + (v === 0 ? 0 : N - v);
+        const zr = re[k];
+        const zi = im[k];
+        const wr = re[km];
+        const wi = -im[km]; // conj(Z[−k])
         A.re[k] = 0.5 * (zr + wr);
         A.im[k] = 0.5 * (zi + wi);
         // (Z − conj Z[−k]) / (2i) = (dr + i di)/(2i) = (di − i dr)/2
@@ -112,13 +117,16 @@ export class Fft2 {
    * @returns [a, b] real planes (b is null without a second spectrum)
    */
   inverseReal2(A: Spectrum, B: Spectrum | null): [Float64Array, Float64Array | null] {
-    const N = this.n;
-    const z: Spectrum = { re: Float64Array.from(A.re), im: Float64Array.from(A.im) };
+    const NN = this.n * this.n;
+    let z: Spectrum;
     if (B) {
-      for (let k = 0; k < N * N; k++) {
-        z.re[k] -= B.im[k];
-        z.im[k] += B.re[k];
+      z = { re: new Float64Array(NN), im: new Float64Array(NN) };
+      for (let k = 0; k < NN; k++) {
+        z.re[k] = A.re[k] - B.im[k];
+        z.im[k] = A.im[k] + B.re[k];
       }
+    } else {
+      z = { re: Float64Array.from(A.re), im: Float64Array.from(A.im) };
     }
     this.transform(z, true);
     return [z.re, B ? z.im : null];

@@ -29,6 +29,8 @@ await optional('zmx_import', './zmx.ts', async (m) => ({ zmx_import_ms: await (m
 await optional('gradient', './gradient.ts', async (m) => (m.benchGradient as () => Promise<Record<string, unknown>>)());
 await optional('cooke_reoptimize', './optimize.ts', async (m) => (m.benchCookeReoptimize as () => Promise<Record<string, unknown>>)());
 await optional('e2e', './e2e.ts', async (m) => (m.benchE2eStep as () => Promise<Record<string, unknown>>)());
+await optional('e2e_wiener', './e2e.ts', async (m) => (m.benchWiener as () => Record<string, unknown>)());
+await optional('e2e_edof', './e2e.ts', async (m) => (m.benchEdofStep as () => Promise<Record<string, unknown>>)());
 await optional('studio', './studio.ts', async (m) => (m.benchStudioEditToFrame as () => Promise<Record<string, unknown>>)());
 await optional('deflectometry', './deflectometry.ts', async (m) => (m.benchDeflectometry as () => Promise<Record<string, unknown>>)());
 

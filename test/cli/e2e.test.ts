@@ -15,62 +15,69 @@ const tiny = ['--lens', 'lens-library/cooke-triplet.json', '--steps', '3', '--wa
   '--field-grid', '3', '--psf-size', '11', '--rings', '4', '--unet-levels', '2', '--unet-filters', '4', '--checkpoint-every', '2'];
 
 describe('lens-studio e2e', () => {
-  it('runs on dead leaves and writes the lens, networks, report and images', () => {
+  it('runs the three arms on dead leaves and writes the lenses, networks, report and pictures', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-'));
-    const r = run(...tiny, '--dead-leaves', '--out', out);
+    const r = run(...tiny, '--dead-leaves', '--sequential-iterations', '2', '--out', out);
     expect(r.stderr).toMatch(/TensorFlow.js backend: wasm/);
+    expect(r.stderr).toMatch(/\(b\) sequential design: 2 iterations/);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/\(a\) initial lens \+ network trained alone/);
+    expect(r.stdout).toMatch(/\| \(a\) nominal lens \+ reconstruction trained on its blur \|/);
     const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
-    expect(report.format).toBe('lens-studio-e2e-report/1');
-    for (const k of ['psnr', 'ssim', 'blurredPsnr', 'blurredSsim']) {
-      expect(Number.isFinite(report.baseline[k])).toBe(true);
-      expect(Number.isFinite(report.joint[k])).toBe(true);
+    expect(report.format).toBe('lens-studio-e2e-report/2');
+    for (const arm of ['nominal', 'sequential', 'joint']) {
+      for (const k of ['psnr_db', 'ssim', 'sensor_psnr_db', 'sensor_ssim']) expect(Number.isFinite(report.arms[arm][k])).toBe(true);
+      expect(report.arms[arm].per_depth).toHaveLength(1); // the lens's own object distance (infinity)
+      expect(report.arms[arm].per_depth[0].depth_mm).toBeNull();
     }
-    expect(report.joint.steps).toBe(3);
-    expect(report.heldOut.count).toBe(3);
-    expect(Number.isFinite(report.comparison.psnr.mean)).toBe(true);
-    // (a) never moves the lens, (b) does after the warm-up
-    expect(report.lensChange.variables.some((v: { initial: number; final: number }) => v.final !== v.initial)).toBe(true);
+    expect(report.held_out).toEqual({ patches_per_seed: 3, depths: 1, seeds: 1 });
+    expect(report.paired.joint_vs_nominal.n).toBe(3);
+    expect(Number.isFinite(report.paired.joint_vs_sequential.mean_db)).toBe(true);
+    // (a) never moves the lens, (c) does after the warm-up
+    expect(report.arms.nominal.lens.every((v: { initial: number; final: number }) => v.final === v.initial)).toBe(true);
+    expect(report.arms.joint.lens.some((v: { initial: number; final: number }) => v.final !== v.initial)).toBe(true);
     const lens = JSON.parse(fs.readFileSync(path.join(out, 'lens-optimized.json'), 'utf8'));
     expect(lens.format).toBe('lens-studio/1');
     expect(lens.meta.e2e.steps).toBe(3);
-    expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/\| \(b\) jointly optimized lens \+ network \|/);
-    for (const f of ['network/checkpoint.json', 'baseline-network/checkpoint.json', 'images/example-1.png', 'images/psf-grid-initial.png', 'images/psf-grid-optimized.png']) {
+    expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/\| \(c\) joint: lens and reconstruction trained together \|/);
+    for (const f of ['network/checkpoint.json', 'nominal-network/checkpoint.json', 'sequential-network/checkpoint.json', 'lens-sequential.json', 'images/restorations.png', 'images/psf-depth.png', 'images/psnr-depth.png', 'images/layout.png']) {
       expect(fs.existsSync(path.join(out, f))).toBe(true);
     }
-    const strip = PNG.sync.read(fs.readFileSync(path.join(out, 'images/example-1.png')));
-    expect([strip.width, strip.height]).toEqual([5 * 64 + 4 * 4, 64]); // five 32-px patches enlarged 2×
-    const grid = PNG.sync.read(fs.readFileSync(path.join(out, 'images/psf-grid-optimized.png')));
-    expect(grid.width).toBe(3 * 11 * 4 + 4 * 2);
-    expect(JSON.stringify(report)).not.toMatch(/NaN|null,"ssim"/);
+    const strip = PNG.sync.read(fs.readFileSync(path.join(out, 'images/restorations.png')));
+    expect([strip.width, strip.height]).toEqual([6 * 64 + 5 * 4, 64]); // six 32-px patches enlarged 2×, one object distance
+    const psfs = PNG.sync.read(fs.readFileSync(path.join(out, 'images/psf-depth.png')));
+    expect([psfs.width, psfs.height]).toEqual([11 * 4 + 2 * 2, 3 * 11 * 4 + 4 * 2]); // three arms × one distance
+    expect(JSON.stringify(report)).not.toMatch(/NaN/);
 
     // --resume after a finished run retrains nothing and reproduces the same report numbers
-    const again = run(...tiny, '--dead-leaves', '--out', out, '--resume');
+    const again = run(...tiny, '--dead-leaves', '--sequential-iterations', '2', '--out', out, '--resume');
     expect(again.status).toBe(0);
     expect(again.stderr).toMatch(/joint: already trained \(3 steps\)/);
     const report2 = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
-    expect(report2.joint.psnr).toBe(report.joint.psnr);
-    expect(report2.lensChange).toEqual(report.lensChange);
+    expect(report2.arms.joint.psnr_db).toBe(report.arms.joint.psnr_db);
+    expect(report2.arms.joint.lens).toEqual(report.arms.joint.lens);
   });
 
-  it('runs on a folder of photographs, skipping an unreadable file with a warning', () => {
+  it('runs on a folder of photographs (each split into training and held-out regions), skipping an unreadable file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-img-'));
     for (const f of ['camera.png', 'coffee.png', 'rocket.jpg']) fs.symlinkSync(path.join(photos, f), path.join(dir, f));
     fs.writeFileSync(path.join(dir, 'corrupt.jpg'), 'not a jpeg');
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-'));
-    const r = run(...tiny, '--images', dir, '--no-baseline', '--out', out);
+    const r = run(...tiny, '--images', dir, '--no-baseline', '--no-sequential', '--out', out);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/warning: .*corrupt\.jpg: skipped, cannot decode/);
     const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
-    expect(report.data).toMatch(/2 training, 1 held-out/);
-    expect(report.baseline).toBeNull();
-    expect(report.comparison).toBeNull();
+    expect(report.data).toMatch(/3 photographs, each split: the right 30 % of its width/);
+    expect(report.arms.nominal).toBeNull();
+    expect(report.paired).toEqual({ joint_vs_nominal: null, joint_vs_sequential: null });
+    const out2 = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-'));
+    const r2 = run(...tiny, '--images', dir, '--holdout', 'photos', '--no-baseline', '--no-sequential', '--steps', '1', '--out', out2);
+    expect(r2.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out2, 'report.json'), 'utf8')).data).toMatch(/2 training, 1 held-out/);
   });
 
   it('Ctrl-C saves a checkpoint and exits 130; --resume finishes the run', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-'));
-    const args = [...tiny, '--steps', '60', '--no-baseline', '--out', out]; // a later --steps wins
+    const args = [...tiny, '--steps', '60', '--no-baseline', '--no-sequential', '--out', out]; // a later --steps wins
     const child = spawn(process.execPath, [bin, 'e2e', ...args], { cwd: root, env: { ...process.env, LENS_STUDIO_TF_BACKEND: 'wasm' } });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -87,7 +94,8 @@ describe('lens-studio e2e', () => {
     expect(fs.existsSync(path.join(out, 'report.json'))).toBe(false);
     const resumed = spawnSync(process.execPath, [bin, 'e2e', ...args, '--resume'], { cwd: root, encoding: 'utf8', env: { ...process.env, LENS_STUDIO_TF_BACKEND: 'wasm' } });
     expect(resumed.status).toBe(0);
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')).joint.steps).toBe(60);
+    expect(fs.existsSync(path.join(out, 'report.json'))).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'lens-optimized.json'), 'utf8')).meta.e2e.steps).toBe(60);
   });
 
   it('rejects bad options with one readable line', () => {

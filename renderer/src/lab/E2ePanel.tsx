@@ -1,10 +1,12 @@
 /**
- * End-to-end workspace: start / stop a joint lens + U-Net run on the current lens (dead-leaves
- * scenes, small steps and patches), the training loss and PSNR live, the current PSF grid, and
- * held-out restorations (blurred / restored / ground truth) as training goes. The run is in the
+ * End-to-end workspace: start / stop a run on the current lens or on a task preset (edof,
+ * edof-wide: the three arms nominal, sequential, joint one after the other; dead-leaves scenes,
+ * small steps and patches), the training loss and PSNR live, held-out PSNR against object distance
+ * for each arm, the PSFs through depth, the PSF grid and held-out restorations (blurred / restored /
+ * ground truth), and "Use trained lens" to move the joint lens into the editor. The run is in the
  * engine host (TensorFlow.js there), never on this thread.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useStudio } from '../store.ts';
 import { useLab } from './labStore.ts';
 import { LiveCurve, PreviewCanvas } from './labPlots.tsx';
@@ -25,7 +27,18 @@ export function E2ePanel() {
   const [batch, setBatch] = useState('2');
   const [patch, setPatch] = useState('32');
   const [imagesEvery, setImagesEvery] = useState('5');
+  const [task, setTask] = useState('');
+  const [recon, setRecon] = useState('');
+  const tasks = useLab((s) => s.tasks);
   const lab = useLab.getState;
+  useEffect(() => void lab().loadTasks(), [lab]);
+  const depthArms = (['nominal', 'sequential', 'joint', 'lens'] as const).filter((a) => run.perDepth[a]);
+  const depthX = useMemo(() => run.depthsMm.map((_, i) => i + 1), [run.depthsMm]);
+  const ARM_COLOR = { nominal: '#e5534b', sequential: '#4ea1ff', joint: '#57ab5a', lens: '#f0b429' } as const;
+  const depthSeries = useMemo(
+    () => depthArms.map((a) => ({ label: a, color: ARM_COLOR[a], values: run.perDepth[a]!.map((d) => d.psnr) })),
+    [run.perDepth],
+  );
   const x = useMemo(() => run.history.map((h) => h.step), [run.history]);
   const series = useMemo(
     () => [
@@ -41,16 +54,49 @@ export function E2ePanel() {
       batch: Math.max(1, Number(batch) || 2),
       patch: Math.max(16, Number(patch) || 32),
       imagesEvery: Math.max(1, Number(imagesEvery) || 5),
+      ...(task ? { task } : {}),
+      ...(recon ? { recon: recon as 'wiener' | 'unet' | 'wiener+unet' } : {}),
     });
+  const depthLabel = (z: number | null) => (z === null ? '∞' : z >= 1000 ? `${Number((z / 1000).toPrecision(3))} m` : `${Math.round(z)} mm`);
   return (
     <div className="lab" data-testid="e2e-panel">
       <div className="lab-side">
         <fieldset className="lab-box">
           <legend>Joint lens + network run</legend>
+          <label className="row">
+            <span className="muted" style={{ width: 92 }}>Task</span>
+            <select className="field-input" value={task} onChange={(e) => setTask(e.target.value)} data-testid="e2e-task">
+              <option value="">current lens</option>
+              {tasks.map((t) => (
+                <option key={t.name} value={t.name} title={t.description}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="row">
+            <span className="muted" style={{ width: 92 }}>Reconstruction</span>
+            <select className="field-input" value={recon} onChange={(e) => setRecon(e.target.value)} data-testid="e2e-recon">
+              <option value="">{task ? "task's" : 'unet'}</option>
+              <option value="wiener">wiener</option>
+              <option value="unet">unet</option>
+              <option value="wiener+unet">wiener+unet</option>
+            </select>
+          </label>
           <div className="mono" style={{ fontSize: 11 }}>
-            Lens: {lensName ?? '— (open a lens)'}
-            <br />
-            <span className="muted">varies curvatures + image distance · U-Net 2 levels, 8 filters · dead-leaves scenes</span>
+            {task ? (
+              <>
+                Task {task}: {tasks.find((t) => t.name === task)?.description ?? ''}
+                <br />
+                <span className="muted">arms (a) nominal, (b) sequential, (c) joint, each for the steps below · dead-leaves scenes</span>
+              </>
+            ) : (
+              <>
+                Lens: {lensName ?? '— (open a lens)'}
+                <br />
+                <span className="muted">varies curvatures + image distance · U-Net 2 levels, 8 filters · dead-leaves scenes</span>
+              </>
+            )}
           </div>
           <NumberField label="Steps" value={steps} set={setSteps} testId="e2e-steps" />
           <NumberField label="Batch" value={batch} set={setBatch} />
@@ -62,11 +108,17 @@ export function E2ePanel() {
                 ■ Stop
               </button>
             ) : (
-              <button className="btn primary" disabled={!lensName} onClick={start} data-testid="run-e2e">
+              <button className="btn primary" disabled={!lensName && !task} onClick={start} data-testid="run-e2e">
                 ▶ Train
               </button>
             )}
             <span className="muted" data-testid="e2e-phase">{run.phase ?? ''}</span>
+            {run.arm && <span className="mono muted" data-testid="e2e-arm">{run.arm}</span>}
+          </div>
+          <div className="row">
+            <button className="btn" disabled={!run.trained || run.running} onClick={() => void lab().useTrainedLens()} data-testid="use-trained-lens">
+              Use trained lens
+            </button>
           </div>
           {run.backend && <div className="mono muted" style={{ fontSize: 10 }} data-testid="e2e-backend">{run.backend}</div>}
           {last && (
@@ -100,6 +152,35 @@ export function E2ePanel() {
           </div>
           <div className="panel-body">
             <LiveCurve x={x} series={series} xLabel="step" yLabel="loss" y2Label="PSNR dB" testId="e2e-loss" empty="Start a run to see the loss and PSNR." />
+          </div>
+        </section>
+        <section className="panel">
+          <div className="panel-head">
+            <h2>Held-out PSNR vs object distance</h2>
+            <span className="mono muted">{run.depthsMm.length ? run.depthsMm.map(depthLabel).join(' · ') : ''}</span>
+          </div>
+          <div className="panel-body">
+            <LiveCurve x={depthX} series={depthSeries} xLabel="object distance (far → near)" yLabel="PSNR dB" testId="e2e-depth-psnr" empty="Held-out PSNR per object distance appears with the images." />
+          </div>
+        </section>
+        <section className="panel">
+          <div className="panel-head">
+            <h2>PSF through depth</h2>
+            <span className="mono muted">far → near, per-PSF peak</span>
+          </div>
+          <div className="panel-body lab-center" style={{ flexDirection: 'column', gap: 4 }}>
+            {Object.keys(run.psfDepth).length ? (
+              (['nominal', 'sequential', 'joint', 'lens'] as const)
+                .filter((a) => run.psfDepth[a])
+                .map((a) => (
+                  <div key={a} className="row">
+                    <span className="mono muted" style={{ width: 70 }}>{a === 'lens' ? 'lens' : a}</span>
+                    <PreviewCanvas image={run.psfDepth[a]!} testId={`psf-depth-${a}`} className="psf" />
+                  </div>
+                ))
+            ) : (
+              <div className="empty">The PSFs at the held-out object distances appear when a run starts.</div>
+            )}
           </div>
         </section>
         <section className="panel">

@@ -12,6 +12,7 @@ import type {
   DeflectometrySessionInfo,
   E2eEvent,
   E2eStudioOptions,
+  E2eTaskInfo,
   StudioApi,
 } from '../../../app/studioApi.ts';
 import { errorMessage } from '../api.ts';
@@ -38,6 +39,15 @@ export interface E2eRunState {
   /** Step at which the images were made. */
   imagesStep: number;
   backend: string | null;
+  /** The arm being trained (task runs). */
+  arm: E2eEvent['arm'] | null;
+  /** Held-out object distances (mm, null = ∞) and, per arm, the latest held-out PSNR per distance. */
+  depthsMm: (number | null)[];
+  perDepth: Partial<Record<NonNullable<E2eEvent['arm']> | 'lens', { psnr: number; sensorPsnr: number }[]>>;
+  /** Latest PSFs through depth per arm. */
+  psfDepth: Partial<Record<NonNullable<E2eEvent['arm']> | 'lens', NonNullable<E2eEvent['psfDepth']>>>;
+  /** A joint lens has been trained (finished or stopped run): "Use trained lens" can load it. */
+  trained: boolean;
 }
 
 interface LabState {
@@ -55,10 +65,14 @@ interface LabState {
   useFittedLens(): Promise<void>;
   startE2e(o: E2eStudioOptions): Promise<void>;
   stopE2e(): Promise<void>;
+  useTrainedLens(): Promise<void>;
+  /** Built-in task presets (fetched once). */
+  tasks: E2eTaskInfo[];
+  loadTasks(): Promise<void>;
 }
 
 const emptyCal: CalibrationRun = { runId: null, running: false, phase: null, history: [], last: null, result: null };
-const emptyE2e: E2eRunState = { runId: null, running: false, phase: null, history: [], last: null, psfGrid: null, examples: null, imagesStep: -1, backend: null };
+const emptyE2e: E2eRunState = { runId: null, running: false, phase: null, history: [], last: null, psfGrid: null, examples: null, imagesStep: -1, backend: null, arm: null, depthsMm: [], perDepth: {}, psfDepth: {}, trained: false };
 const ended = (p: string) => p === 'finished' || p === 'stopped' || p === 'failed';
 let attached: StudioApi | null = null;
 
@@ -81,7 +95,9 @@ export const useLab = create<LabState>()((set, get) => {
   const onE2e = (e: E2eEvent) => {
     const r = get().e2e;
     if (r.runId && e.runId !== r.runId) return;
-    const history = e.phase === 'progress' ? [...r.history, { step: e.step, loss: e.loss, psnr: e.psnr }] : r.history;
+    const newArm = (e.arm ?? null) !== r.arm;
+    const history = e.phase === 'progress' && e.step > 0 ? [...(newArm ? [] : r.history), { step: e.step, loss: e.loss, psnr: e.psnr }] : newArm ? [] : r.history;
+    const key = e.arm ?? 'lens';
     set({
       e2e: {
         runId: e.runId,
@@ -93,6 +109,11 @@ export const useLab = create<LabState>()((set, get) => {
         examples: e.examples ?? r.examples,
         imagesStep: e.psfGrid ? e.step : r.imagesStep,
         backend: e.backend ?? r.backend,
+        arm: e.arm ?? null,
+        depthsMm: e.depthsMm ?? r.depthsMm,
+        perDepth: e.perDepth ? { ...r.perDepth, [key]: e.perDepth } : r.perDepth,
+        psfDepth: e.psfDepth ? { ...r.psfDepth, [key]: e.psfDepth } : r.psfDepth,
+        trained: r.trained || e.phase === 'finished' || e.phase === 'stopped',
       },
     });
     if (e.phase === 'failed') useStudio.getState().notify('error', `End-to-end run failed: ${e.message ?? 'unknown error'}`);
@@ -179,6 +200,23 @@ export const useLab = create<LabState>()((set, get) => {
     async stopE2e() {
       const id = get().e2e.runId;
       if (id) await api().stopE2e(id).catch((e) => fail('Stop', e));
+    },
+    async useTrainedLens() {
+      try {
+        await api().useTrainedLens();
+        useStudio.getState().notify('info', 'Trained lens loaded into the lens editor (Ctrl+Z undoes it).');
+      } catch (e) {
+        fail('Cannot use the trained lens', e);
+      }
+    },
+    tasks: [],
+    async loadTasks() {
+      if (get().tasks.length) return;
+      try {
+        set({ tasks: await api().listE2eTasks() });
+      } catch {
+        // not connected yet
+      }
     },
   };
 });

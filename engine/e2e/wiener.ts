@@ -21,7 +21,7 @@
  * Z is the complex gradient ∂L/∂Re H + i ∂L/∂Im H (Wirtinger: W depends on H only through H̄ and
  * |H|²), Hermitian for real data, so its inverse transform is real.
  */
-import { Fft2, centredKernelSpectrum, nextPow2, type Spectrum } from '../imaging/fft2.ts';
+import { Fft2, centredKernelSpectra, nextPow2, type Spectrum } from '../imaging/fft2.ts';
 
 export type WienerPrior = 'flat' | 'gradient';
 
@@ -89,20 +89,20 @@ export class WienerDeconvolver {
     return out;
   }
 
-  private forwardMany(planes: Float64Array[]): Spectrum[] {
+  private forwardMany(planes: Float64Array[], rows?: readonly [number, number]): Spectrum[] {
     const out: Spectrum[] = [];
     for (let i = 0; i < planes.length; i += 2) {
-      const [a, b] = this.fft.forwardReal2(planes[i], planes[i + 1] ?? null);
+      const [a, b] = this.fft.forwardReal2(planes[i], planes[i + 1] ?? null, rows);
       out.push(a);
       if (b) out.push(b);
     }
     return out;
   }
 
-  private inverseMany(spectra: Spectrum[]): Float64Array[] {
+  private inverseMany(spectra: Spectrum[], rows?: readonly [number, number]): Float64Array[] {
     const out: Float64Array[] = [];
     for (let i = 0; i < spectra.length; i += 2) {
-      const [a, b] = this.fft.inverseReal2(spectra[i], spectra[i + 1] ?? null);
+      const [a, b] = this.fft.inverseReal2(spectra[i], spectra[i + 1] ?? null, rows);
       out.push(a);
       if (b) out.push(b);
     }
@@ -114,7 +114,7 @@ export class WienerDeconvolver {
     const map = new Map<Float64Array, Spectrum[]>();
     for (const psf of psfs) {
       if (psf.length !== C * K * K) throw new Error(`Wiener: PSF has ${psf.length} values, expected ${C}×${K}×${K}`);
-      if (!map.has(psf)) map.set(psf, Array.from({ length: C }, (_, ch) => centredKernelSpectrum(this.fft, psf, K, ch * K * K)));
+      if (!map.has(psf)) map.set(psf, centredKernelSpectra(this.fft, psf, K, C));
     }
     return map;
   }
@@ -155,7 +155,7 @@ export class WienerDeconvolver {
         products.push(X);
       }
     });
-    const planes = this.inverseMany(products);
+    const planes = this.inverseMany(products, [0, P]);
     const outputs = inputs.map((_, b) => {
       const out = new Float64Array(P * P * C);
       for (let ch = 0; ch < C; ch++) {
@@ -185,7 +185,7 @@ export class WienerDeconvolver {
         gPlanes.push(p);
       }
     }
-    const G = this.forwardMany(gPlanes);
+    const G = this.forwardMany(gPlanes, [0, P]);
     const zSum = new Map<Float64Array, Spectrum[]>();
     for (const psf of ctx.otf.keys()) zSum.set(psf, Array.from({ length: C }, () => this.fft.spectrum()));
     let dK = 0;

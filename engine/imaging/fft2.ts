@@ -45,49 +45,68 @@ export class Fft2 {
     return { re: new Float64Array(this.n * this.n), im: new Float64Array(this.n * this.n) };
   }
 
-  /** In-place 2-D transform of (re, im); `inverse` includes the 1/N² factor. */
-  transform(z: Spectrum, inverse = false): void {
+  /**
+   * In-place 2-D transform of (re, im); `inverse` includes the 1/N² factor.
+   * @param rows optional row range [from, to): for a forward transform, the only rows of the input
+   *   that may be non-zero (the others are skipped, and must be zero); for an inverse transform, the
+   *   only rows of the output wanted (the others are left unfinished and must not be read)
+   */
+  transform(z: Spectrum, inverse = false, rows: readonly [number, number] = [0, this.n]): void {
     const N = this.n;
     const { re, im } = z;
     const { a, b, fft } = this;
-    for (let r = 0; r < N; r++) {
-      const o = r * N;
+    const [r0, r1] = rows;
+    const rowPass = () => {
+      for (let r = r0; r < r1; r++) {
+        const o = r * N;
+        for (let c = 0; c < N; c++) {
+          a[2 * c] = re[o + c];
+          a[2 * c + 1] = im[o + c];
+        }
+        if (inverse) fft.inverseTransform(b, a);
+        else fft.transform(b, a);
+        for (let c = 0; c < N; c++) {
+          re[o + c] = b[2 * c];
+          im[o + c] = b[2 * c + 1];
+        }
+      }
+    };
+    const columnPass = () => {
       for (let c = 0; c < N; c++) {
-        a[2 * c] = re[o + c];
-        a[2 * c + 1] = im[o + c];
+        for (let r = 0; r < N; r++) {
+          a[2 * r] = re[r * N + c];
+          a[2 * r + 1] = im[r * N + c];
+        }
+        if (inverse) fft.inverseTransform(b, a);
+        else fft.transform(b, a);
+        for (let r = 0; r < N; r++) {
+          re[r * N + c] = b[2 * r];
+          im[r * N + c] = b[2 * r + 1];
+        }
       }
-      if (inverse) fft.inverseTransform(b, a);
-      else fft.transform(b, a);
-      for (let c = 0; c < N; c++) {
-        re[o + c] = b[2 * c];
-        im[o + c] = b[2 * c + 1];
-      }
-    }
-    for (let c = 0; c < N; c++) {
-      for (let r = 0; r < N; r++) {
-        a[2 * r] = re[r * N + c];
-        a[2 * r + 1] = im[r * N + c];
-      }
-      if (inverse) fft.inverseTransform(b, a);
-      else fft.transform(b, a);
-      for (let r = 0; r < N; r++) {
-        re[r * N + c] = b[2 * r];
-        im[r * N + c] = b[2 * r + 1];
-      }
+    };
+    // the row range is the first pass of a forward transform and the last of an inverse one
+    if (inverse) {
+      columnPass();
+      rowPass();
+    } else {
+      rowPass();
+      columnPass();
     }
   }
 
   /**
    * Spectra of two real N × N planes with one complex transform (the second may be absent).
+   * @param rows the rows that may be non-zero in both (see `transform`)
    * @returns [A, B] (B is null without a second plane)
    */
-  forwardReal2(x: Float64Array, y: Float64Array | null): [Spectrum, Spectrum | null] {
+  forwardReal2(x: Float64Array, y: Float64Array | null, rows?: readonly [number, number]): [Spectrum, Spectrum | null] {
     const N = this.n;
     const NN = N * N;
     const z: Spectrum = { re: new Float64Array(NN), im: new Float64Array(NN) };
     z.re.set(x);
     if (y) z.im.set(y);
-    this.transform(z);
+    this.transform(z, false, rows);
     if (!y) return [z, null];
     const A = this.spectrum();
     const B = this.spectrum();
@@ -114,9 +133,10 @@ export class Fft2 {
 
   /**
    * Inverse transforms of two Hermitian spectra (of real planes) with one complex transform.
+   * @param rows the output rows wanted (see `transform`)
    * @returns [a, b] real planes (b is null without a second spectrum)
    */
-  inverseReal2(A: Spectrum, B: Spectrum | null): [Float64Array, Float64Array | null] {
+  inverseReal2(A: Spectrum, B: Spectrum | null, rows?: readonly [number, number]): [Float64Array, Float64Array | null] {
     const NN = this.n * this.n;
     let z: Spectrum;
     if (B) {
@@ -128,7 +148,7 @@ export class Fft2 {
     } else {
       z = { re: Float64Array.from(A.re), im: Float64Array.from(A.im) };
     }
-    this.transform(z, true);
+    this.transform(z, true, rows);
     return [z.re, B ? z.im : null];
   }
 }
@@ -149,6 +169,28 @@ export function centredKernelSpectrum(fft: Fft2, kernel: ArrayLike<number>, K: n
   }
   fft.transform(z);
   return z;
+}
+
+/** The spectra of C centred K × K kernels stored back to back (C × K × K), two per transform. */
+export function centredKernelSpectra(fft: Fft2, kernels: ArrayLike<number>, K: number, C: number): Spectrum[] {
+  const N = fft.n;
+  if (K > N) throw new Error(`kernel of ${K} px does not fit an ${N}-point transform`);
+  const h = (K - 1) / 2;
+  const plane = (ch: number) => {
+    const p = new Float64Array(N * N);
+    for (let a = 0; a < K; a++) {
+      const r = (a - h + N) % N;
+      for (let b = 0; b < K; b++) p[r * N + ((b - h + N) % N)] = kernels[ch * K * K + a * K + b];
+    }
+    return p;
+  };
+  const out: Spectrum[] = [];
+  for (let ch = 0; ch < C; ch += 2) {
+    const [A, B] = fft.forwardReal2(plane(ch), ch + 1 < C ? plane(ch + 1) : null);
+    out.push(A);
+    if (B) out.push(B);
+  }
+  return out;
 }
 
 /** Reads the K × K centred kernel back out of a real N × N plane (the adjoint of the placement). */

@@ -63,10 +63,10 @@ export class PatchRenderer {
   }
 
   /** Spectra of many real planes, two per complex transform. */
-  private forwardMany(planes: Float64Array[]): Spectrum[] {
+  private forwardMany(planes: Float64Array[], rows?: readonly [number, number]): Spectrum[] {
     const out: Spectrum[] = [];
     for (let i = 0; i < planes.length; i += 2) {
-      const [a, b] = this.fft.forwardReal2(planes[i], planes[i + 1] ?? null);
+      const [a, b] = this.fft.forwardReal2(planes[i], planes[i + 1] ?? null, rows);
       out.push(a);
       if (b) out.push(b);
     }
@@ -74,10 +74,10 @@ export class PatchRenderer {
   }
 
   /** Real planes of many Hermitian spectra, two per complex transform. */
-  private inverseMany(spectra: Spectrum[]): Float64Array[] {
+  private inverseMany(spectra: Spectrum[], rows?: readonly [number, number]): Float64Array[] {
     const out: Float64Array[] = [];
     for (let i = 0; i < spectra.length; i += 2) {
-      const [a, b] = this.fft.inverseReal2(spectra[i], spectra[i + 1] ?? null);
+      const [a, b] = this.fft.inverseReal2(spectra[i], spectra[i + 1] ?? null, rows);
       out.push(a);
       if (b) out.push(b);
     }
@@ -98,7 +98,7 @@ export class PatchRenderer {
       }
     }
     const planes = list.flatMap((psf) => Array.from({ length: C }, (_, ch) => this.kernelPlane(psf, ch)));
-    const spectra = this.forwardMany(planes);
+    const spectra = this.forwardMany(planes, [0, K]);
     list.forEach((psf, i) => map.set(psf, spectra.slice(i * C, (i + 1) * C)));
     return map;
   }
@@ -111,7 +111,7 @@ export class PatchRenderer {
   render(jobs: readonly PatchJob[]): { images: Float64Array[]; sceneSpectra: Spectrum[][] } {
     const { n: N, patch: P, kernel: K, channels: C } = this;
     const kernels = this.kernelSpectra(jobs);
-    const scenes = this.forwardMany(jobs.flatMap((j) => Array.from({ length: C }, (_, ch) => this.scenePlane(j.scene, ch))));
+    const scenes = this.forwardMany(jobs.flatMap((j) => Array.from({ length: C }, (_, ch) => this.scenePlane(j.scene, ch))), [0, this.size]);
     const products: Spectrum[] = [];
     jobs.forEach((j, b) => {
       const hs = kernels.get(j.psf)!;
@@ -126,7 +126,7 @@ export class PatchRenderer {
         products.push(Z);
       }
     });
-    const planes = this.inverseMany(products);
+    const planes = this.inverseMany(products, [K - 1, K - 1 + P]);
     const images = jobs.map((_, b) => {
       const img = new Float64Array(P * P * C);
       for (let ch = 0; ch < C; ch++) {
@@ -155,7 +155,7 @@ export class PatchRenderer {
         dPlanes.push(p);
       }
     });
-    const DZ = this.forwardMany(dPlanes);
+    const DZ = this.forwardMany(dPlanes, [K - 1, K - 1 + P]);
     const corr: Spectrum[] = DZ.map((D, i) => {
       const X = scenes[Math.floor(i / C)][i % C];
       const Z = this.fft.spectrum();
@@ -166,7 +166,7 @@ export class PatchRenderer {
       }
       return Z;
     });
-    const planes = this.inverseMany(corr);
+    const planes = this.inverseMany(corr, [0, K]);
     return jobs.map((_, b) => {
       const d = new Float64Array(C * K * K);
       for (let ch = 0; ch < C; ch++) {

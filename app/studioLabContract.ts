@@ -175,6 +175,33 @@ export function describeLabContract(getApi: () => StudioApi): void {
         expect([ex.truth.width, ex.blurred.width, ex.restored.width]).toEqual([32, 32, 32]);
         expect(ex.blurred.pixels).not.toEqual(ex.truth.pixels);
       }
+      expect(end.perDepth).toHaveLength(1); // the lens's own object distance
+      // the trained lens goes into the editor as one undo step
+      const before = (await api.getLens()).prescription.surfaces.map((s) => s.type === 'standard' ? s.radius : null);
+      const snap = await api.useTrainedLens();
+      expect(snap.undoLabel).toBe('Use trained lens');
+      expect(snap.prescription.surfaces.map((s) => s.type === 'standard' ? s.radius : null)).not.toEqual(before);
+      await api.undo();
+    });
+
+    it('lists the task presets and runs one: the three arms in turn, PSNR per object distance, PSFs through depth', async () => {
+      const api = getApi();
+      const tasks = await api.listE2eTasks();
+      expect(tasks.map((t) => t.name)).toEqual(['edof', 'edof-wide']);
+      expect(tasks[0].description).toMatch(/4\.5 m to 8 m/);
+      await expectCode(api.startE2e({ task: 'no-such-task' }), 'BAD_REQUEST', /no built-in task "no-such-task"/);
+      let id: string | null = null;
+      const ended = runEvents<E2eEvent>(api, 'e2e', () => id);
+      id = (await api.startE2e({ task: 'edof', steps: 1, batch: 1, recon: 'wiener' })).runId;
+      const events = await ended;
+      const end = events[events.length - 1];
+      expect(end.phase).toBe('finished');
+      expect([...new Set(events.map((e) => e.arm))]).toEqual(['nominal', 'sequential', 'joint']);
+      expect(end.depthsMm!.map((z) => Math.round(z!))).toEqual([8000, 6698, 5760, 5053, 4500]);
+      expect(end.perDepth).toHaveLength(5);
+      for (const d of end.perDepth!) expect(Number.isFinite(d.psnr) && Number.isFinite(d.sensorPsnr)).toBe(true);
+      // five 41-px PSFs at zoom 2 with 2-px gaps
+      expect([end.psfDepth!.width, end.psfDepth!.height]).toEqual([5 * 82 + 6 * 2, 82 + 2 * 2]);
     });
 
     it('stops a long run on request and refuses a second run meanwhile', async () => {

@@ -532,7 +532,7 @@ export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: 
   writeFileAtomic(path.join(o.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   const md = reportMarkdown(report);
   writeFileAtomic(path.join(o.out, 'report.md'), md);
-  hooks.summary?.(`${md.split('\n## ')[0].trim()}\n\nwrote ${path.join(o.out, 'report.md')}`);
+  hooks.summary?.(`${md.split('\n### Per object distance')[0].trim()}\n\nwrote ${path.join(o.out, 'report.md')}`);
   for (const ph of kept) ph.trainer.dispose();
   return 'done';
 }

@@ -1,6 +1,8 @@
 /**
  * The end-to-end workspace in Chromium: a few joint lens + network steps on the Cooke triplet, the
- * loss points arriving live, the PSF grid image and the held-out restorations.
+ * loss points arriving live, the PSF grid image and the held-out restorations; then the edof task
+ * preset: the three arms in turn, PSNR against object distance per arm, the PSFs through depth, and
+ * "Use trained lens" moving the joint lens into the editor.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +40,21 @@ describe.skipIf(!existsSync(CHROMIUM))('the end-to-end panel in Chromium', () =>
     expect(await attr(page, 'example-restored-0', 'data-width')).toBe('32');
     expect(await page.getByTestId('e2e-backend').textContent()).toMatch(/TensorFlow\.js backend/);
     await screenshot(page, 'e2e-01-run');
+    expect(pageErrors(page)).toEqual([]);
+  });
+
+  it('runs the edof task preset: three arms, PSNR per object distance, PSFs through depth, Use trained lens', async () => {
+    await page.getByTestId('e2e-task').selectOption('edof');
+    await page.getByTestId('e2e-recon').selectOption('wiener');
+    await page.getByTestId('e2e-steps').fill('1');
+    await page.getByTestId('run-e2e').click();
+    await poll(() => page.getByTestId('e2e-phase').textContent()).toBe('finished');
+    expect(await page.getByTestId('e2e-arm').textContent()).toBe('joint');
+    expect(await attr(page, 'e2e-depth-psnr', 'data-points')).toBe('5');
+    for (const arm of ['nominal', 'sequential', 'joint']) expect(await attr(page, `psf-depth-${arm}`, 'data-width')).toBe(String(5 * 82 + 6 * 2));
+    await page.getByTestId('use-trained-lens').click();
+    await poll(() => page.getByTestId('radius-0').inputValue()).toBe('62.8'); // the EDOF doublet's first radius
+    await screenshot(page, 'e2e-02-task');
     expect(pageErrors(page)).toEqual([]);
   });
 });

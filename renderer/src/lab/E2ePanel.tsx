@@ -168,14 +168,14 @@ export function E2ePanel() {
             <h2>PSF through depth</h2>
             <span className="mono muted">far → near, per-PSF peak</span>
           </div>
-          <div className="panel-body lab-center" style={{ flexDirection: 'column', gap: 4 }}>
+          <div className="panel-body psf-depth-rows">
             {Object.keys(run.psfDepth).length ? (
               (['nominal', 'sequential', 'joint', 'lens'] as const)
                 .filter((a) => run.psfDepth[a])
                 .map((a) => (
                   <div key={a} className="row">
                     <span className="mono muted" style={{ width: 70 }}>{a === 'lens' ? 'lens' : a}</span>
-                    <PreviewCanvas image={run.psfDepth[a]!} testId={`psf-depth-${a}`} className="psf" />
+                    <PreviewCanvas image={run.psfDepth[a]!} testId={`psf-depth-${a}`} className="psf-strip" />
                   </div>
                 ))
             ) : (

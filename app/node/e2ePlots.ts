@@ -1,42 +1,66 @@
 /**
  * A small raster plot for reports: restored PSNR against object distance (x in diopters, labelled
  * in metres) for each arm, with the sensor-image PSNR dashed, drawn into a float RGB image (written
- * with pngjs). Text uses a built-in 3 × 5 pixel font drawn at 2× (digits, lowercase letters and a
- * few signs), which is all a plot's ticks and legend need.
+ * with pngjs). Text uses a built-in 5 × 7 pixel font of the few characters a plot's ticks, axis
+ * names and legend need (digits, some lowercase letters and signs).
  */
 import { createImage, type FloatImage } from '../../engine/imaging/image.ts';
 import type { ArmName, PhaseOutcome } from './e2eReport.ts';
 
-/** 3 × 5 glyphs, rows top to bottom, '#' = ink. */
-const GLYPHS: Record<string, string> = {
-  '0': '### # # # # # ###', '1': ' #  ##  #  #  ###', '2': '###  #####  ###', '3': '###  # ##  # ###', '4': '# ## ####  #  #',
-  '5': '####  ###  ####', '6': '####  #### ####', '7': '###  #  #  #  #', '8': '#### #### ####', '9': '#### ####  ####',
-  '.': '            #  ', '-': '      ###      ', '+': '    # ### #    ', '(': ' # #  #  #   # ', ')': ' #   #  #  # # ',
-  ' ': '               ', '∞': '      ###### ##', '/': '  #  # #  #  # ', ':': '    #     #    ',
-  a: '   ### ##### ##', b: '#  #  #### ####', c: '   ####  #  ###', d: '  #  ##### ####', e: '   ######  ###', f: ' ## # ### #  # ',
-  g: '#### ####  ###', h: '#  #  #### ## #', i: ' #     #  #  # ', j: '  #     # # ###', k: '#  # ### #  # #', l: '##  #  #  # ###',
-  m: '   ###### ## #', n: '   ### # ## # #', o: '   ### # # ###', p: '   #### ####  #', q: '   #### ###  #', r: '   ### #  #  ',
-  s: '   ####   ####', t: ' # ### #  #  ##', u: '   # ## # ####', v: '   # ## # # # ', w: '   # ######## ', x: '   # # # # # #',
-  y: '# ## # ###  ###', z: '   ###  # #  ###', B: '## # ### # ### ', P: '#### ####  #  ', S: '####   #  ####', N: '# ##### ## # #', R: '## # ### # ## #', K: '# ### # # # # ',
+/** 5 × 7 glyphs of the characters plots and pictures use, rows top to bottom, '#' = ink. */
+const GLYPHS: Record<string, readonly string[]> = {
+  '0': [' ### ', '#   #', '#  ##', '# # #', '##  #', '#   #', ' ### '],
+  '1': ['  #  ', ' ##  ', '  #  ', '  #  ', '  #  ', '  #  ', ' ### '],
+  '2': [' ### ', '#   #', '    #', '   # ', '  #  ', ' #   ', '#####'],
+  '3': ['#### ', '    #', '    #', ' ### ', '    #', '    #', '#### '],
+  '4': ['   # ', '  ## ', ' # # ', '#  # ', '#####', '   # ', '   # '],
+  '5': ['#####', '#    ', '#### ', '    #', '    #', '#   #', ' ### '],
+  '6': [' ### ', '#    ', '#    ', '#### ', '#   #', '#   #', ' ### '],
+  '7': ['#####', '    #', '   # ', '  #  ', ' #   ', ' #   ', ' #   '],
+  '8': [' ### ', '#   #', '#   #', ' ### ', '#   #', '#   #', ' ### '],
+  '9': [' ### ', '#   #', '#   #', ' ####', '    #', '    #', ' ### '],
+  '.': ['     ', '     ', '     ', '     ', '     ', ' ##  ', ' ##  '],
+  '-': ['     ', '     ', '     ', ' ### ', '     ', '     ', '     '],
+  ' ': ['     ', '     ', '     ', '     ', '     ', '     ', '     '],
+  '(': ['   # ', '  #  ', ' #   ', ' #   ', ' #   ', '  #  ', '   # '],
+  ')': [' #   ', '  #  ', '   # ', '   # ', '   # ', '  #  ', ' #   '],
+  '∞': ['     ', '     ', ' # # ', '# # #', ' # # ', '     ', '     '],
+  a: ['     ', '     ', ' ### ', '    #', ' ####', '#   #', ' ####'],
+  b: ['#    ', '#    ', '#### ', '#   #', '#   #', '#   #', '#### '],
+  c: ['     ', '     ', ' ####', '#    ', '#    ', '#    ', ' ####'],
+  d: ['    #', '    #', ' ####', '#   #', '#   #', '#   #', ' ####'],
+  e: ['     ', '     ', ' ### ', '#   #', '#####', '#    ', ' ### '],
+  i: ['  #  ', '     ', ' ##  ', '  #  ', '  #  ', '  #  ', ' ### '],
+  j: ['   # ', '     ', '  ## ', '   # ', '   # ', '#  # ', ' ##  '],
+  l: [' ##  ', '  #  ', '  #  ', '  #  ', '  #  ', '  #  ', ' ### '],
+  m: ['     ', '     ', '## # ', '# # #', '# # #', '# # #', '# # #'],
+  n: ['     ', '     ', '#### ', '#   #', '#   #', '#   #', '#   #'],
+  o: ['     ', '     ', ' ### ', '#   #', '#   #', '#   #', ' ### '],
+  p: ['     ', '#### ', '#   #', '#   #', '#### ', '#    ', '#    '],
+  q: ['     ', ' ####', '#   #', '#   #', ' ####', '    #', '    #'],
+  r: ['     ', '     ', '# ## ', '##   ', '#    ', '#    ', '#    '],
+  s: ['     ', '     ', ' ####', '#    ', ' ### ', '    #', '#### '],
+  t: ['  #  ', '  #  ', ' ### ', '  #  ', '  #  ', '  #  ', '   ##'],
+  u: ['     ', '     ', '#   #', '#   #', '#   #', '#   #', ' ####'],
+  x: ['     ', '     ', '#   #', ' # # ', '  #  ', ' # # ', '#   #'],
 };
 
-function glyph(ch: string): string {
-  const g = GLYPHS[ch] ?? GLYPHS[ch.toLowerCase()] ?? GLYPHS[' '];
-  return g.padEnd(15, ' ');
+function glyph(ch: string): readonly string[] {
+  return GLYPHS[ch] ?? GLYPHS[ch.toLowerCase()] ?? GLYPHS[' '];
 }
 
-/** Draws text with its top-left corner at (x, y), each font pixel `scale` image pixels. */
-export function drawText(img: FloatImage, text: string, x: number, y: number, color: readonly number[], scale = 2): void {
+/** Draws text with its top-left corner at (x, y), each font pixel `scale` image pixels (5 × 7 glyphs). */
+export function drawText(img: FloatImage, text: string, x: number, y: number, color: readonly number[], scale = 1): void {
   let cx = x;
   for (const ch of text) {
     const g = glyph(ch);
-    for (let r = 0; r < 5; r++) {
-      for (let c = 0; c < 3; c++) {
-        if (g[r * 3 + c] !== '#') continue;
+    for (let r = 0; r < 7; r++) {
+      for (let c = 0; c < 5; c++) {
+        if (g[r][c] !== '#') continue;
         for (let i = 0; i < scale; i++) for (let j = 0; j < scale; j++) setPixel(img, cx + c * scale + j, y + r * scale + i, color);
       }
     }
-    cx += 4 * scale;
+    cx += 6 * scale;
   }
 }
 
@@ -96,17 +120,17 @@ export function psnrDepthPlot(outcomes: readonly PhaseOutcome[], depthsMm: reado
   const step = hi - lo > 12 ? 4 : hi - lo > 6 ? 2 : 1;
   for (let v = lo; v <= hi; v += step) {
     drawLine(img, L, Y(v), R, Y(v), grid);
-    drawText(img, String(v), L - 8 - 8 * String(v).length, Y(v) - 5, ink);
+    drawText(img, String(v), L - 8 - 6 * String(v).length, Y(v) - 3, ink);
   }
   depthsMm.forEach((z, i) => {
     drawLine(img, X(dpt[i]), T, X(dpt[i]), B, grid);
     const label = Number.isFinite(z) ? `${Number((z / 1000).toPrecision(3))}` : '∞';
-    drawText(img, label, X(dpt[i]) - 4 * label.length, B + 8, ink);
+    drawText(img, label, X(dpt[i]) - 3 * label.length, B + 8, ink);
   });
   drawLine(img, L, B, R, B, ink);
   drawLine(img, L, T, L, B, ink);
-  drawText(img, 'object distance m', (L + R) / 2 - 68, B + 28, ink);
-  drawText(img, 'psnr db', 8, 10, ink);
+  drawText(img, 'object distance (m)', (L + R) / 2 - 57, B + 26, ink);
+  drawText(img, 'psnr (db)', 8, 12, ink);
   for (const s of series) {
     for (let i = 1; i < depthsMm.length; i++) {
       drawLine(img, X(dpt[i - 1]), Y(s.restored[i - 1]), X(dpt[i]), Y(s.restored[i]), COLORS[s.arm]);
@@ -116,10 +140,10 @@ export function psnrDepthPlot(outcomes: readonly PhaseOutcome[], depthsMm: reado
   let lx = L + 110;
   for (const s of series) {
     drawLine(img, lx, 16, lx + 24, 16, COLORS[s.arm]);
-    drawText(img, s.arm, lx + 30, 11, ink);
-    lx += 40 + 8 * s.arm.length + 10;
+    drawText(img, s.arm, lx + 30, 12, ink);
+    lx += 40 + 6 * s.arm.length + 10;
   }
   drawLine(img, lx, 16, lx + 24, 16, ink, 6);
-  drawText(img, 'sensor', lx + 30, 11, ink);
+  drawText(img, 'sensor', lx + 30, 12, ink);
   return img;
 }

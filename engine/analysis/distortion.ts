@@ -9,21 +9,11 @@
  * the Coddington t and s foci.
  */
 import type { LensSystem } from '../optics/system.ts';
-import { entrancePupil, objectField } from '../optics/pupil.ts';
-import { paraxialAtImage } from '../trace/paraxial.ts';
+import { entrancePupil, imageHeightPerField, objectField } from '../paraxial/pupil.ts';
 import { RayStatus } from '../trace/rayBatch.ts';
 import { launchContext, traceField, type LaunchContext } from '../trace/rayGen.ts';
 
 const PARABASAL = 1e-5;
-
-/** Paraxial image height per unit object field (tan θ or mm) at wavelength w. */
-function paraxialScale(system: LensSystem, w: number, epl: number): number {
-  const n0 = system.nObject[w];
-  const d = system.objectDistance;
-  if (!Number.isFinite(d)) return paraxialAtImage(system, w, -epl, n0)[0];
-  const u = -1 / (d + epl);
-  return paraxialAtImage(system, w, 1 + u * d, n0 * u)[0];
-}
 
 /**
  * Distortion in % of the real chief ray for the field value (fx, fy) (system field units, y used)
@@ -34,7 +24,7 @@ export function distortionPercent(system: LensSystem, fy: number, w: number, ctx
   const field = objectField(system, 0, fy, ctx.pupil);
   const b = traceField(system, 0, fy, w, [0], [0], ctx);
   if (b.status[0] !== RayStatus.OK) return null;
-  const yRef = paraxialScale(system, w, ctx.pupil.epl) * field.y;
+  const yRef = imageHeightPerField(system, ctx.pupil, w) * field.y;
   if (yRef === 0) return null;
   return (100 * (b.y[0] - yRef)) / yRef;
 }

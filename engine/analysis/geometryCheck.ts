@@ -11,8 +11,9 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import { directionBefore } from '../optics/system.ts';
-import { entrancePupil } from '../optics/pupil.ts';
-import { traceParaxial } from '../trace/paraxial.ts';
+import { entrancePupil } from '../paraxial/pupil.ts';
+import { traceParaxial } from '../paraxial/paraxial.ts';
+import { marginalRayStart } from '../paraxial/rays.ts';
 import { rotationalSag } from '../trace/sag.ts';
 
 function sagAt(system: LensSystem, s: number, h: number): number {
@@ -30,10 +31,7 @@ export function checkGeometry(system: LensSystem): string[] {
     const w = system.primaryIndex;
     const { epd, epl } = entrancePupil(system);
     // Without clear apertures only the axial beam is certain to be there: its paraxial height.
-    const d = system.objectDistance;
-    const m = Number.isFinite(d)
-      ? traceParaxial(system, w, (epd / 2) * (d / (d + epl)), (system.nObject[w] * epd) / 2 / (d + epl))
-      : traceParaxial(system, w, epd / 2, 0);
+    const m = traceParaxial(system, w, ...marginalRayStart(system, epd, epl, w));
     heights = Float64Array.from(m.y, (y) => Math.abs(y));
   } catch {
     heights = null;

@@ -19,7 +19,7 @@
  * OpticStudio's automatic semi-diameters). Lengths in mm.
  */
 import type { LensSystem, Surface } from '../optics/system.ts';
-import { objectField } from '../optics/pupil.ts';
+import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { TraceRecord, traceBatch, coordinateBreakRotation } from '../trace/realTrace.ts';
 import { aimAtStop, launchContext, launchRays, type LaunchContext } from '../trace/rayGen.ts';

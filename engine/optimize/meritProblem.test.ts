@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parsePrescriptionJson } from '../io/json.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { buildMeritProblem } from './meritProblem.ts';
 import { dampedLeastSquares } from './dampedLeastSquares.ts';
 import type { MeritSpec } from './meritSpec.ts';

@@ -9,13 +9,14 @@ import path from 'node:path';
 import { parsePrescriptionJson } from '../io/json.ts';
 import type { Prescription } from '../io/prescription.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem, type LensSystem } from '../optics/system.ts';
+import type { LensSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { getParam, setParam, type ParamRef } from '../optics/params.ts';
-import { applySolves } from '../optics/solves.ts';
+import { applySolves } from '../paraxial/solves.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
 import { launchContext, launchRays } from './rayGen.ts';
-import { objectField } from '../optics/pupil.ts';
+import { objectField } from '../paraxial/pupil.ts';
 import { hexapolar } from './pupilSampling.ts';
 import { traceAdjoint } from './adjoint.ts';
 

@@ -7,7 +7,7 @@
  * differentiated implicitly at the converged root, as dO does: with F(p + t d; θ) = 0,
  *   dt = −(∇F·(dp + t dd) + ∂F/∂θ dθ) / (∇F·d),
  * so Newton iterations are never unrolled. Coordinate breaks, thickness transfers and the
- * paraxial ray aiming (EPD, EPL and field via exact paraxial tangents, engine/optics/pupilTangent)
+ * paraxial ray aiming (EPD, EPL and field via exact paraxial tangents, engine/paraxial/pupilTangent.ts)
  * complete the chain. Lost rays contribute nothing. Cost: about one forward trace per seed.
  *
  * Output: with perRay, out[i·P + j] = Σ_seeds ∂(seeded final state of ray i)/∂θ_j; otherwise the
@@ -17,9 +17,10 @@ import type { LensSystem, Surface } from '../optics/system.ts';
 import { directionBefore, indexBefore } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
 import { dIndexAfter } from '../optics/params.ts';
-import { entrancePupil, objectField } from '../optics/pupil.ts';
-import { objectFieldTangent, pupilTangent } from '../optics/pupilTangent.ts';
-import { dSolvedThickness, solvedThicknessSurface } from '../optics/solves.ts';
+import { entrancePupil, objectField } from '../paraxial/pupil.ts';
+import { objectFieldTangent, pupilTangent } from '../paraxial/pupilTangent.ts';
+import { solvedThicknessSurface } from '../paraxial/solves.ts';
+import { dSolvedThickness } from '../paraxial/paraxialTangent.ts';
 import { RayStatus } from './rayBatch.ts';
 import { type TraceRecord, coordinateBreakRotation } from './realTrace.ts';
 import { xyDegree } from './sag.ts';

@@ -14,9 +14,10 @@
  * Positions are in the object-space frame (surface 1's vertex at z = 0).
  */
 import type { LensSystem } from '../optics/system.ts';
-import type { EntrancePupil, ObjectField } from '../optics/pupil.ts';
-import { entrancePupil, objectField } from '../optics/pupil.ts';
-import { paraxialHeightAt } from './paraxial.ts';
+import type { EntrancePupil, ObjectField } from '../paraxial/pupil.ts';
+import { entrancePupil, objectField } from '../paraxial/pupil.ts';
+import { paraxialHeightAt } from '../paraxial/paraxial.ts';
+import { marginalRayStart } from '../paraxial/rays.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { traceBatch } from './realTrace.ts';
 
@@ -103,11 +104,8 @@ export function aimAtStop(
   const { epd, epl } = ctx.pupil;
   const w0 = system.primaryIndex;
   // Paraxial stop radius: the marginal ray height at the stop.
-  const n0 = system.nObject[w0];
-  const d = system.objectDistance;
-  const rStop = Number.isFinite(d)
-    ? Math.abs(paraxialHeightAt(system, w0, ((epd / 2) * d) / (d + epl), (n0 * epd) / 2 / (d + epl), stop))
-    : Math.abs(paraxialHeightAt(system, w0, epd / 2, 0, stop));
+  const [y0, nu0] = marginalRayStart(system, epd, epl, w0);
+  const rStop = Math.abs(paraxialHeightAt(system, w0, y0, nu0, stop));
   const count = px.length;
   const outX = Float64Array.from(px);
   const outY = Float64Array.from(py);

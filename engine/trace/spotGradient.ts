@@ -6,7 +6,7 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
-import { objectField } from '../optics/pupil.ts';
+import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
 import { launchContext, launchRays } from './rayGen.ts';

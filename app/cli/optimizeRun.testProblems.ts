@@ -4,7 +4,7 @@
  * the image distance, towards a target: residual r = t − 47 mm.
  */
 import type { LensSystem } from '../../engine/optics/system.ts';
-import type { MeritSpec } from '../../engine/optimize/meritSpec.ts';
+import type { MeritSpec } from '../../engine/io/meritSpecSchema.ts';
 import type { MeritProblem } from './optimizeRun.ts';
 
 export const IMAGE_DISTANCE_TARGET = 47;

@@ -10,7 +10,8 @@
  * centre of curvature lies on the +z side of the vertex; after a mirror, thicknesses are negative.
  */
 import { z } from 'zod';
-import { MeritSpec } from '../optimize/meritSpec.ts';
+import type { MaterialReference } from '../materials/material.ts';
+import { MeritSpec } from './meritSpecSchema.ts';
 
 export const FORMAT = 'lens-studio/1';
 
@@ -198,7 +199,7 @@ export const Prescription = z.object({
       semiDiameter: positive().optional(),
     })
     .optional(),
-  /** The merit function saved with the prescription (engine/optimize/meritSpec.ts). */
+  /** The merit function saved with the prescription (engine/io/meritSpecSchema.ts). */
   merit: MeritSpec.optional(),
   /** Free-form metadata (library entries keep their stated EFL / F# / field and source here). */
   meta: z.record(z.string(), z.unknown()).optional(),
@@ -208,6 +209,10 @@ export type CatalogGlassRef = z.infer<typeof CatalogGlassRef>;
 export type ModelGlassRef = z.infer<typeof ModelGlassRef>;
 export type FormulaGlassRef = z.infer<typeof FormulaGlassRef>;
 export type MaterialRef = z.infer<typeof MaterialRef>;
+// Every material a prescription can name is one the glass library can read.
+type MaterialRefFits = MaterialRef extends MaterialReference ? true : never;
+const materialRefFits: MaterialRefFits = true;
+void materialRefFits;
 export type SurfaceSpec = z.infer<typeof SurfaceSpec>;
 export type ApertureSpec = z.infer<typeof ApertureSpec>;
 export type FieldsSpec = z.infer<typeof FieldsSpec>;

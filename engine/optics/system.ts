@@ -12,13 +12,13 @@
  * propagation direction after surface s along the local z (it flips at every mirror); paraxial
  * optics uses the signed index n·direction, the usual convention for folded systems.
  */
-import type { Material } from '../materials/material.ts';
+import type { Material, MaterialReference } from '../materials/material.ts';
 import { AIR } from '../materials/material.ts';
 import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
 
 /** Anything that turns a prescription material into a Material (engine/materials/glassLibrary.ts). */
 export interface GlassResolver {
-  resolve(ref: MaterialRef | undefined, catalogOrder?: readonly string[]): Material;
+  resolve(ref: MaterialReference | undefined, catalogOrder?: readonly string[]): Material;
 }
 
 export type SurfaceKind = 'standard' | 'evenAsphere' | 'xyPolynomial' | 'coordinateBreak' | 'paraxial';

@@ -32,7 +32,8 @@ import { conicSag, asphereSag } from '../trace/sag.ts';
 import { gaussianPupil } from './pupilQuadrature.ts';
 import { hullDistance, type GlassHull } from './glassChoice.ts';
 import type { LeastSquaresProblem, OperandValue } from './problem.ts';
-import { operandGoal, operandResidual, operandResidualSlope, resolveDefaultMerit, type MeritSpec, type Operand } from './meritSpec.ts';
+import { operandGoal, operandResidual, operandResidualSlope, resolveDefaultMerit } from './meritSpec.ts';
+import type { MeritSpec, Operand } from '../io/meritSpecSchema.ts';
 import { variablesFromFlags, variablesFromGroups, variablesFromSpec, type Variable } from './variables.ts';
 
 const LOST_RAY_RESIDUAL = 1; // mm

@@ -14,13 +14,7 @@ import { directionBefore } from '../optics/system.ts';
 import { entrancePupil } from '../paraxial/pupil.ts';
 import { traceParaxial } from '../paraxial/paraxial.ts';
 import { marginalRayStart } from '../paraxial/rays.ts';
-import { rotationalSag } from '../trace/sag.ts';
-
-function sagAt(system: LensSystem, s: number, h: number): number {
-  const surf = system.surfaces[s];
-  if (surf.kind !== 'standard' && surf.kind !== 'evenAsphere') return 0;
-  return rotationalSag(surf.c, surf.k, surf.asphere, h * h);
-}
+import { sagAt } from '../trace/sag.ts';
 
 /** Returns one line per crossing; empty when the lens is mechanically consistent. */
 export function checkGeometry(system: LensSystem): string[] {
@@ -60,7 +54,7 @@ export function checkGeometry(system: LensSystem): string[] {
     let h = glass ? Math.max(sdA, sdB) : sdA > 0 && sdB > 0 ? Math.min(sdA, sdB) : Math.max(sdA, sdB);
     if (h === 0 && heights) h = Math.max(heights[s], heights[s + 1]);
     if (!(h > 0)) continue;
-    const gap = (a.thickness + sagAt(system, s + 1, h) - sagAt(system, s, h)) * dir;
+    const gap = (a.thickness + sagAt(b, h) - sagAt(a, h)) * dir;
     if (Number.isFinite(gap) && gap < 0) {
       out.push(`surfaces[${s}].thickness: surfaces ${s + 1} and ${s + 2} cross at h = ${h.toFixed(3)} mm (edge gap ${gap.toFixed(4)} mm)`);
     }

@@ -36,6 +36,26 @@ export function marginalRayStart(system: LensSystem, epd: number, epl: number, w
 }
 
 /**
+ * Derivative of {@link marginalRayStart} with respect to one lens parameter, given dEPD/dθ,
+ * dEPL/dθ and dd/dθ (pupilTangent.ts).
+ */
+export function marginalRayStartTangent(
+  system: LensSystem,
+  epd: number,
+  epl: number,
+  w: number,
+  pt: { readonly depd: number; readonly depl: number; readonly dd: number },
+): ParaxialStart {
+  const n0 = system.nObject[w];
+  const d = system.objectDistance;
+  if (!Number.isFinite(d)) return [pt.depd / 2, 0];
+  const L = d + epl;
+  const u = epd / 2 / L;
+  const du = pt.depd / 2 / L - (epd / 2) * (pt.dd + pt.depl) / (L * L);
+  return [du * d + u * pt.dd, n0 * du];
+}
+
+/**
  * Paraxial chief ray at surface 1 from the object-space field F (tan θ at infinity, object height
  * in mm otherwise) through the entrance-pupil centre. F = 1 gives the image height per unit field.
  */

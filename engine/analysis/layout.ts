@@ -18,7 +18,7 @@
  * at the surface over the chief and pupil-edge rays of every field at the primary wavelength (as
  * OpticStudio's automatic semi-diameters). Lengths in mm.
  */
-import type { LensSystem, Surface } from '../optics/system.ts';
+import type { LensSystem } from '../optics/system.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { TraceRecord, traceBatch, coordinateBreakRotation } from '../trace/realTrace.ts';

@@ -18,7 +18,7 @@
  * adjointAsphere.ts, adjointXY.ts, adjointParaxial.ts, adjointCoordinateBreak.ts — then chains
  * the launch (paraxial aiming, field, object distance, focus solve).
  */
-import type { LensSystem, Surface } from '../optics/system.ts';
+import type { LensSystem } from '../optics/system.ts';
 import { indexBefore } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
 import { dIndexAfter } from '../optics/params.ts';

@@ -28,7 +28,7 @@ import { dampedLeastSquares } from '../../engine/optimize/dampedLeastSquares.ts'
 import { checkMeritIndices, MeritSpec } from '../../engine/io/meritSpecSchema.ts';
 import type { LeastSquaresProblem, OperandValue, OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
 import { VARY_GROUPS } from '../../engine/optimize/variables.ts';
-import { launchContext } from '../../engine/trace/rayGen.ts';
+import { launchContext } from '../../engine/trace/rayAiming.ts';
 import { CliError } from './errors.ts';
 import { num, table } from './format.ts';
 import { collect, loadSystemFile, printWarnings } from './loadLens.ts';

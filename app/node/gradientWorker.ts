@@ -8,7 +8,7 @@ import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { objectField } from '../../engine/paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../../engine/trace/rayBatch.ts';
 import { TraceRecord, traceBatch } from '../../engine/trace/realTrace.ts';
-import { launchContext, launchRays } from '../../engine/trace/rayGen.ts';
+import { launchContext, launchRays } from '../../engine/trace/rayAiming.ts';
 import { traceAdjoint } from '../../engine/trace/adjoint.ts';
 import { gridOnPupil } from '../../engine/trace/spotGradient.ts';
 

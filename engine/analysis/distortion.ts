@@ -9,7 +9,7 @@
 import type { LensSystem } from '../optics/system.ts';
 import { imageHeightPerField, objectField } from '../paraxial/pupil.ts';
 import { RayStatus } from '../trace/rayBatch.ts';
-import { launchContext, traceField, type LaunchContext } from '../trace/rayGen.ts';
+import { launchContext, traceField, type LaunchContext } from '../trace/rayAiming.ts';
 
 /**
  * Distortion in % of the real chief ray for the field value (fx, fy) (system field units, y used)

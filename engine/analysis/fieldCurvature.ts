@@ -7,7 +7,7 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import { RayStatus } from '../trace/rayBatch.ts';
-import { launchContext, traceField, type LaunchContext } from '../trace/rayGen.ts';
+import { launchContext, traceField, type LaunchContext } from '../trace/rayAiming.ts';
 
 const PARABASAL = 1e-5;
 

@@ -4,7 +4,7 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import { entrancePupil } from '../paraxial/pupil.ts';
-import { launchContext } from '../trace/rayGen.ts';
+import { launchContext } from '../trace/rayAiming.ts';
 import { distortionPercent } from './distortion.ts';
 import { fieldCurvature } from './fieldCurvature.ts';
 

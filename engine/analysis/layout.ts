@@ -21,8 +21,9 @@
 import type { LensSystem } from '../optics/system.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
-import { TraceRecord, traceBatch, coordinateBreakRotation } from '../trace/realTrace.ts';
-import { aimAtStop, launchContext, launchRays, type LaunchContext } from '../trace/rayGen.ts';
+import { coordinateBreakRotation } from '../trace/coordinateBreak.ts';
+import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
+import { aimAtStop, launchContext, launchRays, type LaunchContext } from '../trace/rayAiming.ts';
 import { sagAt } from '../trace/sag.ts';
 
 /** A surface frame: origin and axes (row-major 3×3, columns are the local axes in global coordinates). */

@@ -12,7 +12,7 @@ import { spotDiagram } from './spot.ts';
 import { seidelSums } from './seidel.ts';
 import { distortionPercent } from './distortion.ts';
 import { fieldCurvature } from './fieldCurvature.ts';
-import { launchContext } from '../trace/rayGen.ts';
+import { launchContext } from '../trace/rayAiming.ts';
 import { checkGeometry } from './geometryCheck.ts';
 import { wavefront } from './opd.ts';
 

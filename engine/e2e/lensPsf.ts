@@ -33,7 +33,7 @@ import { entrancePupil, imageHeightPerField, objectField } from '../paraxial/pup
 import { traceAdjoint } from '../trace/adjoint.ts';
 import { gridPupil, hexapolar } from '../trace/pupilSampling.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
-import { launchContext, launchRays } from '../trace/rayGen.ts';
+import { launchContext, launchRays } from '../trace/rayAiming.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
 import { splatPsf, splatPsfAdjoint, type SplatResult } from './psf.ts';
 import type { PsfFieldGrid } from './render.ts';

@@ -8,7 +8,7 @@ import { applySolves } from '../paraxial/solves.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
-import { launchContext, launchRays } from '../trace/rayGen.ts';
+import { launchContext, launchRays } from '../trace/rayAiming.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
 import type { LensFunction } from './tfBridge.ts';
 

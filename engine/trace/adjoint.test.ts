@@ -15,7 +15,7 @@ import { getParam, setParam, type ParamRef } from '../optics/params.ts';
 import { applySolves } from '../paraxial/solves.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
-import { launchContext, launchRays } from './rayGen.ts';
+import { launchContext, launchRays } from './rayAiming.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { hexapolar } from './pupilSampling.ts';
 import { traceAdjoint } from './adjoint.ts';

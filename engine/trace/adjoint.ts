@@ -28,12 +28,13 @@ import { solvedThicknessSurface } from '../paraxial/solves.ts';
 import { dSolvedThickness } from '../paraxial/paraxialTangent.ts';
 import { asphereAdjoint } from './adjointAsphere.ts';
 import { conicAdjoint } from './adjointConic.ts';
-import { coordinateBreakAdjoint, rotationDerivatives } from './adjointCoordinateBreak.ts';
+import { coordinateBreakAdjoint } from './adjointCoordinateBreak.ts';
+import { coordinateBreakRotation, rotationDerivatives } from './coordinateBreak.ts';
 import { paraxialAdjoint } from './adjointParaxial.ts';
 import { S_C, S_COEF, S_DX, S_DY, S_F, S_K, S_N1, S_N2, S_T, S_TX, S_TY, S_TZ, S_XYB, type AdjointWorkspace } from './adjointWorkspace.ts';
 import { xyAdjoint } from './adjointXY.ts';
 import { RayStatus } from './rayBatch.ts';
-import { type TraceRecord, coordinateBreakRotation } from './realTrace.ts';
+import type { TraceRecord } from './realTrace.ts';
 
 /** Adjoints of the final ray state, one entry per ray (omit a component for zero). */
 export interface AdjointSeeds {

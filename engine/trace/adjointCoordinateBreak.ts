@@ -4,28 +4,7 @@
  * 0) or p' = R p − D (order 1), d' = R d, so p̄ = Rᵀ p̄', d̄ = Rᵀ d̄', D̄ = −p̄ (in the frame where D
  * applies) and the tilt slots get Σ (u ⊗ p̄' + d ⊗ d̄') : ∂R/∂angle.
  */
-import type { Surface } from '../optics/system.ts';
 import { S_DX, S_DY, S_T, S_TX, type AdjointWorkspace } from './adjointWorkspace.ts';
-
-/** d(R)/d(angle) for the coordinate-break rotation, by composition of analytic factors. */
-export function rotationDerivatives(surf: Surface): Float64Array[] {
-  const ca = Math.cos(surf.tiltX), sa = Math.sin(surf.tiltX);
-  const cb = Math.cos(surf.tiltY), sb = Math.sin(surf.tiltY);
-  const cg = Math.cos(surf.tiltZ), sg = Math.sin(surf.tiltZ);
-  const rx = [1, 0, 0, 0, ca, -sa, 0, sa, ca], drx = [0, 0, 0, 0, -sa, -ca, 0, ca, -sa];
-  const ry = [cb, 0, sb, 0, 1, 0, -sb, 0, cb], dry = [-sb, 0, cb, 0, 0, 0, -cb, 0, -sb];
-  const rz = [cg, -sg, 0, sg, cg, 0, 0, 0, 1], drz = [-sg, -cg, 0, cg, -sg, 0, 0, 0, 0];
-  const mul = (a: number[], b: number[]): number[] => {
-    const r = new Array<number>(9);
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) r[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
-    return r;
-  };
-  if (surf.order === 0) {
-    return [Float64Array.from(mul(mul(drx, ry), rz)), Float64Array.from(mul(mul(rx, dry), rz)), Float64Array.from(mul(mul(rx, ry), drz))];
-  }
-  // R = Rz·Ry·Rx
-  return [Float64Array.from(mul(mul(rz, ry), drx)), Float64Array.from(mul(mul(rz, dry), rx)), Float64Array.from(mul(mul(drz, ry), rx))];
-}
 
 /** The adjoint of one coordinate break for every ray (ws.R and ws.Dr set). */
 export function coordinateBreakAdjoint(ws: AdjointWorkspace): void {

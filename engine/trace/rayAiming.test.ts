@@ -10,7 +10,7 @@ import { entrancePupil, objectField } from '../paraxial/pupil.ts';
 import { paraxialHeightAt } from '../paraxial/paraxial.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { traceBatch } from './realTrace.ts';
-import { aimAtStop, launchContext, launchRays } from './rayGen.ts';
+import { aimAtStop, launchContext, launchRays } from './rayAiming.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const load = (): LensSystem =>

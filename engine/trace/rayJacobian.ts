@@ -9,7 +9,7 @@ import type { LensSystem } from '../optics/system.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { traceAdjoint } from './adjoint.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
-import { aimAtStop, launchContext, launchRays } from './rayGen.ts';
+import { aimAtStop, launchContext, launchRays } from './rayAiming.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
 
 /** Real rays of one field at one wavelength with per-ray Jacobians of x and y (rays × P, row-major). */

@@ -9,7 +9,7 @@ import type { LensSystem } from '../../engine/optics/system.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { RayBatch } from '../../engine/trace/rayBatch.ts';
 import { randomPupil } from '../../engine/trace/pupilSampling.ts';
-import { launchContext, launchRays } from '../../engine/trace/rayGen.ts';
+import { launchContext, launchRays } from '../../engine/trace/rayAiming.ts';
 import { traceBatch } from '../../engine/trace/realTrace.ts';
 import { objectField } from '../../engine/paraxial/pupil.ts';
 import { firstOrder } from '../../engine/analysis/firstOrder.ts';

@@ -3,7 +3,7 @@
  * StudioError code in front of it (`[BAD_FILE] lens.zmx:12: ...`) and the renderer restores it.
  * Browser-safe.
  */
-import { STUDIO_METHODS, StudioError, type StudioApi, type StudioErrorCode } from '../studioApi.ts';
+import { STUDIO_METHODS, StudioError, type StudioApi, type StudioErrorCode } from '../contract/studioApi.ts';
 
 const PREFIX = /^\[([A-Z_]+)\] ([\s\S]*)$/;
 

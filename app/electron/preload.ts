@@ -8,9 +8,9 @@
  * app/electron/buildPreload.ts before the window opens.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { STUDIO_METHODS, type StudioApi, type StudioEvent } from '../studioApi.ts';
-import { createStudioClient, type StudioClient } from '../studioRpc.ts';
-import { messagePortFramePort } from '../studioTransports.ts';
+import { STUDIO_METHODS, type StudioApi, type StudioEvent } from '../contract/studioApi.ts';
+import { createStudioClient, type StudioClient } from '../contract/studioRpc.ts';
+import { messagePortFramePort } from '../contract/studioTransports.ts';
 import { toBridgeError } from './bridgeErrors.ts';
 
 let resolveClient: (c: StudioClient) => void;

@@ -34,7 +34,7 @@ import {
   type PreviewImage,
   type SimulateSessionOptions,
   type StudioEvent,
-} from '../studioApi.ts';
+} from '../contract/studioApi.ts';
 
 export interface DeflectometryPaths {
   /** The bundled rig file and lens under test for "simulate". */

@@ -11,7 +11,7 @@ import { MeritSpec } from '../../engine/optimize/meritSpec.ts';
 import type { OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
 import { formatPath } from '../../engine/io/json.ts';
 import { runOptimizer } from '../cli/optimizeRun.ts';
-import type { OptimizeOptions, VariableValue } from '../studioApi.ts';
+import type { OptimizeOptions, VariableValue } from '../contract/studioApi.ts';
 import { buildLensSystem } from './engineIo.ts';
 
 export interface LensOptimization {

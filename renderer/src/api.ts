@@ -3,9 +3,9 @@
  * `window.studio` (through contextBridge); in a browser, a WebSocket to the local studio server.
  * Either way the UI sees the same typed StudioApi and nothing else.
  */
-import { StudioError, type StudioApi, type StudioErrorCode } from '../../app/studioApi.ts';
-import { createStudioClient } from '../../app/studioRpc.ts';
-import { webSocketFramePort } from '../../app/studioTransports.ts';
+import { StudioError, type StudioApi, type StudioErrorCode } from '../../app/contract/studioApi.ts';
+import { createStudioClient } from '../../app/contract/studioRpc.ts';
+import { webSocketFramePort } from '../../app/contract/studioTransports.ts';
 import { restoreBridgeErrors } from '../../app/electron/bridgeErrors.ts';
 
 declare global {

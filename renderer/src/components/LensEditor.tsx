@@ -5,7 +5,7 @@
  */
 import { memo, useState } from 'react';
 import type { MaterialRef, SurfaceSpec } from '../../../engine/io/prescription.ts';
-import type { LensEdit, SurfaceField } from '../../../app/studioApi.ts';
+import type { LensEdit, SurfaceField } from '../../../app/contract/studioApi.ts';
 import { useStudio } from '../store.ts';
 import { EditCell } from './EditCell.tsx';
 import { MessagesList } from './MessagesList.tsx';

@@ -1,7 +1,7 @@
 /**
  * The StudioApi: the ONE contract between the studio's renderer (React, in Electron or a browser)
  * and the engine host (a worker thread or Electron utility process). Both sides import these types;
- * the transports (`app/studioRpc.ts` over `app/studioWire.ts` frames) carry them unchanged, typed
+ * the transports (`studioRpc.ts` over `studioWire.ts` frames, both in app/contract/) carry them unchanged, typed
  * arrays as binary attachments and NaN / ±Infinity intact.
  *
  * Units follow the engine: lengths in mm, wavelengths in µm, field angles in degrees. Spot and fan
@@ -9,9 +9,9 @@
  *
  * Browser-safe: type imports only, no Node built-ins.
  */
-import type { Prescription, SurfaceSpec } from '../engine/io/prescription.ts';
-import type { AnalysisReport } from '../engine/analysis/report.ts';
-import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../engine/analysis/layout.ts';
+import type { Prescription, SurfaceSpec } from '../../engine/io/prescription.ts';
+import type { AnalysisReport } from '../../engine/analysis/report.ts';
+import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../../engine/analysis/layout.ts';
 
 /** The report `lens-studio analyze --json` prints (lengths mm, wavelengths µm; null where not computable). */
 export type { AnalysisReport, Prescription, SurfaceSpec };

@@ -10,13 +10,17 @@
  *
  * Browser-safe: type imports only, no Node built-ins.
  */
-import type { Prescription, SurfaceSpec } from '../../engine/io/prescription.ts';
+import type { MaterialRef, Prescription, SurfaceSpec } from '../../engine/io/prescription.ts';
 import type { AnalysisReport } from '../../engine/analysis/report.ts';
 import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../../engine/analysis/layout.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
 
-/** The report `lens-studio analyze --json` prints (lengths mm, wavelengths µm; null where not computable). */
-export type { AnalysisReport, Prescription, SurfaceSpec };
+/**
+ * The engine types the renderer sees, re-exported so that it imports nothing but this contract:
+ * the prescription (engine/io/prescription.ts: a surface, a surface's material) and the report
+ * `lens-studio analyze --json` prints (lengths mm, wavelengths µm; null where not computable).
+ */
+export type { AnalysisReport, MaterialRef, Prescription, SurfaceSpec };
 export type * from './studioLabApi.ts';
 
 /** A lens of the bundled library (`lens-library/*.json`). */

@@ -27,6 +27,7 @@ import { checkMeritIndices, MeritSpec } from '../../engine/optimize/meritSpec.ts
 import type { LeastSquaresProblem, OperandValue, OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
 import { VARY_GROUPS } from '../../engine/optimize/variables.ts';
 import { launchContext } from '../../engine/trace/rayGen.ts';
+import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { CliError } from './errors.ts';
 import { num, table } from './format.ts';
 import { collect, loadSystemFile, printWarnings } from './loadLens.ts';
@@ -235,19 +236,6 @@ export function meritProgressBar(total: number): { update(e: ProgressEvent): voi
       if (started) bar.stop();
     },
   };
-}
-
-/** Writes a file atomically: a temporary file in the same folder, then a rename over the target. */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    await fs.writeFile(tmp, data);
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.unlink(tmp).catch(() => {});
-    throw new CliError(`${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
 }
 
 export interface OptimizeCommandOptions {

@@ -31,7 +31,7 @@ import { loadImageFolder, savePng } from '../node/images.ts';
 import { describeBackend, initTfBackend, type BackendChoice } from '../node/tfBackend.ts';
 import { CliError } from './errors.ts';
 import { loadSystemFile, printWarnings } from './loadLens.ts';
-import { parseVary } from './optimizeRun.ts';
+import { parseVary } from './optimizeArgs.ts';
 
 export interface E2eCommandOptions {
   lens: string;

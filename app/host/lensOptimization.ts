@@ -10,7 +10,7 @@ import { buildMeritProblem, paramLabel, type MeritProblem } from '../../engine/o
 import { MeritSpec } from '../../engine/optimize/meritSpec.ts';
 import type { OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
 import { formatPath } from '../../engine/io/json.ts';
-import { runOptimizer } from '../cli/optimizeRun.ts';
+import { runOptimizer } from '../../engine/optimize/run.ts';
 import type { OptimizeOptions, VariableValue } from '../contract/studioApi.ts';
 import { buildLensSystem } from './engineIo.ts';
 

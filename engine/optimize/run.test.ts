@@ -126,6 +126,18 @@ describe('optimizeLens with glass (model glass, then the nearest catalog glass)'
     expect(outcome.operandsBefore!.map((o) => o.label).slice(0, 9)).toEqual(after);
   });
 
+  it('with glass alone: substitutes, and reports the merit and operands of the substituted lens', async () => {
+    const setup = prepareLensOptimization(cooke, buildSystem(cooke, library), library, defaultMerit, ['glass'], buildMeritProblem);
+    expect(setup.merit.problem.nVariables).toBe(6);
+    const outcome = await optimizeLens(setup, { algorithm: 'dls', iterations: 3 });
+    expect(outcome.substitutions).toHaveLength(3);
+    expect(glasses(outcome.prescription).every((m) => typeof m === 'object' && m !== null && 'catalog' in m)).toBe(true);
+    const check = buildMeritProblem(buildSystem(outcome.prescription, library), defaultMerit, ['thicknesses']);
+    const r = check.problem.evaluate(check.x0, false).residuals;
+    expect(outcome.result.merit).toBe(sumOfSquares(r));
+    expect(outcome.operandsAfter).toEqual(check.operands(check.x0));
+  });
+
   it('keeps the model glasses when the run was cancelled', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -25,7 +25,8 @@ import { dampedLeastSquares } from './dampedLeastSquares.ts';
 import { glassHull, glassRegion, substituteNearestGlasses, toModelGlasses, type GlassHull, type Substitution } from './glassChoice.ts';
 import type { MeritProblem } from './meritProblem.ts';
 import type { MeritSpec } from './meritSpec.ts';
-import type { LeastSquaresProblem, OperandValue, OptimizeResult, ProgressEvent } from './problem.ts';
+import { sumOfSquares, type LeastSquaresProblem, type OperandValue, type OptimizeResult, type ProgressEvent } from './problem.ts';
+import { VARY_GROUPS } from './variables.ts';
 
 export interface RunOptions {
   algorithm: 'dls' | 'adam';
@@ -186,9 +187,12 @@ export async function optimizeLens(setup: LensOptimizationSetup, o: LensRunOptio
       operandsAfter = mp2.operands?.(result2.x);
       result = { ...result2, initialMerit: result.initialMerit, iterations: result.iterations + result2.iterations };
     } else {
-      const mp2 = build(sys2, spec, vary.length > 0 ? vary : []);
-      const r2 = mp2.problem.evaluate(mp2.x0, false).residuals;
-      result = { ...result, merit: r2.reduce((a, v) => a + v * v, 0) };
+      // Only glass varied: report the merit and operands of the substituted lens. The residuals
+      // do not depend on which parameters are variables, but a merit problem needs at least one,
+      // so it is built on the other groups and evaluated where it stands.
+      const mp2 = build(sys2, spec, VARY_GROUPS.filter((g) => g !== 'glass'));
+      result = { ...result, merit: sumOfSquares(mp2.problem.evaluate(mp2.x0, false).residuals) };
+      operandsAfter = mp2.operands?.(mp2.x0);
     }
   }
   return { result, prescription: optimized, operandsBefore, operandsAfter, substitutions };

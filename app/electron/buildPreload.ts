@@ -11,10 +11,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.resolve(here, '../../out/electron/preload.cjs');
 const CONTRACT_DIR = path.resolve(here, '../contract');
 
-/** The preload's sources: its own two files and the StudioApi contract (app/contract/) it bundles. */
+/** The preload's sources: preload.ts and the StudioApi contract (app/contract/) it bundles. */
 async function sources(): Promise<string[]> {
   const contract = (await readdir(CONTRACT_DIR)).filter((f) => f.endsWith('.ts')).map((f) => path.join(CONTRACT_DIR, f));
-  return [path.join(here, 'preload.ts'), path.join(here, 'bridgeErrors.ts'), ...contract];
+  return [path.join(here, 'preload.ts'), ...contract];
 }
 
 async function mtime(file: string): Promise<number> {

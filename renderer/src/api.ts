@@ -6,7 +6,7 @@
 import { StudioError, type StudioApi, type StudioErrorCode } from '../../app/contract/studioApi.ts';
 import { createStudioClient } from '../../app/contract/studioRpc.ts';
 import { webSocketFramePort } from '../../app/contract/studioTransports.ts';
-import { restoreBridgeErrors } from '../../app/electron/bridgeErrors.ts';
+import { restoreBridgeErrors } from '../../app/contract/bridgeErrors.ts';
 
 declare global {
   interface Window {

@@ -27,11 +27,12 @@ import { variablesFromGroups, type Variable } from '../../engine/optimize/variab
 import { sensorForLens as sensorForLensEngine } from '../../engine/e2e/lensPsf.ts';
 import { loadCheckpoint, saveCheckpoint } from '../node/checkpoint.ts';
 import { compareRuns, lensChange, reportMarkdown, type E2eReport, type RunSummary } from '../node/e2eReport.ts';
-import { loadImageFolder, savePng, writeFileAtomic } from '../node/images.ts';
+import { writeFileAtomicSync as writeFileAtomic } from '../node/atomicWrite.ts';
+import { loadImageFolder, savePng } from '../node/images.ts';
 import { describeBackend, initTfBackend, type BackendChoice } from '../node/tfBackend.ts';
 import { CliError } from './errors.ts';
 import { loadSystemFile, printWarnings } from './loadLens.ts';
-import { parseVary } from './optimizeRun.ts';
+import { parseVary } from './optimizeArgs.ts';
 
 export interface E2eCommandOptions {
   lens: string;

@@ -3,13 +3,19 @@
  * a sandboxed preload may `require` only 'electron', so it cannot import the shared TypeScript
  * modules at run time. Rebuilt when the output is older than its sources.
  */
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.resolve(here, '../../out/electron/preload.cjs');
-const SOURCES = ['preload.ts', 'bridgeErrors.ts', '../studioApi.ts', '../studioRpc.ts', '../studioWire.ts', '../studioTransports.ts'].map((f) => path.join(here, f));
+const CONTRACT_DIR = path.resolve(here, '../contract');
+
+/** The preload's sources: preload.ts and the StudioApi contract (app/contract/) it bundles. */
+async function sources(): Promise<string[]> {
+  const contract = (await readdir(CONTRACT_DIR)).filter((f) => f.endsWith('.ts')).map((f) => path.join(CONTRACT_DIR, f));
+  return [path.join(here, 'preload.ts'), ...contract];
+}
 
 async function mtime(file: string): Promise<number> {
   try {
@@ -26,7 +32,7 @@ async function mtime(file: string): Promise<number> {
 export async function buildPreload(opts: { packaged?: boolean } = {}): Promise<string> {
   const built = await mtime(OUT);
   if (opts.packaged && built > 0) return OUT;
-  const newest = Math.max(...(await Promise.all(SOURCES.map(mtime))));
+  const newest = Math.max(...(await Promise.all((await sources()).map(mtime))));
   if (built > newest) return OUT;
   const esbuild = await import('esbuild');
   await esbuild.build({

@@ -2,16 +2,16 @@
  * Electron preload (sandboxed, context-isolated): exposes the StudioApi as `window.studio` through
  * contextBridge and nothing else (no ipcRenderer, no Node). The engine's MessagePort arrives from
  * the main process on `studio:port`; calls made before it arrives wait for it. Errors cross the
- * bridge with their StudioError code in the message (app/electron/bridgeErrors.ts).
+ * bridge with their StudioError code in the message (app/contract/bridgeErrors.ts).
  *
  * Sandboxed preloads cannot load modules, so this file is bundled into one CommonJS script by
  * app/electron/buildPreload.ts before the window opens.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { STUDIO_METHODS, type StudioApi, type StudioEvent } from '../studioApi.ts';
-import { createStudioClient, type StudioClient } from '../studioRpc.ts';
-import { messagePortFramePort } from '../studioTransports.ts';
-import { toBridgeError } from './bridgeErrors.ts';
+import { STUDIO_METHODS, type StudioApi, type StudioEvent } from '../contract/studioApi.ts';
+import { createStudioClient, type StudioClient } from '../contract/studioRpc.ts';
+import { messagePortFramePort } from '../contract/studioTransports.ts';
+import { toBridgeError } from '../contract/bridgeErrors.ts';
 
 let resolveClient: (c: StudioClient) => void;
 const clientReady = new Promise<StudioClient>((resolve) => (resolveClient = resolve));

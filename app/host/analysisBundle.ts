@@ -21,7 +21,7 @@ import type {
   LayoutData,
   SpotData,
   SurfaceProfile,
-} from '../studioApi.ts';
+} from '../contract/studioApi.ts';
 
 const now = () => performance.now();
 

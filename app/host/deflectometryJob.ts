@@ -10,7 +10,7 @@
  *
  * Runs in the engine host (worker thread / utility process). Lengths mm, errors µm.
  */
-import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { calibrate, type CameraMeasurements, type CalibrationResult, type VaryKey, VARY_KEYS } from '../../engine/deflectometry/calibrate.ts';
@@ -24,6 +24,7 @@ import { DEFAULT_SENSOR, frameSeed, renderFrame } from '../../engine/deflectomet
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
+import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { readCaptureImages, readSession, writeSession, type LoadedSession } from '../node/deflectometrySession.ts';
 import {
   StudioError,
@@ -34,7 +35,7 @@ import {
   type PreviewImage,
   type SimulateSessionOptions,
   type StudioEvent,
-} from '../studioApi.ts';
+} from '../contract/studioApi.ts';
 
 export interface DeflectometryPaths {
   /** The bundled rig file and lens under test for "simulate". */
@@ -120,8 +121,7 @@ export class DeflectometryHost {
     await this.recentSessions();
     this.recent = [dir, ...this.recent.filter((d) => d !== dir)].slice(0, MAX_RECENT);
     if (this.recentFile) {
-      await mkdir(path.dirname(this.recentFile), { recursive: true }).catch(() => {});
-      await writeFile(this.recentFile, JSON.stringify(this.recent)).catch(() => {});
+      await writeFileAtomic(this.recentFile, JSON.stringify(this.recent)).catch(() => {});
     }
   }
 

@@ -20,7 +20,7 @@ import { solvedThicknessSurface } from '../../engine/paraxial/solves.ts';
 import { variablesFromGroups } from '../../engine/optimize/variables.ts';
 import { sensorForLens } from '../cli/e2eRun.ts';
 import { describeBackend, initTfBackend } from '../node/tfBackend.ts';
-import { StudioError, type E2eEvent, type E2eStudioOptions, type PreviewImage, type StudioEvent } from '../studioApi.ts';
+import { StudioError, type E2eEvent, type E2eStudioOptions, type PreviewImage, type StudioEvent } from '../contract/studioApi.ts';
 import { buildLensSystem } from './engineIo.ts';
 
 const UNET_LEVELS = 2;

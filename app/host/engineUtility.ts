@@ -3,7 +3,7 @@
  * serves it on every MessagePortMain the main process sends as `{ type: 'connect' }` (one per
  * window load). Loaded through tsxBootstrap.mjs with arguments [entry URL, options JSON].
  */
-import { serveStudio, type FramePort } from '../studioRpc.ts';
+import { serveStudio, type FramePort } from '../contract/studioRpc.ts';
 import { StudioSession } from './studioSession.ts';
 import { configureGlass } from './glassSetup.ts';
 

@@ -4,8 +4,8 @@
  * Loaded through tsxBootstrap.mjs; `workerData.options` holds the StudioSessionOptions.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { serveStudio } from '../studioRpc.ts';
-import { messagePortFramePort, type MessagePortLike } from '../studioTransports.ts';
+import { serveStudio } from '../contract/studioRpc.ts';
+import { messagePortFramePort, type MessagePortLike } from '../contract/studioTransports.ts';
 import { StudioSession, type StudioSessionOptions } from './studioSession.ts';
 import { configureGlass } from './glassSetup.ts';
 

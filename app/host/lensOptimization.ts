@@ -10,8 +10,8 @@ import { buildMeritProblem, paramLabel, type MeritProblem } from '../../engine/o
 import { MeritSpec } from '../../engine/io/meritSpecSchema.ts';
 import type { OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
 import { formatPath } from '../../engine/io/jsonText.ts';
-import { runOptimizer } from '../cli/optimizeRun.ts';
-import type { OptimizeOptions, VariableValue } from '../studioApi.ts';
+import { runOptimizer } from '../../engine/optimize/run.ts';
+import type { OptimizeOptions, VariableValue } from '../contract/studioApi.ts';
 import { buildLensSystem } from './engineIo.ts';
 
 export interface LensOptimization {

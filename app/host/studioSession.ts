@@ -26,7 +26,7 @@ import {
   type RecentFile,
   type StudioEvent,
   type StudioService,
-} from '../studioApi.ts';
+} from '../contract/studioApi.ts';
 import { computeAnalysis } from './analysisBundle.ts';
 import { applyEdit, editLabel } from './lensEdits.ts';
 import { History } from './history.ts';
@@ -43,7 +43,7 @@ import type {
   E2eStudioOptions,
   PreviewImage,
   SimulateSessionOptions,
-} from '../studioApi.ts';
+} from '../contract/studioApi.ts';
 
 export interface StudioSessionOptions {
   /** Folder of the bundled lens library (`lens-library/`). */

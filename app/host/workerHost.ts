@@ -6,8 +6,8 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
-import type { FramePort } from '../studioRpc.ts';
-import { messagePortFramePort, type MessagePortLike } from '../studioTransports.ts';
+import type { FramePort } from '../contract/studioRpc.ts';
+import { messagePortFramePort, type MessagePortLike } from '../contract/studioTransports.ts';
 import type { StudioSessionOptions } from './studioSession.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -13,6 +13,7 @@ import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { createImage, toRgba8, withChannels, type FloatImage } from '../../engine/e2e/image.ts';
+import { writeFileAtomicSync } from './atomicWrite.ts';
 
 const IMAGE_EXT = /\.(png|jpe?g)$/i;
 
@@ -131,18 +132,6 @@ export function loadImageFolder(dir: string, opts: LoadFolderOptions): FolderIma
   return out;
 }
 
-/** Writes bytes to `file` atomically (temporary file in the same folder, then rename). */
-export function writeFileAtomic(file: string, data: Uint8Array | string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
 /** Encodes a linear-light float image as an 8-bit sRGB PNG (mono → gray). */
 export function encodePng(img: FloatImage, linear = true): Uint8Array {
   const src = linear ? { ...img, data: img.data.map(linearToSrgb) } : img;
@@ -151,7 +140,7 @@ export function encodePng(img: FloatImage, linear = true): Uint8Array {
   return PNG.sync.write(png);
 }
 
-/** Writes a PNG atomically. */
+/** Writes a PNG atomically (app/node/atomicWrite.ts). */
 export function savePng(file: string, img: FloatImage, linear = true): void {
-  writeFileAtomic(file, encodePng(img, linear));
+  writeFileAtomicSync(file, encodePng(img, linear));
 }

@@ -1,12 +1,12 @@
 /**
  * Lens files on disk (Node side): read .json / .zmx / dO .txt into a prescription, write a
- * prescription as .json or .zmx atomically (temporary file, then rename).
+ * prescription as .json or .zmx atomically (app/node/atomicWrite.ts).
  *
  * Glass names in .zmx and dO files are checked against the glass library (the AGF folders given,
  * then the built-in table), so a glass found nowhere falls back to the file's own nd/Vd with a
  * warning instead of failing later.
  */
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringifyPrescription } from '../../engine/io/json.ts';
 import { loadLensBytes } from '../../engine/io/loaders.ts';
@@ -15,6 +15,7 @@ import { encodeUtf16Le } from '../../engine/io/text.ts';
 import { writeZmx } from '../../engine/io/zmxWrite.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { abbeNumber, LAMBDA_D_UM } from '../../engine/materials/material.ts';
+import { writeFileAtomic } from './atomicWrite.ts';
 import { loadGlassDirs } from './glassDir.ts';
 
 export interface LensFileOptions {
@@ -85,27 +86,11 @@ export function encodeLensFile(file: string, p: Prescription, library: GlassLibr
 }
 
 /**
- * Writes bytes to `file` through a temporary file in the same folder and a rename, so the target is
- * never half-written.
- * @throws Error naming the file when it cannot be written (the temporary file is removed)
- */
-export async function writeFileAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => {});
-    throw new Error(`${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-}
-
-/**
  * Writes a prescription as .json or .zmx by `file`'s extension, atomically (never half-written).
  * @returns the warnings (features the format cannot hold)
  */
 export async function writeLensFile(file: string, p: Prescription, opts: LensFileOptions = {}): Promise<string[]> {
   const { bytes, warnings } = encodeLensFile(file, p, await glassLibraryFor(opts));
-  await writeFileAtomically(file, bytes);
+  await writeFileAtomic(file, bytes);
   return warnings;
 }

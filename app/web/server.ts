@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { FramePort } from '../studioRpc.ts';
+import type { FramePort } from '../contract/studioRpc.ts';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createStudioClient } from '../studioRpc.ts';
+import { createStudioClient } from '../contract/studioRpc.ts';
 import { WorkerEngineHost } from '../host/workerHost.ts';
 import { startStudioServer, type StudioServer } from './server.ts';
 import { ensureRendererBuilt } from './rendererBuild.ts';

@@ -3,10 +3,10 @@
  * `window.studio` (through contextBridge); in a browser, a WebSocket to the local studio server.
  * Either way the UI sees the same typed StudioApi and nothing else.
  */
-import { StudioError, type StudioApi, type StudioErrorCode } from '../../app/studioApi.ts';
-import { createStudioClient } from '../../app/studioRpc.ts';
-import { webSocketFramePort } from '../../app/studioTransports.ts';
-import { restoreBridgeErrors } from '../../app/electron/bridgeErrors.ts';
+import { StudioError, type StudioApi, type StudioErrorCode } from '../../app/contract/studioApi.ts';
+import { createStudioClient } from '../../app/contract/studioRpc.ts';
+import { webSocketFramePort } from '../../app/contract/studioTransports.ts';
+import { restoreBridgeErrors } from '../../app/contract/bridgeErrors.ts';
 
 declare global {
   interface Window {

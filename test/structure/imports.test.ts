@@ -24,33 +24,8 @@ const root = path.resolve(import.meta.dirname, '../..');
  * fails on an entry that no longer occurs.
  */
 const ALLOWED: AllowedViolation[] = [
-  // app/host imports the command line's runners; they move to engine/ or app/node/ (issue 10, item 5).
+  // app/host imports the command line's e2e runner; it moves to the engine on the e2e branch (issue 10, item 5).
   { from: 'app/host/e2eJob.ts', to: 'app/cli/e2eRun.ts', why: 'shared e2e runner still in app/cli' },
-  { from: 'app/host/lensOptimization.ts', to: 'app/cli/optimizeRun.ts', why: 'shared optimization runner still in app/cli' },
-  // The renderer reads prescription types from the engine directly (issue 10, item 8).
-  { from: 'renderer/src/components/LensEditor.tsx', to: 'engine/io/prescription.ts', why: 'prescription types not yet re-exported by the contract' },
-  { from: 'renderer/src/components/SystemSettings.tsx', to: 'engine/io/prescription.ts', why: 'prescription types not yet re-exported by the contract' },
-  // The contract still sits at app/'s root, not in app/contract/ (issue 10, item 5).
-  ...[
-    'renderer/src/api.ts',
-    'renderer/src/components/LensEditor.tsx',
-    'renderer/src/components/OptimizationPanel.tsx',
-    'renderer/src/components/RayFans.tsx',
-    'renderer/src/components/SpotDiagrams.tsx',
-    'renderer/src/components/SystemSettings.tsx',
-    'renderer/src/lab/DeflectometryPanel.tsx',
-    'renderer/src/lab/ErrorMap.tsx',
-    'renderer/src/lab/ScreenOverlay.tsx',
-    'renderer/src/lab/labPlots.tsx',
-    'renderer/src/lab/labStore.ts',
-    'renderer/src/store.ts',
-    'renderer/src/three/layoutScene.ts',
-    'renderer/src/three/lensGeometry.ts',
-    'renderer/src/three/sectionCanvas.ts',
-  ].map((from) => ({ from, to: 'app/studioApi.ts', why: 'the StudioApi contract not yet in app/contract/' })),
-  { from: 'renderer/src/api.ts', to: 'app/studioRpc.ts', why: 'the contract RPC not yet in app/contract/' },
-  { from: 'renderer/src/api.ts', to: 'app/studioTransports.ts', why: 'the contract transports not yet in app/contract/' },
-  { from: 'renderer/src/api.ts', to: 'app/electron/bridgeErrors.ts', why: 'the bridge error codec not yet in app/contract/' },
 ];
 
 describe('the import structure of engine/, app/ and renderer/', () => {

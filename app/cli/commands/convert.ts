@@ -1,7 +1,8 @@
 /** `lens-studio convert <in> <out> [--glass-dir DIR]...`: converts a lens file by extension (.json, .zmx, dO .txt → .json, .zmx). */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { encodeLensFile, readLensFile, writeFileAtomically } from '../../node/lensFile.ts';
+import { writeFileAtomic } from '../../node/atomicWrite.ts';
+import { encodeLensFile, readLensFile } from '../../node/lensFile.ts';
 import { CliError } from '../errors.ts';
 import { collect, printWarnings } from '../loadLens.ts';
 
@@ -32,7 +33,7 @@ export function register(program: Command): void {
       }
       printWarnings(output, encoded.warnings);
       try {
-        await writeFileAtomically(output, encoded.bytes);
+        await writeFileAtomic(output, encoded.bytes);
       } catch (err) {
         throw new CliError((err as Error).message);
       }

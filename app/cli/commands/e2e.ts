@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { e2eCommand, type E2eCommandOptions } from '../e2eRun.ts';
 import { collect } from '../loadLens.ts';
-import { interruptOnSigint } from '../optimizeRun.ts';
+import { interruptOnSigint } from '../interrupt.ts';
 
 export function register(program: Command): void {
   program

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import type { LensEdit } from '../../../app/studioApi.ts';
+import type { LensEdit } from '../../../app/contract/studioApi.ts';
 import { useStudio } from '../store.ts';
 import { useElementSize } from './useCanvasSize.ts';
 import { plotAxes } from './plotTheme.ts';

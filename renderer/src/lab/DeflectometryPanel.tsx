@@ -5,7 +5,7 @@
  * fitted lens into the lens editor (one undo step).
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { CalibrationOptionsApi, PreviewImage } from '../../../app/studioApi.ts';
+import type { CalibrationOptionsApi, PreviewImage } from '../../../app/contract/studioApi.ts';
 import { useStudio } from '../store.ts';
 import { useLab } from './labStore.ts';
 import { LiveCurve, PreviewCanvas } from './labPlots.tsx';

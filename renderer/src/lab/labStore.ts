@@ -13,7 +13,7 @@ import type {
   E2eEvent,
   E2eStudioOptions,
   StudioApi,
-} from '../../../app/studioApi.ts';
+} from '../../../app/contract/studioApi.ts';
 import { errorMessage } from '../api.ts';
 import { useStudio } from '../store.ts';
 

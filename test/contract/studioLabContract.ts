@@ -1,6 +1,6 @@
 /**
  * The StudioApi contract of the two lab panels, run inside the shared contract suite over every
- * transport (app/studioContract.ts): deflectometry sessions (simulate, open, previews, calibration
+ * transport (test/contract/studioContract.ts): deflectometry sessions (simulate, open, previews, calibration
  * with streamed loss, stop, "use fitted lens") and end-to-end training runs (streamed loss / PSNR,
  * PSF grid and restorations, stop). Expected values come from the engine run directly in the test
  * process (session reading, fringe decoding, the simulation's truth lens), never from the host.
@@ -8,10 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeScreenPoints } from '../engine/deflectometry/fringe.ts';
-import { parsePrescriptionJson } from '../engine/io/json.ts';
-import { readCaptureImages, readSession } from './node/deflectometrySession.ts';
-import { StudioError, type CalibrationEvent, type DeflectometrySessionInfo, type E2eEvent, type StudioApi } from './studioApi.ts';
+import { decodeScreenPoints } from '../../engine/deflectometry/fringe.ts';
+import { parsePrescriptionJson } from '../../engine/io/json.ts';
+import { readCaptureImages, readSession } from '../../app/node/deflectometrySession.ts';
+import { StudioError, type CalibrationEvent, type DeflectometrySessionInfo, type E2eEvent, type StudioApi } from '../../app/contract/studioApi.ts';
 
 function runEvents<T extends CalibrationEvent | E2eEvent>(api: StudioApi, type: T['type'], runId: () => string | null, timeoutMs = 90_000): Promise<T[]> {
   return new Promise((resolve, reject) => {

@@ -1,9 +1,10 @@
 /**
- * Electron's contextBridge copies only an Error's message across worlds, so the preload puts the
- * StudioError code in front of it (`[BAD_FILE] lens.zmx:12: ...`) and the renderer restores it.
- * Browser-safe.
+ * StudioErrors across Electron's contextBridge, which copies only an Error's message across worlds:
+ * the preload (app/electron/preload.ts) puts the StudioError code in front of it
+ * (`[BAD_FILE] lens.zmx:12: ...`) and the renderer restores it. Part of the contract because both
+ * sides use it. Browser-safe.
  */
-import { STUDIO_METHODS, StudioError, type StudioApi, type StudioErrorCode } from '../studioApi.ts';
+import { STUDIO_METHODS, StudioError, type StudioApi, type StudioErrorCode } from './studioApi.ts';
 
 const PREFIX = /^\[([A-Z_]+)\] ([\s\S]*)$/;
 

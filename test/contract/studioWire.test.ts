@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, WireError } from './studioWire.ts';
+import { decodeFrame, encodeFrame, WireError } from '../../app/contract/studioWire.ts';
 
 describe('studio wire codec', () => {
   it('keeps NaN, ±Infinity and −0 anywhere in a value', () => {

@@ -1,5 +1,5 @@
 /**
- * The StudioApi contract suite, run unchanged against every transport (app/studioApi.test.ts):
+ * The StudioApi contract suite, run unchanged against every transport (test/contract/studioApi.test.ts):
  * the in-process IPC stand-in (a MessageChannel, as Electron's MessageChannelMain) and the
  * WebSocket of the browser studio (server + worker-thread engine host). Expected numbers come from
  * the engine called directly in the test process, never from the code under test.
@@ -9,17 +9,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyze } from '../engine/analysis/report.ts';
-import { spotDiagram } from '../engine/analysis/spot.ts';
-import { rayFan } from '../engine/analysis/rayFan.ts';
-import { parsePrescriptionJson } from '../engine/io/json.ts';
-import type { Prescription } from '../engine/io/prescription.ts';
-import { GlassLibrary } from '../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../engine/paraxial/buildSystem.ts';
-import { StudioError, type OptimizationEvent, type StudioApi, type StudioEvent } from './studioApi.ts';
+import { analyze } from '../../engine/analysis/report.ts';
+import { spotDiagram } from '../../engine/analysis/spot.ts';
+import { rayFan } from '../../engine/analysis/rayFan.ts';
+import { parsePrescriptionJson } from '../../engine/io/json.ts';
+import type { Prescription } from '../../engine/io/prescription.ts';
+import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
+import { StudioError, type OptimizationEvent, type StudioApi, type StudioEvent } from '../../app/contract/studioApi.ts';
 import { describeLabContract } from './studioLabContract.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedData = path.resolve(repoRoot, '../shared/data');
 
 

@@ -12,12 +12,12 @@ import { MessageChannel } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { describeStudioContract, repoRoot } from './studioContract.ts';
-import { createStudioClient, serveStudio } from './studioRpc.ts';
-import { messagePortFramePort, webSocketFramePort, type MessagePortLike, type WebSocketLike } from './studioTransports.ts';
-import { decodeFrame, encodeFrame } from './studioWire.ts';
-import { StudioSession } from './host/studioSession.ts';
-import { WorkerEngineHost } from './host/workerHost.ts';
-import { startStudioServer, type StudioServer } from './web/server.ts';
+import { createStudioClient, serveStudio } from '../../app/contract/studioRpc.ts';
+import { messagePortFramePort, webSocketFramePort, type MessagePortLike, type WebSocketLike } from '../../app/contract/studioTransports.ts';
+import { decodeFrame, encodeFrame } from '../../app/contract/studioWire.ts';
+import { StudioSession } from '../../app/host/studioSession.ts';
+import { WorkerEngineHost } from '../../app/host/workerHost.ts';
+import { startStudioServer, type StudioServer } from '../../app/web/server.ts';
 
 const libraryDir = path.join(repoRoot, 'lens-library');
 

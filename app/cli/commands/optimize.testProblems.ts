@@ -1,16 +1,17 @@
 /**
- * Toy merit problems on a real lens for the tests of app/cli/optimizeRun.ts (the lens-side
- * builder, engine/optimize/meritProblem.ts, is tested on its own). They vary the last thickness,
- * the image distance, towards a target: residual r = t − 47 mm.
+ * Toy merit problems on a real lens for the tests of `lens-studio optimize` (./optimize.ts) and
+ * its runner (engine/optimize/run.ts); the lens-side builder, engine/optimize/meritProblem.ts, is
+ * tested on its own. They vary the last thickness, the image distance, towards a target:
+ * residual r = t − 47 mm.
  */
-import type { LensSystem } from '../../engine/optics/system.ts';
-import type { MeritSpec } from '../../engine/io/meritSpecSchema.ts';
-import type { MeritProblem } from './optimizeRun.ts';
+import type { LensSystem } from '../../../engine/optics/system.ts';
+import type { MeritSpec } from '../../../engine/io/meritSpecSchema.ts';
+import type { LensMerit } from '../../../engine/optimize/run.ts';
 
 export const IMAGE_DISTANCE_TARGET = 47;
 
 /** The image distance as the only variable; `delayMs` makes every evaluation that slow. */
-export function imageDistanceProblem(system: LensSystem, _spec: MeritSpec, vary: string[], _options?: unknown, delayMs = 0): MeritProblem {
+export function imageDistanceProblem(system: LensSystem, _spec: MeritSpec, vary: string[], _options?: unknown, delayMs = 0): LensMerit {
   const p = system.prescription;
   const last = p.surfaces.length - 1;
   return {
@@ -39,6 +40,6 @@ export function imageDistanceProblem(system: LensSystem, _spec: MeritSpec, vary:
   };
 }
 
-export function slowImageDistanceProblem(system: LensSystem, spec: MeritSpec, vary: string[]): MeritProblem {
+export function slowImageDistanceProblem(system: LensSystem, spec: MeritSpec, vary: string[]): LensMerit {
   return imageDistanceProblem(system, spec, vary, undefined, 40);
 }

@@ -1,16 +1,20 @@
 /**
- * The import graph of the source tree and the layering rules it must keep (DESIGN.md):
+ * The import graph of the source tree and the layering rules it must keep (DESIGN.md, "The shape
+ * of the program"):
  *
  * - engine/ never imports app/ or renderer/, nor Node built-ins (it runs unchanged in a browser);
  * - within engine/, a folder imports only itself and the folders listed above it in ENGINE_LAYERS
  *   (materials imports nothing of the engine; deflectometry may use everything above it);
+ * - app/contract/ is browser-safe: no Node built-ins, engine types only (`import type`), nothing
+ *   else of app/ and nothing of renderer/;
  * - app/host and app/cli never import each other;
  * - renderer/ imports only its own files, the contract (app/contract/) and packages;
  * - no import cycles, among any source files (type-only imports count: they are dependencies too).
  *
  * Test files (*.test.ts) are not sources: a test may reach across layers to check them. The graph
  * is read with a small scanner (comments stripped, static `import`/`export … from`, side-effect
- * imports and `import('…')`), which is enough for this code base's plain ES module syntax.
+ * imports and `import('…')`), which is enough for this code base's plain ES module syntax; an
+ * import that names only types (`import type`, or every name marked `type`) is type-only.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,11 +39,19 @@ export const ENGINE_LAYERS = [
 /** Where the StudioApi contract lives: the only part of app/ the renderer may import. */
 export const CONTRACT_DIRS = ['app/contract/'];
 
-/** Source files → the repository paths (or bare package names) they import. */
-export type ImportGraph = Map<string, string[]>;
+/** One import of a source file. */
+export interface Import {
+  /** Repository path of a relative import (`engine/io/json.ts`), else the bare specifier (`zod`, `node:fs`). */
+  to: string;
+  /** The import names only types (erased at run time). */
+  typeOnly: boolean;
+}
+
+/** Source files → what they import. */
+export type ImportGraph = Map<string, Import[]>;
 
 export interface Violation {
-  rule: 'engine-imports-app' | 'engine-imports-node' | 'engine-layer' | 'engine-unknown-folder' | 'host-cli' | 'renderer-imports' | 'cycle';
+  rule: 'engine-imports-app' | 'engine-imports-node' | 'engine-layer' | 'engine-unknown-folder' | 'contract-imports' | 'host-cli' | 'renderer-imports' | 'cycle';
   from: string;
   to: string;
   message: string;
@@ -52,8 +64,8 @@ export interface AllowedViolation {
   why: string;
 }
 
-const SOURCE = /\.(ts|tsx|mts)$/;
-const TEST = /\.test\.(ts|tsx|mts)$/;
+const SOURCE = /\.(ts|tsx|mts|mjs)$/;
+const TEST = /\.test\.(ts|tsx|mts|mjs)$/;
 
 /** Removes comments (keeping strings and line breaks), so commented-out imports are not read. */
 export function stripComments(text: string): string {
@@ -82,16 +94,33 @@ export function stripComments(text: string): string {
   return out;
 }
 
-const STATIC = /(?:^|[;\n}])\s*(?:import|export)\s+(?:type\s+)?[\w*{}\s,$]*?\bfrom\s*(['"])([^'"\n]+)\1/g;
+const STATIC = /(?:^|[;\n}])\s*(?:import|export)\s+(type\s+)?([\w*{}\s,$]*?)\s*\bfrom\s*(['"])([^'"\n]+)\3/g;
 const SIDE_EFFECT = /(?:^|[;\n}])\s*import\s*(['"])([^'"\n]+)\1/g;
 const DYNAMIC = /\bimport\(\s*(['"])([^'"\n]+)\1\s*\)/g;
 
-/** The module specifiers a source text imports (static, side-effect, dynamic), in order found. */
-export function importSpecifiers(text: string): string[] {
+/** One import as written: the specifier and whether it names only types. */
+export interface ImportRef {
+  spec: string;
+  typeOnly: boolean;
+}
+
+/** The imports of a source text (static, then side-effect, then dynamic), comments ignored. */
+export function importsOf(text: string): ImportRef[] {
   const code = stripComments(text);
-  const out: string[] = [];
-  for (const re of [STATIC, SIDE_EFFECT, DYNAMIC]) for (const m of code.matchAll(re)) out.push(m[2]);
+  const out: ImportRef[] = [];
+  for (const m of code.matchAll(STATIC)) {
+    const named = /^\{([^}]*)\}$/.exec(m[2].trim());
+    const names = named ? named[1].split(',').map((n) => n.trim()).filter(Boolean) : [];
+    out.push({ spec: m[4], typeOnly: m[1] !== undefined || (names.length > 0 && names.every((n) => n.startsWith('type '))) });
+  }
+  for (const m of code.matchAll(SIDE_EFFECT)) out.push({ spec: m[2], typeOnly: false });
+  for (const m of code.matchAll(DYNAMIC)) out.push({ spec: m[2], typeOnly: false });
   return out;
+}
+
+/** The module specifiers a source text imports, in the order of {@link importsOf}. */
+export function importSpecifiers(text: string): string[] {
+  return importsOf(text).map((r) => r.spec);
 }
 
 /** Reads the import graph of the source files under `dirs` (relative to `root`). */
@@ -103,10 +132,10 @@ export function readImportGraph(root: string, dirs: readonly string[]): ImportGr
       if (e.isDirectory()) {
         if (e.name !== 'node_modules' && e.name !== 'dist' && !e.name.startsWith('.')) walk(rel);
       } else if (SOURCE.test(e.name) && !TEST.test(e.name) && !e.name.endsWith('.d.ts')) {
-        const specs = importSpecifiers(fs.readFileSync(path.join(root, rel), 'utf8'));
+        const refs = importsOf(fs.readFileSync(path.join(root, rel), 'utf8'));
         graph.set(
           rel,
-          specs.map((s) => (s.startsWith('.') ? path.posix.normalize(path.posix.join(path.posix.dirname(rel), s)) : s)),
+          refs.map((r) => ({ to: r.spec.startsWith('.') ? path.posix.normalize(path.posix.join(path.posix.dirname(rel), r.spec)) : r.spec, typeOnly: r.typeOnly })),
         );
       }
     }
@@ -123,8 +152,11 @@ const isLocal = (target: string) => /^(engine|app|renderer|test|lens-library)\//
 export function layerViolations(graph: ImportGraph): Violation[] {
   const out: Violation[] = [];
   const add = (rule: Violation['rule'], from: string, to: string, message: string) => out.push({ rule, from, to, message });
-  for (const [from, targets] of graph) {
-    for (const to of new Set(targets)) {
+  for (const [from, imports] of graph) {
+    const seen = new Set<string>();
+    for (const { to, typeOnly } of imports) {
+      if (seen.has(`${to} ${typeOnly}`)) continue;
+      seen.add(`${to} ${typeOnly}`);
       if (from.startsWith('engine/')) {
         if (to.startsWith('app/') || to.startsWith('renderer/')) add('engine-imports-app', from, to, 'engine/ never imports app/ or renderer/');
         else if (!isLocal(to) && isNodeBuiltin(to)) add('engine-imports-node', from, to, 'engine/ runs in a browser: no Node built-ins');
@@ -133,6 +165,13 @@ export function layerViolations(graph: ImportGraph): Violation[] {
           const ia = (ENGINE_LAYERS as readonly string[]).indexOf(a), ib = (ENGINE_LAYERS as readonly string[]).indexOf(b);
           if (ia < 0 || ib < 0) add('engine-unknown-folder', from, to, `engine/${ia < 0 ? a : b} is not in ENGINE_LAYERS (DESIGN.md's order): place it`);
           else if (ib > ia) add('engine-layer', from, to, `engine/${a} may import only folders above it; ${b} is below`);
+        }
+      }
+      if (CONTRACT_DIRS.some((c) => from.startsWith(c))) {
+        if (!isLocal(to) && isNodeBuiltin(to)) add('contract-imports', from, to, 'the contract is browser-safe: no Node built-ins');
+        else if (to.startsWith('engine/') && !typeOnly) add('contract-imports', from, to, 'the contract takes engine types only (import type)');
+        else if ((to.startsWith('app/') && !CONTRACT_DIRS.some((c) => to.startsWith(c))) || to.startsWith('renderer/')) {
+          add('contract-imports', from, to, 'the contract imports nothing else of app/ and nothing of renderer/');
         }
       }
       if ((from.startsWith('app/host/') && to.startsWith('app/cli/')) || (from.startsWith('app/cli/') && to.startsWith('app/host/'))) {
@@ -156,7 +195,7 @@ export function findCycles(graph: ImportGraph): string[][] {
   const stack: string[] = [];
   const sccs: string[][] = [];
   let next = 0;
-  const edges = (v: string) => (graph.get(v) ?? []).filter((w) => graph.has(w));
+  const edges = (v: string) => [...new Set((graph.get(v) ?? []).map((i) => i.to))].filter((w) => graph.has(w));
   for (const root of graph.keys()) {
     if (index.has(root)) continue;
     const work: [string, number][] = [[root, 0]];

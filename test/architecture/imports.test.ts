@@ -1,8 +1,9 @@
 /**
  * The source tree keeps DESIGN.md's layering (see importGraph.ts for the rules): no import cycle,
  * engine/ folders import only folders above them, engine/ never imports app/, renderer/ or Node,
- * app/host and app/cli never import each other, renderer/ imports only the contract. The checker
- * itself is tested on small synthetic graphs, so a new violation is known to fail the test.
+ * the contract is browser-safe and takes engine types only, app/host and app/cli never import each
+ * other, renderer/ imports only the contract. The checker itself is tested on small synthetic
+ * graphs, so a new violation is known to fail the test.
  */
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import {
   applyAllowlist,
   checkImports,
   findCycles,
+  importsOf,
   importSpecifiers,
   readImportGraph,
   type AllowedViolation,
@@ -33,7 +35,8 @@ describe('the import structure of engine/, app/ and renderer/', () => {
 
   it('reads the source files and their imports', () => {
     expect(graph.size).toBeGreaterThan(150);
-    expect(graph.get('engine/paraxial/buildSystem.ts')).toContain('engine/optics/system.ts');
+    expect(graph.get('engine/paraxial/buildSystem.ts')).toContainEqual({ to: 'engine/optics/system.ts', typeOnly: false });
+    expect(graph.has('app/electron/bootstrap.mjs')).toBe(true);
   });
 
   it('has no violation beyond the listed ones, and every listed one still occurs', () => {
@@ -44,7 +47,9 @@ describe('the import structure of engine/, app/ and renderer/', () => {
 });
 
 describe('the import checker', () => {
-  const graphOf = (edges: Record<string, string[]>): ImportGraph => new Map(Object.entries(edges));
+  /** A graph from lists of imports; 'type:x' is a type-only import of x. */
+  const graphOf = (edges: Record<string, string[]>): ImportGraph =>
+    new Map(Object.entries(edges).map(([from, to]) => [from, to.map((t) => (t.startsWith('type:') ? { to: t.slice(5), typeOnly: true } : { to: t, typeOnly: false }))]));
   const rules = (edges: Record<string, string[]>) => checkImports(graphOf(edges)).map((v) => `${v.rule} ${v.from} → ${v.to}`);
 
   it('reads static, type-only, multi-line, side-effect and dynamic imports, not commented ones', () => {
@@ -67,6 +72,28 @@ describe('the import checker', () => {
     expect(importSpecifiers(text)).toEqual(['./a.ts', '../b.ts', './c.ts', './e.ts', './f.ts', 'zod', './side.ts', './g.ts']);
   });
 
+  it('tells type-only imports from value imports', () => {
+    const text = [
+      "import type { A } from '../../engine/a.ts';",
+      "import { type B, type C } from './b.ts';",
+      "import {\n  D,\n  type E,\n} from './d.ts';",
+      "export type * from './lab.ts';",
+      "export { F } from 'pkg';",
+      "import './style.css';",
+      "const g = await import('../node/g.ts');",
+      "export const h = 'not an import';",
+    ].join('\n');
+    expect(importsOf(text).map((r) => [r.spec, r.typeOnly])).toEqual([
+      ['../../engine/a.ts', true],
+      ['./b.ts', true],
+      ['./d.ts', false],
+      ['./lab.ts', true],
+      ['pkg', false],
+      ['./style.css', false],
+      ['../node/g.ts', false],
+    ]);
+  });
+
   it('accepts a graph that keeps the rules', () => {
     expect(
       rules({
@@ -74,7 +101,8 @@ describe('the import checker', () => {
         'engine/optics/system.ts': ['engine/io/prescription.ts'],
         'engine/paraxial/paraxial.ts': ['engine/optics/system.ts'],
         'engine/deflectometry/rig.ts': ['engine/optimize/meritSpec.ts', 'engine/io/jsonText.ts'],
-        'app/host/job.ts': ['engine/optics/system.ts', 'app/node/files.ts', 'node:fs'],
+        'app/host/job.ts': ['engine/optics/system.ts', 'app/node/files.ts', 'node:fs', 'app/contract/studioApi.ts'],
+        'app/contract/studioApi.ts': ['type:engine/io/prescription.ts', 'app/contract/wire.ts'],
         'app/cli/main.ts': ['commander', 'app/node/files.ts'],
         'renderer/src/a.tsx': ['react', 'renderer/src/b.ts', 'app/contract/studioApi.ts'],
       }),
@@ -95,6 +123,20 @@ describe('the import checker', () => {
       'engine-imports-node engine/trace/x.ts → node:fs',
       'engine-imports-node engine/trace/x.ts → path',
       'engine-unknown-folder engine/newthing/y.ts → engine/io/prescription.ts',
+    ]);
+  });
+
+  it('fails on a contract that is not browser-safe or takes more than engine types', () => {
+    expect(
+      rules({
+        'app/contract/api.ts': ['node:fs', 'os', 'engine/io/json.ts', 'type:engine/io/prescription.ts', 'app/node/files.ts', 'type:renderer/src/x.ts', 'app/contract/wire.ts'],
+      }),
+    ).toEqual([
+      'contract-imports app/contract/api.ts → node:fs',
+      'contract-imports app/contract/api.ts → os',
+      'contract-imports app/contract/api.ts → engine/io/json.ts',
+      'contract-imports app/contract/api.ts → app/node/files.ts',
+      'contract-imports app/contract/api.ts → renderer/src/x.ts',
     ]);
   });
 
@@ -133,7 +175,7 @@ describe('the import checker', () => {
     expect(cycles).toContainEqual(['app/self.ts', 'app/self.ts']);
     const engine = cycles.find((c) => c[0].startsWith('engine/'))!;
     expect(engine[0]).toBe(engine[engine.length - 1]);
-    for (let i = 0; i + 1 < engine.length; i++) expect(g.get(engine[i])).toContain(engine[i + 1]);
+    for (let i = 0; i + 1 < engine.length; i++) expect(g.get(engine[i])!.map((e) => e.to)).toContain(engine[i + 1]);
     expect(checkImports(g).filter((v) => v.rule === 'cycle')).toHaveLength(3);
   });
 

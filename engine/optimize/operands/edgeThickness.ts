@@ -8,13 +8,12 @@
  * hemisphere) its sag, slope and derivatives count as 0.
  */
 import type { ParamRef } from '../../optics/params.ts';
-import type { LensSystem } from '../../optics/system.ts';
+import { maxField, type LensSystem } from '../../optics/system.ts';
 import { traceParaxial } from '../../paraxial/paraxial.ts';
 import { dThickness, paraxialTangent } from '../../paraxial/paraxialTangent.ts';
 import { entrancePupil, objectField, type EntrancePupil } from '../../paraxial/pupil.ts';
 import { objectFieldTangent, pupilTangent } from '../../paraxial/pupilTangent.ts';
 import { chiefRayStart, chiefRayStartTangent, marginalRayStart, marginalRayStartTangent } from '../../paraxial/rays.ts';
-import { maxField } from '../../optics/system.ts';
 import { dSagAt, sagAt, sagSlopeAt } from '../../trace/sag.ts';
 import { scalarOperand } from './operand.ts';
 

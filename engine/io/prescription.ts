@@ -46,6 +46,31 @@ export const FormulaGlassRef = z.strictObject({
  */
 export const MaterialRef = z.union([z.null(), z.string().min(1), FormulaGlassRef, ModelGlassRef, CatalogGlassRef]);
 
+const nonNegative = () => finite().refine((v) => v >= 0, { message: 'expected a number ≥ 0' });
+
+/**
+ * A surface aperture or obscuration, as OpticStudio's surface aperture types (circular aperture /
+ * obscuration, rectangular aperture / obscuration, elliptical aperture / obscuration; .zmx CLAP,
+ * OBSC, SQAP, SQOB, ELAP, ELOB with OBDC for the decenter). Lengths in mm, in the surface's local
+ * frame, centred at (decenterX, decenterY). A ray passes an aperture when its intersection lies
+ * inside the shape and passes an obscuration when it lies outside it (a point on the boundary
+ * passes both); otherwise it is flagged (vignetted, or obscured).
+ * - circular: the annulus minRadius ≤ r ≤ maxRadius (minRadius 0 by default: a disc);
+ * - rectangular: |x| ≤ halfWidthX and |y| ≤ halfWidthY;
+ * - elliptical: (x / halfWidthX)² + (y / halfWidthY)² ≤ 1.
+ */
+const apertureCommon = {
+  /** true: the shape blocks rays (an obscuration); false or absent: it passes them (an aperture). */
+  obscuration: z.boolean().optional(),
+  decenterX: finite().optional(),
+  decenterY: finite().optional(),
+};
+export const SurfaceAperture = z.discriminatedUnion('shape', [
+  z.strictObject({ shape: z.literal('circular'), minRadius: nonNegative().optional(), maxRadius: positive(), ...apertureCommon }),
+  z.strictObject({ shape: z.literal('rectangular'), halfWidthX: positive(), halfWidthY: positive(), ...apertureCommon }),
+  z.strictObject({ shape: z.literal('elliptical'), halfWidthX: positive(), halfWidthY: positive(), ...apertureCommon }),
+]);
+
 const surfaceCommon = {
   /** Distance to the next vertex along local z, mm (signed). */
   thickness: finite(),
@@ -54,6 +79,10 @@ const surfaceCommon = {
   stop: z.boolean().optional(),
   /** Clear semi-aperture in mm: rays beyond it are vignetted (flagged). Absent = unclipped. */
   semiDiameter: positive().optional(),
+  /** Circular central obscuration, mm: rays nearer the axis than this (r < obscuration) are blocked (flagged obscured). */
+  obscuration: positive().optional(),
+  /** An aperture or obscuration shape with decenter (see SurfaceAperture); applies with semiDiameter. */
+  aperture: SurfaceAperture.optional(),
   /** Which parameters the optimizer may vary, e.g. {"radius": true, "thickness": true}. */
   variables: z.record(z.string(), z.boolean()).optional(),
 };
@@ -197,6 +226,8 @@ export const Prescription = z.object({
     .object({
       radius: radius().optional(),
       semiDiameter: positive().optional(),
+      obscuration: positive().optional(),
+      aperture: SurfaceAperture.optional(),
     })
     .optional(),
   /** The merit function saved with the prescription (engine/io/meritSpecSchema.ts). */
@@ -214,6 +245,7 @@ type MaterialRefFits = MaterialRef extends MaterialReference ? true : never;
 const materialRefFits: MaterialRefFits = true;
 void materialRefFits;
 export type SurfaceSpec = z.infer<typeof SurfaceSpec>;
+export type SurfaceAperture = z.infer<typeof SurfaceAperture>;
 export type ApertureSpec = z.infer<typeof ApertureSpec>;
 export type FieldsSpec = z.infer<typeof FieldsSpec>;
 export type WavelengthsSpec = z.infer<typeof WavelengthsSpec>;

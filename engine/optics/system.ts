@@ -15,6 +15,7 @@
 import type { Material, MaterialReference } from '../materials/material.ts';
 import { AIR } from '../materials/material.ts';
 import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
+import { clipShapes, type ClipShape } from './aperture.ts';
 
 /** Anything that turns a prescription material into a Material (engine/materials/glassLibrary.ts). */
 export interface GlassResolver {
@@ -50,6 +51,8 @@ export interface Surface {
   readonly stop: boolean;
   /** Clear semi-aperture, mm; Infinity when rays are not clipped here. */
   semiDiameter: number;
+  /** Further aperture and obscuration shapes (aperture.ts); empty for most surfaces. */
+  readonly clips: readonly ClipShape[];
   /** The medium after the surface (for a mirror, the medium before). */
   material: Material;
   /** Index of the medium after this surface, per wavelength. */
@@ -179,6 +182,7 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
       mirror,
       stop: spec?.stop === true,
       semiDiameter: (spec ? spec.semiDiameter : p.image?.semiDiameter) ?? Infinity,
+      clips: spec ? clipShapes(spec.obscuration, spec.aperture) : clipShapes(p.image?.obscuration, p.image?.aperture),
       material: current,
       nAfter: currentN,
       direction,

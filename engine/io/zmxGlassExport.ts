@@ -105,24 +105,38 @@ export function planGlasses(p: Prescription, library: GlassLookup | undefined, w
     found.set(ref, g);
     if (!used.includes(g.catalog)) used.push(g.catalog);
   }
-  // GCAT order: each glass's catalog before every other used catalog holding its name.
-  const before = new Map<string, Set<string>>(used.map((c) => [c, new Set<string>()]));
-  for (const g of found.values()) {
-    for (const c of used) if (c !== g.catalog && library?.find(g.name, { catalog: c })) before.get(g.catalog)!.add(c);
-  }
+  // GCAT order: each glass's catalog before every other used catalog holding its name. When no
+  // order satisfies every glass (SCHOTT F2 and HIKARI SK16 in one lens: both catalogs have both
+  // names), the order that keeps the most surfaces exact wins (all orders are tried for up to 6
+  // catalogs), ties going to the prescription's own catalog order.
+  const holds = (c: string, name: string) => library?.find(name, { catalog: c }) !== undefined;
+  const exactUses = (gcat: readonly string[]) => {
+    let n = 0;
+    for (const g of found.values()) if (gcat.find((c) => holds(c, g.name)) === g.catalog) n++;
+    return n;
+  };
   const rank = (c: string) => {
     const k = order.findIndex((o) => o.toUpperCase() === c.toUpperCase());
     return k >= 0 ? k : order.length + used.indexOf(c);
   };
-  const gcat: string[] = [];
-  const pending = [...used].sort((a, b) => rank(a) - rank(b));
-  while (pending.length) {
-    // A catalog that no pending catalog must precede; on a cycle, the best-ranked one.
-    const free = pending.find((c) => !pending.some((o) => o !== c && before.get(o)!.has(c))) ?? pending[0];
-    gcat.push(free);
-    pending.splice(pending.indexOf(free), 1);
+  let gcat = [...used].sort((a, b) => rank(a) - rank(b));
+  if (used.length > 1 && used.length <= 6) {
+    let best = exactUses(gcat);
+    const permute = (prefix: string[], rest: string[]) => {
+      if (best === found.size) return;
+      if (rest.length === 0) {
+        const n = exactUses(prefix);
+        if (n > best) {
+          best = n;
+          gcat = prefix;
+        }
+        return;
+      }
+      rest.forEach((c, i) => permute([...prefix, c], [...rest.slice(0, i), ...rest.slice(i + 1)]));
+    };
+    permute([], gcat);
   }
-  const resolvesTo = (g: FoundGlass) => gcat.find((c) => library?.find(g.name, { catalog: c })) === g.catalog;
+  const resolvesTo = (g: FoundGlass) => gcat.find((c) => holds(c, g.name)) === g.catalog;
 
   const modelLine = (m: Material, ref: MaterialRef, where: string, why: string): string => {
     const { nd, vd } = ndVd(m);

@@ -1,6 +1,7 @@
 /** `lens-studio analyze <file> [--glass-dir DIR]... [--json]`: first-order data, spots, Seidel, distortion. */
 import type { Command } from 'commander';
 import { analyze, sanitizeForJson, type AnalysisReport } from '../../../engine/analysis/report.ts';
+import { rmsWavefrontError } from '../../../engine/wave/wavefront.ts';
 import { collect, loadSystemFile, printWarnings } from '../loadLens.ts';
 import { num, table } from '../format.ts';
 
@@ -14,7 +15,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { glassDir: string[]; json?: boolean }) => {
       const { system, warnings } = await loadSystemFile(file, opts.glassDir);
       printWarnings(file, warnings);
-      const report = analyze(system);
+      const report = analyze(system, { opdRms: rmsWavefrontError });
       printWarnings(file, report.warnings);
       if (opts.json) process.stdout.write(`${JSON.stringify(sanitizeForJson(report), null, 2)}\n`);
       else process.stdout.write(`${formatReport(report)}\n`);
@@ -53,7 +54,7 @@ export function formatReport(r: AnalysisReport): string {
   out.push('Spot diagrams (hexapolar, 6 rings; chief-ray reference; µm)');
   out.push(
     table(
-      ['field', 'λ µm', 'RMS radius', 'GEO radius', 'centroid y mm', 'rays', 'OPD rms waves'],
+      ['field', 'λ µm', 'RMS radius', 'GEO radius', 'centroid y mm', 'rays', 'RMS wavefront waves'],
       r.spot.map((s, k) => [
         `${s.field_index + 1}: ${num(r.fields[s.field_index].y, 5)}${unit}`,
         String(s.wavelength_um),

@@ -12,7 +12,7 @@
  * By default p = λ_ref / (2·padding·max|a|) (Nyquist for padding 2) and N = 64 samples across the
  * pupil's wider axis at the reference (first) wavelength; the field of view is G·p ≈ N·λ·F/#.
  * Undersampling guard: when the OPD changes by more than 0.25 wave between neighbouring pupil
- * samples, N doubles (up to `maxPupilSamples`, 512 by default); beyond that the result is flagged
+ * samples, N grows (up to `maxPupilSamples`, 512 by default); beyond that the result is flagged
  * `undersampled` — its values are aliased and callers must not report them as numbers.
  * Normalisation: Strehl units — the aberration-free PSF of the same (vignetted) pupil peaks at 1.
  * Polychromatic: Σ_λ w_λ PSF_λ with each PSF_λ of unit energy, over the same sum for W = 0; each
@@ -201,8 +201,10 @@ export function diffractionPsf(system: LensSystem, f: number, opts: PsfOptions =
       fields.push(pf);
     }
     const undersampled = step > MAX_PHASE_STEP_WAVES;
-    if (undersampled && opts.autoSample !== false && N < maxN) {
-      N = Math.min(maxN, nextPow2(Math.ceil((N * step) / MAX_PHASE_STEP_WAVES)));
+    // Grow N when that can reach the phase-step limit (when it cannot, report undersampled now).
+    const needed = nextPow2(Math.ceil((N * step) / MAX_PHASE_STEP_WAVES));
+    if (undersampled && opts.autoSample !== false && N < maxN && needed <= maxN) {
+      N = needed;
       continue;
     }
     const data = new Float64Array(G * G);

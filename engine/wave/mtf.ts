@@ -17,13 +17,12 @@
  *   normalised to 1 at f = 0 (equal energy per unit weight) and referred to the reference
  *   wavelength's chief ray c_ref (the lateral colour c_λ − c_ref shifts its phase).
  */
-import FFT from 'fft.js';
 import type { LensSystem } from '../optics/system.ts';
 import { launchContext, type LaunchContext } from '../trace/rayGen.ts';
 import { opdAboutReferenceSphere } from './opd.ts';
 import { diskQuadrature, lensQuadrature } from './quadrature.ts';
 import { directionCosineScale } from './pupilMapping.ts';
-import { MAX_PHASE_STEP_WAVES, type DiffractionPsf } from './psf.ts';
+import { fftOfSize, MAX_PHASE_STEP_WAVES, type DiffractionPsf } from './psf.ts';
 
 export type MtfAxis = 'tangential' | 'sagittal';
 
@@ -196,9 +195,9 @@ export function fftMtf(psf: DiffractionPsf): MtfCurve {
       mx[j] += v;
     }
   }
-  const fft = new FFT(G);
+  const fft = fftOfSize(G);
   const curve = (m: Float64Array) => {
-    const inp = fft.createComplexArray() as number[], out = fft.createComplexArray() as number[];
+    const inp = new Float64Array(2 * G), out = new Float64Array(2 * G);
     for (let i = 0; i < G; i++) inp[2 * i] = m[i];
     fft.transform(out, inp);
     const r = new Float64Array(G / 2 + 1);

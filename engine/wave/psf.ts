@@ -23,6 +23,7 @@ import type { LensSystem } from '../optics/system.ts';
 import { launchContext, type LaunchContext } from '../trace/rayGen.ts';
 import { opdAboutReferenceSphere } from './opd.ts';
 import { directionCosineScale } from './pupilMapping.ts';
+import { pupilMirrorSymmetricInX } from './pupilSymmetry.ts';
 
 /** The largest OPD step between neighbouring pupil samples that counts as sampled, waves. */
 export const MAX_PHASE_STEP_WAVES = 0.25;
@@ -75,20 +76,31 @@ function samplePupil(system: LensSystem, f: number, w: number, G: number, pixelM
   const lambda = system.wavelengthsUm[w] * 1e-3;
   const dx = lambda / (G * pixelMm * Math.abs(scale.aS));
   const dy = lambda / (G * pixelMm * Math.abs(scale.aT));
-  const px: number[] = [], py: number[] = [], idx: number[] = [];
+  // For a field on the y axis of a symmetric system, trace Px ≥ 0 and mirror (j ↔ G − j).
+  const half = pupilMirrorSymmetricInX(system, f);
+  const px: number[] = [], py: number[] = [], idx: number[] = [], src: number[] = [];
+  const traced = new Map<number, number>();
   for (let i = 0; i < G; i++) {
     const y = (i - G / 2) * dy;
     if (Math.abs(y) > 1) continue;
     for (let j = 0; j < G; j++) {
       const x = (j - G / 2) * dx;
-      if (x * x + y * y <= 1) {
-        px.push(x);
+      if (x * x + y * y > 1) continue;
+      idx.push(i * G + j);
+      const key = half && j < G / 2 ? i * G + (G - j) : i * G + j;
+      let k = traced.get(key);
+      if (k === undefined) {
+        k = px.length;
+        traced.set(key, k);
+        px.push(Math.abs(x) * (half ? 1 : Math.sign(x) || 1));
         py.push(y);
-        idx.push(i * G + j);
       }
+      src.push(k);
     }
   }
-  const s = opdAboutReferenceSphere(system, f, w, px, py, { ctx });
+  const s0 = opdAboutReferenceSphere(system, f, w, px, py, { ctx });
+  const s = { ...s0, valid: Uint8Array.from(src, (k) => s0.valid[k]), opd: Float64Array.from(src, (k) => s0.opd[k]) };
+  const pxAll = Float64Array.from(idx, (g) => ((g % G) - G / 2) * dx), pyAll = Float64Array.from(idx, (g) => (Math.floor(g / G) - G / 2) * dy);
   const re = new Float64Array(G * G), im = new Float64Array(G * G);
   const wmap = new Float64Array(G * G).fill(NaN);
   let sumA = 0;
@@ -97,7 +109,7 @@ function samplePupil(system: LensSystem, f: number, w: number, G: number, pixelM
     if (!s.valid[k]) return;
     const i = Math.floor(g / G), j = g % G;
     // exp(−2πiW) · shift phase · (−1)^(i+j) (centres the FFT output on pixel G/2).
-    const ph = -2 * Math.PI * s.opd[k] + kx * px[k] + ky * py[k];
+    const ph = -2 * Math.PI * s.opd[k] + kx * pxAll[k] + ky * pyAll[k];
     const sg = checker && (i + j) % 2 === 1 ? -1 : 1;
     re[g] = sg * Math.cos(ph);
     im[g] = sg * Math.sin(ph);
@@ -117,11 +129,22 @@ function samplePupil(system: LensSystem, f: number, w: number, G: number, pixelM
   return { re, im, sumA, sumA2: sumA, phaseStep: step, chief };
 }
 
+const ffts = new Map<number, FFT>();
+/** A cached fft.js plan of size G (its twiddle table is built once). */
+export function fftOfSize(G: number): FFT {
+  let f = ffts.get(G);
+  if (!f) {
+    f = new FFT(G);
+    ffts.set(G, f);
+  }
+  return f;
+}
+
 /** |2-D DFT|² of a G × G complex array (rows then columns, fft.js), rows holding zeros skipped. */
 export function fft2Power(re: Float64Array, im: Float64Array, G: number): Float64Array {
-  const fft = new FFT(G);
-  const buf = fft.createComplexArray() as number[];
-  const out = fft.createComplexArray() as number[];
+  const fft = fftOfSize(G);
+  const buf = new Float64Array(2 * G);
+  const out = new Float64Array(2 * G);
   const tr = new Float64Array(G * G), ti = new Float64Array(G * G);
   for (let i = 0; i < G; i++) {
     let any = false;

@@ -29,7 +29,7 @@ export interface StrehlResult {
   maxPhaseStepWaves: number;
 }
 
-const LEVELS: [number, number][] = [[24, 48], [32, 64], [48, 96], [64, 128], [96, 192], [128, 256]];
+const LEVELS: [number, number][] = [[24, 48], [32, 64], [48, 96], [64, 128], [96, 192], [128, 256], [192, 384]];
 
 /** Largest OPD difference between neighbouring quadrature nodes (along ρ and along θ), waves. */
 function nodePhaseStep(W: Float64Array, valid: Uint8Array, nRho: number, nTheta: number): number {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Prescription } from '../io/prescription.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
 import { buildSystem } from '../optics/system.ts';
-import { wavefrontStatistics } from './wavefront.ts';
+import { wavefrontMap, wavefrontStatistics } from './wavefront.ts';
 import { fitZernike } from './zernike.ts';
 import { strehlRatio } from './strehl.ts';
 import { fftMtf, mtfAtFrequencies, throughFocusMtf } from './mtf.ts';
@@ -73,6 +73,10 @@ describe('perfect paraboloid on axis', () => {
     const na = 10 / Math.hypot(10, 200 - 100 / 800);
     const [r] = psfEncircledEnergy(psf, [0.8378], 'circle');
     expect(Math.abs(r / ((0.6098 * LAMBDA_UM) / na) - 1)).toBeLessThan(0.02);
+    // A square of half-width a contains the circle of radius a: ensquared half-width ≤ radius.
+    const [sq] = psfEncircledEnergy(psf, [0.8378], 'square');
+    expect(sq).toBeLessThan(r);
+    expect(sq).toBeGreaterThan(r / Math.SQRT2);
   });
 });
 
@@ -94,6 +98,28 @@ describe('defocused perfect lens', () => {
     // The image shift option gives the same wavefront as the moved image surface.
     const shifted = wavefrontStatistics(buildSystem(paraboloid(), lib), 0, 0, { focusShiftMm: dz });
     expect(Math.abs(shifted.rms! - st.rms!)).toBeLessThan(1e-9);
+  });
+
+  it('wavefront map: W020·ρ² on the grid (chief-ray reference), masked outside the pupil', () => {
+    const dz = 0.05;
+    const system = buildSystem(paraboloid(dz), lib);
+    const map = wavefrontMap(system, 0, 0, 32);
+    const w020 = dz / (8 * 10 * 10) / (LAMBDA_UM * 1e-3);
+    let inside = 0;
+    for (let i = 0; i < 32; i++) {
+      for (let j = 0; j < 32; j++) {
+        const x = -1 + (2 * j + 1) / 32, y = -1 + (2 * i + 1) / 32, r2 = x * x + y * y;
+        const k = i * 32 + j;
+        expect(map.valid[k]).toBe(r2 <= 1 ? 1 : 0);
+        if (r2 > 1) expect(map.opd[k]).toBe(0);
+        else {
+          inside++;
+          expect(Math.abs(map.opd[k] - w020 * r2)).toBeLessThan(2e-3 * w020);
+        }
+      }
+    }
+    expect(inside).toBeGreaterThan(700);
+    expect(map.max).toBeGreaterThan(0.9 * w020);
   });
 
   it('Strehl of pure defocus is sinc²(π·W020); Maréchal exp(−(2πσ)²) holds for small σ', () => {

@@ -113,7 +113,7 @@ export function otfAtShift(system: LensSystem, f: number, w: number, delta: numb
     }
     prev = mod;
     // The step shrinks about as 1/n: stop when even the finest level cannot sample the phase.
-    if ((step * n) / LEVELS[LEVELS.length - 1] > 2 * MAX_PHASE_STEP_WAVES) break;
+    if ((step * n) / LEVELS[LEVELS.length - 1] > 1.2 * MAX_PHASE_STEP_WAVES) break;
   }
   return last;
 }

@@ -152,7 +152,7 @@ export function strehlRatio(system: LensSystem, f: number, w: number, opts: { ct
     }
     prev = { chief, peak: best };
     // The node step shrinks about as 1/n: stop when even the finest level cannot sample the phase.
-    if ((step * nr) / LEVELS[LEVELS.length - 1][0] > 2 * MAX_PHASE_STEP_WAVES) break;
+    if ((step * nr) / LEVELS[LEVELS.length - 1][0] > 1.2 * MAX_PHASE_STEP_WAVES) break;
   }
   result.undersampled = result.maxPhaseStepWaves > MAX_PHASE_STEP_WAVES;
   if (result.undersampled) {

@@ -8,7 +8,7 @@
  * - `mtfAtFrequencies` evaluates the integral at exactly the requested frequencies (nothing
  *   interpolated) by Gauss–Legendre quadrature on the lens-shaped overlap (engine/wave/quadrature.ts),
  *   with rays traced at u and u − Δ; the order grows until the value changes by < 2e-5 and the phase
- *   of the integrand changes by < 0.25 wave between neighbouring nodes — otherwise the frequency is
+ *   of the integrand changes by < 0.5 wave between neighbouring nodes (QUADRATURE_MAX_STEP_WAVES) — otherwise the frequency is
  *   flagged undersampled and its value is null.
  * - `fftMtf` gives the whole curve at multiples of 1/(G·p) from the FFT PSF (engine/wave/psf.ts).
  * - Diffraction limit: the same integral with W = 0 (the autocorrelation of the transmitted pupil),
@@ -22,7 +22,7 @@ import { launchContext, type LaunchContext } from '../trace/rayGen.ts';
 import { opdAboutReferenceSphere } from './opd.ts';
 import { diskQuadrature, lensQuadrature } from './quadrature.ts';
 import { directionCosineScale } from './pupilMapping.ts';
-import { fftOfSize, MAX_PHASE_STEP_WAVES, type DiffractionPsf } from './psf.ts';
+import { fftOfSize, QUADRATURE_MAX_STEP_WAVES, type DiffractionPsf } from './psf.ts';
 
 export type MtfAxis = 'tangential' | 'sagittal';
 
@@ -107,13 +107,13 @@ export function otfAtShift(system: LensSystem, f: number, w: number, delta: numb
     if (delta < 0) im = -im;
     const mod = Math.hypot(re, im);
     last = { re, im, dl, converged: false, step };
-    if (prev !== null && Math.abs(mod - prev) < 2e-5 && step <= MAX_PHASE_STEP_WAVES) {
+    if (prev !== null && Math.abs(mod - prev) < 2e-5 && step <= QUADRATURE_MAX_STEP_WAVES) {
       last.converged = true;
       return last;
     }
     prev = mod;
     // The step shrinks about as 1/n: stop when even the finest level cannot sample the phase.
-    if ((step * n) / LEVELS[LEVELS.length - 1] > 1.2 * MAX_PHASE_STEP_WAVES) break;
+    if ((step * n) / LEVELS[LEVELS.length - 1] > 1.2 * QUADRATURE_MAX_STEP_WAVES) break;
   }
   return last;
 }

@@ -28,6 +28,14 @@ import { pupilMirrorSymmetricInX } from './pupilSymmetry.ts';
 /** The largest OPD step between neighbouring pupil samples that counts as sampled, waves. */
 export const MAX_PHASE_STEP_WAVES = 0.25;
 
+/**
+ * The same guard for the Gauss–Legendre quadratures (Strehl, MTF at given frequencies), waves per
+ * node. Those results must also agree between two successive quadrature orders, which is the
+ * stronger test of sampling; Gauss–Legendre nodes are up to π/2 times sparser than a uniform grid
+ * of the same count mid-pupil and exact for polynomials of twice their count, hence 0.5.
+ */
+export const QUADRATURE_MAX_STEP_WAVES = 0.5;
+
 export interface PsfOptions {
   /** Wavelength indices (default: the primary); the first is the reference for the pixel size. */
   wavelengths?: number[];

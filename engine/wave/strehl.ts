@@ -7,14 +7,14 @@
  * rather than to a pixel grid. `atChiefRayPoint` = S(0, 0); `peak` = max over (b, c), found from
  * the brightest pixels of the FFT PSF (engine/wave/psf.ts) by a pattern search polished by Newton's method.
  * The quadrature order doubles until both values change by less than 1e-5; the result is
- * `undersampled` (values null) when the OPD step between neighbouring nodes stays above 0.25 wave.
+ * `undersampled` (values null) when the OPD step between neighbouring nodes stays above 0.5 wave (engine/wave/psf.ts, QUADRATURE_MAX_STEP_WAVES).
  * (../shared/oracles/wave/README.md: `strehl_peak`, `strehl_at_chief_ray_point`.)
  */
 import type { LensSystem } from '../optics/system.ts';
 import { launchContext, type LaunchContext } from '../trace/rayGen.ts';
 import { opdAboutReferenceSphere } from './opd.ts';
 import { diskQuadrature } from './quadrature.ts';
-import { diffractionPsf, MAX_PHASE_STEP_WAVES, type DiffractionPsf } from './psf.ts';
+import { diffractionPsf, QUADRATURE_MAX_STEP_WAVES, type DiffractionPsf } from './psf.ts';
 
 export interface StrehlResult {
   fieldIndex: number;
@@ -29,7 +29,7 @@ export interface StrehlResult {
   maxPhaseStepWaves: number;
 }
 
-const LEVELS: [number, number][] = [[24, 48], [32, 64], [48, 96], [64, 128], [96, 192], [128, 256], [192, 384]];
+const LEVELS: [number, number][] = [[24, 48], [32, 64], [48, 96], [64, 128], [96, 192], [128, 256], [192, 384], [256, 512]];
 
 /** Largest OPD difference between neighbouring quadrature nodes (along ρ and along θ), waves. */
 function nodePhaseStep(W: Float64Array, valid: Uint8Array, nRho: number, nTheta: number): number {
@@ -146,15 +146,15 @@ export function strehlRatio(system: LensSystem, f: number, w: number, opts: { ct
     result.peak = best;
     result.peakTilt = bestBC;
     result.peakOffsetUm = [(bestBC[0] * lambdaUm) / aS, (bestBC[1] * lambdaUm) / aT];
-    if (step <= MAX_PHASE_STEP_WAVES && prev && Math.abs(prev.chief - chief) < 1e-5 && Math.abs(prev.peak - best) < 1e-5) {
+    if (step <= QUADRATURE_MAX_STEP_WAVES && prev && Math.abs(prev.chief - chief) < 1e-5 && Math.abs(prev.peak - best) < 1e-5) {
       result.undersampled = false;
       return result;
     }
     prev = { chief, peak: best };
     // The node step shrinks about as 1/n: stop when even the finest level cannot sample the phase.
-    if ((step * nr) / LEVELS[LEVELS.length - 1][0] > 1.2 * MAX_PHASE_STEP_WAVES) break;
+    if ((step * nr) / LEVELS[LEVELS.length - 1][0] > 1.2 * QUADRATURE_MAX_STEP_WAVES) break;
   }
-  result.undersampled = result.maxPhaseStepWaves > MAX_PHASE_STEP_WAVES;
+  result.undersampled = result.maxPhaseStepWaves > QUADRATURE_MAX_STEP_WAVES;
   if (result.undersampled) {
     result.atChiefRayPoint = null;
     result.peak = null;

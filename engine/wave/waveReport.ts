@@ -107,9 +107,12 @@ export function waveReport(system: LensSystem, opts: WaveReportOptions = {}): Wa
       const psf = diffractionPsf(system, f, { ctx });
       const sr = strehlRatio(system, f, w, { ctx, psf });
       strehl = sr.peak;
-      if (sr.undersampled || psf.undersampled) {
+      if (psf.undersampled) {
         strehl = null;
-        out.warnings.push(`${label}: undersampled (OPD step ${Math.min(psf.maxPhaseStepWaves, sr.maxPhaseStepWaves).toPrecision(3)} waves per pupil sample > 0.25): Strehl, PSF and MTF are not reported (aliased)`);
+        out.warnings.push(`${label}: the diffraction PSF is undersampled (OPD step ${psf.maxPhaseStepWaves.toPrecision(3)} waves between neighbouring pupil samples at ${psf.pupilSamples} samples; the limit 0.25 would need more than 512): Strehl not reported`);
+      } else if (sr.undersampled) {
+        strehl = null;
+        out.warnings.push(`${label}: the Strehl quadrature is undersampled (OPD step ${sr.maxPhaseStepWaves.toPrecision(3)} waves between nodes): Strehl not reported`);
       }
     }
     out.fields.push({
@@ -117,8 +120,13 @@ export function waveReport(system: LensSystem, opts: WaveReportOptions = {}): Wa
       rms_piston_tilt_removed_waves: st.rmsPistonTilt, zernike_residual_rms_waves: residual,
     });
     const m = mtfAtFrequencies(system, f, freqs, { ctx });
+    const mp = mtfAtFrequencies(system, f, freqs, { ctx, wavelengths: poly });
     out.mtf.push(mtfJson(f, m));
-    out.mtf_polychromatic.push(mtfJson(f, mtfAtFrequencies(system, f, freqs, { ctx, wavelengths: poly })));
+    out.mtf_polychromatic.push(mtfJson(f, mp));
+    for (const [what, r] of [['MTF', m], ['polychromatic MTF', mp]] as const) {
+      const missing = freqs.filter((_, i) => r.tangential[i] === null || r.sagittal[i] === null);
+      if (missing.length > 0) out.warnings.push(`${label}: ${what} undersampled at ${missing.join(', ')} cycles/mm (the pupil autocorrelation's phase changes by more than 0.5 wave between quadrature nodes): not reported`);
+    }
     const ee = geometricEncircledEnergy(system, f, [0.5, 0.8], { ctx });
     out.encircled_energy.push({ field_index: f, r50_um: ee.radiiMm[0] === null ? null : ee.radiiMm[0] * 1e3, r80_um: ee.radiiMm[1] === null ? null : ee.radiiMm[1] * 1e3 });
     opts.onProgress?.(f + 1, nf);

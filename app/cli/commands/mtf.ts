@@ -41,7 +41,7 @@ export function register(program: Command): void {
       } finally {
         bar.stop();
       }
-      const undersampled = mono.filter((m) => m.undersampled).map((m) => `field ${m.field_index + 1}: undersampled (the OPD changes by more than 0.25 wave between pupil samples); MTF not reported`);
+      const undersampled = mono.filter((m) => m.undersampled).map((m) => `field ${m.field_index + 1}: the MTF quadrature is undersampled at some frequencies (the phase changes by more than 0.5 wave between nodes); those values are not reported`);
       printWarnings(file, undersampled);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ wavelength_um: system.wavelengthsUm[w], mtf: mono, mtf_polychromatic: polychromatic }, null, 2)}\n`);

@@ -15,7 +15,7 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import { RayStatus } from '../trace/rayBatch.ts';
-import { launchContext, traceField, type LaunchContext } from '../trace/rayGen.ts';
+import { launchContext, traceField, type LaunchContext } from '../trace/rayAiming.ts';
 import { firstOrder } from '../analysis/firstOrder.ts';
 import { diskQuadrature } from './quadrature.ts';
 import { diffractionLimitedMtf } from './pupilMapping.ts';

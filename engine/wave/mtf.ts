@@ -18,7 +18,7 @@
  *   wavelength's chief ray c_ref (the lateral colour c_λ − c_ref shifts its phase).
  */
 import type { LensSystem } from '../optics/system.ts';
-import { launchContext, type LaunchContext } from '../trace/rayGen.ts';
+import { launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { opdAboutReferenceSphere } from './opd.ts';
 import { diskQuadrature, lensQuadrature } from './quadrature.ts';
 import { directionCosineScale } from './pupilMapping.ts';

@@ -21,11 +21,11 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import { directionBefore } from '../optics/system.ts';
-import { objectField } from '../optics/pupil.ts';
-import { nImage } from '../optics/pupil.ts';
+import { objectField } from '../paraxial/pupil.ts';
+import { nImage } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { traceBatch, type TraceRecord } from '../trace/realTrace.ts';
-import { aimAtStop, launchContext, launchRays, type LaunchContext } from '../trace/rayGen.ts';
+import { aimAtStop, launchContext, launchRays, type LaunchContext } from '../trace/rayAiming.ts';
 import { firstOrder } from '../analysis/firstOrder.ts';
 
 /** The reference sphere of one field and wavelength, in the image surface's frame (mm). */

@@ -10,19 +10,19 @@
  * the batch, and adds the paraxial parts: ∂/∂e · ν·dXPL/dθ (exact paraxial tangents) and
  * ∂/∂n' · dn'/dθ (model glass in image space). Cost: one recorded trace plus one adjoint pass.
  * Ray aiming: paraxial aiming is differentiated; with real aiming the aimed pupil coordinates are
- * held fixed (as in engine/optimize/meritProblem.ts).
+ * held fixed (as for the other real-ray operands, engine/trace/rayJacobian.ts).
  */
 import type { LensSystem } from '../optics/system.ts';
 import { directionBefore } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
-import { entrancePupil } from '../optics/pupil.ts';
-import { pupilTangent } from '../optics/pupilTangent.ts';
-import { paraxialAtImage } from '../trace/paraxial.ts';
-import { dSignedIndexAfter, paraxialTangent } from '../trace/paraxialTangent.ts';
-import { signedIndexAfter } from '../trace/paraxial.ts';
+import { entrancePupil } from '../paraxial/pupil.ts';
+import { pupilTangent } from '../paraxial/pupilTangent.ts';
+import { paraxialAtImage } from '../paraxial/paraxial.ts';
+import { dSignedIndexAfter, paraxialTangent } from '../paraxial/paraxialTangent.ts';
+import { signedIndexAfter } from '../paraxial/paraxial.ts';
 import { TraceRecord } from '../trace/realTrace.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
-import { launchContext, type LaunchContext } from '../trace/rayGen.ts';
+import { launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { opdAboutReferenceSphere, type OpdSamples } from './opd.ts';
 import { diskQuadrature } from './quadrature.ts';
 import { weightedStatistics } from './wavefront.ts';

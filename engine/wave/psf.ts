@@ -20,7 +20,7 @@
  */
 import FFT from 'fft.js';
 import type { LensSystem } from '../optics/system.ts';
-import { launchContext, type LaunchContext } from '../trace/rayGen.ts';
+import { launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { opdAboutReferenceSphere } from './opd.ts';
 import { directionCosineScale } from './pupilMapping.ts';
 import { pupilMirrorSymmetricInX } from './pupilSymmetry.ts';

@@ -1,7 +1,7 @@
 /**
  * Whether the OPD of a field is mirror-symmetric in the pupil, W(−Px, Py) = W(Px, Py): true for a
  * field on the y axis of a system without x-decenters, tilts about y or z, or XY-polynomial terms
- * odd in x. Then only the half pupil Px ≥ 0 needs tracing. (engine/optimize/meritProblem.ts has
+ * odd in x. Then only the half pupil Px ≥ 0 needs tracing. (engine/optimize/operands/rmsSpot.ts has
  * the same test for its quadrature.)
  */
 import type { LensSystem } from '../optics/system.ts';

@@ -11,7 +11,7 @@
  * (../shared/oracles/wave/README.md: `strehl_peak`, `strehl_at_chief_ray_point`.)
  */
 import type { LensSystem } from '../optics/system.ts';
-import { launchContext, type LaunchContext } from '../trace/rayGen.ts';
+import { launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { opdAboutReferenceSphere } from './opd.ts';
 import { diskQuadrature } from './quadrature.ts';
 import { diffractionPsf, QUADRATURE_MAX_STEP_WAVES, type DiffractionPsf } from './psf.ts';

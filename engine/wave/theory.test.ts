@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Prescription } from '../io/prescription.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { wavefrontMap, wavefrontStatistics } from './wavefront.ts';
 import { fitZernike } from './zernike.ts';
 import { strehlRatio } from './strehl.ts';

@@ -13,7 +13,7 @@
  * `rms_piston_tilt_removed_waves` and `zernike_residual_rms_waves`, per MTF entry `undersampled`.
  */
 import type { LensSystem } from '../optics/system.ts';
-import { launchContext } from '../trace/rayGen.ts';
+import { launchContext } from '../trace/rayAiming.ts';
 import { wavefrontStatistics } from './wavefront.ts';
 import { fitZernike } from './zernike.ts';
 import { diffractionPsf } from './psf.ts';

@@ -14,7 +14,7 @@
  * outside the pupil and where rays are lost.
  */
 import type { LensSystem } from '../optics/system.ts';
-import { launchContext, type LaunchContext } from '../trace/rayGen.ts';
+import { launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { opdAboutReferenceSphere, type OpdSamples } from './opd.ts';
 import { diskQuadrature, type PupilQuadrature } from './quadrature.ts';
 

@@ -11,12 +11,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import type { ParamRef } from '../../engine/optics/params.ts';
 import { diffractionPsf } from '../../engine/wave/psf.ts';
 import { fftMtf } from '../../engine/wave/mtf.ts';
 import { wavefrontRmsGradient } from '../../engine/wave/opdGradient.ts';
-import { launchContext } from '../../engine/trace/rayGen.ts';
+import { launchContext } from '../../engine/trace/rayAiming.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

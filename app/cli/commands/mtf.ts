@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { mtfAtFrequencies } from '../../../engine/wave/mtf.ts';
 import { DEFAULT_MTF_FREQUENCIES, type WaveMtfJson } from '../../../engine/wave/waveReport.ts';
-import { launchContext } from '../../../engine/trace/rayGen.ts';
+import { launchContext } from '../../../engine/trace/rayAiming.ts';
 import { collect, loadSystemFile, printWarnings } from '../loadLens.ts';
 import { CliError } from '../errors.ts';
 import { num, table } from '../format.ts';

@@ -8,7 +8,7 @@ import { diffractionPsf } from '../../../engine/wave/psf.ts';
 import { psfEncircledEnergy } from '../../../engine/wave/psfEnergy.ts';
 import { strehlRatio } from '../../../engine/wave/strehl.ts';
 import { createImage } from '../../../engine/e2e/image.ts';
-import { launchContext } from '../../../engine/trace/rayGen.ts';
+import { launchContext } from '../../../engine/trace/rayAiming.ts';
 import { collect, loadSystemFile, printWarnings } from '../loadLens.ts';
 import { CliError } from '../errors.ts';
 import { num, table } from '../format.ts';

@@ -6,16 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parsePrescriptionJson } from '../io/json.ts';
-import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem, type LensSystem } from '../optics/system.ts';
-import { buildMeritProblem } from '../optimize/meritProblem.ts';
-import { dampedLeastSquares } from '../optimize/dampedLeastSquares.ts';
-import { MeritSpec } from '../optimize/meritSpec.ts';
-import { strehlRatio } from './strehl.ts';
-import { wavefrontStatistics } from './wavefront.ts';
+import { parsePrescriptionJson } from '../../io/json.ts';
+import { GlassLibrary } from '../../materials/glassLibrary.ts';
+import type { LensSystem } from '../../optics/system.ts';
+import { buildSystem } from '../../paraxial/buildSystem.ts';
+import { buildMeritProblem } from '../meritProblem.ts';
+import { dampedLeastSquares } from '../dampedLeastSquares.ts';
+import { MeritSpec } from '../../io/meritSpecSchema.ts';
+import { strehlRatio } from '../../wave/strehl.ts';
+import { wavefrontStatistics } from '../../wave/wavefront.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '../../..');
 const lens = (file: string): LensSystem => buildSystem(parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library', file), 'utf8')), GlassLibrary.builtin());
 
 describe('WAVEFRONT_RMS and ZERNIKE operands', () => {

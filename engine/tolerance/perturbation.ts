@@ -1,0 +1,427 @@
+/**
+ * The perturbation model: a nominal lens and a tolerance spec turned into one "template" lens whose
+ * parameters, moved by linear (or, for radii, closed-form) maps, give every perturbed lens exactly.
+ *
+ * Geometry (the conventions of OpticStudio's tolerancing; all inserted surfaces are ordinary
+ * coordinate breaks of the prescription format, so a perturbed lens is written out as a plain
+ * prescription):
+ * - Surface decenter / tilt (TSDX, TSDY, TSTX, TSTY) of surface s: a coordinate break before s
+ *   (order 0: decenter, then tilt about x, then y — about the surface vertex), s itself with
+ *   thickness 0, then the inverse break (order 1, every value negated) carrying s's thickness. Only
+ *   surface s moves; the rest of the lens stays where it was.
+ * - Element decenter / tilt (TEDX, TEDY, TETX, TETY) of surfaces a..b: a break before a (order 0,
+ *   about a's vertex); a..b keep their thicknesses except b, whose thickness becomes −T (T = the
+ *   element's axial length, Σ t_a..t_{b−1}) so the frame returns to a's vertex; then the inverse
+ *   break (order 1, negated) with thickness T + t_b. The element moves rigidly.
+ * - Image tilt (TSTX/TSTY on the image plane): a break just before the image (order 0).
+ * - Radius (TRAD ± mm; TFRN ± fringes): curvature c = 1/(R + ΔR); for fringes, the conic's sag at
+ *   the clear semi-aperture r changes by F·λ/2 (one fringe = λ/2 of sag, double-pass test):
+ *   c' = 2 z' / (r² + (1+k) z'²), z' = z(c, r) + F λ / 2, exact for a conic.
+ * - Thickness (TTHI): the gap after surface s (the back focus for the last surface).
+ * - Index and Abbe number (TIND Δnd, TABB % of Vd): the glass after s becomes an offset glass of
+ *   its own (engine/materials/offsetGlass.ts), so every element's melt varies independently.
+ * - Irregularity (TIRR, F fringes): the surface is written in the implicit XY-polynomial form
+ *   (c(1+k)/2) z² − z + g(x, y) = 0 with g = c r²/2 (the same conic exactly) and g gains
+ *   a_A ρ² cos 2θ + a_S (6ρ⁴ − 6ρ²), ρ = r/r_clear, with a_A = Fλ/8 and a_S = Fλ/6: each term has
+ *   a peak-to-valley of Fλ/4, half the fringes' λ/2·F. For a sphere |∇| of the implicit function
+ *   is 1 on the surface, so g's change is the departure along the normal — what a test plate sees.
+ * Solves are frozen at their nominal values (the compensators take their place).
+ */
+import type { Compensator, ToleranceOperand, ToleranceOperandType, ToleranceSpec } from '../io/toleranceSpec.ts';
+import { DEFAULT_TEST_WAVELENGTH_UM, ELEMENT_OPERAND_TYPES } from '../io/toleranceSpec.ts';
+import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
+import type { GlassResolver, LensSystem } from '../optics/system.ts';
+import { buildSystem } from '../optics/system.ts';
+import { getParam, setParam, type ParamRef } from '../optics/params.ts';
+import { writeBack } from '../optics/writeBack.ts';
+import { isTunableGlass } from '../materials/offsetGlass.ts';
+import { conicSag } from '../trace/sag.ts';
+import { drawingSemiDiameters } from '../analysis/layout.ts';
+
+const DEG = Math.PI / 180;
+
+/** One degree of freedom: a tolerance operand or a compensator, in its spec unit. */
+export interface Dof {
+  readonly type: ToleranceOperandType | 'backFocus';
+  /** 0-based prescription surface (the image plane is surfaces.length). */
+  readonly surface: number;
+  readonly lastSurface?: number;
+  /** e.g. "TSDX 3", "TEDX 3-5" (surfaces numbered from 1). */
+  readonly label: string;
+  /** Indices into the model's `params` and the coefficient of each per unit internal increment u. */
+  readonly refs: readonly number[];
+  readonly coefs: readonly number[];
+  /** The internal increment u(δ) for δ in spec units, and du/dδ. */
+  internal(delta: number): number;
+  dInternal(delta: number): number;
+}
+
+export interface PerturbationModel {
+  /** The nominal prescription, solves frozen. */
+  readonly nominal: Prescription;
+  /** The nominal written with every break, XY form and offset glass the spec needs. */
+  readonly template: Prescription;
+  /** The template's system; `apply` changes it in place. */
+  readonly system: LensSystem;
+  /** The template parameters the degrees of freedom move, and their nominal values. */
+  readonly params: readonly ParamRef[];
+  readonly base: Float64Array;
+  readonly operands: readonly Dof[];
+  readonly compensators: readonly Dof[];
+  /** Clear semi-apertures used for fringes, per prescription surface (mm). */
+  readonly semiApertures: Float64Array;
+  /**
+   * Sets the system to the lens with operand perturbations δ and compensator offsets c (spec units).
+   * @throws SystemError / RangeError for an impossible lens (e.g. Vd ≤ 0)
+   */
+  apply(delta: ArrayLike<number>, comp: ArrayLike<number>): void;
+  /** ∂(params)/∂(dofs) at (δ, c): row-major params × dofs, for `operands` or `compensators`. */
+  paramJacobian(delta: ArrayLike<number>, comp: ArrayLike<number>, which: 'operands' | 'compensators'): Float64Array;
+  /** The perturbed lens as a prescription (to write out or analyse afresh). */
+  prescription(delta: ArrayLike<number>, comp: ArrayLike<number>): Prescription;
+}
+
+/** Thrown for a tolerance spec that does not fit the lens; the message names the operand. */
+export class ToleranceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ToleranceError';
+  }
+}
+
+interface DofSpec {
+  type: ToleranceOperandType | 'backFocus';
+  surface: number;
+  lastSurface?: number;
+  wavelengthUm?: number;
+  semiAperture?: number;
+  where: string;
+}
+
+function dofLabel(d: DofSpec): string {
+  if (d.type === 'backFocus') return 'back focus';
+  return d.lastSurface !== undefined ? `${d.type} ${d.surface + 1}-${d.lastSurface + 1}` : `${d.type} ${d.surface + 1}`;
+}
+
+/** Freezes the paraxial image solve at its current value. */
+function freezeSolves(p: Prescription, glass: GlassResolver): Prescription {
+  if ((p.imageSolve ?? 'none') === 'none') return p;
+  const sys = buildSystem(p, glass);
+  const out = writeBack(sys);
+  out.imageSolve = 'none';
+  return out;
+}
+
+/**
+ * Builds the perturbation model of a lens and a tolerance spec.
+ * @throws ToleranceError naming the operand (a surface that does not exist, TIND on air, TIRR on an
+ *   even asphere, TRAD on a plane, overlapping elements, ...)
+ */
+export function buildPerturbationModel(prescription: Prescription, spec: ToleranceSpec, glass: GlassResolver): PerturbationModel {
+  const nominal = freezeSolves(prescription, glass);
+  const n = nominal.surfaces.length;
+  const lambdaTest = spec.testWavelengthUm ?? DEFAULT_TEST_WAVELENGTH_UM;
+  const opSpecs: DofSpec[] = spec.operands.map((o: ToleranceOperand, i) => ({ type: o.type, surface: o.surface, lastSurface: o.lastSurface, wavelengthUm: o.wavelengthUm, semiAperture: o.semiAperture, where: `operands[${i}] (${o.type})` }));
+  const compList: Compensator[] = spec.compensators ?? [{ type: 'backFocus' }];
+  const compSpecs: DofSpec[] = compList.map((c, i) => ({ type: c.type, surface: c.type === 'backFocus' ? n - 1 : c.surface!, lastSurface: c.lastSurface, where: `compensators[${i}] (${c.type})` }));
+  const all = [...opSpecs, ...compSpecs];
+
+  // What the template needs.
+  const surfaceBreak = new Set<number>();
+  const xyForm = new Set<number>();
+  const offsetGlass = new Set<number>();
+  const elements = new Map<string, [number, number]>();
+  let imageBreak = false;
+  for (const d of all) {
+    const s = d.surface;
+    const isImage = s === n;
+    if (s > n || (isImage && d.type !== 'TSTX' && d.type !== 'TSTY' && d.type !== 'TSDX' && d.type !== 'TSDY')) {
+      throw new ToleranceError(`${d.where}: surface ${s} does not exist (the lens has surfaces 0..${n - 1}; ${n} is the image plane, for TSTX/TSTY only)`);
+    }
+    const kind = isImage ? 'image' : nominal.surfaces[s].type;
+    if (kind === 'coordinateBreak' && d.type !== 'TTHI' && d.type !== 'backFocus' && !ELEMENT_OPERAND_TYPES.includes(d.type as ToleranceOperandType)) {
+      throw new ToleranceError(`${d.where}: surface ${s} is a coordinate break`);
+    }
+    switch (d.type) {
+      case 'TSDX':
+      case 'TSDY':
+      case 'TSTX':
+      case 'TSTY':
+        if (isImage) imageBreak = true;
+        else surfaceBreak.add(s);
+        break;
+      case 'TEDX':
+      case 'TEDY':
+      case 'TETX':
+      case 'TETY': {
+        const b = d.lastSurface!;
+        if (b >= n) throw new ToleranceError(`${d.where}: lastSurface ${b} does not exist (the lens has surfaces 0..${n - 1})`);
+        elements.set(`${s}:${b}`, [s, b]);
+        break;
+      }
+      case 'TIRR':
+        if (kind !== 'standard') throw new ToleranceError(`${d.where}: irregularity needs a standard (sphere/conic/plane) surface; surface ${s} is ${kind}`);
+        xyForm.add(s);
+        break;
+      case 'TRAD':
+      case 'TFRN':
+        if (kind !== 'standard' && kind !== 'evenAsphere') throw new ToleranceError(`${d.where}: surface ${s} (${kind}) has no radius`);
+        if (d.type === 'TRAD' && (nominal.surfaces[s] as { radius: number | null }).radius === null) {
+          throw new ToleranceError(`${d.where}: surface ${s} is plane; tolerance its radius in fringes (TFRN)`);
+        }
+        break;
+      case 'TIND':
+      case 'TABB': {
+        const m = 'material' in nominal.surfaces[s] ? (nominal.surfaces[s] as { material?: MaterialRef }).material : undefined;
+        const air = m === undefined || m === null || (typeof m === 'string' && /^(air|vacuum|mirror)$/i.test(m.trim()));
+        if (air) throw new ToleranceError(`${d.where}: the medium after surface ${s} is not a glass`);
+        offsetGlass.add(s);
+        break;
+      }
+    }
+  }
+  const elementList = [...elements.values()].sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < elementList.length; i++) {
+    const [a0, b0] = elementList[i - 1];
+    const [a1, b1] = elementList[i];
+    if (a1 <= b0 && !(a1 === a0 && b1 === b0)) throw new ToleranceError(`elements ${a0 + 1}-${b0 + 1} and ${a1 + 1}-${b1 + 1} overlap`);
+  }
+  const elementStart = new Map(elementList.map(([a, b]) => [a, b]));
+  const elementEnd = new Map(elementList.map(([a, b]) => [b, a]));
+
+  // ---- the template prescription ----
+  const surfaces: SurfaceSpec[] = [];
+  const realIndex = new Int32Array(n);
+  const carrier = new Int32Array(n);
+  const breakBefore = new Map<number, [number, number]>(); // surface → [cb1, cb2]
+  const elementBreaks = new Map<number, [number, number]>(); // first surface → [e1, e2]
+  const cb = (order: 0 | 1, thickness: number, comment: string): SurfaceSpec => ({ type: 'coordinateBreak', order, thickness, decenterX: 0, decenterY: 0, tiltX: 0, tiltY: 0, comment });
+  let openElement: number | null = null;
+  for (let s = 0; s < n; s++) {
+    const spec = structuredClone(nominal.surfaces[s]) as SurfaceSpec & { variables?: unknown };
+    delete spec.variables;
+    const t = spec.thickness;
+    if (elementStart.has(s)) {
+      elementBreaks.set(s, [surfaces.length, -1]);
+      surfaces.push(cb(0, 0, `element ${s + 1}-${elementStart.get(s)! + 1} decenter/tilt`));
+      openElement = s;
+    }
+    let real: SurfaceSpec = spec;
+    if (xyForm.has(s) && spec.type === 'standard') {
+      const c = spec.radius === null ? 0 : 1 / spec.radius;
+      const k = spec.conic ?? 0;
+      const xy = new Array<number>(15).fill(0);
+      xy[3] = c / 2; // y²
+      xy[5] = c / 2; // x²
+      const { radius: _r, conic: _k, type: _t, ...rest } = spec;
+      real = { ...rest, type: 'xyPolynomial', b: (c * (1 + k)) / 2, xy };
+    }
+    if (offsetGlass.has(s)) {
+      const m = (spec as { material?: MaterialRef }).material;
+      (real as { material?: MaterialRef }).material = { glass: m as Exclude<MaterialRef, null | { offset: unknown }>, offset: { nd: 0, vd: 0 } };
+    }
+    if (surfaceBreak.has(s)) {
+      const cb1 = surfaces.length;
+      surfaces.push(cb(0, 0, `surface ${s + 1} decenter/tilt`));
+      realIndex[s] = surfaces.length;
+      surfaces.push({ ...real, thickness: 0 } as SurfaceSpec);
+      carrier[s] = surfaces.length;
+      breakBefore.set(s, [cb1, surfaces.length]);
+      surfaces.push(cb(1, t, `surface ${s + 1} return`));
+    } else {
+      realIndex[s] = surfaces.length;
+      carrier[s] = surfaces.length;
+      surfaces.push(real);
+    }
+    if (elementEnd.has(s)) {
+      const a = elementEnd.get(s)!;
+      let T = 0;
+      for (let k = a; k < s; k++) T += nominal.surfaces[k].thickness;
+      surfaces[carrier[s]].thickness = -T;
+      const e = elementBreaks.get(a)!;
+      e[1] = surfaces.length;
+      surfaces.push(cb(1, T + t, `element ${a + 1}-${s + 1} return`));
+      openElement = null;
+    }
+  }
+  void openElement;
+  let imageCb = -1;
+  if (imageBreak) {
+    imageCb = surfaces.length;
+    surfaces.push(cb(0, 0, 'image tilt'));
+  }
+  const { merit: _m, tolerances: _t, ...rest } = nominal;
+  const template: Prescription = { ...rest, surfaces, imageSolve: 'none' };
+  const system = buildSystem(template, glass);
+
+  // ---- parameters and degrees of freedom ----
+  const params: ParamRef[] = [];
+  const keyOf = (p: ParamRef) => `${p.kind}:${p.surface}:${p.index ?? ''}`;
+  const paramIndex = new Map<string, number>();
+  const ref = (p: ParamRef): number => {
+    const key = keyOf(p);
+    let i = paramIndex.get(key);
+    if (i === undefined) {
+      i = params.length;
+      params.push(p);
+      paramIndex.set(key, i);
+    }
+    return i;
+  };
+  const semiApertures = drawingSemiDiameters(buildSystem(nominal, glass));
+  const elementOf = (s: number): [number, number] | undefined => elementList.find(([a, b]) => s >= a && s <= b);
+  const thicknessRefs = (s: number): [number[], number[]] => {
+    const refs: number[] = [], coefs: number[] = [];
+    const el = elementOf(s);
+    if (el && s === el[1]) {
+      refs.push(ref({ kind: 'thickness', surface: elementBreaks.get(el[0])![1] }));
+      coefs.push(1);
+    } else {
+      refs.push(ref({ kind: 'thickness', surface: carrier[s] }));
+      coefs.push(1);
+      if (el) {
+        refs.push(ref({ kind: 'thickness', surface: carrier[el[1]] }), ref({ kind: 'thickness', surface: elementBreaks.get(el[0])![1] }));
+        coefs.push(-1, 1);
+      }
+    }
+    return [refs, coefs];
+  };
+  const linear = (refs: number[], coefs: number[]) => ({ refs, coefs, internal: (d: number) => d, dInternal: () => 1 });
+
+  const makeDof = (d: DofSpec): Dof => {
+    const s = d.surface;
+    const label = dofLabel(d);
+    const base = { type: d.type, surface: s, lastSurface: d.lastSurface, label };
+    switch (d.type) {
+      case 'backFocus':
+      case 'TTHI': {
+        if (s >= n) throw new ToleranceError(`${d.where}: the image plane has no thickness`);
+        const [refs, coefs] = thicknessRefs(s);
+        return { ...base, ...linear(refs, coefs) };
+      }
+      case 'TSDX':
+      case 'TSDY':
+      case 'TSTX':
+      case 'TSTY': {
+        const kind = d.type === 'TSDX' ? 'decenterX' : d.type === 'TSDY' ? 'decenterY' : d.type === 'TSTX' ? 'tiltX' : 'tiltY';
+        const f = d.type === 'TSTX' || d.type === 'TSTY' ? DEG : 1;
+        if (s === n) return { ...base, ...linear([ref({ kind, surface: imageCb })], [f]) };
+        const [c1, c2] = breakBefore.get(s)!;
+        return { ...base, ...linear([ref({ kind, surface: c1 }), ref({ kind, surface: c2 })], [f, -f]) };
+      }
+      case 'TEDX':
+      case 'TEDY':
+      case 'TETX':
+      case 'TETY': {
+        const kind = d.type === 'TEDX' ? 'decenterX' : d.type === 'TEDY' ? 'decenterY' : d.type === 'TETX' ? 'tiltX' : 'tiltY';
+        const f = d.type === 'TETX' || d.type === 'TETY' ? DEG : 1;
+        const [e1, e2] = elementBreaks.get(s)!;
+        return { ...base, ...linear([ref({ kind, surface: e1 }), ref({ kind, surface: e2 })], [f, -f]) };
+      }
+      case 'TRAD':
+      case 'TFRN': {
+        const isXY = xyForm.has(s);
+        const nomSpec = nominal.surfaces[s] as { radius: number | null; conic?: number };
+        const c0 = nomSpec.radius === null ? 0 : 1 / nomSpec.radius;
+        const kp1 = 1 + (nomSpec.conic ?? 0);
+        const refs = isXY ? [ref({ kind: 'xyB', surface: realIndex[s] }), ref({ kind: 'xy', surface: realIndex[s], index: 3 }), ref({ kind: 'xy', surface: realIndex[s], index: 5 })] : [ref({ kind: 'curvature', surface: realIndex[s] })];
+        const coefs = isXY ? [kp1 / 2, 0.5, 0.5] : [1];
+        if (d.type === 'TRAD') {
+          const R0 = 1 / c0;
+          return { ...base, refs, coefs, internal: (dR) => 1 / (R0 + dR) - c0, dInternal: (dR) => -1 / ((R0 + dR) * (R0 + dR)) };
+        }
+        const r = d.semiAperture ?? semiApertures[s];
+        if (!(r > 0)) throw new ToleranceError(`${d.where}: surface ${s} has no clear aperture (set semiAperture)`);
+        const halfLambda = ((d.wavelengthUm ?? lambdaTest) * 1e-3) / 2;
+        const z0 = conicSag(c0, kp1 - 1, r * r);
+        if (!Number.isFinite(z0)) throw new ToleranceError(`${d.where}: surface ${s}'s sag is undefined at the clear semi-aperture ${r} mm`);
+        const cOf = (z: number) => (2 * z) / (r * r + kp1 * z * z);
+        return {
+          ...base,
+          refs,
+          coefs,
+          internal: (F) => cOf(z0 + F * halfLambda) - c0,
+          dInternal: (F) => {
+            const z = z0 + F * halfLambda;
+            const q = r * r + kp1 * z * z;
+            return (halfLambda * 2 * (r * r - kp1 * z * z)) / (q * q);
+          },
+        };
+      }
+      case 'TIND':
+        return { ...base, ...linear([ref({ kind: 'nd', surface: realIndex[s] })], [1]) };
+      case 'TABB': {
+        const m = system.surfaces[realIndex[s]].material;
+        if (!isTunableGlass(m)) throw new ToleranceError(`${d.where}: the glass after surface ${s} cannot be offset`);
+        return { ...base, ...linear([ref({ kind: 'vd', surface: realIndex[s] })], [m.vd / 100]) };
+      }
+      case 'TIRR': {
+        const r = d.semiAperture ?? semiApertures[s];
+        if (!(r > 0)) throw new ToleranceError(`${d.where}: surface ${s} has no clear aperture (set semiAperture)`);
+        const lam = (d.wavelengthUm ?? lambdaTest) * 1e-3;
+        const aA = lam / 8, aS = lam / 6; // per fringe
+        const r2 = r * r, r4 = r2 * r2;
+        const si = realIndex[s];
+        const refs = [3, 5, 10, 12, 14].map((index) => ref({ kind: 'xy', surface: si, index }));
+        // g += aA (x² − y²)/r² + aS (6 (x² + y²)²/r⁴ − 6 (x² + y²)/r²)
+        const coefs = [-aA / r2 - (6 * aS) / r2, aA / r2 - (6 * aS) / r2, (6 * aS) / r4, (12 * aS) / r4, (6 * aS) / r4];
+        return { ...base, ...linear(refs, coefs) };
+      }
+    }
+  };
+  const operands = opSpecs.map(makeDof);
+  const compensators = compSpecs.map(makeDof);
+  const base = Float64Array.from(params, (p) => getParam(system, p));
+  const P = params.length;
+  const values = new Float64Array(P);
+  const written = Float64Array.from(base);
+
+  const compose = (delta: ArrayLike<number>, comp: ArrayLike<number>): Float64Array => {
+    if (delta.length !== operands.length) throw new RangeError(`expected ${operands.length} operand values, got ${delta.length}`);
+    if (comp.length !== compensators.length) throw new RangeError(`expected ${compensators.length} compensator values, got ${comp.length}`);
+    values.set(base);
+    const add = (d: Dof, v: number) => {
+      if (v === 0) return;
+      const u = d.internal(v);
+      for (let e = 0; e < d.refs.length; e++) values[d.refs[e]] += d.coefs[e] * u;
+    };
+    operands.forEach((d, j) => add(d, delta[j]));
+    compensators.forEach((d, j) => add(d, comp[j]));
+    return values;
+  };
+
+  const model: PerturbationModel = {
+    nominal,
+    template,
+    system,
+    params,
+    base,
+    operands,
+    compensators,
+    semiApertures,
+    apply(delta, comp) {
+      const v = compose(delta, comp);
+      for (let i = 0; i < P; i++) {
+        if (v[i] === written[i]) continue;
+        setParam(system, params[i], v[i]);
+        written[i] = v[i];
+      }
+    },
+    paramJacobian(delta, comp, which) {
+      const dofs = which === 'operands' ? operands : compensators;
+      const vals = which === 'operands' ? delta : comp;
+      const D = dofs.length;
+      const out = new Float64Array(P * D);
+      dofs.forEach((d, j) => {
+        const du = d.dInternal(vals[j]);
+        for (let e = 0; e < d.refs.length; e++) out[d.refs[e] * D + j] += d.coefs[e] * du;
+      });
+      return out;
+    },
+    prescription(delta, comp) {
+      model.apply(delta, comp);
+      return writeBack(system, template);
+    },
+  };
+  return model;
+}

@@ -23,7 +23,9 @@ import { monteCarloJson, toleranceJson, toleranceMarkdown, type ToleranceRunResu
 import { ToleranceWorkerPool } from '../node/toleranceWorkers.ts';
 import { CliError } from './errors.ts';
 import { loadSystemFile, printWarnings } from './loadLens.ts';
-import { interruptOnSigint, loadMeritSpecFile, writeFileAtomic } from './optimizeRun.ts';
+import { writeFileAtomic } from '../node/atomicWrite.ts';
+import { interruptOnSigint } from './interrupt.ts';
+import { loadMeritSpecFile } from './optimizeArgs.ts';
 
 export interface ToleranceCommandOptions {
   spec?: string;
@@ -293,8 +295,8 @@ async function writeOutputs(dir: string, r: ToleranceRunResult, json: Record<str
       { x: r.criterion.nominal * scale, label: 'nominal' },
       { x: mc.stats.p90 * scale, label: '90%' },
     ];
-    await writeFileAtomic(path.join(dir, 'histogram.png'), histogramPng(v, { title: `Monte Carlo, ${mc.stats.trials} trials`, xLabel: axis, yLabel: 'Trials', markers }) as unknown as string);
-    await writeFileAtomic(path.join(dir, 'cdf.png'), cdfPng(v, { title: 'Cumulative probability', xLabel: axis, yLabel: 'Trials at or below (%)', markers }) as unknown as string);
+    await writeFileAtomic(path.join(dir, 'histogram.png'), histogramPng(v, { title: `Monte Carlo, ${mc.stats.trials} trials`, xLabel: axis, yLabel: 'Trials', markers }));
+    await writeFileAtomic(path.join(dir, 'cdf.png'), cdfPng(v, { title: 'Cumulative probability', xLabel: axis, yLabel: 'Trials at or below (%)', markers }));
     files.histogram = 'histogram.png';
     files.cdf = 'cdf.png';
     if (worstLens) {

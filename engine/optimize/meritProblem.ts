@@ -457,7 +457,8 @@ function spotBlock(
   symmetry: 'auto' | 'none' = 'none',
 ): Block {
   const P = params.length;
-  const pupil = gaussianPupil(rings, arms, symmetry === 'auto' && symmetricInX(system) ? 'mirrorX' : 'none');
+  const halfPupil = symmetry === 'auto' && symmetricInX(system);
+  const pupil = gaussianPupil(rings, arms, halfPupil ? 'mirrorX' : 'none');
   const nr = pupil.px.length;
   const wl = wSpec === 'all' ? Array.from(system.wavelengthsUm, (_, i) => i) : [wSpec];
   const wsum = wl.reduce((a, w) => a + system.wavelengthWeights[w], 0) || 1;
@@ -501,6 +502,11 @@ function spotBlock(
             cjx[j] /= qs;
             cjy[j] /= qs;
           }
+        }
+        if (halfPupil) {
+          // The half pupil's own x centroid is not the spot's: the full, mirror-symmetric spot has x = 0.
+          cx = 0;
+          cjx.fill(0);
         }
       }
       const chiefLost = chief !== null && !chief.ok[0];

@@ -257,7 +257,9 @@ export function meritCriterion(system: LensSystem, spec: MeritSpec, label = 'mer
     if (!mp) {
       const variables = params.map((p) => ({ kind: p.kind, surface: p.surface, index: p.index }));
       // A criterion needs at least one column: a curvature of surface 0 stands in (its Jacobian is unused).
-      mp = buildMeritProblem(system, { ...spec, variables: variables.length ? variables : [{ kind: 'curvature', surface: 0 }] });
+      // The full pupil always: a perturbed lens is not left-right symmetric, whatever it is at build time.
+      const merit: MeritSpec = { ...spec, ...(spec.defaultMerit ? { defaultMerit: { ...spec.defaultMerit, symmetry: 'none' as const } } : {}) };
+      mp = buildMeritProblem(system, { ...merit, variables: variables.length ? variables : [{ kind: 'curvature', surface: 0 }] });
       problems.set(key, mp);
     }
     return mp;

@@ -37,11 +37,12 @@ export interface EvaluatorOptions {
   compUpper?: Float64Array;
 }
 
-/** Residuals and Jacobians of a perturbed lens: J_op m×D (operands), J_c m×C (compensators). */
+/** Residuals and Jacobians of a perturbed lens: J_op m×D (operands), J_c m×C (compensators), J_x m×n (design). */
 export interface Linearization {
   r: Float64Array;
   jOperands: Float64Array;
   jCompensators: Float64Array;
+  jDesign: Float64Array;
 }
 
 /** Restricts a params × dofs matrix to the rows of the params some dof moves. */
@@ -250,6 +251,11 @@ export class ToleranceEvaluator {
     return { value: this.criterion.value(ss), sumOfSquares: ss, comp: c, iterations: 1 };
   }
 
+  /** The residuals of the last `evaluate` / `evaluateFixed` (a view, overwritten by the next call). */
+  get lastResiduals(): Float64Array {
+    return this.r;
+  }
+
   /** The criterion at (δ, c) with the compensators held (not re-optimized). */
   evaluateFixed(delta: ArrayLike<number>, comp: ArrayLike<number>): number {
     this.model.apply(delta, comp);
@@ -268,14 +274,25 @@ export class ToleranceEvaluator {
     return this.nominalComp;
   }
 
-  /** Residuals and Jacobians with respect to every operand and compensator at (δ, c). */
-  linearize(delta: ArrayLike<number>, comp: ArrayLike<number>): Linearization {
+  /**
+   * Residuals and Jacobians with respect to every operand, compensator and design variable at
+   * (δ, c); `only` restricts the parameters differentiated (the others' Jacobians are zero).
+   */
+  linearize(delta: ArrayLike<number>, comp: ArrayLike<number>, only?: 'compensators+design'): Linearization {
     const { model, criterion } = this;
-    const P = model.params.length;
     model.apply(delta, comp);
     const r = new Float64Array(this.m);
+    let params = model.params;
+    let rowOf: Int32Array | null = null;
+    if (only) {
+      const used = [...new Set([...model.compensators, ...model.design].flatMap((d) => d.refs))].sort((a, b) => a - b);
+      rowOf = new Int32Array(model.params.length).fill(-1);
+      used.forEach((a, i) => (rowOf![a] = i));
+      params = used.map((a) => model.params[a]);
+    }
+    const P = params.length;
     const jp = new Float64Array(this.m * P);
-    criterion.evaluate(model.system, model.params, r, jp);
+    criterion.evaluate(model.system, params, r, jp);
     // J_dof[:, j] = Σ_e coef_e · du/dδ · J_params[:, ref_e] (each dof moves a few parameters).
     const chain = (dofs: PerturbationModel['operands'], vals: ArrayLike<number>): Float64Array => {
       const K = dofs.length;
@@ -283,12 +300,18 @@ export class ToleranceEvaluator {
       dofs.forEach((d, j) => {
         const du = d.dInternal(vals[j]);
         for (let e = 0; e < d.refs.length; e++) {
-          const a = d.refs[e], f = d.coefs[e] * du;
+          const a = rowOf ? rowOf[d.refs[e]] : d.refs[e], f = d.coefs[e] * du;
+          if (a < 0) continue;
           for (let i = 0; i < this.m; i++) out[i * K + j] += f * jp[i * P + a];
         }
       });
       return out;
     };
-    return { r, jOperands: chain(model.operands, delta), jCompensators: chain(model.compensators, comp) };
+    return {
+      r,
+      jOperands: only ? new Float64Array(0) : chain(model.operands, delta),
+      jCompensators: chain(model.compensators, comp),
+      jDesign: chain(model.design, model.designOffsets),
+    };
   }
 }

@@ -32,7 +32,7 @@ import { DEFAULT_TEST_WAVELENGTH_UM, ELEMENT_OPERAND_TYPES } from '../io/toleran
 import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
 import type { GlassResolver, LensSystem } from '../optics/system.ts';
 import { buildSystem } from '../optics/system.ts';
-import { getParam, setParam, type ParamRef } from '../optics/params.ts';
+import { getParam, paramLabel, setParam, type ParamRef } from '../optics/params.ts';
 import { writeBack } from '../optics/writeBack.ts';
 import { isTunableGlass } from '../materials/offsetGlass.ts';
 import { conicSag } from '../trace/sag.ts';
@@ -40,9 +40,18 @@ import { drawingSemiDiameters } from '../analysis/layout.ts';
 
 const DEG = Math.PI / 180;
 
-/** One degree of freedom: a tolerance operand or a compensator, in its spec unit. */
+/** A design parameter (robust design varies these): a prescription surface's curvature, etc. */
+export interface DesignVariable {
+  kind: 'curvature' | 'thickness' | 'conic' | 'asphere';
+  /** 0-based prescription surface. */
+  surface: number;
+  /** Asphere coefficient index (0 = A2). */
+  index?: number;
+}
+
+/** One degree of freedom: a tolerance operand, a compensator or a design variable, in its unit. */
 export interface Dof {
-  readonly type: ToleranceOperandType | 'backFocus';
+  readonly type: ToleranceOperandType | 'backFocus' | 'design';
   /** 0-based prescription surface (the image plane is surfaces.length). */
   readonly surface: number;
   readonly lastSurface?: number;
@@ -68,6 +77,9 @@ export interface PerturbationModel {
   readonly base: Float64Array;
   readonly operands: readonly Dof[];
   readonly compensators: readonly Dof[];
+  /** Design variables (internal units: 1/mm, mm, unitless), and their offsets from nominal, applied by `apply`. */
+  readonly design: readonly Dof[];
+  readonly designOffsets: Float64Array;
   /** Clear semi-apertures used for fringes, per prescription surface (mm). */
   readonly semiApertures: Float64Array;
   /**
@@ -75,8 +87,8 @@ export interface PerturbationModel {
    * @throws SystemError / RangeError for an impossible lens (e.g. Vd ≤ 0)
    */
   apply(delta: ArrayLike<number>, comp: ArrayLike<number>): void;
-  /** ∂(params)/∂(dofs) at (δ, c): row-major params × dofs, for `operands` or `compensators`. */
-  paramJacobian(delta: ArrayLike<number>, comp: ArrayLike<number>, which: 'operands' | 'compensators'): Float64Array;
+  /** ∂(params)/∂(dofs) at (δ, c): row-major params × dofs, for `operands`, `compensators` or `design`. */
+  paramJacobian(delta: ArrayLike<number>, comp: ArrayLike<number>, which: 'operands' | 'compensators' | 'design'): Float64Array;
   /** The perturbed lens as a prescription (to write out or analyse afresh). */
   prescription(delta: ArrayLike<number>, comp: ArrayLike<number>): Prescription;
 }
@@ -90,7 +102,9 @@ export class ToleranceError extends Error {
 }
 
 interface DofSpec {
-  type: ToleranceOperandType | 'backFocus';
+  type: ToleranceOperandType | 'backFocus' | 'design';
+  designKind?: DesignVariable['kind'];
+  index?: number;
   surface: number;
   lastSurface?: number;
   wavelengthUm?: number;
@@ -100,6 +114,7 @@ interface DofSpec {
 
 function dofLabel(d: DofSpec): string {
   if (d.type === 'backFocus') return 'back focus';
+  if (d.type === 'design') return paramLabel({ kind: d.designKind!, surface: d.surface, index: d.index });
   return d.lastSurface !== undefined ? `${d.type} ${d.surface + 1}-${d.lastSurface + 1}` : `${d.type} ${d.surface + 1}`;
 }
 
@@ -117,13 +132,14 @@ function freezeSolves(p: Prescription, glass: GlassResolver): Prescription {
  * @throws ToleranceError naming the operand (a surface that does not exist, TIND on air, TIRR on an
  *   even asphere, TRAD on a plane, overlapping elements, ...)
  */
-export function buildPerturbationModel(prescription: Prescription, spec: ToleranceSpec, glass: GlassResolver): PerturbationModel {
+export function buildPerturbationModel(prescription: Prescription, spec: ToleranceSpec, glass: GlassResolver, designVariables: readonly DesignVariable[] = []): PerturbationModel {
   const nominal = freezeSolves(prescription, glass);
   const n = nominal.surfaces.length;
   const lambdaTest = spec.testWavelengthUm ?? DEFAULT_TEST_WAVELENGTH_UM;
   const opSpecs: DofSpec[] = spec.operands.map((o: ToleranceOperand, i) => ({ type: o.type, surface: o.surface, lastSurface: o.lastSurface, wavelengthUm: o.wavelengthUm, semiAperture: o.semiAperture, where: `operands[${i}] (${o.type})` }));
   const compList: Compensator[] = spec.compensators ?? [{ type: 'backFocus' }];
   const compSpecs: DofSpec[] = compList.map((c, i) => ({ type: c.type, surface: c.type === 'backFocus' ? n - 1 : c.surface!, lastSurface: c.lastSurface, where: `compensators[${i}] (${c.type})` }));
+  const designSpecs: DofSpec[] = designVariables.map((v, i) => ({ type: 'design', designKind: v.kind, surface: v.surface, index: v.index, where: `variables[${i}] (${v.kind})` }));
   const all = [...opSpecs, ...compSpecs];
 
   // What the template needs.
@@ -292,6 +308,30 @@ export function buildPerturbationModel(prescription: Prescription, spec: Toleran
     const s = d.surface;
     const label = dofLabel(d);
     const base = { type: d.type, surface: s, lastSurface: d.lastSurface, label };
+    if (d.type === 'design') {
+      if (s >= n) throw new ToleranceError(`${d.where}: surface ${s} does not exist`);
+      const kind = nominal.surfaces[s].type;
+      switch (d.designKind!) {
+        case 'thickness': {
+          const [refs, coefs] = thicknessRefs(s);
+          return { ...base, ...linear(refs, coefs) };
+        }
+        case 'curvature': {
+          if (kind !== 'standard' && kind !== 'evenAsphere') throw new ToleranceError(`${d.where}: surface ${s} (${kind}) has no curvature`);
+          if (!xyForm.has(s)) return { ...base, ...linear([ref({ kind: 'curvature', surface: realIndex[s] })], [1]) };
+          const kp1 = 1 + ((nominal.surfaces[s] as { conic?: number }).conic ?? 0);
+          const si = realIndex[s];
+          return { ...base, ...linear([ref({ kind: 'xyB', surface: si }), ref({ kind: 'xy', surface: si, index: 3 }), ref({ kind: 'xy', surface: si, index: 5 })], [kp1 / 2, 0.5, 0.5]) };
+        }
+        case 'conic':
+          if (xyForm.has(s)) throw new ToleranceError(`${d.where}: the conic of surface ${s} cannot vary with an irregularity (TIRR) tolerance on it`);
+          if (kind !== 'standard' && kind !== 'evenAsphere') throw new ToleranceError(`${d.where}: surface ${s} (${kind}) has no conic`);
+          return { ...base, ...linear([ref({ kind: 'conic', surface: realIndex[s] })], [1]) };
+        case 'asphere':
+          if (kind !== 'evenAsphere') throw new ToleranceError(`${d.where}: surface ${s} is not an even asphere`);
+          return { ...base, ...linear([ref({ kind: 'asphere', surface: realIndex[s], index: d.index ?? 0 })], [1]) };
+      }
+    }
     switch (d.type) {
       case 'backFocus':
       case 'TTHI': {
@@ -371,6 +411,8 @@ export function buildPerturbationModel(prescription: Prescription, spec: Toleran
   };
   const operands = opSpecs.map(makeDof);
   const compensators = compSpecs.map(makeDof);
+  const design = designSpecs.map(makeDof);
+  const designOffsets = new Float64Array(design.length);
   const base = Float64Array.from(params, (p) => getParam(system, p));
   const P = params.length;
   const values = new Float64Array(P);
@@ -387,6 +429,7 @@ export function buildPerturbationModel(prescription: Prescription, spec: Toleran
     };
     operands.forEach((d, j) => add(d, delta[j]));
     compensators.forEach((d, j) => add(d, comp[j]));
+    design.forEach((d, j) => add(d, designOffsets[j]));
     return values;
   };
 
@@ -398,6 +441,8 @@ export function buildPerturbationModel(prescription: Prescription, spec: Toleran
     base,
     operands,
     compensators,
+    design,
+    designOffsets,
     semiApertures,
     apply(delta, comp) {
       const v = compose(delta, comp);
@@ -408,8 +453,8 @@ export function buildPerturbationModel(prescription: Prescription, spec: Toleran
       }
     },
     paramJacobian(delta, comp, which) {
-      const dofs = which === 'operands' ? operands : compensators;
-      const vals = which === 'operands' ? delta : comp;
+      const dofs = which === 'operands' ? operands : which === 'compensators' ? compensators : design;
+      const vals = which === 'operands' ? delta : which === 'compensators' ? comp : designOffsets;
       const D = dofs.length;
       const out = new Float64Array(P * D);
       dofs.forEach((d, j) => {

@@ -9,7 +9,7 @@ import type { GlassResolver } from '../optics/system.ts';
 import type { MeritSpec } from '../optimize/meritSpec.ts';
 import { meritCriterion, rmsSpotCriterion, type Criterion } from './criterion.ts';
 import { ToleranceEvaluator, type EvaluatorOptions } from './evaluator.ts';
-import { buildPerturbationModel, type PerturbationModel } from './perturbation.ts';
+import { buildPerturbationModel, type DesignVariable, type PerturbationModel } from './perturbation.ts';
 import type { SampledOperand } from './sampling.ts';
 
 /** The criterion: RMS spot radius about the centroid (default) or chief ray, or a merit spec. */
@@ -26,10 +26,18 @@ export interface Tolerancing {
 }
 
 /**
+ * @param design design variables (robust design), moved through `model.designOffsets`
  * @throws ToleranceError (from the perturbation model) for a spec that does not fit the lens
  */
-export function prepareTolerancing(prescription: Prescription, spec: ToleranceSpec, glass: GlassResolver, criterion: CriterionSpec = { type: 'rms-spot' }, options: EvaluatorOptions = {}): Tolerancing {
-  const model = buildPerturbationModel(prescription, spec, glass);
+export function prepareTolerancing(
+  prescription: Prescription,
+  spec: ToleranceSpec,
+  glass: GlassResolver,
+  criterion: CriterionSpec = { type: 'rms-spot' },
+  options: EvaluatorOptions = {},
+  design: readonly DesignVariable[] = [],
+): Tolerancing {
+  const model = buildPerturbationModel(prescription, spec, glass, design);
   const crit = criterion.type === 'merit' ? meritCriterion(model.system, criterion.spec, criterion.name) : rmsSpotCriterion(model.system, { reference: criterion.reference });
   const comps = spec.compensators ?? [{ type: 'backFocus' as const }];
   const compLower = Float64Array.from(comps, (c) => c.min ?? -Infinity);

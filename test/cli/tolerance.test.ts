@@ -82,6 +82,21 @@ describe('lens-studio tolerance', () => {
     expect(none.criterion.nominal).toBeGreaterThan(a.criterion.nominal);
   });
 
+  it('optimize --robust writes the robust lens and compares both designs over the same Monte Carlo trials', () => {
+    const out = path.join(dir, 'robust.json');
+    const r = run('optimize', 'lens-library/cooke-triplet.json', '--default-merit', '--vary', 'curvatures', '--robust', 'defaults', '--samples', '4', '--iterations', '3', '--monte-carlo', '30', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/robust design \(mean of the criterion² over 4 samples, back focus compensator\), damped least squares on 6 variables/);
+    for (const row of ['nominal (compensated)', 'Monte Carlo mean', '90% <=']) expect(r.stdout).toContain(row);
+    const lens = parsePrescriptionJson(fs.readFileSync(out, 'utf8'), 'robust.json');
+    const meta = lens.meta!.robust as { samples: number; monteCarlo: { trials: number; nominalDesign: { p90: number }; robustDesign: { p90: number } } };
+    expect(meta.samples).toBe(4);
+    expect(meta.monteCarlo.trials).toBe(30);
+    expect(meta.monteCarlo.robustDesign.p90).toBeGreaterThan(0);
+    expect(lens.tolerances!.operands.length).toBeGreaterThan(40);
+    expect(r.stdout).not.toMatch(/NaN/);
+  });
+
   it('fails with one readable line', () => {
     const noSpec = run('tolerance', 'lens-library/cooke-triplet.json');
     expect(noSpec.status).toBe(2);

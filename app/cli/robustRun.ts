@@ -174,12 +174,12 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
     ['90% <=', before.stats.p90, after.stats.p90],
     ['98% <=', before.stats.p98, after.stats.p98],
   ];
-  const table = rows.map(([label, a, b]) => `${label.padEnd(24)}${um(a).padStart(14)}${um(b).padStart(14)}${pct(a, b).padStart(10)}`).join('\n');
+  const table = rows.map(([label, a, b]) => `${label.padEnd(24)}${um(a).padStart(16)}${um(b).padStart(16)}${pct(a, b).padStart(10)}`).join('\n');
   process.stdout.write(
     `${system.name}: robust design (${objective}, ${tol.model.compensators.map((d) => d.label).join(', ') || 'no'} compensator${tol.model.compensators.length === 1 ? '' : 's'}), ` +
       `damped least squares on ${variables.length} variables; ${result.iterations} iterations, ${stopReasonText(result.stopReason)}\n\n` +
       `RMS spot radius, µm (${source}; Monte Carlo ${trials} trials, seed ${seed}, the same perturbations for both designs)\n` +
-      `${''.padEnd(24)}${'nominal design'.padStart(14)}${'robust design'.padStart(14)}${'change'.padStart(10)}\n${table}\n\nwrote ${opts.out}\n`,
+      `${''.padEnd(24)}${'nominal design'.padStart(16)}${'robust design'.padStart(16)}${'change'.padStart(10)}\n${table}\n\nwrote ${opts.out}\n`,
   );
   return result;
 }

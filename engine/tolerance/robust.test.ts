@@ -26,7 +26,7 @@ const glass = GlassLibrary.builtin();
 const cooke = parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library/cooke-triplet.json'), 'utf8'));
 const sumSq = (r: Float64Array) => r.reduce((a, v) => a + v * v, 0);
 
-function setup(p: Prescription, samples: number, quantile?: number, scale = 1) {
+function setup(p: Prescription, samples: number, quantile?: number, scale = 1, nominalCap?: number) {
   const system = buildSystem(p, glass);
   const spec = defaultToleranceSpec(p, system);
   for (const o of spec.operands) {
@@ -37,19 +37,20 @@ function setup(p: Prescription, samples: number, quantile?: number, scale = 1) {
   const tol = prepareTolerancing(p, spec, glass, { type: 'rms-spot' }, {}, vars.map((v) => ({ kind: 'curvature' as const, surface: v.surface })));
   const x0 = Float64Array.from(vars, (v) => getParam(system, v));
   const cons = buildMeritProblem(buildSystem(p, glass), { defaultMerit: { weight: 0 }, operands: [{ type: 'EFL', target: 50, weight: 1 }], variables: vars.map((v) => ({ kind: v.kind, surface: v.surface })) });
-  const robust = buildRobustProblem(tol, { samples, seed: 11, quantile, x0, scale: Float64Array.from(vars, (v) => v.scale), constraints: cons.problem });
+  const robust = buildRobustProblem(tol, { samples, seed: 11, quantile, x0, scale: Float64Array.from(vars, (v) => v.scale), constraints: cons.problem, nominalCap });
   return { system, spec, vars, tol, x0, robust };
 }
 
 describe('robust design', () => {
-  for (const quantile of [undefined, 0.6]) {
-    it(`has the exact gradient through the compensated perturbed lenses (${quantile === undefined ? 'mean' : `quantile ${quantile}`})`, () => {
-      const { robust, x0 } = setup(cooke, 5, quantile);
+  for (const [quantile, cap] of [[undefined, undefined], [0.6, undefined], [undefined, 0.01]] as const) {
+    it(`has the exact gradient through the compensated perturbed lenses (${quantile === undefined ? 'mean' : `quantile ${quantile}`}${cap ? ', nominal cap' : ''})`, () => {
+      const { robust, x0 } = setup(cooke, 5, quantile, 1, cap);
       const x = Float64Array.from(x0, (v, j) => v * (1 + 0.002 * Math.sin(j + 1)));
       const { residuals, jacobian } = robust.problem.evaluate(x, true);
       const r = Float64Array.from(residuals), J = Float64Array.from(jacobian!);
       const n = x.length, m = r.length;
       const active = [...robust.active];
+      if (cap !== undefined) expect(robust.nominal).toBeGreaterThan(cap); // the penalty row is active
       for (let j = 0; j < n; j++) {
         let g = 0;
         for (let i = 0; i < m; i++) g += 2 * J[i * n + j] * r[i];

@@ -28,14 +28,17 @@
  * Solves are frozen at their nominal values (the compensators take their place).
  */
 import type { Compensator, ToleranceOperand, ToleranceOperandType, ToleranceSpec } from '../io/toleranceSpec.ts';
-import { DEFAULT_TEST_WAVELENGTH_UM, ELEMENT_OPERAND_TYPES } from '../io/toleranceSpec.ts';
-import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
+import { DEFAULT_TEST_WAVELENGTH_UM } from '../io/toleranceSpec.ts';
+import type { Prescription } from '../io/prescription.ts';
 import type { GlassResolver, LensSystem } from '../optics/system.ts';
 import { buildSystem } from '../optics/system.ts';
 import { getParam, paramLabel, setParam, type ParamRef } from '../optics/params.ts';
 import { writeBack } from '../optics/writeBack.ts';
 import { isTunableGlass } from '../materials/offsetGlass.ts';
 import { conicSag } from '../trace/sag.ts';
+import { buildTemplate, ToleranceError, type DofSpec } from './template.ts';
+
+export { ToleranceError };
 import { drawingSemiDiameters } from '../analysis/layout.ts';
 
 const DEG = Math.PI / 180;
@@ -93,25 +96,6 @@ export interface PerturbationModel {
   prescription(delta: ArrayLike<number>, comp: ArrayLike<number>): Prescription;
 }
 
-/** Thrown for a tolerance spec that does not fit the lens; the message names the operand. */
-export class ToleranceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ToleranceError';
-  }
-}
-
-interface DofSpec {
-  type: ToleranceOperandType | 'backFocus' | 'design';
-  designKind?: DesignVariable['kind'];
-  index?: number;
-  surface: number;
-  lastSurface?: number;
-  wavelengthUm?: number;
-  semiAperture?: number;
-  where: string;
-}
-
 function dofLabel(d: DofSpec): string {
   if (d.type === 'backFocus') return 'back focus';
   if (d.type === 'design') return paramLabel({ kind: d.designKind!, surface: d.surface, index: d.index });
@@ -142,132 +126,7 @@ export function buildPerturbationModel(prescription: Prescription, spec: Toleran
   const designSpecs: DofSpec[] = designVariables.map((v, i) => ({ type: 'design', designKind: v.kind, surface: v.surface, index: v.index, where: `variables[${i}] (${v.kind})` }));
   const all = [...opSpecs, ...compSpecs];
 
-  // What the template needs.
-  const surfaceBreak = new Set<number>();
-  const xyForm = new Set<number>();
-  const offsetGlass = new Set<number>();
-  const elements = new Map<string, [number, number]>();
-  let imageBreak = false;
-  for (const d of all) {
-    const s = d.surface;
-    const isImage = s === n;
-    if (s > n || (isImage && d.type !== 'TSTX' && d.type !== 'TSTY' && d.type !== 'TSDX' && d.type !== 'TSDY')) {
-      throw new ToleranceError(`${d.where}: surface ${s} does not exist (the lens has surfaces 0..${n - 1}; ${n} is the image plane, for TSTX/TSTY only)`);
-    }
-    const kind = isImage ? 'image' : nominal.surfaces[s].type;
-    if (kind === 'coordinateBreak' && d.type !== 'TTHI' && d.type !== 'backFocus' && !ELEMENT_OPERAND_TYPES.includes(d.type as ToleranceOperandType)) {
-      throw new ToleranceError(`${d.where}: surface ${s} is a coordinate break`);
-    }
-    switch (d.type) {
-      case 'TSDX':
-      case 'TSDY':
-      case 'TSTX':
-      case 'TSTY':
-        if (isImage) imageBreak = true;
-        else surfaceBreak.add(s);
-        break;
-      case 'TEDX':
-      case 'TEDY':
-      case 'TETX':
-      case 'TETY': {
-        const b = d.lastSurface!;
-        if (b >= n) throw new ToleranceError(`${d.where}: lastSurface ${b} does not exist (the lens has surfaces 0..${n - 1})`);
-        elements.set(`${s}:${b}`, [s, b]);
-        break;
-      }
-      case 'TIRR':
-        if (kind !== 'standard') throw new ToleranceError(`${d.where}: irregularity needs a standard (sphere/conic/plane) surface; surface ${s} is ${kind}`);
-        xyForm.add(s);
-        break;
-      case 'TRAD':
-      case 'TFRN':
-        if (kind !== 'standard' && kind !== 'evenAsphere') throw new ToleranceError(`${d.where}: surface ${s} (${kind}) has no radius`);
-        if (d.type === 'TRAD' && (nominal.surfaces[s] as { radius: number | null }).radius === null) {
-          throw new ToleranceError(`${d.where}: surface ${s} is plane; tolerance its radius in fringes (TFRN)`);
-        }
-        break;
-      case 'TIND':
-      case 'TABB': {
-        const m = 'material' in nominal.surfaces[s] ? (nominal.surfaces[s] as { material?: MaterialRef }).material : undefined;
-        const air = m === undefined || m === null || (typeof m === 'string' && /^(air|vacuum|mirror)$/i.test(m.trim()));
-        if (air) throw new ToleranceError(`${d.where}: the medium after surface ${s} is not a glass`);
-        offsetGlass.add(s);
-        break;
-      }
-    }
-  }
-  const elementList = [...elements.values()].sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < elementList.length; i++) {
-    const [a0, b0] = elementList[i - 1];
-    const [a1, b1] = elementList[i];
-    if (a1 <= b0 && !(a1 === a0 && b1 === b0)) throw new ToleranceError(`elements ${a0 + 1}-${b0 + 1} and ${a1 + 1}-${b1 + 1} overlap`);
-  }
-  const elementStart = new Map(elementList.map(([a, b]) => [a, b]));
-  const elementEnd = new Map(elementList.map(([a, b]) => [b, a]));
-
-  // ---- the template prescription ----
-  const surfaces: SurfaceSpec[] = [];
-  const realIndex = new Int32Array(n);
-  const carrier = new Int32Array(n);
-  const breakBefore = new Map<number, [number, number]>(); // surface → [cb1, cb2]
-  const elementBreaks = new Map<number, [number, number]>(); // first surface → [e1, e2]
-  const cb = (order: 0 | 1, thickness: number, comment: string): SurfaceSpec => ({ type: 'coordinateBreak', order, thickness, decenterX: 0, decenterY: 0, tiltX: 0, tiltY: 0, comment });
-  let openElement: number | null = null;
-  for (let s = 0; s < n; s++) {
-    const spec = structuredClone(nominal.surfaces[s]) as SurfaceSpec & { variables?: unknown };
-    delete spec.variables;
-    const t = spec.thickness;
-    if (elementStart.has(s)) {
-      elementBreaks.set(s, [surfaces.length, -1]);
-      surfaces.push(cb(0, 0, `element ${s + 1}-${elementStart.get(s)! + 1} decenter/tilt`));
-      openElement = s;
-    }
-    let real: SurfaceSpec = spec;
-    if (xyForm.has(s) && spec.type === 'standard') {
-      const c = spec.radius === null ? 0 : 1 / spec.radius;
-      const k = spec.conic ?? 0;
-      const xy = new Array<number>(15).fill(0);
-      xy[3] = c / 2; // y²
-      xy[5] = c / 2; // x²
-      const { radius: _r, conic: _k, type: _t, ...rest } = spec;
-      real = { ...rest, type: 'xyPolynomial', b: (c * (1 + k)) / 2, xy };
-    }
-    if (offsetGlass.has(s)) {
-      const m = (spec as { material?: MaterialRef }).material;
-      (real as { material?: MaterialRef }).material = { glass: m as Exclude<MaterialRef, null | { offset: unknown }>, offset: { nd: 0, vd: 0 } };
-    }
-    if (surfaceBreak.has(s)) {
-      const cb1 = surfaces.length;
-      surfaces.push(cb(0, 0, `surface ${s + 1} decenter/tilt`));
-      realIndex[s] = surfaces.length;
-      surfaces.push({ ...real, thickness: 0 } as SurfaceSpec);
-      carrier[s] = surfaces.length;
-      breakBefore.set(s, [cb1, surfaces.length]);
-      surfaces.push(cb(1, t, `surface ${s + 1} return`));
-    } else {
-      realIndex[s] = surfaces.length;
-      carrier[s] = surfaces.length;
-      surfaces.push(real);
-    }
-    if (elementEnd.has(s)) {
-      const a = elementEnd.get(s)!;
-      let T = 0;
-      for (let k = a; k < s; k++) T += nominal.surfaces[k].thickness;
-      surfaces[carrier[s]].thickness = -T;
-      const e = elementBreaks.get(a)!;
-      e[1] = surfaces.length;
-      surfaces.push(cb(1, T + t, `element ${a + 1}-${s + 1} return`));
-      openElement = null;
-    }
-  }
-  void openElement;
-  let imageCb = -1;
-  if (imageBreak) {
-    imageCb = surfaces.length;
-    surfaces.push(cb(0, 0, 'image tilt'));
-  }
-  const { merit: _m, tolerances: _t, ...rest } = nominal;
-  const template: Prescription = { ...rest, surfaces, imageSolve: 'none' };
+  const { template, realIndex, carrier, breakBefore, elementBreaks, imageCb, elementList, xyForm } = buildTemplate(nominal, all);
   const system = buildSystem(template, glass);
 
   // ---- parameters and degrees of freedom ----

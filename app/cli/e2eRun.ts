@@ -20,8 +20,9 @@ import { E2eRun, type E2eOptions, type E2eProgress, type E2eState, type EvalResu
 import { buildUNet, unetConfig, unetSizeMultiple, type UNetConfig } from '../../engine/e2e/unet.ts';
 import { stringifyPrescription } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
-import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
-import { solvedThicknessSurface } from '../../engine/optics/solves.ts';
+import type { LensSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
+import { solvedThicknessSurface } from '../../engine/paraxial/solves.ts';
 import { variablesFromGroups, type Variable } from '../../engine/optimize/variables.ts';
 import { sensorForLens as sensorForLensEngine } from '../../engine/e2e/lensPsf.ts';
 import { loadCheckpoint, saveCheckpoint } from '../node/checkpoint.ts';

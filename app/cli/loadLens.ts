@@ -7,7 +7,8 @@ import path from 'node:path';
 import { loadLensBytes } from '../../engine/io/loaders.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
+import type { LensSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { CliError } from './errors.ts';
 
 export interface LoadedSystem {

@@ -5,9 +5,8 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { formatPath } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
-import { MeritSpec } from '../../engine/optimize/meritSpec.ts';
+import { parseMeritSpecJson, type MeritSpec } from '../../engine/io/meritSpecSchema.ts';
 import { VARY_GROUPS } from '../../engine/optimize/variables.ts';
 import { CliError } from './errors.ts';
 
@@ -58,18 +57,11 @@ export async function loadMeritSpecFile(file: string): Promise<MeritSpec> {
   } catch (err) {
     throw new CliError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return parseMeritSpecJson(text, path.basename(file));
   } catch (err) {
-    throw new CliError(`${path.basename(file)}: malformed JSON: ${(err as Error).message}`);
+    throw new CliError((err as Error).message);
   }
-  const r = MeritSpec.safeParse(value);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new CliError(`${path.basename(file)}: ${formatPath(i.path)}: ${i.message}`);
-  }
-  return r.data;
 }
 
 /**

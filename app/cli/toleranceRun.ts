@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { formatPath } from '../../engine/io/json.ts';
+import { formatPath } from '../../engine/io/jsonText.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { COMPENSATOR_TYPES, ToleranceSpec, type Compensator, type CompensatorType } from '../../engine/io/toleranceSpec.ts';
 import { defaultToleranceSpec } from '../../engine/tolerance/defaults.ts';

@@ -11,7 +11,7 @@ import type { LensSystem } from '../../engine/optics/system.ts';
 import { analyze } from '../../engine/analysis/report.ts';
 import { spotDiagram } from '../../engine/analysis/spot.ts';
 import { rayFan } from '../../engine/analysis/rayFan.ts';
-import { launchContext } from '../../engine/trace/rayGen.ts';
+import { launchContext } from '../../engine/trace/rayAiming.ts';
 import { layoutRays, surfaceProfiles } from '../../engine/analysis/layout.ts';
 import type {
   AnalysisBundle,

@@ -16,7 +16,7 @@ import { psfGridImage } from '../../engine/e2e/psfImage.ts';
 import { E2eRun, type E2eProgress } from '../../engine/e2e/train.ts';
 import { buildUNet, unetConfig, unetSizeMultiple } from '../../engine/e2e/unet.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
-import { solvedThicknessSurface } from '../../engine/optics/solves.ts';
+import { solvedThicknessSurface } from '../../engine/paraxial/solves.ts';
 import { variablesFromGroups } from '../../engine/optimize/variables.ts';
 import { sensorForLens } from '../cli/e2eRun.ts';
 import { describeBackend, initTfBackend } from '../node/tfBackend.ts';

@@ -6,7 +6,8 @@
 import { loadLensBytes } from '../../engine/io/loaders.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
+import type { LensSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { encodeLensFile, glassResolverFor } from '../node/lensFile.ts';
 
 let glassLibrary: GlassLibrary = GlassLibrary.builtin();

@@ -7,9 +7,9 @@
  */
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { buildMeritProblem, paramLabel, type MeritProblem } from '../../engine/optimize/meritProblem.ts';
-import { MeritSpec } from '../../engine/optimize/meritSpec.ts';
+import { MeritSpec } from '../../engine/io/meritSpecSchema.ts';
 import type { OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
-import { formatPath } from '../../engine/io/json.ts';
+import { formatPath } from '../../engine/io/jsonText.ts';
 import { runOptimizer } from '../../engine/optimize/run.ts';
 import type { OptimizeOptions, VariableValue } from '../contract/studioApi.ts';
 import { buildLensSystem } from './engineIo.ts';

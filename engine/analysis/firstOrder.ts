@@ -12,9 +12,10 @@
  * and the chief ray of the largest field. All lengths in mm, signs as ../shared/oracles/README.md.
  */
 import type { LensSystem } from '../optics/system.ts';
-import { directionBefore, maxField } from '../optics/system.ts';
-import { entrancePupil, imageHeightPerField, nImage, objectField } from '../optics/pupil.ts';
-import { paraxialAtImage } from '../trace/paraxial.ts';
+import { directionBefore } from '../optics/system.ts';
+import { entrancePupil, imageHeightPerField, maxFieldChiefRayStart, nImage, type EntrancePupil } from '../paraxial/pupil.ts';
+import { paraxialAtImage } from '../paraxial/paraxial.ts';
+import { chiefRayStart, marginalRayStart } from '../paraxial/rays.ts';
 
 export interface FirstOrderData {
   efl: number;
@@ -45,38 +46,29 @@ export interface FirstOrderData {
   workingFno: number;
 }
 
-/** Paraxial marginal ray at surface 1: (y, Nu) for the pupil edge of the axial object point. */
-export function marginalRayStart(system: LensSystem, epd: number, epl: number, w: number): [number, number] {
-  const n0 = system.nObject[w];
-  const d = system.objectDistance;
-  if (!Number.isFinite(d)) return [epd / 2, 0];
-  const u = epd / 2 / (d + epl);
-  return [u * d, n0 * u];
+/** Effective focal length EFL = n'/φ at wavelength w (default primary), mm. */
+export function efl(system: LensSystem, w = system.primaryIndex): number {
+  const C = paraxialAtImage(system, w, 1, 0)[1];
+  return nImage(system, w) / -C;
 }
 
-/** Paraxial chief ray at surface 1 for the largest field: (ȳ, Nū). */
-export function chiefRayStart(system: LensSystem, epl: number, w: number, fieldScale = 1): [number, number] {
-  const n0 = system.nObject[w];
-  const f = maxYField(system);
-  const of = objectField(system, 0, f * fieldScale);
-  if (of.atInfinity) return [-epl * of.y, n0 * of.y];
-  const d = system.objectDistance;
-  const u = -of.y / (d + epl);
-  return [of.y + u * d, n0 * u];
+/** Back focal length at wavelength w (default primary): last vertex to the paraxial focus F2, mm. */
+export function bfl(system: LensSystem, w = system.primaryIndex): number {
+  const last = system.surfaces.length - 2;
+  const [A, C] = paraxialAtImage(system, w, 1, 0);
+  return system.surfaces[last].thickness * directionBefore(system, last + 1) + (-A * nImage(system, w)) / C;
 }
 
-/** A paraxial chief ray through the entrance-pupil centre of unit slope (or from unit object height). */
-function unitChiefRayStart(system: LensSystem, epl: number, w: number): [number, number] {
-  const n0 = system.nObject[w];
-  const d = system.objectDistance;
-  if (!Number.isFinite(d)) return [-epl, n0];
-  const u = -1 / (d + epl);
-  return [1 + u * d, n0 * u];
+/** Paraxial working F-number at infinity, EFL / EPD (primary wavelength). */
+export function fno(system: LensSystem, pupil: EntrancePupil = entrancePupil(system)): number {
+  return efl(system) / pupil.epd;
 }
 
-/** The largest field, as a +y field value (the chief ray used for Seidel sums and the invariant). */
-export function maxYField(system: LensSystem): number {
-  return maxField(system);
+/** Surface 1's vertex to the image plane along the axis (Σ thicknesses), mm. */
+export function totalTrack(system: LensSystem): number {
+  let t = 0;
+  for (let s = 0; s < system.surfaces.length - 1; s++) t += system.surfaces[s].thickness;
+  return t;
 }
 
 /** Computes the first-order data of a system (primary wavelength). */
@@ -87,20 +79,18 @@ export function firstOrder(system: LensSystem): FirstOrderData {
   const [A, C] = paraxialAtImage(system, w, 1, 0);
   const [, D] = paraxialAtImage(system, w, 0, 1);
   const phi = -C;
-  const efl = nI / phi;
+  const f = efl(system, w);
   const F1 = (D * n0) / C;
   const F2 = (-A * nI) / C;
-  const last = system.surfaces.length - 2;
-  const lastThickness = system.surfaces[last].thickness * directionBefore(system, last + 1);
   const pupil = entrancePupil(system);
   const { epd, epl } = pupil;
 
   const [ym0, num0] = marginalRayStart(system, epd, epl, w);
-  const [yc0, nuc0] = chiefRayStart(system, epl, w);
+  const [yc0, nuc0] = maxFieldChiefRayStart(system, pupil, w);
   const [ymI, numI] = paraxialAtImage(system, w, ym0, num0);
-  const [ycI, nucI] = paraxialAtImage(system, w, yc0, nuc0);
+  const [ycI] = paraxialAtImage(system, w, yc0, nuc0);
   // The exit pupil from a unit chief ray (defined even when every field is on axis).
-  const [yuI, nuuI] = paraxialAtImage(system, w, ...unitChiefRayStart(system, epl, w));
+  const [yuI, nuuI] = paraxialAtImage(system, w, ...chiefRayStart(system, epl, w));
   // Slopes along the propagation direction in image space: dy/ds = N·u / n.
   const um = numI / nI;
   const uu = nuuI / nI;
@@ -108,15 +98,12 @@ export function firstOrder(system: LensSystem): FirstOrderData {
   const xpd = Number.isFinite(xpl) ? 2 * Math.abs(ymI + um * xpl) : Infinity;
   const invariant = n0 * (yc0 * (num0 / n0) - ym0 * (nuc0 / n0));
 
-  let totalTrack = 0;
-  for (let s = 0; s < system.surfaces.length - 1; s++) totalTrack += system.surfaces[s].thickness;
-
   const finite = Number.isFinite(system.objectDistance);
   return {
-    efl,
-    bfl: lastThickness + F2,
+    efl: f,
+    bfl: bfl(system, w),
     ffl: -F1,
-    fno: efl / epd,
+    fno: fno(system, pupil),
     epd,
     epl,
     xpd,
@@ -131,7 +118,7 @@ export function firstOrder(system: LensSystem): FirstOrderData {
     N2: F2 - n0 / phi,
     paraxialImageHeight: ycI,
     magnification: finite ? imageHeightPerField(system, pupil) : 0,
-    totalTrack,
+    totalTrack: totalTrack(system),
     workingFno: um === 0 ? Infinity : 1 / (2 * Math.abs(um)),
   };
 }

@@ -18,12 +18,13 @@
  * at the surface over the chief and pupil-edge rays of every field at the primary wavelength (as
  * OpticStudio's automatic semi-diameters). Lengths in mm.
  */
-import type { LensSystem, Surface } from '../optics/system.ts';
-import { objectField } from '../optics/pupil.ts';
+import type { LensSystem } from '../optics/system.ts';
+import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
-import { TraceRecord, traceBatch, coordinateBreakRotation } from '../trace/realTrace.ts';
-import { aimAtStop, launchContext, launchRays, type LaunchContext } from '../trace/rayGen.ts';
-import { rotationalSag, xySag } from '../trace/sag.ts';
+import { coordinateBreakRotation } from '../trace/coordinateBreak.ts';
+import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
+import { aimAtStop, launchContext, launchRays, type LaunchContext } from '../trace/rayAiming.ts';
+import { sagAt } from '../trace/sag.ts';
 
 /** A surface frame: origin and axes (row-major 3×3, columns are the local axes in global coordinates). */
 export interface SurfaceFrame {
@@ -198,18 +199,6 @@ export interface SurfaceProfile {
   isImage: boolean;
   /** Medium after the surface (catalog name), null for air. */
   material: string | null;
-}
-
-function sagAt(surf: Surface, r: number): number {
-  switch (surf.kind) {
-    case 'standard':
-    case 'evenAsphere':
-      return rotationalSag(surf.c, surf.k, surf.asphere, r * r);
-    case 'xyPolynomial':
-      return xySag(surf.xyB, surf.xy, 0, r);
-    default:
-      return 0;
-  }
 }
 
 /**

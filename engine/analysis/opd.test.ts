@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Prescription } from '../io/prescription.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { wavefront } from './opd.ts';
 import { seidelSums } from './seidel.ts';
 

@@ -10,8 +10,9 @@ import { maxField } from '../optics/system.ts';
 import { firstOrder } from './firstOrder.ts';
 import { spotDiagram } from './spot.ts';
 import { seidelSums } from './seidel.ts';
-import { distortionPercent, fieldCurvature } from './distortion.ts';
-import { launchContext } from '../trace/rayGen.ts';
+import { distortionPercent } from './distortion.ts';
+import { fieldCurvature } from './fieldCurvature.ts';
+import { launchContext } from '../trace/rayAiming.ts';
 import { checkGeometry } from './geometryCheck.ts';
 import { wavefront } from './opd.ts';
 

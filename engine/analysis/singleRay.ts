@@ -8,10 +8,10 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import { maxField } from '../optics/system.ts';
-import { objectField } from '../optics/pupil.ts';
+import { objectField } from '../paraxial/pupil.ts';
 import { RAY_STATUS_NAMES, RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { TraceRecord, surfaceNormal, traceBatch } from '../trace/realTrace.ts';
-import { aimAtStop, launchContext, launchRays } from '../trace/rayGen.ts';
+import { aimAtStop, launchContext, launchRays } from '../trace/rayAiming.ts';
 
 export interface SingleRayRow {
   surface: number;

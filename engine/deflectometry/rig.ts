@@ -14,8 +14,8 @@
  * (orthonormal with det +1 within 1e-6); every error names the file and the field.
  */
 import { z } from 'zod';
-import { formatPath } from '../io/json.ts';
-import { parseJsonText } from './jsonText.ts';
+import { formatPath } from '../io/jsonText.ts';
+import { parseJsonText } from '../io/jsonText.ts';
 
 /** Tolerance on ‖RᵀR − I‖ (max entry) and |det R − 1| for a rotation matrix. */
 export const ROTATION_TOLERANCE = 1e-6;

@@ -9,9 +9,9 @@
  * (never read by the calibration).
  */
 import { z } from 'zod';
-import { formatPath } from '../io/json.ts';
+import { formatPath } from '../io/jsonText.ts';
 import { makePatternSet, patternFrames, type FringeDirection, type PatternSet } from './patterns.ts';
-import { parseJsonText } from './jsonText.ts';
+import { parseJsonText } from '../io/jsonText.ts';
 
 export const SESSION_FORMAT = 'lens-studio/deflectometry-session/1';
 export const SESSION_FILE = 'session.json';

@@ -6,7 +6,7 @@
  * Each node's field is the one whose paraxial image lands there: for an object at infinity the
  * ray direction ∝ (x/k, y/k, 1) with k the paraxial image height per unit tan θ (primary
  * wavelength); for a finite object the object point (x/k, y/k) with k the magnification (see
- * engine/optics/pupil.ts imageHeightPerField). Node fields are fixed when the LensPsf is built, so
+ * engine/paraxial/pupil.ts imageHeightPerField). Node fields are fixed when the LensPsf is built, so
  * distortion and changes of focal length during optimization show up as PSF shifts and scale, not
  * as a moving field.
  *
@@ -29,11 +29,11 @@
  */
 import { maxField, type LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
-import { entrancePupil, imageHeightPerField, objectField } from '../optics/pupil.ts';
+import { entrancePupil, imageHeightPerField, objectField } from '../paraxial/pupil.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
 import { gridPupil, hexapolar } from '../trace/pupilSampling.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
-import { launchContext, launchRays } from '../trace/rayGen.ts';
+import { launchContext, launchRays } from '../trace/rayAiming.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
 import { splatPsf, splatPsfAdjoint, type SplatResult } from './psf.ts';
 import type { PsfFieldGrid } from './render.ts';

@@ -27,12 +27,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LensSystem } from '../optics/system.ts';
 import { readParams, writeParams, paramLabel, type ParamRef } from '../optics/params.ts';
-import { applySolves } from '../optics/solves.ts';
+import { applySolves } from '../paraxial/solves.ts';
 import { writeBack } from '../optics/writeBack.ts';
 import type { Prescription } from '../io/prescription.ts';
 import { firstOrder } from '../analysis/firstOrder.ts';
 import { buildMeritProblem, type MeritProblem } from '../optimize/meritProblem.ts';
-import type { MeritSpec } from '../optimize/meritSpec.ts';
+import type { MeritSpec } from '../io/meritSpecSchema.ts';
 import type { Variable } from '../optimize/variables.ts';
 import { heldOutExamples, sampleTraining, targetOf, type PlacedScene, type SceneSet } from './dataset.ts';
 import type { FloatImage } from './image.ts';

@@ -10,7 +10,8 @@
  * centre of curvature lies on the +z side of the vertex; after a mirror, thicknesses are negative.
  */
 import { z } from 'zod';
-import { MeritSpec } from '../optimize/meritSpec.ts';
+import type { MaterialReference } from '../materials/material.ts';
+import { MeritSpec } from './meritSpecSchema.ts';
 import { ToleranceSpec } from './toleranceSpec.ts';
 
 export const FORMAT = 'lens-studio/1';
@@ -208,7 +209,7 @@ export const Prescription = z.object({
       semiDiameter: positive().optional(),
     })
     .optional(),
-  /** The merit function saved with the prescription (engine/optimize/meritSpec.ts). */
+  /** The merit function saved with the prescription (engine/io/meritSpecSchema.ts). */
   merit: MeritSpec.optional(),
   /** The tolerances saved with the prescription (engine/io/toleranceSpec.ts). */
   tolerances: ToleranceSpec.optional(),
@@ -221,6 +222,10 @@ export type ModelGlassRef = z.infer<typeof ModelGlassRef>;
 export type FormulaGlassRef = z.infer<typeof FormulaGlassRef>;
 export type OffsetGlassRef = z.infer<typeof OffsetGlassRef>;
 export type MaterialRef = z.infer<typeof MaterialRef>;
+// Every material a prescription can name is one the glass library can read.
+type MaterialRefFits = MaterialRef extends MaterialReference ? true : never;
+const materialRefFits: MaterialRefFits = true;
+void materialRefFits;
 export type SurfaceSpec = z.infer<typeof SurfaceSpec>;
 export type ApertureSpec = z.infer<typeof ApertureSpec>;
 export type FieldsSpec = z.infer<typeof FieldsSpec>;

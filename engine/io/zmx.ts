@@ -24,7 +24,7 @@
  * Source for the keyword meanings: OpticStudio files in ../shared/data/zmx, cross-checked with the
  * .zmx readers of optiland (fileio/zemax) and ray-optics (zemax/zmxread.py).
  */
-import { formatPath } from './json.ts';
+import { formatPath } from './jsonText.ts';
 import { LensFileError, type LensFileResult } from './lensFileError.ts';
 import { FORMAT, Prescription as PrescriptionSchema } from './prescription.ts';
 import type { FieldsSpec, MaterialRef, Prescription, SurfaceSpec } from './prescription.ts';

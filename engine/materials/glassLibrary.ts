@@ -6,11 +6,10 @@
  * (in load order), then every other built-in catalog. "CATALOG:NAME" or {name, catalog} restricts
  * the search to that one catalog (user copy first, then built-in). Names are case-insensitive.
  */
-import type { MaterialRef } from '../io/prescription.ts';
 import { builtinCatalogs } from './builtinGlasses.ts';
 import { type CatalogGlass, type GlassCatalog, glassKey } from './catalog.ts';
 import { FormulaGlass } from './dispersion.ts';
-import { AIR, type Material } from './material.ts';
+import { AIR, type Material, type MaterialReference } from './material.ts';
 import { ModelGlass } from './modelGlass.ts';
 import { OffsetGlass } from './offsetGlass.ts';
 
@@ -78,7 +77,7 @@ export class GlassLibrary {
    * "MIRROR" is not a medium: the caller handles it; here it throws an Error saying so.
    * @throws UnknownGlassError naming the glass, the catalogs searched and close names
    */
-  resolve(ref: MaterialRef | undefined, catalogOrder: readonly string[] = []): Material {
+  resolve(ref: MaterialReference | undefined, catalogOrder: readonly string[] = []): Material {
     if (ref == null) return AIR;
     if (typeof ref === 'string') {
       const text = ref.trim();

@@ -9,23 +9,9 @@
 import type { LensSystem, Surface } from './system.ts';
 import { SystemError } from './system.ts';
 import { isTunableGlass, type TunableGlass } from '../materials/offsetGlass.ts';
+import type { ParamKind } from '../io/paramKinds.ts';
 
-export type ParamKind =
-  | 'curvature'
-  | 'thickness'
-  | 'conic'
-  | 'asphere'
-  | 'xy'
-  | 'xyB'
-  | 'decenterX'
-  | 'decenterY'
-  | 'tiltX'
-  | 'tiltY'
-  | 'tiltZ'
-  | 'nd'
-  | 'vd'
-  | 'objectDistance'
-  | 'focalLength';
+export type { ParamKind };
 
 export interface ParamRef {
   readonly kind: ParamKind;

@@ -12,14 +12,13 @@
  * propagation direction after surface s along the local z (it flips at every mirror); paraxial
  * optics uses the signed index n·direction, the usual convention for folded systems.
  */
-import type { Material } from '../materials/material.ts';
+import type { Material, MaterialReference } from '../materials/material.ts';
 import { AIR } from '../materials/material.ts';
 import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
-import { applySolves } from './solves.ts';
 
 /** Anything that turns a prescription material into a Material (engine/materials/glassLibrary.ts). */
 export interface GlassResolver {
-  resolve(ref: MaterialRef | undefined, catalogOrder?: readonly string[]): Material;
+  resolve(ref: MaterialReference | undefined, catalogOrder?: readonly string[]): Material;
 }
 
 export type SurfaceKind = 'standard' | 'evenAsphere' | 'xyPolynomial' | 'coordinateBreak' | 'paraxial';
@@ -111,11 +110,13 @@ function curvatureOf(radius: number | null | undefined): number {
 }
 
 /**
- * Builds a LensSystem from a validated prescription.
+ * Assembles a LensSystem from a validated prescription as written: solves (a paraxial-focus image
+ * distance) are not applied yet. Most callers want engine/paraxial/buildSystem.ts's
+ * `buildSystem`, which applies them; solves need the paraxial trace, a layer above this one.
  * @param glass resolves material references (the glass library, with the user's catalogs)
  * @throws SystemError naming the surface for an unknown glass, a missing stop setting, etc.
  */
-export function buildSystem(p: Prescription, glass: GlassResolver): LensSystem {
+export function assembleSystem(p: Prescription, glass: GlassResolver): LensSystem {
   const catalogs = p.glassCatalogs ?? [];
   const wavelengthsUm = Float64Array.from(p.wavelengths.valuesUm);
   const nw = wavelengthsUm.length;
@@ -268,7 +269,6 @@ export function buildSystem(p: Prescription, glass: GlassResolver): LensSystem {
     stopIndex,
     glassCatalogs: catalogs,
   };
-  applySolves(system);
   return system;
 }
 

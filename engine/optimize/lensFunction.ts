@@ -4,11 +4,11 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import { writeParams, readParams, type ParamRef } from '../optics/params.ts';
-import { applySolves } from '../optics/solves.ts';
-import { objectField } from '../optics/pupil.ts';
+import { applySolves } from '../paraxial/solves.ts';
+import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
-import { launchContext, launchRays } from '../trace/rayGen.ts';
+import { launchContext, launchRays } from '../trace/rayAiming.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
 import type { LensFunction } from './tfBridge.ts';
 

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { parsePrescriptionJson } from '../io/json.ts';
 import type { Prescription } from '../io/prescription.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { glassRegion } from './glassChoice.ts';
 import { buildMeritProblem } from './meritProblem.ts';
-import type { MeritSpec } from './meritSpec.ts';
+import type { MeritSpec } from '../io/meritSpecSchema.ts';
 import type { LeastSquaresProblem, ProgressEvent } from './problem.ts';
 import { optimizeLens, prepareLensOptimization, runOptimizer } from './run.ts';
 

@@ -17,14 +17,15 @@ import { firstOrder } from '../analysis/firstOrder.ts';
 import { spotDiagram } from '../analysis/spot.ts';
 import type { Prescription } from '../io/prescription.ts';
 import type { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem, type LensSystem } from '../optics/system.ts';
+import type { LensSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { writeBack } from '../optics/writeBack.ts';
-import { launchContext } from '../trace/rayGen.ts';
+import { launchContext } from '../trace/rayAiming.ts';
 import { adam, leastSquaresObjective } from './adam.ts';
 import { dampedLeastSquares } from './dampedLeastSquares.ts';
 import { glassHull, glassRegion, substituteNearestGlasses, toModelGlasses, type GlassHull, type Substitution } from './glassChoice.ts';
 import type { MeritProblem } from './meritProblem.ts';
-import type { MeritSpec } from './meritSpec.ts';
+import type { MeritSpec } from '../io/meritSpecSchema.ts';
 import { sumOfSquares, type LeastSquaresProblem, type OperandValue, type OptimizeResult, type ProgressEvent } from './problem.ts';
 import { VARY_GROUPS } from './variables.ts';
 

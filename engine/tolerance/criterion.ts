@@ -16,13 +16,13 @@
 import type { LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
 import { readParams } from '../optics/params.ts';
-import { objectField } from '../optics/pupil.ts';
+import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
-import { aimAtStop, launchContext, launchRays } from '../trace/rayGen.ts';
+import { aimAtStop, launchContext, launchRays } from '../trace/rayAiming.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
 import { gaussianPupil } from '../optimize/pupilQuadrature.ts';
-import type { MeritSpec } from '../optimize/meritSpec.ts';
+import type { MeritSpec } from '../io/meritSpecSchema.ts';
 import { buildMeritProblem, type MeritProblem } from '../optimize/meritProblem.ts';
 
 const LOST_RAY_RESIDUAL = 1; // mm

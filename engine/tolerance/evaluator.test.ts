@@ -12,7 +12,7 @@ import { parsePrescriptionJson, stringifyPrescription } from '../io/json.ts';
 import type { Prescription } from '../io/prescription.ts';
 import type { ToleranceOperand, ToleranceSpec } from '../io/toleranceSpec.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { buildMeritProblem } from '../optimize/meritProblem.ts';
 import { dampedLeastSquares } from '../optimize/dampedLeastSquares.ts';
 import { prepareTolerancing } from './setup.ts';

@@ -12,7 +12,7 @@
  */
 import type { ParamRef } from '../optics/params.ts';
 import { solveSymmetric } from '../optimize/linalg.ts';
-import { coordinateBreakRotation } from '../trace/realTrace.ts';
+import { coordinateBreakRotation } from '../trace/coordinateBreak.ts';
 import type { Criterion } from './criterion.ts';
 import type { PerturbationModel } from './perturbation.ts';
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parsePrescriptionJson } from '../io/json.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { defaultToleranceSpec } from './defaults.ts';
 import { prepareTolerancing } from './setup.ts';
 import { mergeShards, runTrials, statistics, type Shard } from './monteCarlo.ts';

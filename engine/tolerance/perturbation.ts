@@ -31,7 +31,7 @@ import type { Compensator, ToleranceOperand, ToleranceOperandType, ToleranceSpec
 import { DEFAULT_TEST_WAVELENGTH_UM } from '../io/toleranceSpec.ts';
 import type { Prescription } from '../io/prescription.ts';
 import type { GlassResolver, LensSystem } from '../optics/system.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { getParam, paramLabel, setParam, type ParamRef } from '../optics/params.ts';
 import { writeBack } from '../optics/writeBack.ts';
 import { isTunableGlass } from '../materials/offsetGlass.ts';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parsePrescriptionJson } from '../io/json.ts';
 import type { Prescription } from '../io/prescription.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { getParam, setParam } from '../optics/params.ts';
 import { writeBack } from '../optics/writeBack.ts';
 import { buildMeritProblem } from '../optimize/meritProblem.ts';

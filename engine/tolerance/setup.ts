@@ -6,7 +6,7 @@
 import type { Prescription } from '../io/prescription.ts';
 import type { ToleranceSpec } from '../io/toleranceSpec.ts';
 import type { GlassResolver } from '../optics/system.ts';
-import type { MeritSpec } from '../optimize/meritSpec.ts';
+import type { MeritSpec } from '../io/meritSpecSchema.ts';
 import { meritCriterion, rmsSpotCriterion, type Criterion } from './criterion.ts';
 import { ToleranceEvaluator, type EvaluatorOptions } from './evaluator.ts';
 import { buildPerturbationModel, type DesignVariable, type PerturbationModel } from './perturbation.ts';

@@ -2,9 +2,9 @@
  * Real-ray sequential trace of a RayBatch through a LensSystem, in float64, allocation-free per ray.
  *
  * For each surface: move into its local frame (z −= previous thickness; a coordinate break applies
- * its decenter and tilts), intersect, clip by the clear semi-aperture, then refract (vector Snell:
- * d' = μ d + (cos t − μ cos i) N, μ = n/n', cos t = sqrt(1 − μ²(1 − cos² i))) or reflect
- * (d' = d − 2 cos i N). Intersections: spheres and conics by the quadratic A s² + 2B s + C = 0 of
+ * its decenter and tilts, coordinateBreak.ts), intersect, clip by the clear semi-aperture, then
+ * refract (vector Snell: d' = μ d + (cos t − μ cos i) N, μ = n/n', cos t = sqrt(1 − μ²(1 − cos² i)))
+ * or reflect (d' = d − 2 cos i N). Intersections: spheres and conics by the quadratic A s² + 2B s + C = 0 of
  * c(x²+y²+(1+k)z²) − 2z = 0 on the ray, taking the root on the branch through the vertex that the
  * ray meets travelling in the system's direction ν = ±1: A s + B = −ν sqrt(B² − AC), written
  * without cancellation as s = −C / (B − ν sqrt(B² − AC)) (or (−B − ν√·)/A when that form cancels);
@@ -15,6 +15,7 @@
  */
 import type { LensSystem, Surface } from '../optics/system.ts';
 import { directionBefore, indexBefore } from '../optics/system.ts';
+import { applyCoordinateBreak } from './coordinateBreak.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { asphereSag, asphereSagDr2, xyPolynomial } from './sag.ts';
 
@@ -241,61 +242,6 @@ function recordState(rec: TraceRecord, s: number, b: RayBatch): void {
   rec.l.set(b.l, off);
   rec.m.set(b.m, off);
   rec.n.set(b.n, off);
-}
-
-/** Rotation matrix (row-major, columns = new axes in old coordinates) of a coordinate break. */
-export function coordinateBreakRotation(surf: Surface, out = new Float64Array(9)): Float64Array {
-  const ca = Math.cos(surf.tiltX), sa = Math.sin(surf.tiltX);
-  const cb = Math.cos(surf.tiltY), sb = Math.sin(surf.tiltY);
-  const cg = Math.cos(surf.tiltZ), sg = Math.sin(surf.tiltZ);
-  // Rx = [1 0 0; 0 ca −sa; 0 sa ca], Ry = [cb 0 sb; 0 1 0; −sb 0 cb], Rz = [cg −sg 0; sg cg 0; 0 0 1].
-  if (surf.order === 0) {
-    // R = Rx·Ry·Rz
-    out[0] = cb * cg; out[1] = -cb * sg; out[2] = sb;
-    out[3] = sa * sb * cg + ca * sg; out[4] = -sa * sb * sg + ca * cg; out[5] = -sa * cb;
-    out[6] = -ca * sb * cg + sa * sg; out[7] = ca * sb * sg + sa * cg; out[8] = ca * cb;
-  } else {
-    // R = Rz·Ry·Rx
-    out[0] = cg * cb; out[1] = cg * sb * sa - sg * ca; out[2] = cg * sb * ca + sg * sa;
-    out[3] = sg * cb; out[4] = sg * sb * sa + cg * ca; out[5] = sg * sb * ca - cg * sa;
-    out[6] = -sb; out[7] = cb * sa; out[8] = cb * ca;
-  }
-  return out;
-}
-
-const cbRot = new Float64Array(9);
-
-/**
- * Moves the batch into the frame after a coordinate break.
- * Order 0: origin decentred by (dx, dy) then axes rotated R = Rx·Ry·Rz: p' = Rᵀ(p − D), d' = Rᵀ d.
- * Order 1: axes rotated R = Rz·Ry·Rx then decentred along the new axes: p' = Rᵀ p − D.
- */
-export function applyCoordinateBreak(surf: Surface, b: RayBatch): void {
-  const r = coordinateBreakRotation(surf, cbRot);
-  const dx = surf.decenterX, dy = surf.decenterY;
-  const pre = surf.order === 0;
-  for (let i = 0; i < b.size; i++) {
-    let x = b.x[i], y = b.y[i];
-    const z = b.z[i];
-    if (pre) {
-      x -= dx;
-      y -= dy;
-    }
-    let nx = r[0] * x + r[3] * y + r[6] * z;
-    let ny = r[1] * x + r[4] * y + r[7] * z;
-    const nz = r[2] * x + r[5] * y + r[8] * z;
-    if (!pre) {
-      nx -= dx;
-      ny -= dy;
-    }
-    b.x[i] = nx;
-    b.y[i] = ny;
-    b.z[i] = nz;
-    const l = b.l[i], m = b.m[i], n = b.n[i];
-    b.l[i] = r[0] * l + r[3] * m + r[6] * n;
-    b.m[i] = r[1] * l + r[4] * m + r[7] * n;
-    b.n[i] = r[2] * l + r[5] * m + r[8] * n;
-  }
 }
 
 function intersectPlane(b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number): void {

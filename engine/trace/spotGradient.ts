@@ -6,10 +6,10 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
-import { objectField } from '../optics/pupil.ts';
+import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
-import { launchContext, launchRays } from './rayGen.ts';
+import { launchContext, launchRays } from './rayAiming.ts';
 import { traceAdjoint } from './adjoint.ts';
 
 export interface SpotGradient {

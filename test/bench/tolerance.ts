@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { defaultToleranceSpec } from '../../engine/tolerance/defaults.ts';
 import { prepareTolerancing } from '../../engine/tolerance/setup.ts';
 import { sensitivity } from '../../engine/tolerance/sensitivity.ts';

@@ -15,7 +15,7 @@ import { rayFan } from '../../engine/analysis/rayFan.ts';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { StudioError, type OptimizationEvent, type StudioApi, type StudioEvent } from '../../app/contract/studioApi.ts';
 import { describeLabContract } from './studioLabContract.ts';
 

@@ -14,7 +14,7 @@ import { encodeUtf16Le } from '../../engine/io/text.ts';
 import { parseZmx, writeZmx } from '../../engine/io/zmx.ts';
 import type { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { LAMBDA_D_UM } from '../../engine/materials/material.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { corpusGlassLibrary, dataDir, loadCorpusLens, materialOf, rel, type LoadedCorpusLens } from './corpus.ts';
 
 const zmxDir = path.join(dataDir, 'zmx');

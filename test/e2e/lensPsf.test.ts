@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { getParam, setParam, type ParamRef } from '../../engine/optics/params.ts';
 import { LensPsf, sensorForLens } from '../../engine/e2e/lensPsf.ts';
 import { firstOrder } from '../../engine/analysis/firstOrder.ts';

@@ -5,7 +5,7 @@
  * residual r = t − 47 mm.
  */
 import type { LensSystem } from '../../../engine/optics/system.ts';
-import type { MeritSpec } from '../../../engine/optimize/meritSpec.ts';
+import type { MeritSpec } from '../../../engine/io/meritSpecSchema.ts';
 import type { LensMerit } from '../../../engine/optimize/run.ts';
 
 export const IMAGE_DISTANCE_TARGET = 47;

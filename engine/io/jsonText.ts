@@ -1,9 +1,14 @@
 /**
- * JSON text with errors that say where: JSON.parse, and on failure the line and column of the
- * first offending character. V8 gives a position for some syntax errors only ("Unexpected token
- * ',', ... is not valid JSON" has none), so a small recursive-descent scanner of the JSON grammar
- * (RFC 8259) finds the offset itself.
+ * The one JSON reader of the engine: every JSON input (lens files, merit specs, deflectometry rigs
+ * and sessions) is read with `parseJsonText`, so a syntax error always says where, and validated
+ * with a zod schema whose issues name the JSON path (`formatPath`, `formatIssue`).
+ *
+ * Syntax errors: JSON.parse, and on failure the line and column of the first offending character.
+ * V8 gives a position for some syntax errors only ("Unexpected token ',', ... is not valid JSON"
+ * has none), so a small recursive-descent scanner of the JSON grammar (RFC 8259) finds the offset
+ * itself.
  */
+import type { z } from 'zod';
 
 /** Offset of the first character where `text` stops being valid JSON (text.length if it ends early). */
 export function jsonErrorOffset(text: string): number {
@@ -110,4 +115,25 @@ export function parseJsonText(text: string, fileName: string, ErrorType: new (m:
     }
     throw new ErrorType(`${fileName}: malformed JSON${where}`);
   }
+}
+
+/** Formats a zod issue path as `surfaces[3].thickness` (`(root)` for the empty path). */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(root)';
+}
+
+/** One zod issue as `path: message`, with zod's type errors worded as "expected a number". */
+export function formatIssue(issue: z.core.$ZodIssue): string {
+  const where = formatPath(issue.path);
+  let message = issue.message;
+  if (issue.code === 'invalid_type') {
+    const expected = (issue as { expected?: string }).expected;
+    message = `expected ${expected === 'number' ? 'a number' : expected === 'string' ? 'a string' : expected === 'array' ? 'an array' : expected === 'object' ? 'an object' : expected}`;
+  }
+  return `${where}: ${message}`;
 }

@@ -1,13 +1,14 @@
 /**
  * Derivatives of the entrance pupil (EPL, EPD) and of the object-space field with respect to one
- * lens parameter, from paraxial tangents (engine/trace/paraxialTangent.ts). Used by the real-ray
- * adjoint: paraxially aimed rays move when the pupil moves.
+ * lens parameter, from paraxial tangents (paraxialTangent.ts). Used by the real-ray adjoint:
+ * paraxially aimed rays move when the pupil moves.
  */
-import type { LensSystem } from './system.ts';
-import type { ParamRef } from './params.ts';
-import { entrancePupil, nImage, objectField, systemPower, type EntrancePupil, type ObjectField } from './pupil.ts';
-import { paraxialAtImage, paraxialHeightAt } from '../trace/paraxial.ts';
-import { paraxialTangent, dSignedIndexAfter } from '../trace/paraxialTangent.ts';
+import type { LensSystem } from '../optics/system.ts';
+import type { ParamRef } from '../optics/params.ts';
+import { entrancePupil, imageHeightPerField, nImage, systemPower, type EntrancePupil } from './pupil.ts';
+import { paraxialHeightAt } from './paraxial.ts';
+import { paraxialTangent, dSignedIndexAfter } from './paraxialTangent.ts';
+import { chiefRayStart, chiefRayStartTangent } from './rays.ts';
 
 export interface PupilTangent {
   depl: number;
@@ -74,24 +75,16 @@ export function objectFieldTangent(
     case 'objectHeight':
       return [0, 0];
     case 'paraxialImageHeight': {
-      const w = system.primaryIndex;
-      const n0 = system.nObject[w];
-      let K: number, dK: number;
-      if (atInfinity) {
-        K = paraxialAtImage(system, w, -pupil.epl, n0)[0];
-        dK = paraxialTangent(system, p, w, -pupil.epl, n0, -pt.depl, 0)[2];
-      } else {
-        const d = system.objectDistance;
-        const L = d + pupil.epl;
-        const u = -1 / L;
-        const du = (pt.dd + pt.depl) / (L * L);
-        K = paraxialAtImage(system, w, 1 + u * d, n0 * u)[0];
-        dK = paraxialTangent(system, p, w, 1 + u * d, n0 * u, du * d + u * pt.dd, n0 * du)[2];
-      }
+      const K = imageHeightPerField(system, pupil);
+      const dK = imageHeightPerFieldTangent(system, p, pupil, pt);
       return [(-fx * dK) / (K * K), (-fy * dK) / (K * K)];
     }
   }
 }
 
-export type { ObjectField };
-export { objectField };
+/** d(imageHeightPerField)/dθ at wavelength w (default primary); see pupil.ts. */
+export function imageHeightPerFieldTangent(system: LensSystem, p: ParamRef, pupil: EntrancePupil, pt: PupilTangent, w = system.primaryIndex): number {
+  const start = chiefRayStart(system, pupil.epl, w);
+  const dStart = chiefRayStartTangent(system, pupil.epl, w, pt);
+  return paraxialTangent(system, p, w, start[0], start[1], dStart[0], dStart[1])[2];
+}

@@ -9,9 +9,10 @@
  * definition, as OpticStudio's "Image Space F/#"); object NA (EPD = 2 (d + EPL) tan(asin(NA/n₀)));
  * float by stop size (the stop's semi-diameter imaged back into object space).
  */
-import type { LensSystem } from './system.ts';
-import { SystemError, maxField } from './system.ts';
-import { paraxialAtImage, paraxialHeightAt, signedIndexAfter } from '../trace/paraxial.ts';
+import type { LensSystem } from '../optics/system.ts';
+import { SystemError, maxField } from '../optics/system.ts';
+import { paraxialAtImage, paraxialHeightAt, signedIndexAfter } from './paraxial.ts';
+import { chiefRayStart, type ParaxialStart } from './rays.ts';
 
 export interface EntrancePupil {
   /** Entrance-pupil position from surface 1, mm. */
@@ -114,22 +115,18 @@ export function objectField(system: LensSystem, fx: number, fy: number, pupil?: 
 }
 
 /**
- * Paraxial image height per unit object field at the primary wavelength: per unit tan θ for an
- * object at infinity, per mm of object height (the magnification) for a finite object.
+ * Paraxial image height per unit object field at wavelength w (default primary): per unit tan θ for
+ * an object at infinity, per mm of object height (the magnification) for a finite object.
  */
-export function imageHeightPerField(system: LensSystem, pupil?: EntrancePupil): number {
-  const w = system.primaryIndex;
-  const n0 = system.nObject[w];
+export function imageHeightPerField(system: LensSystem, pupil?: EntrancePupil, w = system.primaryIndex): number {
   const { epl } = pupil ?? entrancePupil(system);
-  const d = system.objectDistance;
-  if (!Number.isFinite(d)) {
-    // Chief ray of unit slope through the entrance-pupil centre.
-    return paraxialAtImage(system, w, -epl, n0)[0];
-  }
-  // Chief ray from object height 1 through the entrance-pupil centre.
-  const u = -1 / (d + epl);
-  return paraxialAtImage(system, w, 1 + u * d, n0 * u)[0];
+  return paraxialAtImage(system, w, ...chiefRayStart(system, epl, w))[0];
 }
 
-/** Largest field, in the system's field units (degrees or mm). */
-export { maxField };
+/**
+ * The paraxial chief ray at surface 1 of the largest field, taken as a +y field (the chief ray of
+ * Seidel sums and the Lagrange invariant).
+ */
+export function maxFieldChiefRayStart(system: LensSystem, pupil: EntrancePupil, w: number): ParaxialStart {
+  return chiefRayStart(system, pupil.epl, w, objectField(system, 0, maxField(system), pupil).y);
+}

@@ -45,6 +45,7 @@ export interface RobustCommandOptions {
   quantile?: string;
   monteCarlo?: string;
   seed?: string;
+  maxNominalRise?: string;
 }
 
 /** Seed of the robust objective's tolerance samples (its trials 0..K−1). */
@@ -77,6 +78,11 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
   const samples = int(opts.samples, '--samples', 16, 1);
   const trials = int(opts.monteCarlo, '--monte-carlo', 200, 1);
   const seed = int(opts.seed, '--seed', 1, 0);
+  let maxRise: number | undefined;
+  if (opts.maxNominalRise !== undefined) {
+    maxRise = Number(opts.maxNominalRise);
+    if (!(maxRise >= 0)) throw new CliError(`--max-nominal-rise: expected a number ≥ 0, got "${opts.maxNominalRise}"`, 2);
+  }
   let quantile: number | undefined;
   if (opts.quantile !== undefined) {
     quantile = Number(opts.quantile);
@@ -117,7 +123,9 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
   const consSpec: MeritSpec = { operands: merit.operands, defaultMerit: { ...dm, weight: 0 }, variables: variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index })) };
   const cons = buildMeritProblem(consSystem, consSpec).problem;
   const x0 = Float64Array.from(variables, (v) => getParam(system, v));
+  const nominalCap = maxRise === undefined ? undefined : (1 + maxRise) * tol.evaluator.evaluate(new Float64Array(tol.model.operands.length)).value;
   const robust = buildRobustProblem(tol, {
+    nominalCap,
     samples,
     seed: ROBUST_SAMPLE_SEED,
     quantile,
@@ -140,7 +148,9 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
   const designed = writeBack(designSystem);
   const before = evaluateDesign(prescription, tolSpec, library, criterion, trials, seed);
   const after = evaluateDesign(designed, tolSpec, library, criterion, trials, seed);
-  const objective = quantile === undefined ? `mean of the criterion² over ${samples} samples` : `mean of the criterion² above its ${quantile} quantile over ${samples} samples`;
+  const objective =
+    (quantile === undefined ? `mean of the criterion over ${samples} samples` : `mean of the criterion above its ${quantile} quantile over ${samples} samples`) +
+    (maxRise === undefined ? '' : `, nominal within +${(100 * maxRise).toFixed(0)} %`);
   const summary = (d: DesignReport) => ({ nominal: d.nominal, mean: d.stats.mean, std: d.stats.std, p50: d.stats.p50, p90: d.stats.p90, p98: d.stats.p98 });
   const out: Prescription = validatePrescription(
     {
@@ -155,6 +165,7 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
           samples,
           sampleSeed: ROBUST_SAMPLE_SEED,
           quantile: quantile ?? null,
+          maxNominalRise: maxRise ?? null,
           iterations: result.iterations,
           stopReason: result.stopReason,
           criterion: 'RMS spot radius (mm), compensated',

@@ -140,6 +140,7 @@ export function register(program: Command, build: MeritProblemBuilder = buildMer
     .option('--quantile <q>', 'robust: minimise the mean above this quantile of the criterion (e.g. 0.9) instead of the mean')
     .option('--monte-carlo <n>', 'robust: Monte Carlo trials comparing the nominal and robust designs (default 200)')
     .option('--seed <s>', 'robust: seed of that Monte Carlo comparison (default 1)')
+    .option('--max-nominal-rise <r>', 'robust: keep the compensated nominal criterion within (1 + r) × its starting value (e.g. 0.1)')
     .action(async (lens: string, opts: OptimizeCommandOptions & Partial<RobustCommandOptions>) => {
       const sigint = interruptOnSigint(() => process.stderr.write('\nstopping after this iteration… (Ctrl-C again to quit now)\n'));
       try {

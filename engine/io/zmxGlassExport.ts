@@ -18,7 +18,7 @@
 import { FormulaGlass } from '../materials/dispersion.ts';
 import { LAMBDA_C_UM, LAMBDA_D_UM, LAMBDA_F_UM, type Material } from '../materials/material.ts';
 import { ModelGlass } from '../materials/modelGlass.ts';
-import type { MaterialRef, Prescription } from './prescription.ts';
+import type { MaterialRef, OffsetGlassRef, Prescription } from './prescription.ts';
 import { constantIndexOf } from './zmxGlass.ts';
 import { ZmxWriteError } from './zmxWriteError.ts';
 
@@ -42,6 +42,9 @@ export interface GlassPlan {
   line(ref: MaterialRef | undefined): string | undefined;
 }
 
+/** A material reference other than an offset glass (whose base glass is written instead). */
+type PlainRef = Exclude<MaterialRef, OffsetGlassRef>;
+
 const GLASS_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.+\-()]*$/;
 
 /** Shortest decimal that parses back to exactly `v`. */
@@ -61,7 +64,7 @@ function sameDispersion(a: { formula: number; coefficients: ArrayLike<number> },
   return true;
 }
 
-function refName(ref: MaterialRef): string {
+function refName(ref: PlainRef): string {
   if (ref === null) return 'air';
   if (typeof ref === 'string') return ref;
   return ref.name ?? 'model glass';
@@ -74,14 +77,23 @@ function refName(ref: MaterialRef): string {
  */
 export function planGlasses(p: Prescription, library: GlassLookup | undefined, warnings: string[] | undefined): GlassPlan {
   const order = p.glassCatalogs ?? [];
-  const refs: { ref: MaterialRef; where: string }[] = [];
-  if (p.object.material !== undefined) refs.push({ ref: p.object.material, where: 'object' });
+  const refs: { ref: PlainRef; where: string }[] = [];
+  /** The base glass of an offset glass (a toleranced melt), which .zmx cannot hold: warned. */
+  const base = new Map<MaterialRef, MaterialRef>();
+  const add = (ref: MaterialRef, where: string) => {
+    if (ref && typeof ref === 'object' && 'offset' in ref) {
+      warnings?.push(`${where}: the glass offset (Δnd ${ref.offset.nd}, ΔVd ${ref.offset.vd}) is not written; .zmx gets the base glass`);
+      base.set(ref, ref.glass);
+      refs.push({ ref: ref.glass, where });
+    } else refs.push({ ref, where });
+  };
+  if (p.object.material !== undefined) add(p.object.material, 'object');
   p.surfaces.forEach((s, i) => {
-    if ('material' in s && s.material !== undefined) refs.push({ ref: s.material, where: `surfaces[${i}]` });
+    if ('material' in s && s.material !== undefined) add(s.material, `surfaces[${i}]`);
   });
   const wavelengths = p.wavelengths.valuesUm;
   /** The catalog glass a reference stands for, when the library has it. */
-  const resolve = (ref: MaterialRef): FoundGlass | undefined => {
+  const resolve = (ref: PlainRef): FoundGlass | undefined => {
     if (!library || ref === null) return undefined;
     if (typeof ref === 'string') {
       const colon = ref.indexOf(':');
@@ -92,11 +104,11 @@ export function planGlasses(p: Prescription, library: GlassLookup | undefined, w
     if ('formula' in ref) return found && sameDispersion(found, ref) ? found : undefined;
     return found;
   };
-  const isSpecial = (ref: MaterialRef) =>
+  const isSpecial = (ref: PlainRef) =>
     ref === null || (typeof ref === 'string' && ['AIR', 'MIRROR'].includes(ref.toUpperCase())) || (typeof ref === 'object' && ('model' in ref || constantIndexOf(ref) !== undefined));
 
   // Catalog glasses and the catalogs they need, in first-use order.
-  const found = new Map<MaterialRef, FoundGlass>();
+  const found = new Map<PlainRef, FoundGlass>();
   const used: string[] = [];
   for (const { ref } of refs) {
     if (isSpecial(ref)) continue;
@@ -138,7 +150,7 @@ export function planGlasses(p: Prescription, library: GlassLookup | undefined, w
   }
   const resolvesTo = (g: FoundGlass) => gcat.find((c) => holds(c, g.name)) === g.catalog;
 
-  const modelLine = (m: Material, ref: MaterialRef, where: string, why: string): string => {
+  const modelLine = (m: Material, ref: PlainRef, where: string, why: string): string => {
     const { nd, vd } = ndVd(m);
     const model = new ModelGlass(nd, vd);
     let worst = 0;
@@ -184,5 +196,5 @@ export function planGlasses(p: Prescription, library: GlassLookup | undefined, w
     lines.set(ref, line);
   }
   const all = [...gcat, ...extra.filter((c) => !gcat.some((g) => g.toUpperCase() === c.toUpperCase()))];
-  return { gcat: all, line: (ref) => (ref === undefined ? undefined : lines.get(ref)) };
+  return { gcat: all, line: (ref) => (ref === undefined ? undefined : lines.get(base.get(ref) ?? ref)) };
 }

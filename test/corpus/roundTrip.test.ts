@@ -6,15 +6,13 @@
  * radius rounding of zmxWrite.ts), except where .zmx cannot hold the lens exactly, which the
  * export says in a warning: the Cooke triplet's HIKARI SK16 and SCHOTT F2 cannot both be named
  * under one GCAT (both catalogs hold both names), so its F2 is written as a model glass.
- *
- * OPD comes from engine/analysis/opd.ts: the wave-optics rewrite (engine/wave) had not landed on
- * main when this test was written; switch the import when it does.
+ * OPD is engine/wave's (the reference sphere through the exit pupil, about the chief ray's 3-D
+ * image point).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { firstOrder } from '../../engine/analysis/firstOrder.ts';
-import { wavefront } from '../../engine/analysis/opd.ts';
 import { spotDiagram } from '../../engine/analysis/spot.ts';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
@@ -23,6 +21,8 @@ import { parseZmx } from '../../engine/io/zmx.ts';
 import { writeZmx } from '../../engine/io/zmxWrite.ts';
 import type { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
+import { opdAboutReferenceSphere } from '../../engine/wave/opd.ts';
+import { hexapolar } from '../../engine/trace/pupilSampling.ts';
 import { corpusGlassLibrary, dataDir, repoRoot } from './corpus.ts';
 
 let library: GlassLibrary;
@@ -39,6 +39,8 @@ function toZmx(p: Prescription, warnings: string[] = []): Uint8Array {
 }
 const fromZmx = (bytes: Uint8Array, name: string) => parseZmx(bytes, { fileName: name, resolveGlass }).prescription;
 
+const pupil = hexapolar(8);
+
 /** Everything compared: first-order data, every spot ray, and the OPD of every field at the primary wavelength. */
 function results(p: Prescription) {
   const system = buildSystem(p, library);
@@ -52,8 +54,8 @@ function results(p: Prescription) {
   }
   const opd = [];
   for (let f = 0; f < system.fieldY.length; f++) {
-    const m = wavefront(system, f, system.primaryIndex, { rings: 8 });
-    opd.push({ f, opd: Array.from(m.opd), valid: Array.from(m.valid), rms: m.rms });
+    const m = opdAboutReferenceSphere(system, f, system.primaryIndex, pupil.px, pupil.py);
+    opd.push({ f, opd: Array.from(m.opd), valid: Array.from(m.valid) });
   }
   return { fo, spots, opd };
 }

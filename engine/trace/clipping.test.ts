@@ -77,6 +77,11 @@ describe('backward propagation', () => {
       if (b.status[k] !== RayStatus.OK) lost++;
     }
     expect(lost).toBeGreaterThan(10);
+    // With allowBackward (fits whose intermediate shapes may cross) they are traced virtually.
+    const ctx = launchContext(system);
+    const v = launchRays(system, objectField(system, 0, 0, ctx.pupil), px, py, new RayBatch(n), ctx);
+    traceBatch(system, v, 0, { allowBackward: true });
+    expect(v.countValid()).toBe(n);
     const spot = spotDiagram(system, 0, 0, { pattern: 'grid', density: 16 });
     const grid = gridPupil(16);
     const expected = Array.from(grid.px, (x, i) => Math.hypot(x, grid.py[i]) * 6).filter((h) => h < hStar - 0.2).length;

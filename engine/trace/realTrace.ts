@@ -29,14 +29,13 @@ import { directionBefore, indexBefore } from '../optics/system.ts';
 import { applyCoordinateBreak } from './coordinateBreak.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { bendParaxial, refract } from './refract.ts';
+import { arrive, BACKWARD_TOL, clip } from './arrival.ts';
 import { asphereSag, asphereSagDr2, xyPolynomial } from './sag.ts';
 
 export { surfaceNormal } from './refract.ts';
 
 const NEWTON_TOL = 1e-12;
 const NEWTON_MAX = 40;
-/** A ray may arrive this far behind its last refracting surface (mm) before it counts as backward. */
-const BACKWARD_TOL = 1e-9;
 
 /**
  * Per-surface record of a trace, for the adjoint and for drawing rays: the state after each
@@ -94,6 +93,12 @@ export interface TraceOptions {
    * the stop whatever vignets the ray on the way, and the final trace flags it).
    */
   ignoreApertures?: boolean;
+  /**
+   * Trace rays that run backwards to their next refracting surface virtually instead of flagging
+   * them BACKWARD (the older sequential-trace behaviour). For fits whose intermediate lens shapes
+   * may briefly cross at the edge, as the deflectometry calibration's.
+   */
+  allowBackward?: boolean;
 }
 
 const scratch3 = new Float64Array(3);
@@ -116,6 +121,7 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
     rec.n0.set(batch.n);
   }
   const clipping = options.ignoreApertures !== true;
+  const flagBackward = options.allowBackward !== true;
   for (let s = first; s <= last; s++) {
     const surf = surfaces[s];
     const isImage = s === surfaces.length - 1;
@@ -124,7 +130,7 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
       const n1 = indexBefore(system, s, w);
       const n2 = surf.nAfter[w];
       const interacts = surf.mirror || n1 !== n2;
-      standardStep(surf, batch, s, s > 0 ? surfaces[s - 1].thickness : 0, n1, n2, directionBefore(system, s), !isImage || surf.mirror || n1 !== n2, interacts && !isImage, clipping, rec);
+      standardStep(surf, batch, s, s > 0 ? surfaces[s - 1].thickness : 0, n1, n2, directionBefore(system, s), !isImage || surf.mirror || n1 !== n2, flagBackward && interacts && !isImage, clipping, rec);
       continue;
     }
     if (s > 0) {
@@ -156,7 +162,7 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
         break;
     }
     const interacts = surf.kind === 'paraxial' || surf.mirror || n1 !== n2;
-    arrive(batch, s, interacts && !isImage, interacts);
+    arrive(batch, s, flagBackward && interacts && !isImage, interacts);
     if (clipping) clip(batch, s, surf);
     if (surf.kind === 'paraxial') bendParaxial(surf, batch);
     else if (!isImage || surf.mirror || n1 !== n2) refract(surf, batch, s, n1, n2);
@@ -418,33 +424,4 @@ function moveToRoot(b: RayBatch, i: number, s: number, t: number, n1: number, tA
   b.opl[i] += n1 * t;
   b.freePath[i] += t;
   if (tArr) tArr[off + i] = t;
-}
-
-/**
- * After the intersection with surface s: flags rays that got there backwards (when `check`), then
- * restarts the free path at a refracting or reflecting surface (`interacts`).
- */
-function arrive(b: RayBatch, s: number, check: boolean, interacts: boolean): void {
-  for (let i = 0; i < b.size; i++) {
-    if (b.status[i] !== RayStatus.OK) continue;
-    if (check && b.freePath[i] < -BACKWARD_TOL) b.lose(i, s, RayStatus.BACKWARD);
-    else if (interacts) b.freePath[i] = 0;
-  }
-}
-
-/** Clear semi-diameter, then aperture and obscuration shapes (engine/optics/aperture.ts). */
-function clip(b: RayBatch, s: number, surf: Surface): void {
-  const sd2 = surf.semiDiameter * surf.semiDiameter;
-  const shapes = surf.clips;
-  if (sd2 === Infinity && shapes.length === 0) return;
-  for (let i = 0; i < b.size; i++) {
-    if (b.status[i] !== RayStatus.OK) continue;
-    const x = b.x[i], y = b.y[i];
-    if (x * x + y * y > sd2) {
-      b.lose(i, s, RayStatus.VIGNETTED);
-      continue;
-    }
-    const verdict = shapes.length ? clipVerdict(shapes, x, y) : 0;
-    if (verdict !== 0) b.lose(i, s, verdict === 1 ? RayStatus.VIGNETTED : RayStatus.OBSCURED);
-  }
 }

@@ -26,6 +26,8 @@ import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { readCaptureImages, readSession, writeSession, type LoadedSession } from '../node/deflectometrySession.ts';
+import { redactFileText, type FileAccess } from './fileAccess.ts';
+import { SessionUploads } from './sessionUpload.ts';
 import {
   StudioError,
   type CalibrationEvent,
@@ -42,6 +44,8 @@ export interface DeflectometryPaths {
   rigFile: string;
   lensFile: string;
   stateDir: string | null;
+  /** Which session folders a client may name (fileAccess.ts). */
+  files: FileAccess;
 }
 
 interface Open {
@@ -94,6 +98,7 @@ export class DeflectometryHost {
   private run: { id: string; abort: AbortController; done: Promise<void> } | null = null;
   private counter = 0;
   private lastResult: CalibrationSummary | null = null;
+  private readonly uploads = new SessionUploads();
 
   constructor(
     private readonly paths: DeflectometryPaths,
@@ -109,6 +114,8 @@ export class DeflectometryHost {
       try {
         const list = JSON.parse(await readFile(this.recentFile, 'utf8'));
         if (Array.isArray(list)) this.recent = list.filter((s): s is string => typeof s === 'string').slice(0, MAX_RECENT);
+        // The host wrote these when the user opened them: they are the user's choice.
+        for (const d of this.recent) this.paths.files.grant(d);
       } catch {
         // no list yet
       }
@@ -130,13 +137,30 @@ export class DeflectometryHost {
   }
 
   /**
-   * Reads and decodes a session folder.
-   * @throws StudioError BAD_FILE naming the file and what is wrong
+   * Reads and decodes a session folder a client names: only one the file-access policy allows (a
+   * recent session, a simulated or uploaded one; any folder in the in-process studio).
+   * @throws StudioError BAD_REQUEST (a path the policy refuses, before touching the disk), BAD_FILE
+   *   naming the file and what is wrong
    */
   async openSession(dir: string): Promise<DeflectometrySessionInfo> {
     if (typeof dir !== 'string' || !dir.trim()) throw new StudioError('BAD_REQUEST', 'give the path of a session folder');
+    await this.recentSessions();
+    return this.openFolder(this.paths.files.check(dir.trim(), 'openDeflectometrySession'));
+  }
+
+  /** Stores one file of a session folder sent from the browser (sessionUpload.ts). */
+  async uploadFile(relativePath: string, bytes: Uint8Array, uploadId?: string): Promise<{ uploadId: string }> {
+    return this.uploads.addFile(relativePath, bytes, uploadId);
+  }
+
+  /** Opens the folder of a finished upload. */
+  async openUpload(uploadId: string): Promise<DeflectometrySessionInfo> {
     this.assertIdle();
-    const abs = path.resolve(dir.trim());
+    return this.openFolder(this.paths.files.grant(this.uploads.finish(uploadId)));
+  }
+
+  private async openFolder(abs: string): Promise<DeflectometrySessionInfo> {
+    this.assertIdle();
     const t0 = performance.now();
     let session: LoadedSession;
     const measurements: CameraMeasurements[] = [];
@@ -148,7 +172,7 @@ export class DeflectometryHost {
         measurements.push({ camera, lens: await decode('lens'), reference: await decode('reference') });
       }
     } catch (e) {
-      throw new StudioError('BAD_FILE', (e as Error).message);
+      throw new StudioError('BAD_FILE', redactFileText((e as Error).message));
     }
     const frames = patternFrames(session.set).map((f) => `${f.direction} p${f.periodPx} s${f.step}`);
     const info: DeflectometrySessionInfo = {
@@ -223,20 +247,22 @@ export class DeflectometryHost {
       scene.cameras,
       (ci, capture, k) => renderFrame(hits(ci, capture), set, frames[k], scene.screen, sensor, frameSeed(seed, ci, capture === 'lens' ? 0 : 1, k), binning),
     );
-    return this.openSession(out);
+    return this.openFolder(this.paths.files.grant(out));
   }
 
   async image(camera: number, capture: 'lens' | 'reference', frame: number): Promise<PreviewImage & { min: number; max: number }> {
     const o = this.requireOpen();
+    if (!Number.isInteger(camera) || camera < 0 || camera >= o.session.cameras.length) {
+      throw new StudioError('BAD_REQUEST', `camera: expected a whole number from 0 to ${o.session.cameras.length - 1}, got ${String(camera)}`);
+    }
     const cam = o.session.cameras[camera];
-    if (!cam) throw new StudioError('BAD_REQUEST', `no camera ${camera} in ${o.info.dir}`);
     if (capture !== 'lens' && capture !== 'reference') throw new StudioError('BAD_REQUEST', `capture: lens or reference, got ${String(capture)}`);
     if (!Number.isInteger(frame) || frame < 0 || frame >= o.info.frames.length) throw new StudioError('BAD_REQUEST', `frame ${frame} out of range 0–${o.info.frames.length - 1}`);
     let images: Uint16Array[];
     try {
       images = await readCaptureImages(o.session, cam, capture);
     } catch (e) {
-      throw new StudioError('BAD_FILE', (e as Error).message);
+      throw new StudioError('BAD_FILE', redactFileText((e as Error).message));
     }
     return preview16(images[frame], cam.widthPx, cam.heightPx);
   }

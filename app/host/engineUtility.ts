@@ -34,7 +34,7 @@ const options = JSON.parse(optionsArg) as {
 for (const w of await configureGlass(options.glassDirs)) process.stderr.write(`lens-studio: ${w}\n`);
 const session = new StudioSession({ libraryDir: options.libraryDir, stateDir: options.stateDir, mode: 'electron', engineThread: 'utility-process', version: options.version });
 if (options.lens) {
-  await session.openPath(options.lens).catch((e: Error) => process.stderr.write(`lens-studio: ${e.message}\n`));
+  await session.openStartupLens(options.lens).catch((e: Error) => process.stderr.write(`lens-studio: ${e.message}\n`));
 }
 
 /** MessagePortMain → FramePort (MessagePortMain cannot transfer ArrayBuffers: frames are copied). */

@@ -35,6 +35,7 @@ import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { listLensLibrary } from '../node/lensLibrary.ts';
 import { buildLensSystem, encodeLens, getGlassLibrary, loadLensFile } from './engineIo.ts';
 import { OptimizationRunner } from './optimization.ts';
+import { FileAccess, redactFileText, type FileAccessPolicy } from './fileAccess.ts';
 import { DeflectometryHost } from './deflectometryJob.ts';
 import type { E2eHost } from './e2eJob.ts';
 import type { ToleranceHost } from './toleranceJob.ts';
@@ -60,6 +61,12 @@ export interface StudioSessionOptions {
   /** Rig file and lens under test for "simulate a session" (default: the shared rig, LE1234-A). */
   deflectometryRig?: string;
   deflectometryLens?: string;
+  /**
+   * Which host paths clients may name (app/host/fileAccess.ts): `granted` (default in web and
+   * Electron mode) limits them to the start-up lens, recent files, folders the host made and
+   * paths saved to; `host` (default in-process) allows any.
+   */
+  fileAccess?: FileAccessPolicy;
 }
 
 interface Current {
@@ -83,8 +90,10 @@ export class StudioSession implements StudioService {
   private readonly deflectometry: DeflectometryHost;
   private e2eHost: E2eHost | null = null;
   private toleranceHost: ToleranceHost | null = null;
+  private readonly files: FileAccess;
 
   constructor(private readonly options: StudioSessionOptions) {
+    this.files = new FileAccess(options.fileAccess ?? (options.mode === 'in-process' ? 'host' : 'granted'));
     this.recent = new RecentFiles(options.stateDir);
     this.deflectometry = new DeflectometryHost(
       {
@@ -94,6 +103,7 @@ export class StudioSession implements StudioService {
           path.resolve(options.libraryDir, '../../shared/data/deflectometry/rig-2021-04-03.json'),
         lensFile: options.deflectometryLens ?? path.join(options.libraryDir, 'thorlabs-le1234-a.json'),
         stateDir: options.stateDir,
+        files: this.files,
       },
       (e) => this.emit(e),
     );
@@ -211,17 +221,22 @@ export class StudioSession implements StudioService {
     } catch {
       throw new StudioError('NOT_FOUND', `no library lens "${id}"`);
     }
-    const { prescription, warnings } = this.parse(fileName, bytes);
+    const { prescription, warnings } = this.parse(fileName, bytes, true);
     const snap = this.open(prescription, fileName, { kind: 'library', id }, warnings);
     await this.recent.add({ kind: 'library', id }, fileName).catch(() => {});
     return snap;
   }
 
-  private parse(fileName: string, bytes: Uint8Array): { prescription: Prescription; warnings: string[] } {
+  /**
+   * Reads a lens file's bytes. `fromDisk`: the bytes came from the host's disk, not from the
+   * client, so the error keeps no quoted text of the file (fileAccess.ts, redactFileText).
+   */
+  private parse(fileName: string, bytes: Uint8Array, fromDisk = false): { prescription: Prescription; warnings: string[] } {
     try {
       return loadLensFile(fileName, bytes);
     } catch (e) {
-      const msg = (e as Error).message;
+      const raw = (e as Error).message;
+      const msg = fromDisk ? redactFileText(raw) : raw;
       throw new StudioError('BAD_FILE', msg.includes(fileName) ? msg : `${fileName}: ${msg}`);
     }
   }
@@ -236,22 +251,37 @@ export class StudioSession implements StudioService {
     return snap;
   }
 
+  /**
+   * Opens a host file named by a client; only paths the file-access policy allows (fileAccess.ts).
+   * @throws StudioError BAD_REQUEST for a path the policy refuses (before touching the disk)
+   */
   async openPath(filePath: string): Promise<LensSnapshot> {
-    if (typeof filePath !== 'string' || !filePath) throw new StudioError('BAD_REQUEST', 'openPath needs a path');
-    const abs = path.resolve(filePath);
+    return this.openHostFile(this.files.check(filePath, 'openPath'));
+  }
+
+  /**
+   * Opens the lens given on the command line and grants its path (Save writes back to it). Not part
+   * of the StudioApi: only the host process calls it, at start.
+   */
+  async openStartupLens(filePath: string): Promise<LensSnapshot> {
+    return this.openHostFile(this.files.grant(filePath));
+  }
+
+  private async openHostFile(abs: string): Promise<LensSnapshot> {
     // A file of the bundled library opens as a library lens (Save then asks where, it never
     // overwrites the library).
     const rel = path.relative(path.resolve(this.options.libraryDir), abs);
     if (/^[\w.-]+\.json$/.test(rel)) return this.openLibraryLens(rel.replace(/\.json$/, ''));
+    const name = path.basename(abs);
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await readFile(abs));
     } catch (e) {
-      throw new StudioError('BAD_FILE', `${filePath}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new StudioError('BAD_FILE', `${name}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'read error'})`);
     }
-    const name = path.basename(abs);
-    const { prescription, warnings } = this.parse(name, bytes);
+    const { prescription, warnings } = this.parse(name, bytes, true);
     const snap = this.open(prescription, name, { kind: 'path', path: abs }, warnings);
+    this.files.grant(abs);
     await this.recent.add({ kind: 'path', path: abs }, name).catch(() => {});
     return snap;
   }
@@ -260,7 +290,8 @@ export class StudioSession implements StudioService {
     const target: RecentTarget | null = await this.recent.resolve(id).catch(() => null);
     if (!target) throw new StudioError('NOT_FOUND', 'that recent file is no longer available');
     if (target.kind === 'library') return this.openLibraryLens(target.id);
-    if (target.kind === 'path') return this.openPath(target.path);
+    // The host wrote this entry when the user opened the file: its path is the user's choice.
+    if (target.kind === 'path') return this.openHostFile(this.files.grant(target.path));
     return this.openFile(target.fileName, target.bytes);
   }
 
@@ -338,8 +369,8 @@ export class StudioSession implements StudioService {
 
   async saveLens(target?: string): Promise<{ path: string }> {
     const c = this.requireLens();
-    const dest = target ? path.resolve(target) : c.source.kind === 'path' ? c.source.path : null;
-    if (!dest) throw new StudioError('BAD_REQUEST', `${c.fileName} was not opened from disk: give a path, or export it`);
+    const dest = target !== undefined ? this.files.check(target, 'saveLens') : c.source.kind === 'path' ? c.source.path : null;
+    if (!dest) throw new StudioError('BAD_REQUEST', `${c.fileName} was not opened from disk: export it (a download) instead`);
     if (!/\.(json|zmx)$/i.test(dest)) throw new StudioError('BAD_REQUEST', `${dest}: save as .json or .zmx`);
     let bytes: Uint8Array;
     try {
@@ -348,6 +379,7 @@ export class StudioSession implements StudioService {
       throw new StudioError('BAD_REQUEST', (e as Error).message);
     }
     await writeFileAtomic(dest, bytes);
+    this.files.grant(dest);
     c.savedJson = stringifyPrescription(c.prescription);
     c.source = { kind: 'path', path: dest };
     c.fileName = path.basename(dest);
@@ -359,6 +391,14 @@ export class StudioSession implements StudioService {
 
   async openDeflectometrySession(dir: string): Promise<DeflectometrySessionInfo> {
     return this.deflectometry.openSession(dir);
+  }
+
+  async uploadDeflectometryFile(relativePath: string, bytes: Uint8Array, uploadId?: string): Promise<{ uploadId: string }> {
+    return this.deflectometry.uploadFile(relativePath, bytes, uploadId);
+  }
+
+  async openDeflectometryUpload(uploadId: string): Promise<DeflectometrySessionInfo> {
+    return this.deflectometry.openUpload(uploadId);
   }
 
   async simulateDeflectometrySession(options: SimulateSessionOptions = {}): Promise<DeflectometrySessionInfo> {

@@ -27,6 +27,7 @@ import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { readCaptureImages, readSession, writeSession, type LoadedSession } from '../node/deflectometrySession.ts';
 import { redactFileText, type FileAccess } from './fileAccess.ts';
+import { API_LIMITS, intOption } from '../contract/apiLimits.ts';
 import { SessionUploads } from './sessionUpload.ts';
 import {
   StudioError,
@@ -209,11 +210,10 @@ export class DeflectometryHost {
   /** Simulates the bundled rig + lens into a fresh temp folder and opens it. */
   async simulate(options: SimulateSessionOptions = {}): Promise<DeflectometrySessionInfo> {
     this.assertIdle();
-    const binning = options.binning ?? 16;
-    if (!Number.isInteger(binning) || binning < 4 || binning > 256) throw new StudioError('BAD_REQUEST', `binning: expected a whole number from 4 to 256, got ${binning}`);
+    const binning = intOption('binning', options.binning, 16, API_LIMITS.simulate.binning);
     const noise = options.noise ?? DEFAULT_SENSOR.readNoise;
-    if (!(noise >= 0 && noise < 0.1)) throw new StudioError('BAD_REQUEST', `noise: expected a fraction of full scale in [0, 0.1), got ${noise}`);
-    const seed = options.seed ?? 1;
+    if (!(typeof noise === 'number' && noise >= 0 && noise < 0.1)) throw new StudioError('BAD_REQUEST', `noise: expected a fraction of full scale in [0, 0.1), got ${String(noise)}`);
+    const seed = intOption('seed', options.seed, 1, API_LIMITS.simulate.seed);
     const rigText = await readFile(this.paths.rigFile, 'utf8');
     const rig = parseRig(rigText, this.paths.rigFile);
     const truth = parsePrescriptionJson(await readFile(this.paths.lensFile, 'utf8'), this.paths.lensFile);
@@ -285,7 +285,7 @@ export class DeflectometryHost {
     }
     const start = options.start ?? 'flat';
     if (start !== 'flat' && start !== 'nominal') throw new StudioError('BAD_REQUEST', `start: flat or nominal, got ${String(start)}`);
-    const maxIterations = Math.max(1, Math.min(1000, Math.floor(options.maxIterations ?? 100)));
+    const maxIterations = intOption('maxIterations', options.maxIterations, 100, API_LIMITS.calibration.maxIterations);
     const nominal = o.session.nominalLens;
     if (!nominal) throw new StudioError('BAD_FILE', `${o.info.dir}: the session carries no nominal lens`);
     let initialPose = o.session.manifest.initialPose;

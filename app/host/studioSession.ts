@@ -27,7 +27,8 @@ import {
   type StudioEvent,
   type StudioService,
 } from '../contract/studioApi.ts';
-import { computeAnalysis } from './analysisBundle.ts';
+import { checkAnalyzeOptions, computeAnalysis } from './analysisBundle.ts';
+import { API_LIMITS, MAX_COALESCE_KEY, MAX_LENS_FILE_BYTES, choiceOption, intOption } from '../contract/apiLimits.ts';
 import { applyEdit, editLabel } from './lensEdits.ts';
 import { History } from './history.ts';
 import { RecentFiles, type RecentTarget } from './recentFiles.ts';
@@ -244,6 +245,9 @@ export class StudioSession implements StudioService {
   async openFile(fileName: string, bytes: Uint8Array): Promise<LensSnapshot> {
     if (typeof fileName !== 'string' || !fileName) throw new StudioError('BAD_REQUEST', 'openFile needs a file name');
     if (!(bytes instanceof Uint8Array)) throw new StudioError('BAD_REQUEST', 'openFile needs the file bytes (Uint8Array)');
+    if (bytes.byteLength > MAX_LENS_FILE_BYTES) {
+      throw new StudioError('BAD_FILE', `${path.basename(fileName)}: ${bytes.byteLength} bytes is more than a lens file may have (${MAX_LENS_FILE_BYTES / 1024 ** 2} MiB)`);
+    }
     const name = path.basename(fileName);
     const { prescription, warnings } = this.parse(name, bytes);
     const snap = this.open(prescription, name, { kind: 'upload' }, warnings);
@@ -305,6 +309,10 @@ export class StudioSession implements StudioService {
 
   async edit(edit: LensEdit, options: EditOptions = {}): Promise<LensSnapshot> {
     if (!edit || typeof edit !== 'object') throw new StudioError('BAD_REQUEST', 'edit needs an edit object');
+    const key = options?.coalesceKey;
+    if (key !== undefined && (typeof key !== 'string' || key.length > MAX_COALESCE_KEY)) {
+      throw new StudioError('BAD_REQUEST', `coalesceKey: expected a string of at most ${MAX_COALESCE_KEY} characters`);
+    }
     this.optimizer.assertIdle();
     const before = this.requireLens().prescription;
     const next = applyEdit(before, edit);
@@ -326,18 +334,27 @@ export class StudioSession implements StudioService {
   }
 
   async analyze(options: AnalyzeOptions = {}): Promise<AnalysisBundle> {
+    const checked = checkAnalyzeOptions(options);
     const c = this.requireLens();
-    const key = JSON.stringify(options);
+    const key = JSON.stringify(checked);
+    const revision = this.revision;
     const cached = this.analysisCache;
-    if (cached && cached.revision === this.revision && cached.key === key) return cached.bundle;
-    const bundle = computeAnalysis(c.system, this.revision, options);
-    this.analysisCache = { revision: this.revision, key, bundle };
+    if (cached && cached.revision === revision && cached.key === key) return cached.bundle;
+    // Computed on this revision's system even if the lens changes meanwhile (the bundle says which).
+    const bundle = await computeAnalysis(c.system, revision, checked);
+    if (revision >= (this.analysisCache?.revision ?? -1)) this.analysisCache = { revision, key, bundle };
     return bundle;
   }
 
   async startOptimization(options: OptimizeOptions = {}): Promise<{ runId: string }> {
+    if (options === null || typeof options !== 'object') throw new StudioError('BAD_REQUEST', 'startOptimization: options must be an object');
+    const checked: OptimizeOptions = {
+      ...options,
+      method: choiceOption('method', options.method, 'dls', ['dls', 'adam'] as const),
+      maxIterations: intOption('maxIterations', options.maxIterations, 50, API_LIMITS.optimize.maxIterations),
+    };
     this.history.seal();
-    return this.optimizer.start(options);
+    return this.optimizer.start(checked);
   }
 
   async stopOptimization(runId: string): Promise<void> {

@@ -316,7 +316,7 @@ export function describeStudioContract(name: string, expectedMode: string, open:
     });
 
     it('stops a long optimization on request, keeps the best lens, and refuses edits while running', async () => {
-      const { runId } = await api.startOptimization({ method: 'adam', maxIterations: 100000, merit: { defaultMerit: { rings: 6, arms: 12 } } });
+      const { runId } = await api.startOptimization({ method: 'adam', maxIterations: 10000, merit: { defaultMerit: { rings: 6, arms: 12 } } });
       const firstProgress = new Promise<void>((resolve) => {
         const off = api.onEvent((e) => {
           if (e.type === 'optimization' && e.runId === runId && e.phase === 'progress' && e.iteration >= 2) {

@@ -7,6 +7,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CalibrationOptionsApi, PreviewImage } from '../../../app/contract/studioApi.ts';
+import { API_LIMITS } from '../../../app/contract/apiLimits.ts';
 import { useStudio } from '../store.ts';
 import { useLab } from './labStore.ts';
 import { LiveCurve, PreviewCanvas } from './labPlots.tsx';
@@ -136,7 +137,7 @@ function CalibrationBox() {
           <button
             className="btn primary"
             disabled={!session || vary.length === 0}
-            onClick={() => void lab().startCalibration({ vary, start, maxIterations: Math.max(1, Number(iterations) || 100) })}
+            onClick={() => void lab().startCalibration({ vary, start, maxIterations: Math.max(1, Math.min(API_LIMITS.calibration.maxIterations[1], Math.floor(Number(iterations)) || 100)) })}
             data-testid="run-calibration"
           >
             ▶ Calibrate

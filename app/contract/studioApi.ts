@@ -376,6 +376,13 @@ export const STUDIO_METHODS = [
   'useRobustDesign',
 ] as const satisfies readonly StudioMethod[];
 
+/**
+ * The methods the studio UI calls: all the Electron preload exposes to the page (the page has no
+ * use for the rest, e.g. `openPath` or `hostInfo`). test/architecture/preloadSurface.test.ts checks
+ * this list against the renderer's sources, so it stays the minimum.
+ */
+export const RENDERER_METHODS = STUDIO_METHODS.filter((m) => m !== 'openPath' && m !== 'hostInfo');
+
 /** The host-side implementation: the API without the client-side subscription helper. */
 export type StudioService = Pick<StudioApi, StudioMethod> & {
   /** Host events, fanned out to every connected client. */

@@ -11,6 +11,7 @@
  *   loss-history.csv         iteration, merit (mm²), RMS (µm)
  * Ctrl-C stops the fit at the next iteration and still writes the best result so far.
  */
+import { terminalJson, writeOut } from './terminal.ts';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { stringifyPrescription } from '../../engine/io/json.ts';
@@ -180,7 +181,7 @@ export async function runCalibrateCommand(sessionDir: string, opts: CalibrateCli
   const doc = resultDocument(result, path.resolve(sessionDir), nominalName, vary, opts.start);
   await writeFileAtomic(path.join(out, 'result.json'), `${JSON.stringify(doc, null, 2)}\n`);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${terminalJson(doc)}\n`);
     return;
   }
   const lines = [
@@ -191,5 +192,5 @@ export async function runCalibrateCommand(sessionDir: string, opts: CalibrateCli
     `  reprojection RMS ${result.lensRmsUm.toFixed(3)} µm (${result.cameras.map((c) => `${c.name}: ${c.lensPixels} px, ${c.lensRmsUm.toFixed(3)} µm`).join('; ')})`,
     `  wrote ${path.resolve(out)}`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeOut(`${lines.join('\n')}\n`);
 }

@@ -2,6 +2,7 @@
  * Reading a lens file from disk for the command line: bytes → prescription (by extension) →
  * LensSystem, with the user's AGF folders in front of the built-in glass table.
  */
+import { writeErr } from './terminal.ts';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { loadLensBytes } from '../../engine/io/loaders.ts';
@@ -46,7 +47,7 @@ export async function loadSystemFile(file: string, glassDirs: string[] = []): Pr
 
 /** Prints warnings to stderr, one per line. */
 export function printWarnings(file: string, warnings: string[]): void {
-  for (const w of warnings) process.stderr.write(`warning: ${path.basename(file)}: ${w}\n`);
+  for (const w of warnings) writeErr(`warning: ${path.basename(file)}: ${w}\n`);
 }
 
 /** Commander helper: collects a repeatable option into an array. */

@@ -2,6 +2,7 @@
  * `lens-studio deflectometry simulate|calibrate`: simulated refractive-deflectometry sessions of a
  * rig and self-calibration of the lens under test (see engine/deflectometry/).
  */
+import { writeOut } from '../terminal.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -156,7 +157,7 @@ async function simulate(opts: SimulateOptions): Promise<void> {
     (done) => bar.update(done, { detail: '' }),
   );
   bar.stop();
-  process.stdout.write(
+  writeOut(
     `wrote ${manifest.images.length} images (${scene.cameras.map((c) => `${c.name} ${c.widthPx}×${c.heightPx}`).join(', ')}) to ${path.resolve(opts.out)}\n`,
   );
 }

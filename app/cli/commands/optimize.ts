@@ -17,6 +17,7 @@
  * `optimization` record) or .zmx (OpticStudio, with export warnings for what it cannot hold); any
  * other extension is refused before the run starts.
  */
+import { writeOut } from '../terminal.ts';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { validatePrescription } from '../../../engine/io/json.ts';
@@ -125,7 +126,7 @@ export async function optimizeCommand(
   }
 
   const after = { ...summarizeLens(buildSystem(out, library)), merit: result.merit };
-  process.stdout.write(
+  writeOut(
     `${system.name}: ${algorithm === 'dls' ? 'damped least squares' : 'Adam'} on ${problem.nVariables} variables, ` +
       `${problem.nResiduals} residuals (${source}); ${result.iterations} iterations, ${stopReasonText(result.stopReason, stoppedBy())}\n\n` +
       `${formatComparison(system, before, after)}\n\n` +

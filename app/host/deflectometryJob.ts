@@ -25,7 +25,7 @@ import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
-import { readCaptureImages, readSession, writeSession, type LoadedSession } from '../node/deflectometrySession.ts';
+import { insideSession, readCaptureImages, readSession, writeSession, type LoadedSession } from '../node/deflectometrySession.ts';
 import { redactFileText, type FileAccess } from './fileAccess.ts';
 import { API_LIMITS, intOption } from '../contract/apiLimits.ts';
 import { SessionUploads } from './sessionUpload.ts';
@@ -370,7 +370,7 @@ export class DeflectometryHost {
     if (sim) {
       const file = path.join(o.session.dir, sim.lens);
       try {
-        const t = parsePrescriptionJson(await readFile(file, 'utf8'), file);
+        const t = parsePrescriptionJson(await readFile(await insideSession(o.session.dir, file), 'utf8'), file);
         truth = { radiiMm: t.surfaces.map((s) => ('radius' in s ? (s.radius ?? null) : null)), thicknessMm: t.surfaces[0].thickness };
       } catch {
         // A simulated session without its truth lens: nothing to compare with.

@@ -11,7 +11,7 @@
  *   loss-history.csv         iteration, merit (mm²), RMS (µm)
  * Ctrl-C stops the fit at the next iteration and still writes the best result so far.
  */
-import { terminalJson, writeOut } from './terminal.ts';
+import { terminalJson, writeErr, writeOut } from './terminal.ts';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { stringifyPrescription } from '../../engine/io/json.ts';
@@ -25,7 +25,7 @@ import { readCaptureImages, readSession } from '../node/deflectometrySession.ts'
 import { encodeGray16 } from '../node/png16.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { CliError } from './errors.ts';
-import { loadSystemFile, printWarnings } from './loadLens.ts';
+import { loadSystemFile, printWarnings, strictInputs } from './loadLens.ts';
 
 /** A progress bar on stderr (drawn only on a terminal). */
 export function progressBar(label: string): cliProgress.SingleBar {
@@ -97,7 +97,8 @@ export async function runCalibrateCommand(sessionDir: string, opts: CalibrateCli
   if (opts.start !== 'flat' && opts.start !== 'nominal') throw new CliError(`--start: expected flat or nominal, got "${opts.start}"`, 2);
   const maxIterations = Number(opts.iterations);
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new CliError(`--iterations: expected a positive integer, got "${opts.iterations}"`, 2);
-  const session = await readSession(sessionDir);
+  const session = await readSession(sessionDir, { strict: strictInputs() });
+  for (const w of session.warnings) writeErr(`warning: ${w}\n`);
   let nominal: Prescription;
   let glass: GlassResolver;
   let nominalName: string;

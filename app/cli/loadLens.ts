@@ -12,6 +12,18 @@ import type { LensSystem } from '../../engine/optics/system.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { CliError } from './errors.ts';
 
+let strict = false;
+
+/** `--strict`: unknown keys in JSON inputs (lens, merit spec, rig, session) are errors, not warnings. */
+export function setStrictInputs(on: boolean): void {
+  strict = on;
+}
+
+/** True under `--strict`. */
+export function strictInputs(): boolean {
+  return strict;
+}
+
 export interface LoadedSystem {
   prescription: Prescription;
   system: LensSystem;
@@ -37,6 +49,7 @@ export async function loadSystemFile(file: string, glassDirs: string[] = []): Pr
   const library = await loadGlassLibrary(glassDirs);
   const { prescription, warnings } = loadLensBytes(path.basename(file), bytes, {
     resolveGlass: (name, catalogs) => library.find(name, { catalogOrder: catalogs }) !== undefined,
+    strict,
   });
   try {
     return { prescription, system: buildSystem(prescription, library), library, warnings };

@@ -9,6 +9,7 @@ import type { Prescription } from '../../engine/io/prescription.ts';
 import { parseMeritSpecJson, type MeritSpec } from '../../engine/io/meritSpecSchema.ts';
 import { VARY_GROUPS } from '../../engine/optimize/variables.ts';
 import { CliError } from './errors.ts';
+import { printWarnings, strictInputs } from './loadLens.ts';
 
 /**
  * Parses `--vary a,b,c` (the groups of engine/optimize/variables.ts); undefined gives [].
@@ -57,11 +58,15 @@ export async function loadMeritSpecFile(file: string): Promise<MeritSpec> {
   } catch (err) {
     throw new CliError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  const warnings: string[] = [];
+  let spec: MeritSpec;
   try {
-    return parseMeritSpecJson(text, path.basename(file));
+    spec = parseMeritSpecJson(text, path.basename(file), { strict: strictInputs(), warnings });
   } catch (err) {
     throw new CliError((err as Error).message);
   }
+  printWarnings(file, warnings);
+  return spec;
 }
 
 /**

@@ -200,6 +200,7 @@ export class DeflectometryHost {
         };
       }),
       decodeMs: performance.now() - t0,
+      warnings: [...session.warnings],
     };
     this.open = { session, measurements, info };
     this.lastResult = null;

@@ -41,6 +41,8 @@ export interface LoadedSession {
   readonly cameras: PinholeCamera[];
   /** The nominal lens the session carries, if any. */
   readonly nominalLens?: Prescription;
+  /** Unknown keys in session.json, the rig file and the nominal lens (each naming file and path). */
+  readonly warnings: string[];
 }
 
 /**
@@ -74,9 +76,18 @@ async function readText(dir: string, file: string, what: string): Promise<string
 /**
  * Reads and validates a session folder: manifest, rig, nominal lens, and that every listed image
  * exists (its size is checked when it is read).
+ * @param opts.strict unknown keys in the JSON files are errors (else they are `warnings`)
  * @throws SessionError / RigError / PrescriptionError naming the file and what is wrong
  */
-export async function readSession(dir: string): Promise<LoadedSession> {
+export async function readSession(dir: string, opts: { strict?: boolean } = {}): Promise<LoadedSession> {
+  const warnings: string[] = [];
+  const perFile: [string, string[]][] = [];
+  /** Read options for one file: its unknown-key warnings are kept with the file's name. */
+  const read = (file: string) => {
+    const own: string[] = [];
+    perFile.push([file, own]);
+    return { strict: opts.strict, warnings: own };
+  };
   let info;
   try {
     info = await stat(dir);
@@ -86,9 +97,9 @@ export async function readSession(dir: string): Promise<LoadedSession> {
   if (!info.isDirectory()) throw new SessionError(`${dir}: not a folder (a session is a folder with ${SESSION_FILE})`);
   const manifestFile = path.join(dir, SESSION_FILE);
   const manifestText = await readText(dir, manifestFile, 'the session manifest');
-  const pre = parseSessionManifest(manifestText, manifestFile);
+  const pre = parseSessionManifest(manifestText, manifestFile, undefined, read(manifestFile));
   const rigFile = path.join(dir, pre.rig);
-  const rig = parseRig(await readText(dir, rigFile, 'the rig file'), rigFile);
+  const rig = parseRig(await readText(dir, rigFile, 'the rig file'), rigFile, read(rigFile));
   const manifest = parseSessionManifest(manifestText, manifestFile, rig.cameras.map((c) => c.name));
   const set = manifestPatternSet(manifest, manifestFile);
   const names = new Set(manifest.images.map((im) => im.camera));
@@ -107,9 +118,10 @@ export async function readSession(dir: string): Promise<LoadedSession> {
   let nominalLens: Prescription | undefined;
   if (manifest.nominalLens) {
     const f = path.join(dir, manifest.nominalLens);
-    nominalLens = parsePrescriptionJson(await readText(dir, f, 'the nominal lens'), f);
+    nominalLens = parsePrescriptionJson(await readText(dir, f, 'the nominal lens'), f, read(f));
   }
-  return { dir, manifest, rig, set, cameras, nominalLens };
+  for (const [file, own] of perFile) warnings.push(...own.map((w) => `${path.basename(file)}: ${w}`));
+  return { dir, manifest, rig, set, cameras, nominalLens, warnings };
 }
 
 /**

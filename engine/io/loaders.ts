@@ -17,6 +17,8 @@ export interface LoadedLens {
 export interface LoadOptions {
   /** Returns true when a catalog glass can be resolved (used by formats that fall back to model glass). */
   resolveGlass?: (name: string, catalogs: string[]) => boolean;
+  /** Unknown keys in a .json lens are errors instead of warnings (`--strict`). */
+  strict?: boolean;
 }
 
 export type LensLoader = (fileName: string, bytes: Uint8Array, opts: LoadOptions) => LoadedLens;
@@ -28,10 +30,11 @@ export function registerLensLoader(extension: string, loader: LensLoader): void 
   loaders.set(extension.toLowerCase(), loader);
 }
 
-registerLensLoader('.json', (fileName, bytes) => ({
-  prescription: parsePrescriptionJson(decodeText(bytes).text, fileName),
-  warnings: [],
-}));
+registerLensLoader('.json', (fileName, bytes, opts) => {
+  // Unknown keys (a misspelt "semiDiamter") are warnings naming the closest known key, or errors when strict.
+  const warnings: string[] = [];
+  return { prescription: parsePrescriptionJson(decodeText(bytes).text, fileName, { strict: opts.strict, warnings }), warnings };
+});
 registerLensLoader('.zmx', (fileName, bytes, opts) => parseZmx(bytes, { fileName, resolveGlass: opts.resolveGlass }));
 registerLensLoader('.txt', (fileName, bytes, opts) => parseDOLens(bytes, { fileName, resolveGlass: opts.resolveGlass }));
 

@@ -21,7 +21,7 @@ import type { ScreenHits } from '../../../engine/deflectometry/scene.ts';
 import { DEFAULT_SENSOR, frameSeed, renderFrame, type SensorModel } from '../../../engine/deflectometry/simulate.ts';
 import { writeSession } from '../../node/deflectometrySession.ts';
 import { CliError } from '../errors.ts';
-import { loadSystemFile, printWarnings } from '../loadLens.ts';
+import { loadSystemFile, printWarnings, strictInputs } from '../loadLens.ts';
 import { progressBar, runCalibrateCommand, type CalibrateCliOptions } from '../deflectometryCalibrate.ts';
 
 interface SimulateOptions {
@@ -70,7 +70,9 @@ async function simulate(opts: SimulateOptions): Promise<void> {
   } catch (err) {
     throw new CliError(`${opts.rig}: cannot read the rig file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const rig = parseRig(rigText, opts.rig);
+  const rigWarnings: string[] = [];
+  const rig = parseRig(rigText, opts.rig, { strict: strictInputs(), warnings: rigWarnings });
+  printWarnings(opts.rig, rigWarnings);
   const binning = numberOption(opts.bin, 'bin', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
   const readNoise = numberOption(opts.noise, 'noise', (v) => v >= 0, 'a non-negative fraction of full scale');
   const fullWell = numberOption(opts.fullWell, 'full-well', (v) => v >= 0, 'a non-negative number of electrons');

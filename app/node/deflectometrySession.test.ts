@@ -121,4 +121,14 @@ describe('deflectometry session folders', () => {
     const imgs = await readCaptureImages(s, s.cameras[0], 'lens');
     expect(imgs[1][0]).toBe(value(0, 'lens', 1));
   });
+
+  it('refuses a frame whose header declares another size before decoding it (a 20000² px PNG of a few hundred bytes)', async () => {
+    const dir = await makeSession('bomb');
+    const png = Buffer.from(encodeGray16({ width: 1, height: 1, data: new Uint16Array(1) }));
+    png.writeUInt32BE(20000, 16); // IHDR width
+    png.writeUInt32BE(20000, 20); // IHDR height (the CRC no longer matches: never read that far)
+    fs.writeFileSync(path.join(dir, 'camera1/lens/x-p070-s1.png'), png);
+    const s = await readSession(dir);
+    await expect(readCaptureImages(s, s.cameras[0], 'lens')).rejects.toThrow(/x-p070-s1\.png: image is 20000×20000 px, expected 32×32/);
+  });
 });

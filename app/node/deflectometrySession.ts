@@ -30,6 +30,7 @@ import {
   type SessionManifest,
 } from '../../engine/deflectometry/session.ts';
 import { decodeGray16, encodeGray16 } from './png16.ts';
+import { readImageHeader } from './imageHeader.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 
 export interface LoadedSession {
@@ -142,18 +143,20 @@ export async function readCaptureImages(session: LoadedSession, camera: PinholeC
       } catch (err) {
         throw new SessionError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
+      const wrongSize = (w: number, h: number) => {
+        const bin = session.manifest.binning;
+        return new SessionError(`${file}: image is ${w}×${h} px, expected ${camera.widthPx}×${camera.heightPx} (${camera.name}${bin > 1 ? `, binned ${bin}×` : ''})`);
+      };
+      // The size the header declares is checked before decoding (a small file may declare 20000² px).
+      const header = readImageHeader(bytes);
+      if (header && (header.width !== camera.widthPx || header.height !== camera.heightPx)) throw wrongSize(header.width, header.height);
       let img;
       try {
         img = decodeGray16(bytes, file);
       } catch (err) {
         throw new SessionError((err as Error).message);
       }
-      if (img.width !== camera.widthPx || img.height !== camera.heightPx) {
-        const bin = session.manifest.binning;
-        throw new SessionError(
-          `${file}: image is ${img.width}×${img.height} px, expected ${camera.widthPx}×${camera.heightPx} (${camera.name}${bin > 1 ? `, binned ${bin}×` : ''})`,
-        );
-      }
+      if (img.width !== camera.widthPx || img.height !== camera.heightPx) throw wrongSize(img.width, img.height);
       return img.data;
     }),
   );

@@ -72,3 +72,47 @@ describe('nesting and sizes', () => {
     expect(r.stderr).not.toMatch(/Maximum call stack/);
   });
 });
+
+describe('degenerate systems', () => {
+  it('an afocal telescope is reported as afocal: EFL —, no NaN, null in JSON', () => {
+    const file = write('telescope.json', {
+      format: 'lens-studio/1', name: 'Keplerian 2x', units: 'mm', object: { distance: 'infinity' }, aperture: { type: 'EPD', value: 10 },
+      fields: { type: 'angle', points: [{ x: 0, y: 0 }, { x: 0, y: 1 }] }, wavelengths: { valuesUm: [0.5875618], primaryIndex: 0 },
+      surfaces: [{ type: 'paraxial', focalLength: 100, thickness: 150, stop: true }, { type: 'paraxial', focalLength: 50, thickness: 50 }],
+    });
+    const text = run('analyze', file);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/^afocal: EFL —, angular magnification -2×/m);
+    expect(text.stdout).not.toMatch(/NaN|Infinity/);
+    const json = JSON.parse(run('analyze', file, '--json').stdout);
+    expect(json.paraxial).toMatchObject({ afocal: true, angular_magnification: -2, efl: null, bfl: null, fno: null });
+  });
+});
+
+describe('physical limits on the command line', () => {
+  it('exit non-zero with one clear line naming the field', () => {
+    const cases: [string, (l: Record<string, any>) => void, RegExp][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+      ['angle.json', (l) => (l.fields.points[2].y = 95), /fields\.points\[2\]\.y: field angle 95° is outside \(−90°, 90°\)/],
+      ['nm.json', (l) => (l.wavelengths.valuesUm = [486.1, 587.6, 656.3]), /wavelengths\.valuesUm\[0\]: expected a wavelength from 0\.1 to 20 µm/],
+      ['weights.json', (l) => (l.wavelengths.weights = [1]), /wavelengths\.weights: expected one weight per wavelength \(3\), got 1/],
+      ['fno.json', (l) => (l.aperture = { type: 'imageFNumber', value: 1e6 }), /aperture\.value: expected an F-number in \(0, 10000\]/],
+      ['radius.json', (l) => (l.surfaces[0].radius = 1e-12), /surfaces\[0\]\.radius: \|radius\| below 1e-6 mm/],
+    ];
+    for (const [name, edit, message] of cases) {
+      const lens = cooke();
+      edit(lens);
+      const r = run('analyze', write(name, lens));
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('refuses more than 1000 surfaces', () => {
+    const lens = cooke();
+    lens.surfaces = Array.from({ length: 1200 }, (_, i) => ({ type: 'standard', radius: null, thickness: 1, ...(i === 0 && { stop: true }) }));
+    const r = run('analyze', write('many.json', lens));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/many\.json: surfaces: more than 1000 surfaces/);
+  });
+});

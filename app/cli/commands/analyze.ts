@@ -54,6 +54,7 @@ export function formatReport(r: AnalysisReport): string {
   out.push(`${r.name}`);
   out.push(`wavelengths ${r.wavelengths_um.map((w) => `${w} µm`).join(', ')} (primary ${r.primary_wavelength_um} µm); fields ${r.fields.map((f) => `${num(f.y, 5)}${unit}`).join(', ')} (${r.fields[0]?.type})`);
   out.push('');
+  if (p.afocal) out.push(`afocal: EFL —, angular magnification ${num(p.angular_magnification, 6)}× (no focal points; distortion and field curvature not defined)`);
   out.push('First-order data (paraxial, primary wavelength; mm)');
   out.push(
     table(

@@ -26,6 +26,8 @@ import { encodeGray16 } from '../node/png16.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { CliError } from './errors.ts';
 import { loadSystemFile, printWarnings, strictInputs } from './loadLens.ts';
+import { glassRangeWarnings } from '../../engine/optics/glassRange.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 
 /** A progress bar on stderr (drawn only on a terminal). */
 export function progressBar(label: string): cliProgress.SingleBar {
@@ -114,6 +116,12 @@ export async function runCalibrateCommand(sessionDir: string, opts: CalibrateCli
     nominalName = path.join(sessionDir, session.manifest.nominalLens ?? '');
   } else {
     throw new CliError(`${sessionDir}: the session carries no nominal lens; give --nominal lens.json`);
+  }
+  // The rig's wavelength against the catalogued range of the lens's glasses.
+  try {
+    printWarnings(nominalName, glassRangeWarnings(buildSystem(nominal, glass), [session.manifest.wavelengthUm]));
+  } catch {
+    // A lens that does not build is reported by the calibration itself.
   }
   let initialPose = session.manifest.initialPose;
   if (!initialPose) {

@@ -10,6 +10,7 @@ import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
+import { glassRangeWarnings } from '../../engine/optics/glassRange.ts';
 import { CliError } from './errors.ts';
 
 let strict = false;
@@ -31,14 +32,22 @@ export interface LoadedSystem {
   warnings: string[];
 }
 
-/** Loads the glass library: AGF catalogs from the given folders, then the built-in table. */
+/**
+ * Loads the glass library: AGF catalogs from the given folders, then the built-in table. The
+ * catalogs' warnings (an empty or non-AGF file, entries skipped or rejected) go to stderr.
+ */
 export async function loadGlassLibrary(glassDirs: string[] = []): Promise<GlassLibrary> {
   if (glassDirs.length === 0) return GlassLibrary.builtin();
   const { loadGlassDirs } = await import('../node/glassDir.ts');
-  return GlassLibrary.builtin().withCatalogs(await loadGlassDirs(glassDirs));
+  const catalogs = await loadGlassDirs(glassDirs);
+  for (const c of catalogs) for (const w of c.warnings) writeErr(`warning: ${w}\n`);
+  return GlassLibrary.builtin().withCatalogs(catalogs);
 }
 
-/** Reads, parses and builds a lens file; warnings are returned (the caller prints them to stderr). */
+/**
+ * Reads, parses and builds a lens file; warnings are returned (the caller prints them to stderr):
+ * the reader's (unknown keys, .zmx substitutions) and wavelengths outside a glass's catalogued range.
+ */
 export async function loadSystemFile(file: string, glassDirs: string[] = []): Promise<LoadedSystem> {
   let bytes: Uint8Array;
   try {
@@ -52,7 +61,8 @@ export async function loadSystemFile(file: string, glassDirs: string[] = []): Pr
     strict,
   });
   try {
-    return { prescription, system: buildSystem(prescription, library), library, warnings };
+    const system = buildSystem(prescription, library);
+    return { prescription, system, library, warnings: [...warnings, ...glassRangeWarnings(system)] };
   } catch (err) {
     throw new CliError(`${path.basename(file)}: ${(err as Error).message}`);
   }

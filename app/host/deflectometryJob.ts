@@ -28,6 +28,8 @@ import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { insideSession, readCaptureImages, readSession, writeSession, type LoadedSession } from '../node/deflectometrySession.ts';
 import { redactFileText, type FileAccess } from './fileAccess.ts';
 import { API_LIMITS, intOption } from '../contract/apiLimits.ts';
+import { glassRangeWarnings } from '../../engine/optics/glassRange.ts';
+import { buildLensSystem } from './engineIo.ts';
 import { SessionUploads } from './sessionUpload.ts';
 import {
   StudioError,
@@ -200,12 +202,22 @@ export class DeflectometryHost {
         };
       }),
       decodeMs: performance.now() - t0,
-      warnings: [...session.warnings],
+      warnings: [...session.warnings, ...this.nominalRangeWarnings(session)],
     };
     this.open = { session, measurements, info };
     this.lastResult = null;
     await this.remember(abs);
     return info;
+  }
+
+  /** The rig's wavelength against the catalogued range of the nominal lens's glasses. */
+  private nominalRangeWarnings(session: LoadedSession): string[] {
+    if (!session.nominalLens) return [];
+    try {
+      return glassRangeWarnings(buildLensSystem(session.nominalLens), [session.manifest.wavelengthUm]).map((w) => `nominal lens: ${w}`);
+    } catch {
+      return []; // a lens that does not build is reported when the calibration starts
+    }
   }
 
   /** Simulates the bundled rig + lens into a fresh temp folder and opens it. */

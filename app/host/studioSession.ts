@@ -11,6 +11,7 @@ import path from 'node:path';
 import { stringifyPrescription } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
+import { glassRangeWarnings } from '../../engine/optics/glassRange.ts';
 import {
   StudioError,
   type AnalysisBundle,
@@ -149,7 +150,8 @@ export class StudioSession implements StudioService {
       canRedo: this.history.redoLabel !== undefined,
       undoLabel: this.history.undoLabel,
       redoLabel: this.history.redoLabel,
-      warnings: c.warnings,
+      // Load warnings, and wavelengths outside a glass's catalogued range (these follow the edits).
+      warnings: [...c.warnings, ...glassRangeWarnings(c.system)],
     };
   }
 

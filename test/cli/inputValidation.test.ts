@@ -116,3 +116,30 @@ describe('physical limits on the command line', () => {
     expect(r.stderr).toMatch(/many\.json: surfaces: more than 1000 surfaces/);
   });
 });
+
+describe('glass on the command line', () => {
+  it('analyze and optimize warn about a wavelength outside a glass range', () => {
+    const lens = cooke();
+    lens.wavelengths = { valuesUm: [0.5875618, 3.1], primaryIndex: 0 };
+    lens.glassCatalogs = ['SCHOTT'];
+    lens.surfaces = lens.surfaces.map((s: { material?: unknown }) => (s.material ? { ...s, material: 'N-BK7' } : s));
+    const file = write('ir-lens.json', lens);
+    const a = run('analyze', file);
+    expect(a.stderr).toMatch(/warning: ir-lens\.json: N-BK7 \(SCHOTT\) at surfaces\[0\], surfaces\[2\], surfaces\[4\]: 3\.1 µm is outside its catalogued range 0\.3–2\.5 µm/);
+    const o = run('optimize', file, '--default-merit', '--vary', 'curvatures', '--iterations', '0', '--out', path.join(dir, 'ir-out.json'));
+    expect(o.stderr).toMatch(/warning: ir-lens\.json: N-BK7 \(SCHOTT\) .*outside its catalogued range/);
+  });
+
+  it('a catalog entry whose formula contradicts its nd is rejected, naming the glass and the catalog', () => {
+    const glassDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-agf-'));
+    fs.writeFileSync(path.join(glassDir, 'acme.agf'), 'NM BADGLASS 2 517642 1.5268 64.17 0 1\nCD 1.03961212 6.00069867E-03 2.31792344E-01 2.00179144E-02 1.01046945 1.03560653E+02\n');
+    fs.writeFileSync(path.join(glassDir, 'empty.agf'), '');
+    const lens = cooke();
+    lens.surfaces[0].material = 'ACME:BADGLASS';
+    const r = run('analyze', write('uses-bad.json', lens), '--glass-dir', glassDir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/warning: glass BADGLASS of catalog ACME \(line 1\) rejected: its formula gives nd = 1\.516800 but the catalog states nd = 1\.5268/);
+    expect(r.stderr).toMatch(/warning: glass catalog .*empty\.agf is empty; ignored/);
+    expect(r.stderr).toMatch(/lens-studio: uses-bad\.json: surfaces\[0\]\.material: glass BADGLASS of catalog ACME .*rejected/);
+  });
+});

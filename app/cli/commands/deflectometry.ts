@@ -22,6 +22,7 @@ import { DEFAULT_SENSOR, frameSeed, renderFrame, type SensorModel } from '../../
 import { writeSession } from '../../node/deflectometrySession.ts';
 import { CliError } from '../errors.ts';
 import { loadSystemFile, printWarnings, strictInputs } from '../loadLens.ts';
+import { glassRangeWarnings } from '../../../engine/optics/glassRange.ts';
 import { progressBar, runCalibrateCommand, type CalibrateCliOptions } from '../deflectometryCalibrate.ts';
 
 interface SimulateOptions {
@@ -86,6 +87,8 @@ async function simulate(opts: SimulateOptions): Promise<void> {
   printWarnings(opts.lens, truth.warnings);
   const nominal = opts.nominal ? await loadSystemFile(opts.nominal) : truth;
   if (opts.nominal) printWarnings(opts.nominal, nominal.warnings);
+  // The rig's wavelength against the catalogued range of the lens's glasses.
+  printWarnings(opts.lens, glassRangeWarnings(truth.system, [wavelengthUm]));
   let mount: LensPose | undefined;
   try {
     mount = mountPose(rig);

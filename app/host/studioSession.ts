@@ -231,15 +231,16 @@ export class StudioSession implements StudioService {
   }
 
   /**
-   * Reads a lens file's bytes. `fromDisk`: the bytes came from the host's disk, not from the
-   * client, so the error keeps no quoted text of the file (fileAccess.ts, redactFileText).
+   * Reads a lens file's bytes. The error keeps no quoted text of the file (fileAccess.ts,
+   * redactFileText) when the bytes came from the host's disk (`fromDisk`), and for every file under
+   * the `granted` policy (web, Electron): it names the file, the line or JSON path and the problem.
    */
   private parse(fileName: string, bytes: Uint8Array, fromDisk = false): { prescription: Prescription; warnings: string[] } {
     try {
       return loadLensFile(fileName, bytes);
     } catch (e) {
       const raw = (e as Error).message;
-      const msg = fromDisk ? redactFileText(raw) : raw;
+      const msg = fromDisk || this.files.policy === 'granted' ? redactFileText(raw) : raw;
       throw new StudioError('BAD_FILE', msg.includes(fileName) ? msg : `${fileName}: ${msg}`);
     }
   }

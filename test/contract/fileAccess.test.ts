@@ -126,6 +126,16 @@ describe('web-mode file access through the StudioApi', () => {
     expect(bad.message).not.toContain(SECRET);
   });
 
+  it('quotes no text of an uploaded file in its error either', async () => {
+    const e = await rejection(api.openFile('lens.txt', new TextEncoder().encode(`name\n\nO 0 0 0 AIR\n${SECRET} 1 2 3 AIR\n`)));
+    expect(e.code).toBe('BAD_FILE');
+    expect(e.message).toMatch(/^lens\.txt:4: /);
+    expect(e.message).not.toContain(SECRET);
+    const zmx = await rejection(api.openFile('lens.zmx', new TextEncoder().encode(`VERS 190513\nMODE SEQ\nSURF 0\nSURF 1\n  CURV ${SECRET}\nSURF 2\n`)));
+    expect(zmx.message).toMatch(/^lens\.zmx:5: /);
+    expect(zmx.message).not.toContain(SECRET);
+  });
+
   it('takes a session folder as uploaded files, and refuses paths that leave it', async () => {
     const host = new StudioSession({ libraryDir, stateDir: null, mode: 'in-process', engineThread: 'main' });
     const simulated = await host.simulateDeflectometrySession({ binning: 32 });

@@ -24,12 +24,12 @@ export function terminalText(text: string): string {
 }
 
 /**
- * JSON for the terminal: `JSON.stringify(value, null, 2)` with the characters JSON leaves raw but
+ * JSON for the terminal: `JSON.stringify(value, null, indent)` with the characters JSON leaves raw but
  * a terminal acts on (DEL, C1 controls, bidirectional overrides) written as `\uXXXX` escapes, so
  * the output is the same JSON value and safe to print.
  */
-export function terminalJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function terminalJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Writes report text to stdout, escaped. */

@@ -26,6 +26,8 @@ export const API_LIMITS = {
   optimize: { maxIterations: [1, 10_000] },
   calibration: { maxIterations: [1, 1000] },
   simulate: { binning: [4, 256], seed: [0, 2 ** 31 - 1] },
+  tolerance: { monteCarlo: [0, 1_000_000], seed: [0, 2 ** 31 - 1] },
+  robust: { samples: [1, 1000], iterations: [1, 10_000], monteCarlo: [1, 1_000_000] },
   e2e: {
     steps: [1, 100_000],
     batch: [1, 32],

@@ -67,6 +67,12 @@ describe('StudioApi resource limits', () => {
     await refused(a.startE2e({ steps: 1e9 }), 'steps');
     await refused(a.startE2e({ batch: 1000 }), 'batch');
     await refused(a.edit({ op: 'setSurface', index: 0, field: 'radius', value: 50 }, { coalesceKey: 'k'.repeat(10_000) }), 'coalesceKey');
+    const spec = await a.toleranceSpec('defaults');
+    await refused(a.startTolerance({ spec, monteCarlo: 1e9 }), 'monteCarlo');
+    await refused(a.startTolerance({ spec, seed: 0.5 }), 'seed');
+    await refused(a.startTolerance({ spec, threshold: NaN }), 'threshold');
+    await refused(a.startRobust({ spec, samples: 0 }), 'samples');
+    await refused(a.startRobust({ spec, monteCarlo: 5e6 }), 'monteCarlo');
   });
 
   it('refuses an oversized lens file before parsing it', async () => {

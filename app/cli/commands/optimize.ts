@@ -28,12 +28,10 @@ import { checkMeritIndices } from '../../../engine/io/meritSpecSchema.ts';
 import type { OptimizeResult } from '../../../engine/optimize/problem.ts';
 import { optimizeLens, prepareLensOptimization, summarizeLens, type LensOptimizationSetup, type MeritProblemBuilder } from '../../../engine/optimize/run.ts';
 import { VARY_GROUPS } from '../../../engine/optimize/variables.ts';
-import { writeFileAtomic } from '../../node/atomicWrite.ts';
-import { encodeLensFile } from '../../node/lensFile.ts';
 import { CliError } from '../errors.ts';
 import { interruptOnSigint, signalExitCode } from '../interrupt.ts';
 import { collect, loadSystemFile, printWarnings } from '../loadLens.ts';
-import { chooseMeritSpec, parseOptimizerArgs, parseVary } from '../optimizeArgs.ts';
+import { chooseMeritSpec, outputFormat, parseOptimizerArgs, parseVary, writeOptimizedLens } from '../optimizeArgs.ts';
 import { formatComparison, formatOperands, formatSubstitutions, meritProgressBar, stopReasonText } from '../optimizeReport.ts';
 import { robustOptimizeCommand, type RobustCommandOptions } from '../robustRun.ts';
 
@@ -112,18 +110,7 @@ export async function optimizeCommand(
     },
     path.basename(opts.out),
   );
-  if (outFormat === 'zmx') {
-    let encoded;
-    try {
-      encoded = encodeLensFile(opts.out, out, library);
-    } catch (err) {
-      throw new CliError(`${path.basename(opts.out)}: ${(err as Error).message}`);
-    }
-    printWarnings(opts.out, encoded.warnings);
-    await writeFileAtomic(opts.out, encoded.bytes);
-  } else {
-    await writeFileAtomic(opts.out, `${JSON.stringify(out, null, 2)}\n`);
-  }
+  await writeOptimizedLens(opts.out, outFormat, out, library);
 
   const after = { ...summarizeLens(buildSystem(out, library)), merit: result.merit };
   writeOut(
@@ -135,17 +122,6 @@ export async function optimizeCommand(
       `wrote ${opts.out}\n`,
   );
   return result;
-}
-
-/**
- * The format `--out` asks for, by extension (case-insensitive).
- * @throws CliError (usage, exit 2) for any extension but .json and .zmx, before anything runs
- */
-export function outputFormat(out: string): 'json' | 'zmx' {
-  const ext = path.extname(out).toLowerCase();
-  if (ext === '.json') return 'json';
-  if (ext === '.zmx') return 'zmx';
-  throw new CliError(`--out ${out}: cannot write "${ext || '(no extension)'}" lens files (supported: .json, .zmx)`, 2);
 }
 
 /**

@@ -13,7 +13,7 @@ import { analyze } from '../engine/analysis/report.ts';
 import { parsePrescriptionJson } from '../engine/io/json.ts';
 import type { Prescription } from '../engine/io/prescription.ts';
 import { GlassLibrary } from '../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../engine/optics/system.ts';
+import { buildSystem } from '../engine/paraxial/buildSystem.ts';
 
 const dir = import.meta.dirname;
 const library = GlassLibrary.builtin();

@@ -25,14 +25,15 @@ import { toRgba8 } from '../../engine/imaging/image.ts';
 import { sensorForLens } from '../../engine/imaging/lensPsf.ts';
 import { psfGridImage, psfStripImage } from '../../engine/imaging/psfImage.ts';
 import { makeSensor, type Sensor } from '../../engine/imaging/sensor.ts';
-import { taskDepths, type ReconKind } from '../../engine/io/e2eTask.ts';
+import { RECON_KINDS, taskDepths, type ReconKind } from '../../engine/io/e2eTask.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
-import { solvedThicknessSurface } from '../../engine/optics/solves.ts';
+import { solvedThicknessSurface } from '../../engine/paraxial/solves.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { variablesFromGroups, variablesFromSpec, type Variable } from '../../engine/optimize/variables.ts';
 import { builtinTasks, loadTask } from '../node/e2eTask.ts';
 import { describeBackend, initTfBackend } from '../node/tfBackend.ts';
-import { StudioError, type E2eEvent, type E2eStudioOptions, type E2eTaskInfo, type PreviewImage, type StudioEvent } from '../studioApi.ts';
+import { StudioError, type E2eEvent, type E2eStudioOptions, type E2eTaskInfo, type PreviewImage, type StudioEvent } from '../contract/studioApi.ts';
+import { API_LIMITS, choiceOption, intOption } from '../contract/apiLimits.ts';
 import { buildLensSystem } from './engineIo.ts';
 
 const UNET_LEVELS = 2;
@@ -41,12 +42,6 @@ type Arm = NonNullable<E2eEvent['arm']>;
 
 function rgba(img: FloatImage): PreviewImage {
   return { width: img.width, height: img.height, channels: 4, pixels: toRgba8(img) };
-}
-
-function int(name: string, v: number | undefined, fallback: number, min: number, max: number): number {
-  const n = v ?? fallback;
-  if (!Number.isInteger(n) || n < min || n > max) throw new StudioError('BAD_REQUEST', `${name}: expected a whole number from ${min} to ${max}, got ${n}`);
-  return n;
 }
 
 /** The built-in task presets with their descriptions. */
@@ -80,12 +75,13 @@ export class E2eHost {
    */
   async start(prescription: Prescription | null, options: E2eStudioOptions = {}): Promise<{ runId: string }> {
     if (this.run) throw new StudioError('BUSY', 'an end-to-end run is going on: stop it first');
-    const steps = int('steps', options.steps, 40, 1, 100_000);
-    const batch = int('batch', options.batch, 2, 1, 32);
-    const patch = int('patch', options.patch, 32, 16, 256);
-    const warmup = int('warmup', options.warmup, Math.round(steps / 10), 0, steps);
-    const seed = int('seed', options.seed, 1, 0, 2 ** 31 - 1);
-    const imagesEvery = int('imagesEvery', options.imagesEvery, 5, 1, 100_000);
+    const L = API_LIMITS.e2e;
+    const steps = intOption('steps', options.steps, 40, L.steps);
+    const batch = intOption('batch', options.batch, 2, L.batch);
+    const patch = intOption('patch', options.patch, 32, L.patch);
+    const warmup = intOption('warmup', options.warmup, Math.round(steps / 10), [0, steps]);
+    const seed = intOption('seed', options.seed, 1, L.seed);
+    const imagesEvery = intOption('imagesEvery', options.imagesEvery, 5, L.imagesEvery);
     if (patch % unetSizeMultiple(UNET_LEVELS) !== 0) throw new StudioError('BAD_REQUEST', `patch: ${patch} is not a multiple of ${unetSizeMultiple(UNET_LEVELS)}`);
     let task: ReturnType<typeof loadTask> | null = null;
     if (options.task !== undefined) {
@@ -96,10 +92,10 @@ export class E2eHost {
       }
     }
     if (!task && !prescription) throw new StudioError('NOT_FOUND', 'no lens is open');
-    const fieldGrid = int('fieldGrid', options.fieldGrid, task ? (task.task.psf.fieldGrid ?? 1) : 3, 1, 9);
-    const psfSize = int('psfSize', options.psfSize, task ? task.task.psf.sizePx : 15, 3, 127);
+    const fieldGrid = intOption('fieldGrid', options.fieldGrid, task ? (task.task.psf.fieldGrid ?? 1) : 3, L.fieldGrid);
+    const psfSize = intOption('psfSize', options.psfSize, task ? task.task.psf.sizePx : 15, L.psfSize);
     if (psfSize % 2 === 0) throw new StudioError('BAD_REQUEST', `psfSize: expected an odd number of pixels, got ${psfSize}`);
-    const recon: ReconKind = options.recon ?? task?.task.defaults?.recon ?? 'unet';
+    const recon: ReconKind = choiceOption('recon', options.recon, task?.task.defaults?.recon ?? 'unet', RECON_KINDS);
     // Reserve the slot before the first await, so two quick starts cannot both run.
     const id = `e2e-${++this.counter}`;
     const abort = new AbortController();
@@ -112,7 +108,6 @@ export class E2eHost {
       if (!this.backendLine) this.backendLine = describeBackend(await initTfBackend('auto'));
       const lens = task ? task.lens : prescription!;
       const probe = buildLensSystem(lens);
-      if (probe.rayAiming === 'real') throw new Error('end-to-end design needs paraxial ray aiming (the lens asks for real aiming)');
       let sensor: Sensor;
       let depths: number[];
       let variables: (s: LensSystem) => Variable[];

@@ -5,7 +5,7 @@
  */
 import { validatePrescription, PrescriptionError } from '../../engine/io/json.ts';
 import type { Prescription, SurfaceSpec } from '../../engine/io/prescription.ts';
-import { StudioError, type LensEdit } from '../studioApi.ts';
+import { StudioError, type LensEdit } from '../contract/studioApi.ts';
 
 const SURFACE_TYPES = ['standard', 'evenAsphere', 'xyPolynomial', 'coordinateBreak', 'paraxial'] as const;
 

@@ -7,11 +7,11 @@
  */
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { buildMeritProblem, paramLabel, type MeritProblem } from '../../engine/optimize/meritProblem.ts';
-import { MeritSpec } from '../../engine/optimize/meritSpec.ts';
+import { MeritSpec } from '../../engine/io/meritSpecSchema.ts';
 import type { OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
-import { formatPath } from '../../engine/io/json.ts';
-import { runOptimizer } from '../cli/optimizeRun.ts';
-import type { OptimizeOptions, VariableValue } from '../studioApi.ts';
+import { formatPath } from '../../engine/io/jsonText.ts';
+import { runOptimizer } from '../../engine/optimize/run.ts';
+import type { OptimizeOptions, VariableValue } from '../contract/studioApi.ts';
 import { buildLensSystem } from './engineIo.ts';
 
 export interface LensOptimization {
@@ -36,7 +36,8 @@ export function createLensOptimization(p: Prescription, options: OptimizeOptions
   }
   const vary = options.vary && options.vary !== 'flags' ? options.vary : undefined;
   const merit = buildMeritProblem(buildLensSystem(p), parsed.data, vary);
-  const iterations = Math.max(1, Math.min(10_000, Math.floor(options.maxIterations ?? 50)));
+  // Checked against API_LIMITS by the session (app/contract/apiLimits.ts).
+  const iterations = options.maxIterations ?? 50;
   return {
     merit,
     run: (signal, onProgress) => runOptimizer(merit.problem, merit.x0, { algorithm: options.method ?? 'dls', iterations, signal, onProgress }),

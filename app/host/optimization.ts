@@ -7,7 +7,7 @@
  */
 import type { ProgressEvent } from '../../engine/optimize/problem.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
-import { StudioError, type LensSnapshot, type OptimizationEvent, type OptimizeOptions, type StudioEvent } from '../studioApi.ts';
+import { StudioError, type LensSnapshot, type OptimizationEvent, type OptimizeOptions, type StudioEvent } from '../contract/studioApi.ts';
 import { createLensOptimization, type LensOptimization } from './lensOptimization.ts';
 
 export interface RunnerHooks {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RecentFile } from '../studioApi.ts';
+import type { RecentFile } from '../contract/studioApi.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
 
 const MAX_ENTRIES = 12;

@@ -15,7 +15,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { NetworkTrainer } from '../../engine/e2e/network.ts';
 import { buildIdentity, buildUNet, loadWeights, serializeWeights, unetConfig, type UNetConfig, type WeightSpec } from '../../engine/e2e/unet.ts';
-import { writeFileAtomic } from './images.ts';
+import { writeFileAtomicSync } from './atomicWrite.ts';
 
 export const CHECKPOINT_FORMAT = 'lens-studio-e2e-checkpoint/1';
 
@@ -66,7 +66,7 @@ export async function saveCheckpoint(
   const tag = String(step).padStart(6, '0');
   const w = serializeWeights(model);
   const weightsFile = `weights-${tag}.bin`;
-  writeFileAtomic(path.join(dir, weightsFile), toBytes(w.data));
+  writeFileAtomicSync(path.join(dir, weightsFile), toBytes(w.data));
   const meta: CheckpointFile = {
     format: CHECKPOINT_FORMAT,
     step,
@@ -78,10 +78,10 @@ export async function saveCheckpoint(
   if (options.trainer) {
     const o = await options.trainer.saveOptimizerState();
     const optFile = `optimizer-${tag}.bin`;
-    writeFileAtomic(path.join(dir, optFile), toBytes(o.data));
+    writeFileAtomicSync(path.join(dir, optFile), toBytes(o.data));
     meta.optimizer = { file: optFile, specs: o.specs };
   }
-  writeFileAtomic(path.join(dir, 'checkpoint.json'), JSON.stringify(meta, null, 1));
+  writeFileAtomicSync(path.join(dir, 'checkpoint.json'), JSON.stringify(meta, null, 1));
   const keep = new Set([weightsFile, meta.optimizer?.file]);
   for (const f of fs.readdirSync(dir)) {
     if (/^(weights|optimizer)-\d+\.bin$/.test(f) && !keep.has(f)) fs.rmSync(path.join(dir, f), { force: true });

@@ -22,12 +22,13 @@ import { buildIdentity, buildUNet, type UNetConfig } from '../../engine/e2e/unet
 import { formatDepth } from '../../engine/imaging/depthPsf.ts';
 import { stringifyPrescription } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
-import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
+import type { LensSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { positiveInt, resolveSetup, type E2eRunConfig } from './e2eSetup.ts';
 import { buildReport, reportMarkdown, type ArmName, type PhaseOutcome } from './e2eReport.ts';
 import { writePictures } from './e2ePictures.ts';
-import { writeFileAtomic } from './images.ts';
+import { writeFileAtomicSync as writeFileAtomic } from './atomicWrite.ts';
 import { describeBackend, initTfBackend } from './tfBackend.ts';
 
 export { E2eConfigError, type E2eRunConfig } from './e2eSetup.ts';

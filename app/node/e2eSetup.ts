@@ -15,9 +15,11 @@ import { makeSensor, type Sensor } from '../../engine/imaging/sensor.ts';
 import { taskDepths, type ReconKind } from '../../engine/io/e2eTask.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import type { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { solvedThicknessSurface } from '../../engine/optics/solves.ts';
-import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
-import type { VariableSpec } from '../../engine/optimize/meritSpec.ts';
+import { glassRangeWarnings } from '../../engine/optics/glassRange.ts';
+import type { LensSystem } from '../../engine/optics/system.ts';
+import type { VariableSpec } from '../../engine/io/meritSpecSchema.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
+import { solvedThicknessSurface } from '../../engine/paraxial/solves.ts';
 import { variablesFromGroups, variablesFromSpec, type Variable } from '../../engine/optimize/variables.ts';
 import { loadTask, type LoadedTask } from './e2eTask.ts';
 import { loadImageFolder } from './images.ts';
@@ -118,6 +120,7 @@ export async function resolveSetup(o: E2eRunConfig, log: (s: string) => void): P
   if (!o.task && !o.lens) throw new E2eConfigError('give --lens <file> or --task <name|file>');
   if (o.images && o.evalImages && path.resolve(o.images) === path.resolve(o.evalImages)) log('warning: --eval-images is the --images folder: the held-out photographs are also trained on');
   const task = o.task ? loadTask(o.task) : null;
+  for (const w of task?.warnings ?? []) log(`warning: ${w}`);
   const td = task?.task.defaults ?? {};
   let prescription: Prescription;
   let library: GlassLibrary;
@@ -142,7 +145,7 @@ export async function resolveSetup(o: E2eRunConfig, log: (s: string) => void): P
     }
   };
   const probe = build(prescription);
-  if (probe.rayAiming === 'real') throw new Error(`${base}: end-to-end design needs paraxial ray aiming (the lens asks for real aiming)`);
+  for (const w of glassRangeWarnings(probe)) log(`warning: ${base}: ${w}`);
 
   const steps = o.steps ?? td.steps ?? 300;
   const patch = o.patch ?? td.patch ?? 64;

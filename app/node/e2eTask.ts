@@ -5,9 +5,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseJsonText } from '../../engine/deflectometry/jsonText.ts';
 import { E2eTask } from '../../engine/io/e2eTask.ts';
-import { formatPath, validatePrescription } from '../../engine/io/json.ts';
+import { validatePrescription } from '../../engine/io/json.ts';
+import { formatPath, parseJsonText } from '../../engine/io/jsonText.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { LENS_LIBRARY_DIR } from './lensLibrary.ts';
 
@@ -22,6 +22,8 @@ export interface LoadedTask {
   lens: Prescription;
   /** Where the lens came from, for reports. */
   lensSource: string;
+  /** Keys of the lens the prescription format does not know (JSON path, closest known key). */
+  warnings: string[];
 }
 
 /** Names of the built-in presets ("edof", "edof-wide", ...). */
@@ -66,7 +68,12 @@ export function loadTask(nameOrFile: string): LoadedTask {
     throw new Error(`${file}: cannot read (${code ?? (err as Error).message})`);
   }
   const task = parseTask(text, file);
-  if (typeof task.lens !== 'string') return { task, file, lens: task.lens, lensSource: `${path.basename(file)} (inline)` };
+  const warnings: string[] = [];
+  if (typeof task.lens !== 'string') {
+    // The task schema is strict; the inline lens is read as a lens file is (unknown keys warned).
+    const lens = validatePrescription((JSON.parse(text) as { lens: unknown }).lens, `${file}: lens`, { warnings });
+    return { task, file, lens, lensSource: `${path.basename(file)} (inline)`, warnings };
+  }
   const lensFile = path.resolve(path.dirname(file), task.lens);
   let lensText: string;
   try {
@@ -74,6 +81,6 @@ export function loadTask(nameOrFile: string): LoadedTask {
   } catch (err) {
     throw new Error(`${file}: lens: cannot read ${lensFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const lens = validatePrescription(parseJsonText(lensText, lensFile, Error), lensFile);
-  return { task, file, lens, lensSource: lensFile };
+  const lens = validatePrescription(parseJsonText(lensText, lensFile, Error), lensFile, { warnings });
+  return { task, file, lens, lensSource: lensFile, warnings };
 }

@@ -3,11 +3,12 @@ import { parentPort } from 'node:worker_threads';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import type { ParamRef } from '../../engine/optics/params.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem, type LensSystem } from '../../engine/optics/system.ts';
-import { objectField } from '../../engine/optics/pupil.ts';
+import type { LensSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
+import { objectField } from '../../engine/paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../../engine/trace/rayBatch.ts';
 import { TraceRecord, traceBatch } from '../../engine/trace/realTrace.ts';
-import { launchContext, launchRays } from '../../engine/trace/rayGen.ts';
+import { launchContext, launchRays } from '../../engine/trace/rayAiming.ts';
 import { traceAdjoint } from '../../engine/trace/adjoint.ts';
 import { gridOnPupil } from '../../engine/trace/spotGradient.ts';
 

@@ -13,6 +13,8 @@ import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { createImage, toRgba8, withChannels, type FloatImage } from '../../engine/imaging/image.ts';
+import { writeFileAtomicSync } from './atomicWrite.ts';
+import { checkImageSize } from './imageHeader.ts';
 
 const IMAGE_EXT = /\.(png|jpe?g)$/i;
 
@@ -29,9 +31,11 @@ export function linearToSrgb(v: number): number {
 
 /**
  * Decodes PNG or JPEG bytes into a linear-light float image with 1 or 3 channels.
- * @throws Error (from the decoder) for corrupt data, or for an unknown format
+ * @throws Error for an image that declares more than 16384 px a side (checked from the header,
+ *   before decoding), (from the decoder) for corrupt data, or for an unknown format
  */
 export function decodeImage(bytes: Uint8Array, fileName: string, channels: 1 | 3): FloatImage {
+  checkImageSize(bytes, fileName);
   let rgba: Uint8Array;
   let width: number;
   let height: number;
@@ -131,18 +135,6 @@ export function loadImageFolder(dir: string, opts: LoadFolderOptions): FolderIma
   return out;
 }
 
-/** Writes bytes to `file` atomically (temporary file in the same folder, then rename). */
-export function writeFileAtomic(file: string, data: Uint8Array | string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
 /** Encodes a linear-light float image as an 8-bit sRGB PNG (mono → gray). */
 export function encodePng(img: FloatImage, linear = true): Uint8Array {
   const src = linear ? { ...img, data: img.data.map(linearToSrgb) } : img;
@@ -151,7 +143,7 @@ export function encodePng(img: FloatImage, linear = true): Uint8Array {
   return PNG.sync.write(png);
 }
 
-/** Writes a PNG atomically. */
+/** Writes a PNG atomically (app/node/atomicWrite.ts). */
 export function savePng(file: string, img: FloatImage, linear = true): void {
-  writeFileAtomic(file, encodePng(img, linear));
+  writeFileAtomicSync(file, encodePng(img, linear));
 }

@@ -10,7 +10,7 @@ import { firstOrder } from '../../engine/analysis/firstOrder.ts';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 
 /** The repository's lens-library folder. */
 export const LENS_LIBRARY_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lens-library');

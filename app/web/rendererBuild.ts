@@ -28,7 +28,10 @@ async function newestMtime(dir: string): Promise<number> {
   return newest;
 }
 
-/** True when renderer/dist is missing or older than renderer/ sources or the shared StudioApi files. */
+/** The StudioApi contract the renderer bundles (app/contract/). */
+const CONTRACT_DIR = path.join(repoRoot, 'app', 'contract');
+
+/** True when renderer/dist is missing or older than renderer/ sources or the StudioApi contract. */
 export async function rendererBuildIsStale(): Promise<boolean> {
   let built: number;
   try {
@@ -39,7 +42,7 @@ export async function rendererBuildIsStale(): Promise<boolean> {
   const sources = Math.max(
     await newestMtime(path.join(RENDERER_DIR, 'src')),
     (await stat(path.join(RENDERER_DIR, 'index.html'))).mtimeMs,
-    ...(await Promise.all(['studioApi.ts', 'studioRpc.ts', 'studioWire.ts', 'studioTransports.ts'].map(async (f) => (await stat(path.join(repoRoot, 'app', f))).mtimeMs))),
+    await newestMtime(CONTRACT_DIR),
   );
   return sources > built;
 }

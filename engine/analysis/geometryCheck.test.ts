@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parsePrescriptionJson } from '../io/json.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { checkGeometry } from './geometryCheck.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');

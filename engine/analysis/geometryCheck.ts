@@ -11,15 +11,10 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import { directionBefore } from '../optics/system.ts';
-import { entrancePupil } from '../optics/pupil.ts';
-import { traceParaxial } from '../trace/paraxial.ts';
-import { rotationalSag } from '../trace/sag.ts';
-
-function sagAt(system: LensSystem, s: number, h: number): number {
-  const surf = system.surfaces[s];
-  if (surf.kind !== 'standard' && surf.kind !== 'evenAsphere') return 0;
-  return rotationalSag(surf.c, surf.k, surf.asphere, h * h);
-}
+import { entrancePupil } from '../paraxial/pupil.ts';
+import { traceParaxial } from '../paraxial/paraxial.ts';
+import { marginalRayStart } from '../paraxial/rays.ts';
+import { sagAt } from '../trace/sag.ts';
 
 /** Returns one line per crossing; empty when the lens is mechanically consistent. */
 export function checkGeometry(system: LensSystem): string[] {
@@ -30,10 +25,7 @@ export function checkGeometry(system: LensSystem): string[] {
     const w = system.primaryIndex;
     const { epd, epl } = entrancePupil(system);
     // Without clear apertures only the axial beam is certain to be there: its paraxial height.
-    const d = system.objectDistance;
-    const m = Number.isFinite(d)
-      ? traceParaxial(system, w, (epd / 2) * (d / (d + epl)), (system.nObject[w] * epd) / 2 / (d + epl))
-      : traceParaxial(system, w, epd / 2, 0);
+    const m = traceParaxial(system, w, ...marginalRayStart(system, epd, epl, w));
     heights = Float64Array.from(m.y, (y) => Math.abs(y));
   } catch {
     heights = null;
@@ -62,7 +54,7 @@ export function checkGeometry(system: LensSystem): string[] {
     let h = glass ? Math.max(sdA, sdB) : sdA > 0 && sdB > 0 ? Math.min(sdA, sdB) : Math.max(sdA, sdB);
     if (h === 0 && heights) h = Math.max(heights[s], heights[s + 1]);
     if (!(h > 0)) continue;
-    const gap = (a.thickness + sagAt(system, s + 1, h) - sagAt(system, s, h)) * dir;
+    const gap = (a.thickness + sagAt(b, h) - sagAt(a, h)) * dir;
     if (Number.isFinite(gap) && gap < 0) {
       out.push(`surfaces[${s}].thickness: surfaces ${s + 1} and ${s + 2} cross at h = ${h.toFixed(3)} mm (edge gap ${gap.toFixed(4)} mm)`);
     }

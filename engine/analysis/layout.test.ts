@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parsePrescriptionJson } from '../io/json.ts';
 import type { Prescription } from '../io/prescription.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { RayStatus } from '../trace/rayBatch.ts';
-import { traceField } from '../trace/rayGen.ts';
+import { traceField } from '../trace/rayAiming.ts';
 import { conicSag } from '../trace/sag.ts';
 import { layoutRays, surfaceFrames, surfaceProfiles } from './layout.ts';
 

@@ -9,7 +9,7 @@
 import type { LensSystem } from '../optics/system.ts';
 import { RayStatus } from '../trace/rayBatch.ts';
 import { linePupil } from '../trace/pupilSampling.ts';
-import { launchContext, traceField, type LaunchContext } from '../trace/rayGen.ts';
+import { launchContext, traceField, type LaunchContext } from '../trace/rayAiming.ts';
 import { chiefRayIntercept } from './spot.ts';
 
 export interface RayFan {

@@ -11,9 +11,9 @@
  * Coordinate breaks and ideal paraxial surfaces contribute nothing.
  */
 import type { LensSystem } from '../optics/system.ts';
-import { entrancePupil } from '../optics/pupil.ts';
-import { paraxialCurvature, signedIndexAfter, traceParaxial } from '../trace/paraxial.ts';
-import { chiefRayStart, marginalRayStart } from './firstOrder.ts';
+import { entrancePupil, maxFieldChiefRayStart } from '../paraxial/pupil.ts';
+import { paraxialCurvature, signedIndexAfter, traceParaxial } from '../paraxial/paraxial.ts';
+import { marginalRayStart } from '../paraxial/rays.ts';
 
 export interface SeidelSums {
   S1: number;
@@ -41,9 +41,9 @@ function fourthOrderSag(system: LensSystem, s: number): number {
 
 /** Seidel sums at wavelength index w (default: primary). */
 export function seidelSums(system: LensSystem, w = system.primaryIndex): SeidelSums {
-  const { epd, epl } = entrancePupil(system);
-  const [ym0, num0] = marginalRayStart(system, epd, epl, w);
-  const [yc0, nuc0] = chiefRayStart(system, epl, w);
+  const pupil = entrancePupil(system);
+  const [ym0, num0] = marginalRayStart(system, pupil.epd, pupil.epl, w);
+  const [yc0, nuc0] = maxFieldChiefRayStart(system, pupil, w);
   const m = traceParaxial(system, w, ym0, num0);
   const c = traceParaxial(system, w, yc0, nuc0);
   const n0 = system.nObject[w];

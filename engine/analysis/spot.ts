@@ -9,7 +9,7 @@
 import type { LensSystem } from '../optics/system.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { gridPupil, hexapolar, randomPupil, type PupilSamples } from '../trace/pupilSampling.ts';
-import { launchContext, traceField, type LaunchContext } from '../trace/rayGen.ts';
+import { launchContext, traceField, type LaunchContext } from '../trace/rayAiming.ts';
 
 export type SpotReference = 'chief' | 'centroid';
 export type PupilPattern = 'hexapolar' | 'grid' | 'random';

@@ -16,7 +16,8 @@
  */
 import type { Prescription, SurfaceSpec } from '../io/prescription.ts';
 import type { ParamRef } from '../optics/params.ts';
-import { buildSystem, type GlassResolver, type LensSystem } from '../optics/system.ts';
+import type { GlassResolver, LensSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { SceneError } from './scene.ts';
 
 /** Index of the first lens surface in the fit system. */

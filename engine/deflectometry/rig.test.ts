@@ -151,24 +151,3 @@ describe('lens pose', () => {
     expect(() => parsePose('1,2,zz,0,0')).toThrow(/z is not a number/);
   });
 });
-
-describe('JSON syntax errors', () => {
-  it('are located by line and column whatever V8 reports', async () => {
-    const { jsonErrorOffset, parseJsonText } = await import('./jsonText.ts');
-    const cases: [string, number][] = [
-      ['{\n  "cameras": [,]\n}', 16],
-      ['{\n "a": 1,\n}', 11],
-      ['{\n "a": tru\n}', 11],
-      ['[1, 2', 5],
-      ['{"a": "x\u0001"}', 8],
-      ['{"a": -}', 6],
-      ['{"a": [1, {"b": null}]} x', 24],
-    ];
-    for (const [text, offset] of cases) {
-      expect(() => JSON.parse(text)).toThrow();
-      expect(jsonErrorOffset(text), text).toBe(offset);
-    }
-    expect(jsonErrorOffset('{"a": [1, 2.5e-3, true, false, null, "\\u00e9\\n"]}')).toBe(-1);
-    expect(() => parseJsonText('{\n  "cameras": [,]\n}', 'r.json', Error)).toThrow('r.json: malformed JSON at line 2, column 15: unexpected ","');
-  });
-});

@@ -5,7 +5,8 @@
  * zero tilt).
  */
 import type { Prescription } from '../io/prescription.ts';
-import { buildSystem, type GlassResolver } from '../optics/system.ts';
+import type { GlassResolver } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { PinholeCamera } from './camera.ts';
 import { closestPointToLines, type LensPose } from './pose.ts';
 import type { Rig } from './rig.ts';

@@ -12,9 +12,9 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import { readParams, writeParams, type ParamRef } from '../optics/params.ts';
-import { applySolves } from '../optics/solves.ts';
+import { applySolves } from '../paraxial/solves.ts';
 import { firstOrder } from '../analysis/firstOrder.ts';
-import type { MeritSpec } from '../optimize/meritSpec.ts';
+import type { MeritSpec } from '../io/meritSpecSchema.ts';
 import type { Variable } from '../optimize/variables.ts';
 
 export interface LensPenaltyOptions {

@@ -12,10 +12,10 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import { readParams, writeParams, type ParamRef } from '../optics/params.ts';
-import { applySolves } from '../optics/solves.ts';
+import { applySolves } from '../paraxial/solves.ts';
 import { dampedLeastSquares } from '../optimize/dampedLeastSquares.ts';
 import { buildMeritProblem, type MeritProblem } from '../optimize/meritProblem.ts';
-import type { MeritSpec, VariableSpec } from '../optimize/meritSpec.ts';
+import type { MeritSpec, VariableSpec } from '../io/meritSpecSchema.ts';
 import type { LeastSquaresProblem, ProgressEvent, StopReason } from '../optimize/problem.ts';
 
 export interface SequentialOptions {

@@ -23,7 +23,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LensSystem } from '../optics/system.ts';
 import { readParams, writeParams, paramLabel, type ParamRef } from '../optics/params.ts';
-import { applySolves } from '../optics/solves.ts';
+import { applySolves } from '../paraxial/solves.ts';
 import { writeBack } from '../optics/writeBack.ts';
 import type { Prescription } from '../io/prescription.ts';
 import { firstOrder } from '../analysis/firstOrder.ts';

@@ -6,12 +6,13 @@
  * Each node's field is the one whose paraxial image lands there: for an object at infinity the
  * ray direction ∝ (x/k, y/k, 1) with k the paraxial image height per unit tan θ (primary
  * wavelength); for a finite object the object point (x/k, y/k) with k the magnification (see
- * engine/optics/pupil.ts imageHeightPerField). Node fields are fixed when the LensPsf is built, so
+ * engine/paraxial/pupil.ts imageHeightPerField). Node fields are fixed when the LensPsf is built, so
  * distortion and changes of focal length during optimization show up as PSF shifts and scale, not
  * as a moving field.
  *
  * Per node and sensor channel, rays through the pupil samples (hexapolar rings or a square grid,
- * paraxial aiming as the system says) are traced at each of the channel's wavelengths and splatted
+ * aimed paraxially or at the real stop as the system says: trace/rayAiming.ts launchAimed; rays
+ * that cannot be aimed are flagged and left out) are traced at each of the channel's wavelengths and splatted
  * (engine/imaging/psf.ts) onto a K × K grid of sensor pixels centred on the node's primary-wavelength
  * chief ray; each wavelength's PSF is normalised, then they are mixed with the channel's weights:
  *   PSF_c = Σ_k ω_k PSF_{c,k} / Σ_k ω_k.
@@ -25,15 +26,16 @@
  *
  * Gradients: for G = ∂L/∂(PSF grid), `gradient(G)` returns ∂L/∂θ for the parameters given at
  * construction, from ∂L/∂(x_i, y_i) of every ray (splat adjoint, rotated back) seeded into
- * engine/trace/adjoint.ts traceAdjoint, which differentiates the trace and the paraxial aiming.
+ * engine/trace/adjoint.ts traceAdjoint, which differentiates the trace and the aiming (paraxial,
+ * or real aiming implicitly at the converged aim).
  */
 import { maxField, type LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
-import { entrancePupil, imageHeightPerField, objectField } from '../optics/pupil.ts';
+import { entrancePupil, imageHeightPerField, objectField } from '../paraxial/pupil.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
 import { gridPupil, hexapolar } from '../trace/pupilSampling.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
-import { launchContext, launchRays } from '../trace/rayGen.ts';
+import { launchAimed, launchContext } from '../trace/rayAiming.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
 import { splatPsf, splatPsfAdjoint, type SplatResult } from './psf.ts';
 import type { PsfFieldGrid } from './render.ts';
@@ -58,8 +60,9 @@ interface Bundle {
   fx: number;
   fy: number;
   w: number;
-  px: Float64Array;
-  py: Float64Array;
+  /** Launch pupil coordinates (after real aiming, when the system aims real rays). */
+  px: ArrayLike<number>;
+  py: ArrayLike<number>;
   rec: TraceRecord;
   x: Float64Array;
   y: Float64Array;
@@ -227,12 +230,12 @@ export class LensPsf {
   private trace(fx: number, fy: number, w: number, px: Float64Array, py: Float64Array, ctx: ReturnType<typeof launchContext>): Bundle {
     const n = px.length;
     const batch = new RayBatch(n);
-    launchRays(this.system, objectField(this.system, fx, fy, ctx.pupil), px, py, batch, ctx);
+    const launched = launchAimed(this.system, objectField(this.system, fx, fy, ctx.pupil), w, px, py, batch, ctx);
     const rec = new TraceRecord(this.system.surfaces.length, n);
     traceBatch(this.system, batch, w, { record: rec });
     const valid = new Uint8Array(n);
     for (let i = 0; i < n; i++) valid[i] = batch.status[i] === RayStatus.OK && Number.isFinite(batch.x[i]) && Number.isFinite(batch.y[i]) ? 1 : 0;
-    return { fx, fy, w, px, py, rec, x: Float64Array.from(batch.x), y: Float64Array.from(batch.y), valid };
+    return { fx, fy, w, px: launched.px, py: launched.py, rec, x: Float64Array.from(batch.x), y: Float64Array.from(batch.y), valid };
   }
 
   /**
@@ -242,7 +245,6 @@ export class LensPsf {
    */
   compute(): PsfFieldGrid {
     const sys = this.system;
-    if (sys.rayAiming === 'real') throw new Error('end-to-end PSFs need paraxial ray aiming (real aiming is not differentiated)');
     const ctx = launchContext(sys);
     const wls = [...new Set(this.channelWl.flat().map((c) => c.w))];
     const zero = new Float64Array(1);
@@ -340,7 +342,7 @@ export class LensPsf {
     });
     const out = new Float64Array(this.params.length);
     const run = (b: Bundle, s: { x: Float64Array; y: Float64Array }) =>
-      traceAdjoint(this.system, b.rec, { fx: b.fx, fy: b.fy, px: b.px, py: b.py }, b.w, s, this.params, out);
+      traceAdjoint(this.system, b.rec, { fx: b.fx, fy: b.fy, px: b.px, py: b.py, aimed: this.system.rayAiming === 'real' }, b.w, s, this.params, out);
     this.bundles.forEach((per, f) => per.forEach((b, w) => run(b, seeds[f][w])));
     this.chief.forEach((b, f) => run(b, chiefSeed[f]));
     return out;

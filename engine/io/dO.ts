@@ -24,7 +24,7 @@
  */
 import { LAMBDA_C_UM, LAMBDA_D_UM, LAMBDA_F_UM } from '../materials/material.ts';
 import { materialFromDO } from './dOGlass.ts';
-import { formatPath } from './json.ts';
+import { formatPath } from './jsonText.ts';
 import { LensFileError, type LensFileResult } from './lensFileError.ts';
 import { FORMAT, Prescription as PrescriptionSchema } from './prescription.ts';
 import type { FieldsSpec, Prescription, SurfaceSpec } from './prescription.ts';

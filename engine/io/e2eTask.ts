@@ -12,7 +12,7 @@
  * uses `depths.eval` such distances.
  */
 import { z } from 'zod';
-import { VariableSpec } from '../optimize/meritSpec.ts';
+import { VariableSpec } from './meritSpecSchema.ts';
 import { Prescription } from './prescription.ts';
 
 export const E2E_TASK_FORMAT = 'lens-studio-e2e-task/1';

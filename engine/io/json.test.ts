@@ -17,7 +17,9 @@ describe('JSON prescriptions', () => {
   });
 
   it('reports malformed JSON with its line and column', () => {
-    expect(() => parsePrescriptionJson('{\n  "format": "lens-studio/1",\n  "name": ,\n}', 'x.json')).toThrow(/x\.json: malformed JSON/);
+    expect(() => parsePrescriptionJson('{\n  "format": "lens-studio/1",\n  "name": ,\n}', 'x.json')).toThrow(
+      'x.json: malformed JSON at line 3, column 11: unexpected ","',
+    );
   });
 
   it('reports a wrong field with its JSON path, and every problem in `issues`', () => {

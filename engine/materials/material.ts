@@ -13,6 +13,33 @@ export interface Material {
   index(wavelengthUm: number): number;
 }
 
+/**
+ * How a lens file names a medium, as the glass library reads it (engine/materials/glassLibrary.ts):
+ * null for air, a name ("N-BK7", "SCHOTT:N-BK7", "AIR", "MIRROR", dO's "1.5168/64.12"), a catalog
+ * glass {name, catalog?}, a model glass {model: {nd, vd}}, an inline AGF formula, or one of these
+ * with an index / Abbe offset {glass, offset: {nd, vd}}. The
+ * prescription schema's MaterialRef (engine/io/prescription.ts) is checked to fit this type; it is
+ * restated here because materials/ sits above io/ and imports nothing of the engine.
+ */
+export type MaterialReference =
+  | null
+  | GlassReference
+  /** A toleranced melt: the glass with its d-line index and Abbe number offset (engine/materials/offsetGlass.ts). */
+  | { readonly glass: GlassReference; readonly offset: { readonly nd: number; readonly vd: number } };
+
+/** A glass by name, catalog entry, model (nd, Vd) or inline formula. */
+export type GlassReference =
+  | string
+  | { readonly model: { readonly nd: number; readonly vd: number }; readonly name?: string }
+  | {
+      readonly name: string;
+      readonly catalog?: string;
+      readonly formula: number;
+      readonly coefficients: readonly number[];
+      readonly rangeUm?: readonly [number, number];
+    }
+  | { readonly name: string; readonly catalog?: string };
+
 /** Air, n = 1 exactly at every wavelength. */
 export const AIR: Material = Object.freeze({
   name: 'AIR',

@@ -12,14 +12,14 @@
  * propagation direction after surface s along the local z (it flips at every mirror); paraxial
  * optics uses the signed index n·direction, the usual convention for folded systems.
  */
-import type { Material } from '../materials/material.ts';
+import type { Material, MaterialReference } from '../materials/material.ts';
 import { AIR } from '../materials/material.ts';
 import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
-import { applySolves } from './solves.ts';
+import { clipShapes, type ClipShape } from './aperture.ts';
 
 /** Anything that turns a prescription material into a Material (engine/materials/glassLibrary.ts). */
 export interface GlassResolver {
-  resolve(ref: MaterialRef | undefined, catalogOrder?: readonly string[]): Material;
+  resolve(ref: MaterialReference | undefined, catalogOrder?: readonly string[]): Material;
 }
 
 export type SurfaceKind = 'standard' | 'evenAsphere' | 'xyPolynomial' | 'coordinateBreak' | 'paraxial';
@@ -51,6 +51,8 @@ export interface Surface {
   readonly stop: boolean;
   /** Clear semi-aperture, mm; Infinity when rays are not clipped here. */
   semiDiameter: number;
+  /** Further aperture and obscuration shapes (aperture.ts); empty for most surfaces. */
+  readonly clips: readonly ClipShape[];
   /** The medium after the surface (for a mirror, the medium before). */
   material: Material;
   /** Index of the medium after this surface, per wavelength. */
@@ -111,11 +113,13 @@ function curvatureOf(radius: number | null | undefined): number {
 }
 
 /**
- * Builds a LensSystem from a validated prescription.
+ * Assembles a LensSystem from a validated prescription as written: solves (a paraxial-focus image
+ * distance) are not applied yet. Most callers want engine/paraxial/buildSystem.ts's
+ * `buildSystem`, which applies them; solves need the paraxial trace, a layer above this one.
  * @param glass resolves material references (the glass library, with the user's catalogs)
  * @throws SystemError naming the surface for an unknown glass, a missing stop setting, etc.
  */
-export function buildSystem(p: Prescription, glass: GlassResolver): LensSystem {
+export function assembleSystem(p: Prescription, glass: GlassResolver): LensSystem {
   const catalogs = p.glassCatalogs ?? [];
   const wavelengthsUm = Float64Array.from(p.wavelengths.valuesUm);
   const nw = wavelengthsUm.length;
@@ -178,6 +182,7 @@ export function buildSystem(p: Prescription, glass: GlassResolver): LensSystem {
       mirror,
       stop: spec?.stop === true,
       semiDiameter: (spec ? spec.semiDiameter : p.image?.semiDiameter) ?? Infinity,
+      clips: spec ? clipShapes(spec.obscuration, spec.aperture) : clipShapes(p.image?.obscuration, p.image?.aperture),
       material: current,
       nAfter: currentN,
       direction,
@@ -197,6 +202,7 @@ export function buildSystem(p: Prescription, glass: GlassResolver): LensSystem {
         base.c = curvatureOf(spec.radius);
         base.k = spec.conic ?? 0;
         base.asphere = Float64Array.from(spec.asphere);
+        checkAsphereSag(base.asphere, base.semiDiameter, where);
         break;
       case 'xyPolynomial':
         base.xyB = spec.b ?? 0;
@@ -241,6 +247,10 @@ export function buildSystem(p: Prescription, glass: GlassResolver): LensSystem {
   if (p.aperture.type === 'objectNA' && !Number.isFinite(objectDistance)) {
     throw new SystemError('aperture.type: objectNA needs an object at a finite distance');
   }
+  const nPrimary = nObject[p.wavelengths.primaryIndex];
+  if (p.aperture.type === 'objectNA' && p.aperture.value !== undefined && !(p.aperture.value < nPrimary)) {
+    throw new SystemError(`aperture.value: a numerical aperture of ${p.aperture.value} needs an object-space index above it (n = ${nPrimary})`);
+  }
   if (p.aperture.type !== 'floatByStop' && (p.aperture.value === undefined || !(p.aperture.value > 0))) {
     throw new SystemError(`aperture.value: ${p.aperture.type} needs a positive value`);
   }
@@ -268,8 +278,26 @@ export function buildSystem(p: Prescription, glass: GlassResolver): LensSystem {
     stopIndex,
     glassCatalogs: catalogs,
   };
-  applySolves(system);
   return system;
+}
+
+/**
+ * Checks that an even asphere's polynomial Σ A_{2i} r^{2i} is finite at the clear semi-diameter
+ * (coefficients like 1e300 overflow there and would turn every ray's sag into ±Infinity / NaN).
+ * @throws SystemError naming the surface
+ */
+function checkAsphereSag(asphere: Float64Array, semiDiameter: number, where: string): void {
+  if (!Number.isFinite(semiDiameter)) return;
+  const r2 = semiDiameter * semiDiameter;
+  let power = r2;
+  let sum = 0;
+  for (let i = 0; i < asphere.length; i++) {
+    if (asphere[i] !== 0) sum += asphere[i] * power;
+    power *= r2;
+  }
+  if (!Number.isFinite(sum)) {
+    throw new SystemError(`${where}.asphere: the sag is not finite at the clear semi-diameter ${semiDiameter} mm (the coefficients overflow there)`);
+  }
 }
 
 /** Index of the medium before surface s at wavelength w (positive). */

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parsePrescriptionJson } from '../io/json.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { buildMeritProblem } from './meritProblem.ts';
 import { dampedLeastSquares } from './dampedLeastSquares.ts';
-import type { MeritSpec } from './meritSpec.ts';
+import type { MeritSpec } from '../io/meritSpecSchema.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cookeSystem = () => buildSystem(parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library/cooke-triplet.json'), 'utf8')), GlassLibrary.builtin());

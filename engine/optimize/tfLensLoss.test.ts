@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parsePrescriptionJson } from '../io/json.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { readParams, type ParamRef } from '../optics/params.ts';
 import { gridOnPupil, spotGradient } from '../trace/spotGradient.ts';
 import { makeLensOp } from './tfBridge.ts';

@@ -7,7 +7,7 @@
 import type { LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
 import { ModelGlass } from '../materials/modelGlass.ts';
-import type { VariableSpec } from './meritSpec.ts';
+import type { VariableSpec } from '../io/meritSpecSchema.ts';
 
 export interface Variable extends ParamRef {
   lower: number;

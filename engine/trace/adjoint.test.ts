@@ -9,13 +9,14 @@ import path from 'node:path';
 import { parsePrescriptionJson } from '../io/json.ts';
 import type { Prescription } from '../io/prescription.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem, type LensSystem } from '../optics/system.ts';
+import type { LensSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
 import { getParam, setParam, type ParamRef } from '../optics/params.ts';
-import { applySolves } from '../optics/solves.ts';
+import { applySolves } from '../paraxial/solves.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
-import { launchContext, launchRays } from './rayGen.ts';
-import { objectField } from '../optics/pupil.ts';
+import { launchContext, launchRays } from './rayAiming.ts';
+import { objectField } from '../paraxial/pupil.ts';
 import { hexapolar } from './pupilSampling.ts';
 import { traceAdjoint } from './adjoint.ts';
 
@@ -188,5 +189,20 @@ describe('real-ray adjoint vs central finite differences', () => {
     };
     const system = buildSystem(p, GlassLibrary.builtin());
     check(system, [{ kind: 'curvature', surface: 1 }, { kind: 'conic', surface: 1 }, { kind: 'thickness', surface: 0 }, { kind: 'thickness', surface: 1 }], 1);
+  });
+
+  it('an ideal paraxial lens (focal length) behind a real singlet', () => {
+    const p: Prescription = {
+      format: 'lens-studio/1', name: 'paraxial + singlet', units: 'mm', object: { distance: 'infinity' },
+      aperture: { type: 'EPD', value: 10 }, fields: { type: 'angle', points: [{ x: 0, y: 0 }, { x: 0, y: 3 }] },
+      wavelengths: { valuesUm: [0.55], primaryIndex: 0 },
+      surfaces: [
+        { type: 'standard', radius: 60, thickness: 4, material: 'N-BK7', stop: true },
+        { type: 'standard', radius: -80, thickness: 5 },
+        { type: 'paraxial', focalLength: 200, thickness: 40 },
+      ],
+    };
+    const system = buildSystem(p, GlassLibrary.builtin());
+    check(system, [{ kind: 'focalLength', surface: 2 }, { kind: 'thickness', surface: 1 }, { kind: 'curvature', surface: 0 }, { kind: 'curvature', surface: 1 }], 3);
   });
 });

@@ -4,12 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parsePrescriptionJson } from '../io/json.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { buildSystem, type LensSystem } from '../optics/system.ts';
-import { entrancePupil, objectField } from '../optics/pupil.ts';
-import { paraxialHeightAt } from './paraxial.ts';
+import type { LensSystem } from '../optics/system.ts';
+import { buildSystem } from '../paraxial/buildSystem.ts';
+import { entrancePupil, objectField } from '../paraxial/pupil.ts';
+import { paraxialHeightAt } from '../paraxial/paraxial.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { traceBatch } from './realTrace.ts';
-import { aimAtStop, launchContext, launchRays } from './rayGen.ts';
+import { aimAtStop, launchContext, launchRays } from './rayAiming.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const load = (): LensSystem =>

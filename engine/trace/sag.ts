@@ -7,7 +7,11 @@
  * XY polynomial (dO): b z² − z + g(x, y) = 0, g = Σ_{j} Σ_{i≤j} a_{j,i} x^i y^(j−i), whose sag branch
  * through the vertex is z = 2g / (1 + sqrt(1 − 4 b g)).
  * Functions return NaN outside the surface's domain (1 − (1+k)c²r² < 0, 1 − 4bg < 0).
+ * `sagAt` dispatches on a surface's kind (the one sag of a lens surface at a radial height, for
+ * layouts, edge thicknesses and geometry checks), with its parameter derivatives `dSagAt`.
  */
+import type { ParamRef } from '../optics/params.ts';
+import type { Surface } from '../optics/system.ts';
 
 /** Conic sag at r² (mm²); NaN outside the domain. */
 export function conicSag(c: number, k: number, r2: number): number {
@@ -56,17 +60,24 @@ export function xyPolynomial(a: Float64Array, x: number, y: number, out: Float64
   let gx = 0;
   let gy = 0;
   const J = xyDegree(a.length);
+  // Powers x^0..x^J and y^0..y^J, built by repeated multiplication (no pow calls in the loop).
+  xPow[0] = 1;
+  yPow[0] = 1;
+  for (let p = 1; p <= J; p++) {
+    xPow[p] = xPow[p - 1] * x;
+    yPow[p] = yPow[p - 1] * y;
+  }
   let idx = 0;
   for (let j = 0; j <= J; j++) {
     for (let i = 0; i <= j; i++, idx++) {
       const c = a[idx];
       if (c === 0) continue;
       const e = j - i;
-      const xi = i === 0 ? 1 : x ** i;
-      const ye = e === 0 ? 1 : y ** e;
+      const xi = xPow[i];
+      const ye = yPow[e];
       g += c * xi * ye;
-      if (i > 0) gx += c * i * (i === 1 ? 1 : x ** (i - 1)) * ye;
-      if (e > 0) gy += c * e * xi * (e === 1 ? 1 : y ** (e - 1));
+      if (i > 0) gx += c * i * xPow[i - 1] * ye;
+      if (e > 0) gy += c * e * xi * yPow[e - 1];
     }
   }
   out[0] = g;
@@ -75,10 +86,84 @@ export function xyPolynomial(a: Float64Array, x: number, y: number, out: Float64
   return out;
 }
 
+const xPow = new Float64Array(32);
+const yPow = new Float64Array(32);
+
 /** Sag of dO's XY polynomial surface at (x, y): z = 2g / (1 + sqrt(1 − 4 b g)); NaN outside. */
 export function xySag(b: number, a: Float64Array, x: number, y: number): number {
   const g = xyPolynomial(a, x, y, new Float64Array(3))[0];
   const q = 1 - 4 * b * g;
   if (q < 0) return NaN;
   return (2 * g) / (1 + Math.sqrt(q));
+}
+
+/**
+ * Sag of a surface at radial height h (mm) along its local +y axis, mm: the conic plus the even
+ * asphere for standard and even-asphere surfaces, dO's XY polynomial at (0, h), 0 for the kinds
+ * without a shape (paraxial, coordinate break). NaN where the surface does not reach h.
+ */
+export function sagAt(surf: Surface, h: number): number {
+  switch (surf.kind) {
+    case 'standard':
+    case 'evenAsphere':
+      return rotationalSag(surf.c, surf.k, surf.asphere, h * h);
+    case 'xyPolynomial':
+      return xySag(surf.xyB, surf.xy, 0, h);
+    default:
+      return 0;
+  }
+}
+
+/** Slope dz/dh of {@link sagAt} at radial height h (along +y); NaN where the surface does not reach h. */
+export function sagSlopeAt(surf: Surface, h: number): number {
+  switch (surf.kind) {
+    case 'standard':
+    case 'evenAsphere':
+      return 2 * h * (conicSagDr2(surf.c, surf.k, h * h) + asphereSagDr2(surf.asphere, h * h));
+    case 'xyPolynomial': {
+      // z = 2g/(1 + √q), q = 1 − 4bg: dz/dg = 1/√q, and dg/dy at x = 0.
+      const g = xyPolynomial(surf.xy, 0, h, new Float64Array(3));
+      const q = 1 - 4 * surf.xyB * g[0];
+      return q > 0 ? g[2] / Math.sqrt(q) : NaN;
+    }
+    default:
+      return 0;
+  }
+}
+
+/**
+ * ∂(sagAt(surf, h))/∂θ for a parameter θ of this surface (the caller checks `p.surface`):
+ * curvature, conic, asphere coefficient, XY coefficient or XY b. 0 for other parameters and where
+ * the sag is not defined.
+ */
+export function dSagAt(surf: Surface, h: number, p: ParamRef): number {
+  const r2 = h * h;
+  if (surf.kind === 'standard' || surf.kind === 'evenAsphere') {
+    const c = surf.c, kp1 = 1 + surf.k;
+    const Q = 1 - kp1 * c * c * r2;
+    if (!(Q > 0)) return 0;
+    const sq = Math.sqrt(Q), u = 1 + sq;
+    if (p.kind === 'curvature') return r2 / u + (c * r2 * kp1 * c * r2) / (sq * u * u);
+    if (p.kind === 'conic') return (c * c * c * r2 * r2) / (2 * sq * u * u);
+    if (p.kind === 'asphere' && surf.kind === 'evenAsphere') return r2 ** ((p.index ?? 0) + 1);
+    return 0;
+  }
+  if (surf.kind === 'xyPolynomial') {
+    // z = 2g/(1 + √q), q = 1 − 4bg: ∂z/∂g = 1/√q, ∂z/∂b = z²/√q; at x = 0 only the x⁰ y^j terms
+    // (index j(j+1)/2) contribute, ∂g/∂a_{j,0} = h^j.
+    const g = xyPolynomial(surf.xy, 0, h, new Float64Array(3))[0];
+    const q = 1 - 4 * surf.xyB * g;
+    if (!(q > 0)) return 0;
+    const sq = Math.sqrt(q);
+    if (p.kind === 'xyB') {
+      const z = (2 * g) / (1 + sq);
+      return (z * z) / sq;
+    }
+    if (p.kind === 'xy') {
+      const idx = p.index ?? 0;
+      const j = Math.round((Math.sqrt(8 * idx + 1) - 1) / 2);
+      return j * (j + 1) / 2 === idx ? h ** j / sq : 0;
+    }
+  }
+  return 0;
 }

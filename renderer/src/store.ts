@@ -18,7 +18,7 @@ import type {
   OptimizeOptions,
   RecentFile,
   StudioApi,
-} from '../../app/studioApi.ts';
+} from '../../app/contract/studioApi.ts';
 import { errorMessage } from './api.ts';
 import { perfMark, perfMarkEdit, perfMarkRevision } from './perf.ts';
 

@@ -32,6 +32,8 @@ await optional('e2e', './e2e.ts', async (m) => (m.benchE2eStep as () => Promise<
 await optional('e2e_wiener', './e2e.ts', async (m) => (m.benchWiener as () => Record<string, unknown>)());
 await optional('e2e_edof', './e2e.ts', async (m) => (m.benchEdofStep as () => Promise<Record<string, unknown>>)());
 await optional('studio', './studio.ts', async (m) => (m.benchStudioEditToFrame as () => Promise<Record<string, unknown>>)());
+await optional('wave', './wave.ts', async (m) => (m.benchWave as () => Record<string, unknown>)());
+await optional('tolerance', './tolerance.ts', async (m) => (m.benchTolerance as () => Promise<Record<string, unknown>>)());
 await optional('deflectometry', './deflectometry.ts', async (m) => (m.benchDeflectometry as () => Promise<Record<string, unknown>>)());
 
 if (json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -29,7 +29,7 @@ import { Rng } from '../../engine/imaging/prng.ts';
 import { makeSensor } from '../../engine/imaging/sensor.ts';
 import { taskDepths } from '../../engine/io/e2eTask.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { variablesFromGroups, variablesFromSpec } from '../../engine/optimize/variables.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -5,7 +5,7 @@
  */
 import { buildMeritProblem } from '../../engine/optimize/meritProblem.ts';
 import { dampedLeastSquares } from '../../engine/optimize/dampedLeastSquares.ts';
-import type { MeritSpec } from '../../engine/optimize/meritSpec.ts';
+import type { MeritSpec } from '../../engine/io/meritSpecSchema.ts';
 import { loadLibraryLens } from './trace.ts';
 
 export async function benchCookeReoptimize(): Promise<Record<string, unknown>> {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseZmx } from '../../engine/io/zmx.ts';
 import { parseAgf } from '../../engine/materials/agf.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 
 const dataDir = path.resolve(import.meta.dirname, '../../../shared/data');
 

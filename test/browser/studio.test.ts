@@ -14,7 +14,7 @@ import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import { loadLensBytes } from '../../engine/io/loaders.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { glassResolverFor } from '../../app/node/lensFile.ts';
 import { CHROMIUM, artifactsDir, openStudioInBrowser, pageErrors, repoRoot, waitForDrawn, type StudioBrowser } from './harness.ts';
 

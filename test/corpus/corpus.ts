@@ -9,7 +9,7 @@ import { firstOrder, type FirstOrderData } from '../../engine/analysis/firstOrde
 import { loadLensBytes } from '../../engine/io/loaders.ts';
 import type { Prescription, SurfaceSpec } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { loadGlassDirs } from '../../app/node/glassDir.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');

@@ -12,7 +12,7 @@ import { parseDOLens } from '../../engine/io/dO.ts';
 import { E2eTask, taskDepths } from '../../engine/io/e2eTask.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { getParam } from '../../engine/optics/params.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dOFile = path.resolve(root, '../shared/data/dO/end2end_edof.txt');

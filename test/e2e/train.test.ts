@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initTfBackend } from '../../app/node/tfBackend.ts';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { variablesFromGroups, type Variable } from '../../engine/optimize/variables.ts';
 import { deadLeavesScenes, targetOf, type PlacedScene } from '../../engine/e2e/dataset.ts';
 import { NetworkTrainer } from '../../engine/e2e/network.ts';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { E2eTask } from '../../engine/io/e2eTask.ts';
 import { validatePrescription } from '../../engine/io/json.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { getParam, setParam, type ParamRef } from '../../engine/optics/params.ts';
 import { DepthPsfStack, depthsInDiopters, formatDepth, lensSnapshot } from '../../engine/imaging/depthPsf.ts';
 import { makeSensor } from '../../engine/imaging/sensor.ts';

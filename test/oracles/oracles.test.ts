@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
-import { buildSystem } from '../../engine/optics/system.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { firstOrder } from '../../engine/analysis/firstOrder.ts';
 import { spotDiagram } from '../../engine/analysis/spot.ts';

@@ -14,7 +14,9 @@ import { E2eConfigError, runE2e, type E2eRunConfig } from '../../node/e2eRun.ts'
 import type { BackendChoice } from '../../node/tfBackend.ts';
 import { CliError } from '../errors.ts';
 import { collect } from '../loadLens.ts';
-import { interruptOnSigint, parseVary } from '../optimizeRun.ts';
+import { interruptOnSigint, signalExitCode } from '../interrupt.ts';
+import { parseVary } from '../optimizeArgs.ts';
+import { terminalText, writeErr, writeOut } from '../terminal.ts';
 
 interface E2eFlags {
   task?: string;
@@ -155,7 +157,7 @@ export function parseE2eFlags(o: E2eFlags): E2eRunConfig {
 function progressBar(label: string, total: number) {
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} |{bar}| {value}/{total} | loss {loss} | PSNR {psnr} dB | EFL {efl} | {eta_formatted}`,
+      format: `${terminalText(label)} |{bar}| {value}/{total} | loss {loss} | PSNR {psnr} dB | EFL {efl} | {eta_formatted}`,
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,
@@ -234,7 +236,7 @@ export function register(program: Command): void {
         const outcome = await runE2e(
           config,
           {
-            log: (line) => process.stderr.write(`${bar ? '\n' : ''}${line}\n`),
+            log: (line) => writeErr(`${bar ? '\n' : ''}${line}\n`),
             runStart: (label, total, step) => {
               bar = progressBar(label, total);
               bar.update(step);
@@ -244,11 +246,11 @@ export function register(program: Command): void {
               bar?.stop();
               bar = null;
             },
-            summary: (text) => process.stdout.write(`${text}\n`),
+            summary: (text) => writeOut(`${text}\n`),
           },
           sigint.signal,
         );
-        if (outcome === 'cancelled') process.exitCode = 130;
+        if (outcome === 'cancelled') process.exitCode = signalExitCode(sigint.received() ?? 'SIGINT');
       } catch (err) {
         if (err instanceof E2eConfigError) throw new CliError(err.message, 2);
         throw err;

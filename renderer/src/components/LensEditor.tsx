@@ -4,8 +4,7 @@
  * decenters and tilts, ...), variable flags (V) and the stop. Cells edit the host's lens live.
  */
 import { memo, useState } from 'react';
-import type { MaterialRef, SurfaceSpec } from '../../../engine/io/prescription.ts';
-import type { LensEdit, SurfaceField } from '../../../app/studioApi.ts';
+import type { LensEdit, MaterialRef, SurfaceField, SurfaceSpec } from '../../../app/contract/studioApi.ts';
 import { useStudio } from '../store.ts';
 import { EditCell } from './EditCell.tsx';
 import { MessagesList } from './MessagesList.tsx';
@@ -31,6 +30,7 @@ export function materialText(m: MaterialRef | undefined): string {
   if (m === null || m === undefined) return '';
   if (typeof m === 'string') return m;
   if ('model' in m) return `${m.model.nd}/${m.model.vd}`;
+  if ('offset' in m) return `${materialText(m.glass)} (Δnd ${m.offset.nd}, ΔVd ${m.offset.vd})`;
   return m.name;
 }
 

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
-import type { AnalysisBundle, FanData } from '../../../app/studioApi.ts';
+import type { AnalysisBundle, FanData } from '../../../app/contract/studioApi.ts';
 import { useStudio } from '../store.ts';
 import { wavelengthColor } from '../colors.ts';
 import { useElementSize } from './useCanvasSize.ts';

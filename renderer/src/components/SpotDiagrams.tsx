@@ -5,7 +5,7 @@
  * thousands of points redraw in well under a millisecond.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { AnalysisBundle, SpotData } from '../../../app/studioApi.ts';
+import type { AnalysisBundle, SpotData } from '../../../app/contract/studioApi.ts';
 import { useStudio } from '../store.ts';
 import { wavelengthColor } from '../colors.ts';
 import { micrometres } from '../format.ts';

@@ -1,7 +1,6 @@
 /** System settings: name, aperture, fields, wavelengths, glass catalogs, ray aiming, image solve. */
 import { useState } from 'react';
-import type { Prescription } from '../../../engine/io/prescription.ts';
-import type { SystemField } from '../../../app/studioApi.ts';
+import type { Prescription, SystemField } from '../../../app/contract/studioApi.ts';
 import { useStudio } from '../store.ts';
 import { EditCell } from './EditCell.tsx';
 import { formatNumber, parseFinite, type Parsed } from '../format.ts';

@@ -4,7 +4,7 @@
  * percentile so a few rim pixels do not wash the map out.
  */
 import { useEffect, useMemo, useRef } from 'react';
-import type { CalibrationCameraResult } from '../../../app/studioApi.ts';
+import type { CalibrationCameraResult } from '../../../app/contract/studioApi.ts';
 import { heat } from './labPlots.tsx';
 
 export function ErrorMap(props: { camera: CalibrationCameraResult }) {

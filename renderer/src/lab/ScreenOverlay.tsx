@@ -6,7 +6,7 @@
  * Before a calibration only the measured points are drawn.
  */
 import { useEffect, useRef } from 'react';
-import type { CalibrationCameraResult, DeflectometryCamera } from '../../../app/studioApi.ts';
+import type { CalibrationCameraResult, DeflectometryCamera } from '../../../app/contract/studioApi.ts';
 import { useCanvasSize } from '../components/useCanvasSize.ts';
 
 const MEASURED = '#4ea1ff';

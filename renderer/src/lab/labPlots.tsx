@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
-import type { PreviewImage } from '../../../app/studioApi.ts';
+import type { PreviewImage } from '../../../app/contract/studioApi.ts';
 import { useElementSize } from '../components/useCanvasSize.ts';
 import { plotAxes } from '../components/plotTheme.ts';
 

@@ -9,7 +9,7 @@
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import type { LayoutData } from '../../../app/studioApi.ts';
+import type { LayoutData } from '../../../app/contract/studioApi.ts';
 import { elementOutlines, layoutBounds } from './lensGeometry.ts';
 
 export type LayoutMode = '3d' | 'section';

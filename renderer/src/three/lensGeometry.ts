@@ -4,7 +4,7 @@
  * surfaces' semi-diameters differ, the cylindrical edge, and the back surface. Pure geometry, no
  * three.js: used by the 3D solids (lathe), the 2D section view and the canvas fallback.
  */
-import type { SurfaceProfile } from '../../../app/studioApi.ts';
+import type { SurfaceProfile } from '../../../app/contract/studioApi.ts';
 
 export interface ElementOutline {
   /** Index of the element's front surface. */

@@ -2,7 +2,7 @@
  * The y–z section of the layout on a 2D canvas: the fallback when WebGL is unavailable. Same
  * content as the three.js section view: element outlines, stop, image plane, ray fans per field.
  */
-import type { LayoutData } from '../../../app/studioApi.ts';
+import type { LayoutData } from '../../../app/contract/studioApi.ts';
 import { elementOutlines, layoutBounds } from './lensGeometry.ts';
 
 export function drawSectionCanvas(canvas: HTMLCanvasElement, layout: LayoutData, fieldColors: string[]): void {

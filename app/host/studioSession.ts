@@ -26,8 +26,12 @@ import {
   type RecentFile,
   type StudioEvent,
   type StudioService,
+  type GlassMapData,
+  type ThroughFocusData,
+  type ThroughFocusOptions,
 } from '../contract/studioApi.ts';
 import { computeAnalysis } from './analysisBundle.ts';
+import { computeGlassMap, computeThroughFocus } from './studioViews.ts';
 import { applyEdit, editLabel } from './lensEdits.ts';
 import { History } from './history.ts';
 import { RecentFiles, type RecentTarget } from './recentFiles.ts';
@@ -58,12 +62,16 @@ export interface StudioSessionOptions {
   deflectometryLens?: string;
 }
 
-interface Current {
+interface Current extends Identity {
   prescription: Prescription;
   system: LensSystem;
+  warnings: string[];
+}
+
+/** What names the lens and ties it to a file: restored by undo when a change gave it a new one. */
+interface Identity {
   fileName: string;
   source: LensSource;
-  warnings: string[];
   /** The prescription as opened or last saved, for `dirty`. */
   savedJson: string;
 }
@@ -71,7 +79,9 @@ interface Current {
 export class StudioSession implements StudioService {
   private current: Current | null = null;
   private revision = 0;
-  private readonly history = new History();
+  private readonly history = new History<Identity>();
+  /** Numbers "untitled-N.json", the name of a lens moved in from a lab workspace. */
+  private untitledCount = 0;
   private readonly recent: RecentFiles;
   private readonly listeners = new Set<(e: StudioEvent) => void>();
   private analysisCache: { revision: number; key: string; bundle: AnalysisBundle } | null = null;
@@ -137,11 +147,23 @@ export class StudioSession implements StudioService {
     };
   }
 
-  /** Builds the system first so a bad lens never replaces a good one. */
-  private setLens(p: Prescription, how: { record: { before: Prescription; label: string; coalesceKey?: string } | null }): LensSnapshot {
+  private identity(): Identity {
+    const { fileName, source, savedJson } = this.requireLens();
+    return { fileName, source, savedJson };
+  }
+
+  /**
+   * Builds the system first so a bad lens never replaces a good one. `identity` renames the lens
+   * (a lens moved in from a lab workspace); the undo step then remembers the old name.
+   */
+  private setLens(
+    p: Prescription,
+    how: { record: { before: Prescription; label: string; coalesceKey?: string } | null; identity?: Identity },
+  ): LensSnapshot {
     const c = this.requireLens();
     const system = this.build(p, 'BAD_EDIT');
-    if (how.record) this.history.record(how.record.before, how.record.label, how.record.coalesceKey);
+    if (how.record) this.history.record(how.record.before, how.record.label, how.record.coalesceKey, how.identity && this.identity());
+    if (how.identity) Object.assign(c, how.identity);
     c.prescription = p;
     c.system = system;
     this.revision++;
@@ -277,16 +299,16 @@ export class StudioSession implements StudioService {
 
   async undo(): Promise<LensSnapshot> {
     this.optimizer.assertIdle();
-    const r = this.history.undo(this.requireLens().prescription);
+    const r = this.history.undo(this.requireLens().prescription, this.identity());
     if (!r) throw new StudioError('NOTHING_TO_UNDO', 'nothing to undo');
-    return this.setLens(r.lens, { record: null });
+    return this.setLens(r.lens, { record: null, identity: r.meta });
   }
 
   async redo(): Promise<LensSnapshot> {
     this.optimizer.assertIdle();
-    const r = this.history.redo(this.requireLens().prescription);
+    const r = this.history.redo(this.requireLens().prescription, this.identity());
     if (!r) throw new StudioError('NOTHING_TO_UNDO', 'nothing to redo');
-    return this.setLens(r.lens, { record: null });
+    return this.setLens(r.lens, { record: null, identity: r.meta });
   }
 
   async analyze(options: AnalyzeOptions = {}): Promise<AnalysisBundle> {
@@ -297,6 +319,14 @@ export class StudioSession implements StudioService {
     const bundle = computeAnalysis(c.system, this.revision, options);
     this.analysisCache = { revision: this.revision, key, bundle };
     return bundle;
+  }
+
+  async throughFocusSpots(options: ThroughFocusOptions = {}): Promise<ThroughFocusData> {
+    return computeThroughFocus(this.requireLens().system, this.revision, options);
+  }
+
+  async glassMap(): Promise<GlassMapData> {
+    return computeGlassMap(this.requireLens().system, getGlassLibrary(), this.revision);
   }
 
   async startOptimization(options: OptimizeOptions = {}): Promise<{ runId: string }> {
@@ -376,13 +406,21 @@ export class StudioSession implements StudioService {
     await this.deflectometry.stopCalibration(runId);
   }
 
-  /** The fitted lens replaces the editor's lens as one undo step (opened as a new lens when none is). */
   async useFittedLens(): Promise<LensSnapshot> {
-    const fitted = this.deflectometry.fittedLens();
+    return this.moveIn(this.deflectometry.fittedLens(), 'Use fitted lens');
+  }
+
+  /**
+   * A lens from a lab workspace replaces the editor's lens as one undo step, under a new untitled
+   * name that is no file on disk (opened as a new lens when none is): Save cannot overwrite the
+   * file of the lens it replaced, and undo brings that lens back with its name.
+   */
+  private moveIn(p: Prescription, label: string): LensSnapshot {
     this.optimizer.assertIdle();
-    if (!this.current) return this.open(fitted, 'fitted-lens.json', { kind: 'new' }, []);
-    const before = this.current.prescription;
-    return this.setLens(fitted, { record: { before, label: 'Use fitted lens' } });
+    const fileName = `untitled-${++this.untitledCount}.json`;
+    if (!this.current) return this.open(p, fileName, { kind: 'new' }, []);
+    // savedJson '' never equals a prescription: the lens shows as unsaved until it is saved or exported.
+    return this.setLens(p, { record: { before: this.current.prescription, label }, identity: { fileName, source: { kind: 'new' }, savedJson: '' } });
   }
 
   async startE2e(options: E2eStudioOptions = {}): Promise<{ runId: string }> {
@@ -396,5 +434,11 @@ export class StudioSession implements StudioService {
 
   async stopE2e(runId: string): Promise<void> {
     await this.e2eHost?.stop(runId);
+  }
+
+  async useTrainedLens(): Promise<LensSnapshot> {
+    const lens = this.e2eHost?.trainedLens();
+    if (!lens) throw new StudioError('NOT_FOUND', 'no end-to-end run has finished yet: train first');
+    return this.moveIn(lens, 'Use trained lens');
   }
 }

@@ -65,15 +65,19 @@ export interface StudioSessionOptions {
 interface Current extends Identity {
   prescription: Prescription;
   system: LensSystem;
-  warnings: string[];
 }
 
-/** What names the lens and ties it to a file: restored by undo when a change gave it a new one. */
+/**
+ * What names the lens and ties it to a file: restored by undo when a change gave the lens a new
+ * one (opening another lens, a lens moved in from a lab workspace).
+ */
 interface Identity {
   fileName: string;
   source: LensSource;
   /** The prescription as opened or last saved, for `dirty`. */
   savedJson: string;
+  /** Non-fatal notes from loading the file. */
+  warnings: string[];
 }
 
 export class StudioSession implements StudioService {
@@ -148,8 +152,8 @@ export class StudioSession implements StudioService {
   }
 
   private identity(): Identity {
-    const { fileName, source, savedJson } = this.requireLens();
-    return { fileName, source, savedJson };
+    const { fileName, source, savedJson, warnings } = this.requireLens();
+    return { fileName, source, savedJson, warnings };
   }
 
   /**
@@ -158,10 +162,10 @@ export class StudioSession implements StudioService {
    */
   private setLens(
     p: Prescription,
-    how: { record: { before: Prescription; label: string; coalesceKey?: string } | null; identity?: Identity },
+    how: { record: { before: Prescription; label: string; coalesceKey?: string } | null; identity?: Identity; system?: LensSystem },
   ): LensSnapshot {
     const c = this.requireLens();
-    const system = this.build(p, 'BAD_EDIT');
+    const system = how.system ?? this.build(p, 'BAD_EDIT');
     if (how.record) this.history.record(how.record.before, how.record.label, how.record.coalesceKey, how.identity && this.identity());
     if (how.identity) Object.assign(c, how.identity);
     c.prescription = p;
@@ -181,11 +185,16 @@ export class StudioSession implements StudioService {
     }
   }
 
+  /**
+   * Makes `p` the current lens. The undo history survives: opening is one undo step ("Open …")
+   * that brings back the previous lens with its name and file, so opening never loses work.
+   */
   private open(p: Prescription, fileName: string, source: LensSource, warnings: string[]): LensSnapshot {
     const system = this.build(p, 'BAD_FILE', fileName);
     this.optimizer.stopAll();
-    this.history.clear();
-    this.current = { prescription: p, system, fileName, source, warnings, savedJson: stringifyPrescription(p) };
+    const identity: Identity = { fileName, source, warnings, savedJson: stringifyPrescription(p) };
+    if (this.current) return this.setLens(p, { record: { before: this.current.prescription, label: `Open ${fileName}` }, identity, system });
+    this.current = { prescription: p, system, ...identity };
     this.revision++;
     const snap = this.snapshot();
     this.emit({ type: 'lens', snapshot: snap });
@@ -420,7 +429,7 @@ export class StudioSession implements StudioService {
     const fileName = `untitled-${++this.untitledCount}.json`;
     if (!this.current) return this.open(p, fileName, { kind: 'new' }, []);
     // savedJson '' never equals a prescription: the lens shows as unsaved until it is saved or exported.
-    return this.setLens(p, { record: { before: this.current.prescription, label }, identity: { fileName, source: { kind: 'new' }, savedJson: '' } });
+    return this.setLens(p, { record: { before: this.current.prescription, label }, identity: { fileName, source: { kind: 'new' }, savedJson: '', warnings: [] } });
   }
 
   async startE2e(options: E2eStudioOptions = {}): Promise<{ runId: string }> {

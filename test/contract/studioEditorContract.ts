@@ -1,8 +1,9 @@
 /**
- * The StudioApi contract of the studio's plot details (issue 16 items 8, 10, 11), run inside the
- * shared contract suite over every transport: the Airy radius of every spot, the semi-diameters
- * shown in the lens data editor, through-focus spot diagrams and the glass map. Expected values
- * come from the engine called directly in the test process.
+ * The StudioApi contract of what the studio's editor and plots need beyond the basics (issue 12
+ * item 13, issue 16 items 8, 10, 11), run inside the shared contract suite over every transport:
+ * opening a lens keeps the undo history, the Airy radius of every spot, the semi-diameters shown
+ * in the lens data editor, through-focus spot diagrams and the glass map. Expected values come
+ * from the engine called directly in the test process.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,10 +27,34 @@ async function expectBadRequest(p: Promise<unknown>, message: RegExp): Promise<v
   expect((err as StudioError).message).toMatch(message);
 }
 
-export function describeViewsContract(getApi: () => StudioApi): void {
-  describe('plot details: Airy disk, semi-diameters, through-focus spots, glass map', () => {
+export function describeEditorContract(getApi: () => StudioApi): void {
+  describe('editor and plot details: undo across opening, Airy disk, semi-diameters, through-focus spots, glass map', () => {
     const cookeFile = path.join(repoRoot, 'lens-library/cooke-triplet.json');
     const load = async () => parsePrescriptionJson(await readFile(cookeFile, 'utf8'));
+
+    it('keeps the undo history when another lens is opened: undo brings back the edited lens, name and all', async () => {
+      const api = getApi();
+      await api.openLibraryLens('cooke-triplet');
+      const edited = await api.edit({ op: 'setSurface', index: 0, field: 'radius', value: 23 });
+      expect(edited.dirty).toBe(true);
+      const other = await api.openLibraryLens('double-gauss');
+      expect(other.fileName).toBe('double-gauss.json');
+      expect(other.dirty).toBe(false);
+      expect(other.undoLabel).toBe('Open double-gauss.json');
+      const back = await api.undo();
+      expect(back.fileName).toBe('cooke-triplet.json');
+      expect(back.source).toEqual({ kind: 'library', id: 'cooke-triplet' });
+      expect(back.prescription).toEqual(edited.prescription);
+      expect(back.dirty).toBe(true);
+      expect(back.undoLabel).toBe('Surface 1 radius');
+      const fresh = await api.undo();
+      expect(fresh.prescription).toEqual(await load());
+      expect(fresh.dirty).toBe(false);
+      await api.redo();
+      const again = await api.redo();
+      expect(again.fileName).toBe('double-gauss.json');
+      expect(again.prescription).toEqual(other.prescription);
+    });
 
     it('gives every spot its Airy radius 1.22 λ N_w and the layout the automatic semi-diameters', async () => {
       const api = getApi();

@@ -77,7 +77,7 @@ export function LensEditor() {
           − Delete
         </button>
         <span className="muted">
-          Surface {selected + 1} · ↑↓←→ Enter Tab move, type to edit, F2 edit in place, Esc cancel · Insert / Delete surfaces · radius empty or "inf" = plane
+          Surface {selected + 1} · arrows, Enter, Tab move · type to edit, F2 in place, Esc cancels · Ins / Del surfaces · radius "inf" = plane
         </span>
       </div>
       <CellFlags.Provider value={flags.cells}>

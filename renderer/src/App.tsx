@@ -124,10 +124,10 @@ export function App() {
       {workspace === 'deflectometry' && <DeflectometryPanel />}
       {workspace === 'e2e' && <E2ePanel />}
       <div className="main" style={workspace === 'design' ? undefined : { display: 'none' }}>
-        <SavedGroup id="columns" orientation="horizontal">
-          <Panel id="left" defaultSize="46" minSize={320}>
-            <SavedGroup id="left-rows" orientation="vertical">
-              <Panel id="editor" defaultSize="50" minSize={90}>
+        <SavedGroup id="group-columns" orientation="horizontal">
+          <Panel id="pane-left" defaultSize="46" minSize={320}>
+            <SavedGroup id="group-left-rows" orientation="vertical">
+              <Panel id="pane-editor" defaultSize="50" minSize={90}>
                 <section className="panel" data-testid="lens-editor-panel">
                   <div className="panel-head">
                     <h2>Lens data</h2>
@@ -138,7 +138,7 @@ export function App() {
                 </section>
               </Panel>
               <Splitter id="left-rows" orientation="vertical" />
-              <Panel id="tools" defaultSize="50" minSize={90}>
+              <Panel id="pane-tools" defaultSize="50" minSize={90}>
                 <section className="panel">
                   <div className="panel-head">
                     <TabBar
@@ -164,15 +164,15 @@ export function App() {
             </SavedGroup>
           </Panel>
           <Splitter id="columns" orientation="horizontal" />
-          <Panel id="right" minSize={320}>
-            <SavedGroup id="right-rows" orientation="vertical">
-              <Panel id="layout" defaultSize="50" minSize={90}>
+          <Panel id="pane-right" minSize={320}>
+            <SavedGroup id="group-right-rows" orientation="vertical">
+              <Panel id="pane-layout" defaultSize="50" minSize={90}>
                 <section className="panel">
                   <LayoutView />
                 </section>
               </Panel>
               <Splitter id="right-rows" orientation="vertical" />
-              <Panel id="plots" defaultSize="50" minSize={90}>
+              <Panel id="pane-plots" defaultSize="50" minSize={90}>
                 <section className="panel">
                   <div className="panel-head">
                     <TabBar
@@ -186,7 +186,7 @@ export function App() {
                       prefix="tab-"
                     />
                   </div>
-                  <div className="panel-body plots-body" style={{ gridTemplateColumns: rightTab === 'both' ? '1fr 1fr' : '1fr' }}>
+                  <div className="panel-body plots-body" style={{ gridTemplateColumns: rightTab === 'both' ? 'minmax(0, 1fr) minmax(0, 1fr)' : 'minmax(0, 1fr)', gridTemplateRows: 'minmax(0, 1fr)' }}>
                     {rightTab !== 'fans' && <SpotDiagrams full={rightTab === 'spots'} />}
                     {rightTab !== 'spots' && <RayFans />}
                   </div>

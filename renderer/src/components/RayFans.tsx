@@ -47,6 +47,11 @@ function splits(max: number, px: number, roomy: number): number[] {
   return px >= roomy ? [-max, -max / 2, 0, max / 2, max] : [-max, 0, max];
 }
 
+function labelled(u: uPlot, key: 'xLabels' | 'yLabels', labels: string[]): string[] {
+  u.root.dataset[key] = labels.join('|');
+  return labels;
+}
+
 function FanPlot({ field, kind, wavelengths, label, yMax }: { field: number; kind: Kind; wavelengths: number[]; label: string; yMax: number }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -71,9 +76,16 @@ function FanPlot({ field, kind, wavelengths, label, yMax }: { field: number; kin
         x: { time: false, range: [-1, 1] },
         y: { range: () => [-yMaxRef.current, yMaxRef.current] },
       },
+      // The tick labels drawn are also written to the plot's element (data-x-labels, data-y-labels) for tests.
       axes: [
-        { ...xAxis, size: compact ? 18 : 26, label: compact ? undefined : xAxis.label, splits: (u) => splits(1, u.bbox.width / devicePixelRatio, 140), values: (_u, v) => v.map((t) => String(+t.toFixed(2))) },
-        { ...yAxis, splits: (u) => splits(yMaxRef.current, u.bbox.height / devicePixelRatio, 70), values: (_u, v) => v.map((t) => String(+t.toPrecision(3))) },
+        {
+          ...xAxis,
+          size: compact ? 18 : 26,
+          label: compact ? undefined : xAxis.label,
+          splits: (u) => splits(1, u.bbox.width / devicePixelRatio, 140),
+          values: (u, v) => labelled(u, 'xLabels', v.map((t) => String(+t.toFixed(2)))),
+        },
+        { ...yAxis, splits: (u) => splits(yMaxRef.current, u.bbox.height / devicePixelRatio, 70), values: (u, v) => labelled(u, 'yLabels', v.map((t) => String(+t.toPrecision(3)))) },
       ],
       series: [{}, ...wavelengths.map((w) => ({ stroke: wavelengthColor(w), width: 1.25, points: { show: false }, spanGaps: false }))],
     };
@@ -138,7 +150,7 @@ export function RayFans() {
           Maximum scale ±{+yMax.toPrecision(3)} µm
         </span>
       </div>
-      <div className="plot-grid" style={{ gridTemplateColumns: '1fr 1fr', gridTemplateRows: `repeat(${fields.points.length}, 1fr)` }}>
+      <div className="plot-grid" style={{ gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)', gridTemplateRows: `repeat(${fields.points.length}, minmax(0, 1fr))` }}>
         {fields.points.map((f, i) => {
           const name = `F${i + 1} ${+Math.hypot(f.x, f.y).toFixed(3)}${unit}`;
           return [

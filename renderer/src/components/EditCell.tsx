@@ -170,7 +170,8 @@ export function EditCell<T>({ display, parse, commit, onError, where, nav, numer
         if (!isEditing && e.key === 'F2') {
           e.preventDefault();
           startEdit(el.value);
-          requestAnimationFrame(() => el.setSelectionRange(el.value.length, el.value.length));
+          // The caret goes to the end now, before the next key arrives.
+          el.setSelectionRange(el.value.length, el.value.length);
         }
       }}
     />

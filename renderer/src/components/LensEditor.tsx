@@ -20,7 +20,7 @@ export { materialText };
 export function LensEditor() {
   const lens = useStudio((s) => s.lens);
   const selected = useStudio((s) => s.selectedSurface);
-  const semiDiameters = useStudio((s) => s.analysis?.layout?.semiDiameters);
+  const imageSemiDiameter = useStudio((s) => s.analysis?.layout?.semiDiameters[s.analysis.layout.semiDiameters.length - 1]);
   const lastError = useStudio((s) => s.lastCellError);
   const [rowError, setRowError] = useState<string | null>(null);
   const grid = useRef<HTMLDivElement>(null);
@@ -135,7 +135,7 @@ export function LensEditor() {
                 <td />
               </tr>
               {p.surfaces.map((s, i) => (
-                <SurfaceRow key={i} s={s} i={i} json={JSON.stringify(s)} selected={selected === i} autoSemiDiameter={semiDiameters?.[i]} flagged={flags.rows[i]} />
+                <SurfaceRow key={i} s={s} i={i} json={JSON.stringify(s)} selected={selected === i} flagged={flags.rows[i]} />
               ))}
               <tr>
                 <td className="rowhead">IMA</td>
@@ -147,7 +147,7 @@ export function LensEditor() {
                 <td />
                 <td className="fixed" />
                 <td className={`fixed num${p.image?.semiDiameter === undefined ? ' computed' : ''}`} data-testid="semidiameter-image">
-                  {p.image?.semiDiameter !== undefined ? formatNumber(p.image.semiDiameter) : computedText(semiDiameters?.[n])}
+                  {p.image?.semiDiameter !== undefined ? formatNumber(p.image.semiDiameter) : computedText(imageSemiDiameter)}
                 </td>
                 <td />
                 <td />

@@ -11,20 +11,27 @@ export interface LensMessage extends LocatedMessage {
   kind: 'error' | 'analysis' | 'file';
 }
 
-const EMPTY: string[] = [];
-
-/** The lens's messages, located. */
+/**
+ * The lens's messages, located. Subscribes to their text only (one string), so a new analysis
+ * with the same messages re-renders nothing: the editor's cells depend on these.
+ */
 export function useLensMessages(): LensMessage[] {
-  const warnings = useStudio((s) => s.lens?.warnings ?? EMPTY);
-  const errors = useStudio((s) => s.analysis?.errors ?? EMPTY);
-  const reportWarnings = useStudio((s) => s.analysis?.report?.warnings ?? EMPTY);
+  const text = useStudio((s) =>
+    [
+      ...(s.analysis?.errors ?? []).map((m) => `error\t${m}`),
+      ...(s.analysis?.report?.warnings ?? []).map((m) => `analysis\t${m}`),
+      ...(s.lens?.warnings ?? []).map((m) => `file\t${m}`),
+    ].join('\n'),
+  );
   return useMemo(
-    () => [
-      ...errors.map((m) => ({ kind: 'error' as const, ...locateMessage(m) })),
-      ...reportWarnings.map((m) => ({ kind: 'analysis' as const, ...locateMessage(m) })),
-      ...warnings.map((m) => ({ kind: 'file' as const, ...locateMessage(m) })),
-    ],
-    [warnings, errors, reportWarnings],
+    () =>
+      text
+        ? text.split('\n').map((line) => {
+            const tab = line.indexOf('\t');
+            return { kind: line.slice(0, tab) as LensMessage['kind'], ...locateMessage(line.slice(tab + 1)) };
+          })
+        : [],
+    [text],
   );
 }
 

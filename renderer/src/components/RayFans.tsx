@@ -31,7 +31,10 @@ function seriesData(fans: FanData[], field: number, kind: Kind): uPlot.AlignedDa
 }
 
 /** The plots' common half-range, µm: the largest |Δ| over every fan, rounded up to 1, 2, 5 × 10ⁿ. */
+let scaleCache: { bundle: AnalysisBundle | null; um: number } = { bundle: null, um: 1e-3 };
+
 export function fanScaleUm(a: AnalysisBundle | null): number {
+  if (a === scaleCache.bundle) return scaleCache.um;
   let m = 0;
   for (const f of a?.fans ?? []) {
     for (let i = 0; i < f.pupil.length; i++) {
@@ -39,7 +42,8 @@ export function fanScaleUm(a: AnalysisBundle | null): number {
       if (f.validSagittal[i]) m = Math.max(m, Math.abs(f.sagittalX[i]));
     }
   }
-  return niceCeil(Math.max(m * 1000, 1e-3));
+  scaleCache = { bundle: a, um: niceCeil(Math.max(m * 1000, 1e-3)) };
+  return scaleCache.um;
 }
 
 /** Tick positions: the ends and 0 always, the halves when the axis has `px` ≥ `roomy` pixels. */

@@ -135,9 +135,34 @@ function CoordinateBreakCells({ s, index }: { s: Extract<SurfaceSpec, { type: 'c
   );
 }
 
-/** One surface row; re-rendered only when that surface, the selection or its computed semi-diameter changes. */
+/**
+ * The semi-diameter cell: the user's value, or the automatic one (from the analysis) in grey.
+ * It alone follows the analysis: an edit re-renders this cell, not the row.
+ */
+function SemiDiameterCell({ s, i }: { s: SurfaceSpec; i: number }) {
+  const auto = useStudio((st) => st.analysis?.layout?.semiDiameters[i]);
+  return (
+    <EditCell
+      display={formatNumber(s.semiDiameter)}
+      numeric
+      placeholder={computedText(auto) || 'auto'}
+      title={
+        s.semiDiameter === undefined
+          ? 'Automatic: the largest height of the chief and pupil-edge rays of every field and wavelength (grey). Type a value to fix the clear aperture; empty it for automatic.'
+          : 'Clear semi-aperture set by the user (rays beyond it are clipped); empty it for automatic.'
+      }
+      parse={(t) => parseOptionalPositive(t, 'semi-diameter')}
+      commit={(value) => edit({ op: 'setSurface', index: i, field: 'semiDiameter', value })}
+      where={`Surface ${i + 1}`}
+      nav={{ row: i + 1, col: NAV_COLS.semiDiameter }}
+      testId={`semidiameter-${i}`}
+    />
+  );
+}
+
+/** One surface row; re-rendered only when that surface, the selection or its messages change. */
 export const SurfaceRow = memo(
-  function SurfaceRow({ s, i, selected, autoSemiDiameter, flagged }: { s: SurfaceSpec; i: number; json: string; selected: boolean; autoSemiDiameter?: number; flagged?: string }) {
+  function SurfaceRow({ s, i, selected, flagged }: { s: SurfaceSpec; i: number; json: string; selected: boolean; flagged?: string }) {
     const setSurface = (field: SurfaceField) => (value: unknown) => edit({ op: 'setSurface', index: i, field, value });
     const where = `Surface ${i + 1}`;
     const nav = (col: number) => ({ row: i + 1, col });
@@ -197,17 +222,7 @@ export const SurfaceRow = memo(
           )}
         </td>
         <td className="num" style={{ minWidth: 70 }}>
-          <EditCell
-            display={formatNumber(s.semiDiameter)}
-            numeric
-            placeholder={computedText(autoSemiDiameter) || 'auto'}
-            title={s.semiDiameter === undefined ? 'Automatic: the largest height of the chief and pupil-edge rays of every field and wavelength (grey). Type a value to fix the clear aperture; empty it for automatic.' : 'Clear semi-aperture set by the user (rays beyond it are clipped); empty it for automatic.'}
-            parse={(t) => parseOptionalPositive(t, 'semi-diameter')}
-            commit={setSurface('semiDiameter')}
-            where={where}
-            nav={nav(NAV_COLS.semiDiameter)}
-            testId={`semidiameter-${i}`}
-          />
+          <SemiDiameterCell s={s} i={i} />
         </td>
         <td className="num" style={{ minWidth: 60 }}>
           {hasRadius ? (
@@ -233,5 +248,5 @@ export const SurfaceRow = memo(
       </tr>
     );
   },
-  (a, b) => a.json === b.json && a.selected === b.selected && a.i === b.i && a.autoSemiDiameter === b.autoSemiDiameter && a.flagged === b.flagged,
+  (a, b) => a.json === b.json && a.selected === b.selected && a.i === b.i && a.flagged === b.flagged,
 );

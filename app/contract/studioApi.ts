@@ -14,6 +14,7 @@ import type { MaterialRef, Prescription, SurfaceSpec } from '../../engine/io/pre
 import type { AnalysisReport } from '../../engine/analysis/report.ts';
 import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../../engine/analysis/layout.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
+import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions, ToleranceSpec } from './studioToleranceApi.ts';
 
 /**
  * The engine types the renderer sees, re-exported so that it imports nothing but this contract:
@@ -22,6 +23,7 @@ import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo,
  */
 export type { AnalysisReport, MaterialRef, Prescription, SurfaceSpec };
 export type * from './studioLabApi.ts';
+export type * from './studioToleranceApi.ts';
 
 /** A lens of the bundled library (`lens-library/*.json`). */
 export interface LibraryEntry {
@@ -264,7 +266,7 @@ export interface OptimizationEvent {
 }
 
 /** Pushed from the host: the lens changed (other client, optimizer step), or the progress of a run. */
-export type StudioEvent = { type: 'lens'; snapshot: LensSnapshot } | OptimizationEvent | CalibrationEvent | E2eEvent;
+export type StudioEvent = { type: 'lens'; snapshot: LensSnapshot } | OptimizationEvent | CalibrationEvent | E2eEvent | ToleranceEvent | RobustEvent;
 
 export interface RecentFile {
   id: string;
@@ -342,12 +344,24 @@ export interface StudioApi {
   stopE2e(runId: string): Promise<void>;
   /** Loads the lens of the last end-to-end run into the editor, as `useFittedLens` (untitled, one undo step). */
   useTrainedLens(): Promise<LensSnapshot>;
+  /** The current lens's own tolerances, else the default tolerances (engine/tolerance/defaults.ts). */
+  toleranceSpec(which?: 'lens' | 'defaults'): Promise<ToleranceSpec>;
+  /** Sensitivity then Monte Carlo of the current lens; progress as `tolerance` events. */
+  startTolerance(options: ToleranceRunOptions): Promise<{ runId: string }>;
+  stopTolerance(runId: string): Promise<void>;
+  /** Loads the worst Monte Carlo trial of the last run into the editor (one undo step). */
+  openWorstTrial(): Promise<LensSnapshot>;
+  /** Robust design of the current lens (its curvatures); progress as `robust` events. */
+  startRobust(options: RobustRunOptions): Promise<{ runId: string }>;
+  stopRobust(runId: string): Promise<void>;
+  /** Loads the last robust design into the editor (one undo step). */
+  useRobustDesign(): Promise<LensSnapshot>;
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }
 
 /** Methods served at once, overtaking a queue that may be busy (they stop runs). */
-export const OVERTAKING_METHODS: readonly StudioMethod[] = ['stopOptimization', 'stopCalibration', 'stopE2e'];
+export const OVERTAKING_METHODS: readonly StudioMethod[] = ['stopOptimization', 'stopCalibration', 'stopE2e', 'stopTolerance', 'stopRobust'];
 
 /** Names of the request/response methods (everything but `onEvent`). */
 export type StudioMethod = Exclude<keyof StudioApi, 'onEvent'>;
@@ -381,6 +395,13 @@ export const STUDIO_METHODS = [
   'startE2e',
   'stopE2e',
   'useTrainedLens',
+  'toleranceSpec',
+  'startTolerance',
+  'stopTolerance',
+  'openWorstTrial',
+  'startRobust',
+  'stopRobust',
+  'useRobustDesign',
 ] as const satisfies readonly StudioMethod[];
 
 /** The host-side implementation: the API without the client-side subscription helper. */

@@ -41,12 +41,16 @@ import { buildLensSystem, encodeLens, getGlassLibrary, loadLensFile } from './en
 import { OptimizationRunner } from './optimization.ts';
 import { DeflectometryHost } from './deflectometryJob.ts';
 import type { E2eHost } from './e2eJob.ts';
+import type { ToleranceHost } from './toleranceJob.ts';
 import type {
   CalibrationOptionsApi,
   DeflectometrySessionInfo,
   E2eStudioOptions,
   PreviewImage,
+  RobustRunOptions,
   SimulateSessionOptions,
+  ToleranceRunOptions,
+  ToleranceSpec,
 } from '../contract/studioApi.ts';
 
 export interface StudioSessionOptions {
@@ -92,6 +96,7 @@ export class StudioSession implements StudioService {
   private readonly optimizer: OptimizationRunner;
   private readonly deflectometry: DeflectometryHost;
   private e2eHost: E2eHost | null = null;
+  private toleranceHost: ToleranceHost | null = null;
 
   constructor(private readonly options: StudioSessionOptions) {
     this.recent = new RecentFiles(options.stateDir);
@@ -449,5 +454,44 @@ export class StudioSession implements StudioService {
     const lens = this.e2eHost?.trainedLens();
     if (!lens) throw new StudioError('NOT_FOUND', 'no end-to-end run has finished yet: train first');
     return this.moveIn(lens, 'Use trained lens');
+  }
+
+  private async tolerancing(): Promise<ToleranceHost> {
+    if (!this.toleranceHost) {
+      const { ToleranceHost } = await import('./toleranceJob.ts');
+      this.toleranceHost = new ToleranceHost((e) => this.emit(e));
+    }
+    return this.toleranceHost;
+  }
+
+  async toleranceSpec(which: 'lens' | 'defaults' = 'lens'): Promise<ToleranceSpec> {
+    return (await this.tolerancing()).spec(this.requireLens().prescription, which);
+  }
+
+  async startTolerance(options: ToleranceRunOptions): Promise<{ runId: string }> {
+    return (await this.tolerancing()).start(this.requireLens().prescription, options);
+  }
+
+  async stopTolerance(runId: string): Promise<void> {
+    await this.toleranceHost?.stop(runId);
+  }
+
+  async openWorstTrial(): Promise<LensSnapshot> {
+    // A perturbed trial must never be saved over the lens's file: it comes in untitled.
+    return this.moveIn((await this.tolerancing()).worstTrial(), 'Open worst trial');
+  }
+
+  async startRobust(options: RobustRunOptions): Promise<{ runId: string }> {
+    return (await this.tolerancing()).startRobust(this.requireLens().prescription, options);
+  }
+
+  async stopRobust(runId: string): Promise<void> {
+    await this.toleranceHost?.stopRobust(runId);
+  }
+
+  async useRobustDesign(): Promise<LensSnapshot> {
+    const design = (await this.tolerancing()).robustLens();
+    this.optimizer.assertIdle();
+    return this.setLens(design, { record: { before: this.requireLens().prescription, label: 'Use robust design' } });
   }
 }

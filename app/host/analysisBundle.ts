@@ -12,7 +12,7 @@ import { analyze } from '../../engine/analysis/report.ts';
 import { spotDiagram } from '../../engine/analysis/spot.ts';
 import { rayFan } from '../../engine/analysis/rayFan.ts';
 import { launchContext } from '../../engine/trace/rayAiming.ts';
-import { drawingSemiDiameters, layoutRays, surfaceProfiles } from '../../engine/analysis/layout.ts';
+import { automaticSemiDiameters, layoutRays, surfaceProfiles } from '../../engine/analysis/layout.ts';
 import { airyDiskRadiusMm } from '../../engine/analysis/spotFocus.ts';
 import type {
   AnalysisBundle,
@@ -132,7 +132,7 @@ function computeLayout(system: LensSystem, options: AnalyzeOptions, ctx: ReturnT
     const r = layoutRays(system, { fieldIndex: f, wavelengthIndex: system.primaryIndex, nRays, plane, ctx });
     rays.push({ fieldIndex: f, wavelengthIndex: system.primaryIndex, nRays: r.nRays, pointsPerRay: r.pointsPerRay, points: r.points, valid: r.valid });
   }
-  const semiDiameters = drawingSemiDiameters(system, ctx);
+  const semiDiameters = automaticSemiDiameters(system, ctx);
   const profiles: SurfaceProfile[] = surfaceProfiles(system, { ctx, samples: 33, semiDiameters }).map((p) => ({
     index: p.index,
     z0: p.z0,

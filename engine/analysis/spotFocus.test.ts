@@ -8,7 +8,7 @@ import { GlassLibrary } from '../materials/glassLibrary.ts';
 import { buildSystem } from '../paraxial/buildSystem.ts';
 import { spotDiagram } from './spot.ts';
 import { airyDiskRadiusMm, rayleighFocusStepMm, throughFocusSpots } from './spotFocus.ts';
-import { drawingSemiDiameters } from './layout.ts';
+import { automaticSemiDiameters } from './layout.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { launchContext, launchRays } from '../trace/rayAiming.ts';
 import { objectField } from '../paraxial/pupil.ts';
@@ -77,10 +77,10 @@ describe('throughFocusSpots', () => {
   });
 });
 
-describe('drawingSemiDiameters (automatic semi-diameters)', () => {
+describe('automaticSemiDiameters (OpticStudio-like automatic semi-diameters)', () => {
   it('hold every pupil-edge ray of every field and wavelength, and keep a user-set value', () => {
     const sys = build(cooke);
-    const sd = drawingSemiDiameters(sys);
+    const sd = automaticSemiDiameters(sys);
     const S = sys.surfaces.length;
     const n = 72;
     const px = Float64Array.from({ length: n }, (_, k) => Math.cos((2 * Math.PI * k) / n));
@@ -105,7 +105,7 @@ describe('drawingSemiDiameters (automatic semi-diameters)', () => {
     for (let s = 0; s < S; s++) expect(sd[s]).toBeLessThan(highest[s] * 1.001);
     const clipped = structuredClone(cooke);
     clipped.surfaces[0].semiDiameter = 7.5;
-    expect(drawingSemiDiameters(build(clipped))[0]).toBe(7.5);
+    expect(automaticSemiDiameters(build(clipped))[0]).toBe(7.5);
     // A user-set semi-diameter smaller than the beam clips it: the automatic value elsewhere shrinks or stays.
     expect(sd[0]).toBeGreaterThan(7.5);
   });

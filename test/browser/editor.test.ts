@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { analyze } from '../../engine/analysis/report.ts';
-import { drawingSemiDiameters } from '../../engine/analysis/layout.ts';
+import { automaticSemiDiameters } from '../../engine/analysis/layout.ts';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
@@ -200,7 +200,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the lens data editor in Chromium', () =>
 
   it('shows automatic semi-diameters in grey and a typed one as the user\'s', async () => {
     await waitForDrawn(page, await revision(page));
-    const sd = drawingSemiDiameters(build(cooke));
+    const sd = automaticSemiDiameters(build(cooke));
     for (let i = 0; i < cooke.surfaces.length; i++) {
       const cell = page.getByTestId(`semidiameter-${i}`);
       expect(await cell.inputValue()).toBe('');
@@ -215,7 +215,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the lens data editor in Chromium', () =>
     const clipped = structuredClone(cooke);
     clipped.surfaces[0].semiDiameter = 7.5;
     // The clear aperture now clips the beam: the next surfaces' automatic values shrink with it.
-    const sd2 = drawingSemiDiameters(build(clipped));
+    const sd2 = automaticSemiDiameters(build(clipped));
     await poll(async () => Number(await page.getByTestId('semidiameter-1').getAttribute('placeholder'))).toBeCloseTo(sd2[1], 4);
     expect(sd2[1]).toBeLessThan(sd[1]);
     await screenshot(page, 'editor-semi-diameters');

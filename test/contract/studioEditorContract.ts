@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firstOrder } from '../../engine/analysis/firstOrder.ts';
-import { drawingSemiDiameters } from '../../engine/analysis/layout.ts';
+import { automaticSemiDiameters } from '../../engine/analysis/layout.ts';
 import { spotDiagram } from '../../engine/analysis/spot.ts';
 import { throughFocusSpots } from '../../engine/analysis/spotFocus.ts';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
@@ -67,7 +67,7 @@ export function describeEditorContract(getApi: () => StudioApi): void {
       const sys = buildSystem(cooke, GlassLibrary.builtin());
       const nw = firstOrder(sys).workingFno;
       for (const s of bundle.spots) expect(s.airyRadius).toBeCloseTo(1.22 * s.wavelengthUm * 1e-3 * nw, 14);
-      const sd = drawingSemiDiameters(sys);
+      const sd = automaticSemiDiameters(sys);
       expect(bundle.layout!.semiDiameters).toHaveLength(cooke.surfaces.length + 1);
       bundle.layout!.semiDiameters.forEach((v, i) => expect(v).toBeCloseTo(sd[i], 12));
       expect(bundle.layout!.semiDiameters[2]).toBe(4.25);

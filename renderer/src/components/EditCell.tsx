@@ -132,17 +132,22 @@ export function EditCell<T>({ display, parse, commit, onError, where, nav, numer
           if (nav) moveFocus(el, dRow, dCol);
           else el.select();
         };
+        /** Shows the lens's value selected, now (React then finds the same value and leaves the selection). */
+        const reselect = () => {
+          el.value = display;
+          el.select();
+        };
         if (e.key === 'Escape') {
           e.preventDefault();
           stopEdit();
           if (error) mark(null);
-          requestAnimationFrame(() => el.select());
+          reselect();
           return;
         }
         if (e.key === 'Enter') {
           e.preventDefault();
           if (!isEditing || commitDraft()) move(e.shiftKey ? -1 : 1, 0);
-          else el.select();
+          else reselect();
           return;
         }
         if (e.key === 'Tab') {
@@ -152,14 +157,14 @@ export function EditCell<T>({ display, parse, commit, onError, where, nav, numer
           }
           e.preventDefault();
           if (!isEditing || commitDraft()) moveFocus(el, 0, e.shiftKey ? -1 : 1);
-          else el.select();
+          else reselect();
           return;
         }
         if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
           if (!nav) return;
           e.preventDefault();
           if (!isEditing || commitDraft()) moveFocus(el, e.key === 'ArrowUp' ? -1 : 1, 0);
-          else el.select();
+          else reselect();
           return;
         }
         if (!isEditing && (e.key === 'ArrowLeft' || e.key === 'ArrowRight') && nav) {

@@ -59,13 +59,14 @@ export class E2eHost {
   private run: { id: string; abort: AbortController; done: Promise<void> } | null = null;
   private counter = 0;
   private backendLine: string | null = null;
+  /** The lens of the last run that finished or was stopped (with a task, its joint arm's), at its end. */
   private trained: Prescription | null = null;
 
   constructor(private readonly emit: (e: StudioEvent) => void) {}
 
-  /** The joint lens of the last run (null before any). */
+  /** A copy of the trained lens of the last run (null before any). */
   trainedLens(): Prescription | null {
-    return this.trained;
+    return this.trained ? structuredClone(this.trained) : null;
   }
 
   /**
@@ -243,7 +244,8 @@ export class E2eHost {
           yieldEveryMs: 20,
           onProgress: (p: E2eProgress) => {
             last = { ...last, phase: 'progress', backend: undefined, step: p.step, trainingPhase: p.phase, loss: p.loss, psnr: p.psnr, efl: p.efl, lens: p.lens, message: p.warning };
-            const withImages = p.step % imagesEvery === 0 || p.step === p.totalSteps;
+            // (an arm's last step shows its images unless the run's final event will)
+            const withImages = p.step < p.totalSteps ? p.step % imagesEvery === 0 : k < plans.length - 1;
             this.emit(withImages ? { ...last, ...this.images(r) } : last);
           },
         });
@@ -257,6 +259,7 @@ export class E2eHost {
       run.recon.dispose();
     }
   }
+
 
   async stop(runId: string): Promise<void> {
     const run = this.run;

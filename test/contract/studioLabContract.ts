@@ -126,7 +126,7 @@ export function describeLabContract(getApi: () => StudioApi, mode: string): void
       }
     });
 
-    it('"use fitted lens" loads the fit into the editor as one undo step', async () => {
+    it('"use fitted lens" loads the fit into the editor as one undo step, under a new untitled name', async () => {
       const api = getApi();
       await api.openLibraryLens('cooke-triplet');
       const before = await api.getLens();
@@ -134,8 +134,22 @@ export function describeLabContract(getApi: () => StudioApi, mode: string): void
       expect(snap.undoLabel).toBe('Use fitted lens');
       expect(snap.prescription.surfaces).toHaveLength(2);
       expect(snap.prescription.name).toMatch(/LE1234/);
+      // Not the replaced lens's file: Save cannot overwrite it (issue 12 item 15).
+      expect(snap.fileName).toMatch(/^untitled-\d+\.json$/);
+      expect(snap.source).toEqual({ kind: 'new' });
+      expect(snap.dirty).toBe(true);
+      await expectCode(api.saveLens(), 'BAD_REQUEST', /not opened from disk|export/);
+      const again = await api.useFittedLens();
+      expect(again.fileName).not.toBe(snap.fileName);
+      await api.undo();
       const back = await api.undo();
       expect(back.prescription).toEqual(before.prescription);
+      expect(back.fileName).toBe('cooke-triplet.json');
+      expect(back.source).toEqual(before.source);
+      expect(back.dirty).toBe(false);
+      const redone = await api.redo();
+      expect(redone.fileName).toBe(snap.fileName);
+      expect(redone.source).toEqual({ kind: 'new' });
     });
 
     it('stops a calibration on request and keeps the best fit so far', async () => {
@@ -182,12 +196,22 @@ export function describeLabContract(getApi: () => StudioApi, mode: string): void
         expect(ex.blurred.pixels).not.toEqual(ex.truth.pixels);
       }
       expect(end.perDepth).toHaveLength(1); // the lens's own object distance
-      // the trained lens goes into the editor as one undo step
-      const before = (await api.getLens()).prescription.surfaces.map((s) => s.type === 'standard' ? s.radius : null);
+    });
+
+    it('"use trained lens" loads the last run\'s lens as one undo step, under a new untitled name', async () => {
+      const api = getApi();
+      const before = await api.getLens();
       const snap = await api.useTrainedLens();
       expect(snap.undoLabel).toBe('Use trained lens');
-      expect(snap.prescription.surfaces.map((s) => s.type === 'standard' ? s.radius : null)).not.toEqual(before);
-      await api.undo();
+      expect(snap.fileName).toMatch(/^untitled-\d+\.json$/);
+      expect(snap.source).toEqual({ kind: 'new' });
+      // The run varied the curvatures: the trained lens is not the one it started from.
+      expect(snap.prescription.surfaces.map((s) => ('radius' in s ? s.radius : null))).not.toEqual(
+        before.prescription.surfaces.map((s) => ('radius' in s ? s.radius : null)),
+      );
+      const back = await api.undo();
+      expect(back.fileName).toBe(before.fileName);
+      expect(back.prescription).toEqual(before.prescription);
     });
 
     it('lists the task presets and runs one: the three arms in turn, PSNR per object distance, PSFs through depth', async () => {
@@ -208,6 +232,10 @@ export function describeLabContract(getApi: () => StudioApi, mode: string): void
       for (const d of end.perDepth!) expect(Number.isFinite(d.psnr) && Number.isFinite(d.sensorPsnr)).toBe(true);
       // five 41-px PSFs at zoom 2 with 2-px gaps
       expect([end.psfDepth!.width, end.psfDepth!.height]).toEqual([5 * 82 + 6 * 2, 82 + 2 * 2]);
+      // "Use trained lens" takes the joint arm's lens: the task's EDOF doublet + plate
+      const snap = await api.useTrainedLens();
+      expect(snap.prescription.surfaces[0]).toMatchObject({ radius: 62.8 });
+      await api.undo();
     });
 
     it('stops a long run on request and refuses a second run meanwhile', async () => {

@@ -112,13 +112,17 @@ export function E2ePanel() {
                 ▶ Train
               </button>
             )}
-            <span className="muted" data-testid="e2e-phase">{run.phase ?? ''}</span>
-            {run.arm && <span className="mono muted" data-testid="e2e-arm">{run.arm}</span>}
-          </div>
-          <div className="row">
-            <button className="btn" disabled={!run.trained || run.running} onClick={() => void lab().useTrainedLens()} data-testid="use-trained-lens">
+            <button
+              className="btn"
+              disabled={run.running || (run.phase !== 'finished' && run.phase !== 'stopped')}
+              onClick={() => void lab().useTrainedLens()}
+              title="Load the trained lens into the lens editor as a new untitled lens (one undo step)"
+              data-testid="use-trained-lens"
+            >
               Use trained lens
             </button>
+            <span className="muted" data-testid="e2e-phase">{run.phase ?? ''}</span>
+            {run.arm && <span className="mono muted" data-testid="e2e-arm">{run.arm}</span>}
           </div>
           {run.backend && <div className="mono muted" style={{ fontSize: 10 }} data-testid="e2e-backend">{run.backend}</div>}
           {last && (

@@ -46,8 +46,6 @@ export interface E2eRunState {
   perDepth: Partial<Record<NonNullable<E2eEvent['arm']> | 'lens', { psnr: number; sensorPsnr: number }[]>>;
   /** Latest PSFs through depth per arm. */
   psfDepth: Partial<Record<NonNullable<E2eEvent['arm']> | 'lens', NonNullable<E2eEvent['psfDepth']>>>;
-  /** A joint lens has been trained (finished or stopped run): "Use trained lens" can load it. */
-  trained: boolean;
 }
 
 interface LabState {
@@ -65,16 +63,16 @@ interface LabState {
   startCalibration(o: CalibrationOptionsApi): Promise<void>;
   stopCalibration(): Promise<void>;
   useFittedLens(): Promise<void>;
+  useTrainedLens(): Promise<void>;
   startE2e(o: E2eStudioOptions): Promise<void>;
   stopE2e(): Promise<void>;
-  useTrainedLens(): Promise<void>;
   /** Built-in task presets (fetched once). */
   tasks: E2eTaskInfo[];
   loadTasks(): Promise<void>;
 }
 
 const emptyCal: CalibrationRun = { runId: null, running: false, phase: null, history: [], last: null, result: null };
-const emptyE2e: E2eRunState = { runId: null, running: false, phase: null, history: [], last: null, psfGrid: null, examples: null, imagesStep: -1, backend: null, arm: null, depthsMm: [], perDepth: {}, psfDepth: {}, trained: false };
+const emptyE2e: E2eRunState = { runId: null, running: false, phase: null, history: [], last: null, psfGrid: null, examples: null, imagesStep: -1, backend: null, arm: null, depthsMm: [], perDepth: {}, psfDepth: {} };
 const ended = (p: string) => p === 'finished' || p === 'stopped' || p === 'failed';
 let attached: StudioApi | null = null;
 
@@ -115,7 +113,6 @@ export const useLab = create<LabState>()((set, get) => {
         depthsMm: e.depthsMm ?? r.depthsMm,
         perDepth: e.perDepth ? { ...r.perDepth, [key]: e.perDepth } : r.perDepth,
         psfDepth: e.psfDepth ? { ...r.psfDepth, [key]: e.psfDepth } : r.psfDepth,
-        trained: r.trained || e.phase === 'finished' || e.phase === 'stopped',
       },
     });
     if (e.phase === 'failed') useStudio.getState().notify('error', `End-to-end run failed: ${e.message ?? 'unknown error'}`);
@@ -208,10 +205,18 @@ export const useLab = create<LabState>()((set, get) => {
     },
     async useFittedLens() {
       try {
-        await api().useFittedLens();
-        useStudio.getState().notify('info', 'Fitted lens loaded into the lens editor (Ctrl+Z undoes it).');
+        const snap = await api().useFittedLens();
+        useStudio.getState().notify('info', `Fitted lens loaded into the lens editor as ${snap.fileName} (Ctrl+Z undoes it).`);
       } catch (e) {
         fail('Cannot use the fitted lens', e);
+      }
+    },
+    async useTrainedLens() {
+      try {
+        const snap = await api().useTrainedLens();
+        useStudio.getState().notify('info', `Trained lens loaded into the lens editor as ${snap.fileName} (Ctrl+Z undoes it).`);
+      } catch (e) {
+        fail('Cannot use the trained lens', e);
       }
     },
     async startE2e(o) {
@@ -227,14 +232,6 @@ export const useLab = create<LabState>()((set, get) => {
     async stopE2e() {
       const id = get().e2e.runId;
       if (id) await api().stopE2e(id).catch((e) => fail('Stop', e));
-    },
-    async useTrainedLens() {
-      try {
-        await api().useTrainedLens();
-        useStudio.getState().notify('info', 'Trained lens loaded into the lens editor (Ctrl+Z undoes it).');
-      } catch (e) {
-        fail('Cannot use the trained lens', e);
-      }
     },
     tasks: [],
     async loadTasks() {

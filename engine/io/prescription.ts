@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { MaterialReference } from '../materials/material.ts';
 import { MeritSpec } from './meritSpecSchema.ts';
+import { SurfaceSolves } from './solves.ts';
 
 export const FORMAT = 'lens-studio/1';
 
@@ -46,6 +47,11 @@ export const FormulaGlassRef = z.strictObject({
  */
 export const MaterialRef = z.union([z.null(), z.string().min(1), FormulaGlassRef, ModelGlassRef, CatalogGlassRef]);
 
+/** Bounds of one optimization variable (either may be left out). */
+export const VariableBounds = z
+  .strictObject({ lower: finite().optional(), upper: finite().optional() })
+  .refine((b) => b.lower === undefined || b.upper === undefined || b.lower <= b.upper, { message: 'lower bound above the upper bound' });
+
 const surfaceCommon = {
   /** Distance to the next vertex along local z, mm (signed). */
   thickness: finite(),
@@ -54,8 +60,14 @@ const surfaceCommon = {
   stop: z.boolean().optional(),
   /** Clear semi-aperture in mm: rays beyond it are vignetted (flagged). Absent = unclipped. */
   semiDiameter: positive().optional(),
-  /** Which parameters the optimizer may vary, e.g. {"radius": true, "thickness": true}. */
-  variables: z.record(z.string(), z.boolean()).optional(),
+  /**
+   * Which parameters the optimizer may vary, e.g. {"radius": true, "thickness": true}; an object
+   * instead of `true` also bounds the variable, {"thickness": {"lower": 1, "upper": 8}} (in the
+   * parameter's unit: 1/mm for radius, which varies as the curvature; mm; degrees for tilts).
+   */
+  variables: z.record(z.string(), z.union([z.boolean(), VariableBounds])).optional(),
+  /** Solves and pickups that set this surface's parameters (engine/io/solves.ts). */
+  solves: SurfaceSolves.optional(),
 };
 
 /** Radius of curvature in mm; null means plane (curvature 0). Zero is rejected (a typo for plane). */
@@ -214,6 +226,7 @@ type MaterialRefFits = MaterialRef extends MaterialReference ? true : never;
 const materialRefFits: MaterialRefFits = true;
 void materialRefFits;
 export type SurfaceSpec = z.infer<typeof SurfaceSpec>;
+export type VariableBounds = z.infer<typeof VariableBounds>;
 export type ApertureSpec = z.infer<typeof ApertureSpec>;
 export type FieldsSpec = z.infer<typeof FieldsSpec>;
 export type WavelengthsSpec = z.infer<typeof WavelengthsSpec>;

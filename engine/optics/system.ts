@@ -15,6 +15,9 @@
 import type { Material, MaterialReference } from '../materials/material.ts';
 import { AIR } from '../materials/material.ts';
 import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
+import { materialOrigin, systemSolves, type SystemSolve } from './systemSolves.ts';
+
+export type { SolvedParam, SystemSolve } from './systemSolves.ts';
 
 /** Anything that turns a prescription material into a Material (engine/materials/glassLibrary.ts). */
 export interface GlassResolver {
@@ -86,6 +89,11 @@ export interface LensSystem {
   apertureValue: number;
   readonly rayAiming: 'paraxial' | 'real';
   readonly imageSolve: 'none' | 'paraxialFocus';
+  /**
+   * The solved and picked-up parameters (engine/optics/systemSolves.ts), applied by
+   * engine/paraxial/solves.ts `applySolves`; `imageSolve` is among them as a marginal-ray-height solve.
+   */
+  readonly solves: readonly SystemSolve[];
   /** Index into `surfaces` of the aperture stop. */
   readonly stopIndex: number;
   readonly glassCatalogs: readonly string[];
@@ -110,14 +118,18 @@ function curvatureOf(radius: number | null | undefined): number {
 }
 
 /**
- * Assembles a LensSystem from a validated prescription as written: solves (a paraxial-focus image
- * distance) are not applied yet. Most callers want engine/paraxial/buildSystem.ts's
+ * Assembles a LensSystem from a validated prescription as written: glass pickups are resolved, the
+ * numeric solves and pickups are listed in `solves` but not applied yet. Most callers want engine/paraxial/buildSystem.ts's
  * `buildSystem`, which applies them; solves need the paraxial trace, a layer above this one.
  * @param glass resolves material references (the glass library, with the user's catalogs)
  * @throws SystemError naming the surface for an unknown glass, a missing stop setting, etc.
  */
 export function assembleSystem(p: Prescription, glass: GlassResolver): LensSystem {
   const catalogs = p.glassCatalogs ?? [];
+  const fail = (message: string): never => {
+    throw new SystemError(message);
+  };
+  const solves = systemSolves(p, fail);
   const wavelengthsUm = Float64Array.from(p.wavelengths.valuesUm);
   const nw = wavelengthsUm.length;
   if (p.wavelengths.primaryIndex >= nw) {
@@ -147,16 +159,33 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
   let currentN = nObject;
   let direction = 1;
   const surfaces: Surface[] = [];
+  const byOrigin = new Map<number, [Material, Float64Array]>();
+  /** The Material (and indices) of surface k's own material, resolved once per surface. */
+  const originMaterial = (k: number): [Material, Float64Array] => {
+    let got = byOrigin.get(k);
+    if (!got) {
+      const spec = p.surfaces[k];
+      const ref = 'material' in spec ? spec.material : undefined;
+      const m = ref === undefined ? AIR : resolve(ref, `surfaces[${k}]`);
+      got = [m, indices(m, `surfaces[${k}].material`)];
+      byOrigin.set(k, got);
+    }
+    return got;
+  };
   let stopIndex = -1;
 
   const make = (spec: SurfaceSpec | null, i: number): Surface => {
     const where = spec ? `surfaces[${i}]` : 'image';
-    const matRef = spec && 'material' in spec ? spec.material : undefined;
+    const origin = spec ? materialOrigin(p, i, fail) : i;
+    const originSpec = p.surfaces[origin];
+    const matRef = spec ? ('material' in originSpec ? originSpec.material : undefined) : undefined;
     const mirror = isMirror(matRef);
     if (mirror) direction = -direction;
-    else if (spec && matRef !== undefined) {
-      current = resolve(matRef, where);
-      currentN = indices(current, `${where}.material`);
+    else if (spec && origin !== i) {
+      // A glass pickup shares the source's Material (and so its nd / Vd when they vary).
+      [current, currentN] = originMaterial(origin);
+    } else if (spec && matRef !== undefined) {
+      [current, currentN] = originMaterial(i);
     } else if (spec && spec.type !== 'coordinateBreak' && matRef === undefined) {
       current = AIR;
       currentN = indices(AIR, where);
@@ -266,6 +295,7 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
     apertureValue: p.aperture.value ?? surfaces[stopIndex].semiDiameter,
     rayAiming: p.rayAiming ?? 'paraxial',
     imageSolve: p.imageSolve ?? 'none',
+    solves,
     stopIndex,
     glassCatalogs: catalogs,
   };

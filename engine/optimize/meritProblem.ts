@@ -1,6 +1,9 @@
 /**
  * A lens merit function as a least-squares problem with an exact Jacobian.
  *
+ * Solved and picked-up parameters move with the variables: the operands are differentiated over
+ * both and the solves chain them (solveJacobian.ts).
+ *
  * The residuals are the blocks of the spec's operands (one file per operand type in operands/,
  * registered in operands/index.ts), of the default merit (defaultMerit.ts) and of the glass-region
  * penalty (glassRegionPenalty.ts), in that order. Each evaluation writes x into the system, applies
@@ -17,6 +20,7 @@ import { applySolves } from '../paraxial/solves.ts';
 import { defaultMeritBlocks } from './defaultMerit.ts';
 import type { GlassHull } from './glassChoice.ts';
 import { glassRegionBlocks } from './glassRegionPenalty.ts';
+import { chainedParams } from './solveJacobian.ts';
 import { operandBlock } from './operands/index.ts';
 import type { ResidualBlock } from './operands/operand.ts';
 import type { LeastSquaresProblem, OperandValue } from './problem.ts';
@@ -58,13 +62,17 @@ export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: re
   if (variables.length === 0) throw new Error('nothing to optimize: no variables (use --vary, merit.variables or surface variable flags)');
   const params: ParamRef[] = variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index }));
   const P = params.length;
+  // Operands differentiate over the variables and the solved parameters; the solves chain them.
+  const chained = chainedParams(system, params);
+  const all = chained.all;
   const blocks: ResidualBlock[] = [];
-  for (const o of spec.operands ?? []) blocks.push(operandBlock(system, o, params));
-  if (spec.defaultMerit) blocks.push(...defaultMeritBlocks(system, spec, params));
-  if (options.glassHull) blocks.push(...glassRegionBlocks(system, params, options.glassHull, options.glassHullWeight ?? 1));
+  for (const o of spec.operands ?? []) blocks.push(operandBlock(system, o, all));
+  if (spec.defaultMerit) blocks.push(...defaultMeritBlocks(system, spec, all));
+  if (options.glassHull) blocks.push(...glassRegionBlocks(system, all, options.glassHull, options.glassHullWeight ?? 1));
   const m = blocks.reduce((a, b) => a + b.count, 0);
   const r = new Float64Array(m);
   const J = new Float64Array(m * P);
+  const Jall = all.length === P ? J : new Float64Array(m * all.length);
   const x0 = readParams(system, params);
   const fail = (rr: Float64Array) => rr.fill(1e3);
 
@@ -78,15 +86,18 @@ export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: re
       writeParams(system, params, x);
       applySolves(system);
       r.fill(0);
-      if (wantJacobian) J.fill(0);
+      if (wantJacobian) Jall.fill(0);
       try {
         let off = 0;
         for (const b of blocks) {
-          b.eval(r, wantJacobian ? J : null, off);
+          b.eval(r, wantJacobian ? Jall : null, off);
           off += b.count;
         }
         for (let i = 0; i < m; i++) if (!Number.isFinite(r[i])) throw new Error('non-finite residual');
-        if (wantJacobian) for (let i = 0; i < J.length; i++) if (!Number.isFinite(J[i])) J[i] = 0;
+        if (wantJacobian) {
+          if (Jall !== J) chained.contract(Jall, m, J);
+          for (let i = 0; i < J.length; i++) if (!Number.isFinite(J[i])) J[i] = 0;
+        }
       } catch {
         fail(r);
         if (wantJacobian) J.fill(0);

@@ -16,7 +16,7 @@
  * This file runs the pass: it walks the surfaces backwards, sets one AdjointWorkspace
  * (adjointWorkspace.ts) per surface and calls the loop of that surface's kind — adjointConic.ts,
  * adjointAsphere.ts, adjointXY.ts, adjointParaxial.ts, adjointCoordinateBreak.ts — then chains
- * the launch (paraxial aiming, field, object distance, focus solve).
+ * the launch (paraxial aiming, field, object distance) and the solves (engine/paraxial/solves.ts).
  */
 import type { LensSystem } from '../optics/system.ts';
 import { indexBefore } from '../optics/system.ts';
@@ -24,8 +24,7 @@ import type { ParamRef } from '../optics/params.ts';
 import { dIndexAfter } from '../optics/params.ts';
 import { entrancePupil, objectField } from '../paraxial/pupil.ts';
 import { objectFieldTangent, pupilTangent } from '../paraxial/pupilTangent.ts';
-import { solvedThicknessSurface } from '../paraxial/solves.ts';
-import { dSolvedThickness } from '../paraxial/paraxialTangent.ts';
+import { solveChain } from '../paraxial/solves.ts';
 import { asphereAdjoint } from './adjointAsphere.ts';
 import { conicAdjoint } from './adjointConic.ts';
 import { coordinateBreakAdjoint } from './adjointCoordinateBreak.ts';
@@ -60,14 +59,13 @@ export interface LaunchInfo {
 interface SlotMap {
   /** For each surface, a list of [slot, paramIndex]. */
   perSurface: [number, number][][];
-  /** Parameters acting through the launch (EPD, EPL, field, object distance) or solves. */
+  /** Parameters acting through the launch (EPD, EPL, field, object distance). */
   launch: number[];
 }
 
 function buildSlotMap(system: LensSystem, params: readonly ParamRef[]): SlotMap {
   const ns = system.surfaces.length;
   const perSurface: [number, number][][] = Array.from({ length: ns }, () => []);
-  const solved = solvedThicknessSurface(system);
   params.forEach((p, j) => {
     const s = p.surface;
     switch (p.kind) {
@@ -89,7 +87,7 @@ function buildSlotMap(system: LensSystem, params: readonly ParamRef[]): SlotMap 
         break;
       case 'thickness':
         // The transfer into surface s+1 uses thickness s.
-        if (s !== solved && s + 1 < ns) perSurface[s + 1].push([S_T, j]);
+        if (s + 1 < ns) perSurface[s + 1].push([S_T, j]);
         break;
       case 'decenterX':
         perSurface[s].push([S_DX, j]);
@@ -119,7 +117,9 @@ function buildSlotMap(system: LensSystem, params: readonly ParamRef[]): SlotMap 
 }
 
 /**
- * Runs the adjoint pass. See the module doc for the meaning of `out`.
+ * Runs the adjoint pass. See the module doc for the meaning of `out`. The derivatives are total
+ * with respect to `params`: solved and picked-up parameters not in the list move with them
+ * (engine/paraxial/solves.ts `solveChain`); a solved parameter in the list counts as independent.
  * @param rec the record of a trace that started at surface 0 and ended at the image surface
  * @param out length rays·P (perRay) or P; accumulated into (zero it first)
  */
@@ -133,23 +133,50 @@ export function traceAdjoint(
   out: Float64Array,
   perRay = false,
 ): Float64Array {
+  const chain = system.solves.length > 0 ? solveChain(system, params) : null;
+  const Q = chain ? chain.refs.length : 0;
+  if (!chain || Q === 0) return adjointPass(system, rec, launch, w, seeds, params, out, perRay);
+  // Partials over [params…, solved…], then the solved ones chained into params.
+  const P = params.length, PQ = P + Q;
+  const rows = perRay ? rec.size : 1;
+  const partial = adjointPass(system, rec, launch, w, seeds, [...params, ...chain.refs], new Float64Array(rows * PQ), perRay);
+  const { D } = chain;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < P; j++) {
+      let v = partial[i * PQ + j];
+      for (let u = 0; u < Q; u++) v += partial[i * PQ + P + u] * D[u * P + j];
+      out[i * P + j] += v;
+    }
+  }
+  return out;
+}
+
+/** The adjoint pass proper: partial derivatives, every parameter of `params` independent. */
+function adjointPass(
+  system: LensSystem,
+  rec: TraceRecord,
+  launch: LaunchInfo,
+  w: number,
+  seeds: AdjointSeeds,
+  params: readonly ParamRef[],
+  out: Float64Array,
+  perRay: boolean,
+): Float64Array {
   const ns = system.surfaces.length;
   const size = rec.size;
   const P = params.length;
   const map = buildSlotMap(system, params);
-  const solved = solvedThicknessSurface(system);
   const maxCoef = Math.max(0, ...system.surfaces.map((s) => Math.max(s.asphere.length, s.xy.length)));
   // Launch tangents per parameter.
   const pupil = entrancePupil(system);
   const field = objectField(system, launch.fx, launch.fy, pupil);
-  const dR = new Float64Array(P), dEPL = new Float64Array(P), dD = new Float64Array(P), dFx = new Float64Array(P), dFy = new Float64Array(P), dTs = new Float64Array(P);
+  const dR = new Float64Array(P), dEPL = new Float64Array(P), dD = new Float64Array(P), dFx = new Float64Array(P), dFy = new Float64Array(P);
   params.forEach((p, j) => {
     const pt = pupilTangent(system, p, pupil);
     dR[j] = pt.depd / 2;
     dEPL[j] = pt.depl;
     dD[j] = pt.dd;
     [dFx[j], dFy[j]] = objectFieldTangent(system, launch.fx, launch.fy, p, pupil, pt);
-    if (solved >= 0) dTs[j] = dSolvedThickness(system, p);
   });
   const dnAfter = (j: number, s: number) => dIndexAfter(system, params[j], s, w);
 
@@ -170,7 +197,6 @@ export function traceAdjoint(
     AN: new Float64Array(size),
     AOPL: new Float64Array(size),
     live: new Uint8Array(size),
-    TSB: new Float64Array(size),
     acc: new Float64Array(S_COEF + maxCoef + 1),
     slots: new Float64Array(S_COEF + maxCoef + 1),
     surf: system.surfaces[ns - 1],
@@ -179,14 +205,13 @@ export function traceAdjoint(
     n1: 0,
     n2: 0,
     bends: false,
-    prevSolved: false,
     slotK: new Int32Array(0),
     slotJ: new Int32Array(0),
     factor: new Float64Array(0),
     R: null,
     Dr: null,
   };
-  const { AX, AY, AZ, AL, AM, AN, AOPL, live, TSB, acc } = ws;
+  const { AX, AY, AZ, AL, AM, AN, AOPL, live, acc } = ws;
   for (let i = 0; i < size; i++) {
     if (rec.status[i] !== RayStatus.OK) continue;
     AX[i] = seed(seeds.x, i); AY[i] = seed(seeds.y, i); AZ[i] = seed(seeds.z, i);
@@ -218,7 +243,6 @@ export function traceAdjoint(
     ws.n1 = n1;
     ws.n2 = n2;
     ws.bends = surf.kind !== 'paraxial' && !cb && (!isImage || surf.mirror || n1 !== n2);
-    ws.prevSolved = s > 0 && s - 1 === solved;
     ws.slotK = slotK;
     ws.slotJ = slotJ;
     ws.factor = factor;
@@ -247,7 +271,7 @@ export function traceAdjoint(
 
   // ---- launch: paraxial aiming, field and object distance ----
   const fieldMoves = dFx.some((v) => v !== 0) || dFy.some((v) => v !== 0);
-  const launchAcc = new Float64Array(6); // r̄, EPL̄, D̄, f̄x, f̄y, t̄solved
+  const launchAcc = new Float64Array(5); // r̄, EPL̄, D̄, f̄x, f̄y
   for (let i = 0; i < size; i++) {
     if (!live[i]) continue;
     const ax = AX[i], ay = AY[i], az = AZ[i], al = AL[i], am = AM[i], an = AN[i];
@@ -283,19 +307,18 @@ export function traceAdjoint(
     }
     if (perRay) {
       const base = i * P;
-      for (let j = 0; j < P; j++) out[base + j] += rb * dR[j] + eplb * dEPL[j] + Db * dD[j] + fxb * dFx[j] + fyb * dFy[j] + TSB[i] * dTs[j];
+      for (let j = 0; j < P; j++) out[base + j] += rb * dR[j] + eplb * dEPL[j] + Db * dD[j] + fxb * dFx[j] + fyb * dFy[j];
     } else {
       launchAcc[0] += rb;
       launchAcc[1] += eplb;
       launchAcc[2] += Db;
       launchAcc[3] += fxb;
       launchAcc[4] += fyb;
-      launchAcc[5] += TSB[i];
     }
   }
   if (!perRay) {
     for (let j = 0; j < P; j++) {
-      out[j] += launchAcc[0] * dR[j] + launchAcc[1] * dEPL[j] + launchAcc[2] * dD[j] + launchAcc[3] * dFx[j] + launchAcc[4] * dFy[j] + launchAcc[5] * dTs[j];
+      out[j] += launchAcc[0] * dR[j] + launchAcc[1] * dEPL[j] + launchAcc[2] * dD[j] + launchAcc[3] * dFx[j] + launchAcc[4] * dFy[j];
     }
   }
   return out;

@@ -23,6 +23,7 @@ import type { OperandDefinition, ResidualBlock } from './operand.ts';
 import { REAL_IMAGE_HEIGHT } from './realImageHeight.ts';
 import { RMS_SPOT } from './rmsSpot.ts';
 import { TOTAL_TRACK } from './totalTrack.ts';
+import { assertSolvedListed } from '../solveJacobian.ts';
 
 /** Every operand type → its definition. */
 export const OPERANDS: { readonly [T in OperandType]: OperandDefinition<T> } = {
@@ -37,8 +38,13 @@ export const OPERANDS: { readonly [T in OperandType]: OperandDefinition<T> } = {
   EDGE_THICKNESS,
 };
 
-/** The residual block of one spec operand. */
+/**
+ * The residual block of one spec operand, differentiated over `params`, each varied alone: they
+ * must include the system's solved parameters (engine/optimize/solveJacobian.ts chains them).
+ * @throws Error when a solved parameter is missing from `params`
+ */
 export function operandBlock(system: LensSystem, o: Operand, params: readonly ParamRef[]): ResidualBlock {
+  assertSolvedListed(system, params);
   const def = OPERANDS[o.type] as OperandDefinition<OperandType>;
   return def.block(system, o as never, params);
 }

@@ -4,6 +4,9 @@
  * parameters. Each operand type of the merit spec (engine/io/meritSpecSchema.ts) has one file in
  * this folder exporting an {@link OperandDefinition}, registered in index.ts.
  *
+ * Derivatives are partial: every parameter of the list, solved and picked-up ones included, varies
+ * alone (the merit problem chains the solved ones, engine/optimize/solveJacobian.ts).
+ *
  * Most operands have one value v(θ) (EFL in mm, distortion in %, ...): {@link scalarOperand} makes
  * their block from the value and its exact gradient ∂v/∂θⱼ, with the residual √w·(v − target)
  * (only the violation for 'lower' / 'upper', engine/optimize/meritSpec.ts).

@@ -20,6 +20,8 @@ import { paraxialHeightAt } from '../paraxial/paraxial.ts';
 import { marginalRayStart } from '../paraxial/rays.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { traceBatch } from './realTrace.ts';
+// Real-ray (pupil-zone) solves need the tracer: installed wherever rays are launched.
+import './realRaySolve.ts';
 
 /** Pupil and field context reused across many launches (computed once per system state). */
 export interface LaunchContext {

@@ -19,7 +19,7 @@
  * OpticStudio's automatic semi-diameters). Lengths in mm.
  */
 import type { LensSystem } from '../optics/system.ts';
-import { objectField } from '../paraxial/pupil.ts';
+import { fieldPointObjectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { coordinateBreakRotation } from '../trace/coordinateBreak.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
@@ -118,7 +118,7 @@ function pupilFan(n: number, plane: 'yz' | '3d'): { px: Float64Array; py: Float6
 
 /** Traces rays of one field through pupil points, recording every surface. */
 function traceRecorded(system: LensSystem, f: number, w: number, px: Float64Array, py: Float64Array, ctx: LaunchContext) {
-  const field = objectField(system, system.fieldX[f], system.fieldY[f], ctx.pupil);
+  const field = fieldPointObjectField(system, f, ctx.pupil);
   let ax: ArrayLike<number> = px, ay: ArrayLike<number> = py;
   if (system.rayAiming === 'real') ({ px: ax, py: ay } = aimAtStop(system, field, w, px, py, ctx));
   const batch = launchRays(system, field, ax, ay, new RayBatch(px.length), ctx);

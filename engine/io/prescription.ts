@@ -163,8 +163,10 @@ export const FieldPoint = z.object({
   y: finite(),
   weight: finite().optional(),
   /**
-   * Zemax vignetting factors of this field (VDX, VDY decenter and VCX, VCY compression of the
-   * pupil, VAN angle in degrees), kept so .zmx files round-trip; the tracer does not apply them.
+   * OpticStudio's vignetting factors of this field: VDX, VDY decenter and VCX, VCY compression of
+   * its ray bundle's pupil, Px' = VDX + Px(1 − VCX), Py' = VDY + Py(1 − VCY), applied to every ray
+   * traced for this field point (spots, fans, layout, ray operands); VAN (degrees) is kept for
+   * .zmx round trips but not applied.
    */
   vignetting: z
     .object({ vdx: finite().optional(), vdy: finite().optional(), vcx: finite().optional(), vcy: finite().optional(), van: finite().optional() })

@@ -18,6 +18,7 @@
  *   (INFINITY on the object), STOP, COMM, DIAM (a semi-diameter), CLAP (circular aperture
  *   rmin rmax) and FLAP (floating aperture at DIAM) → `semiDiameter`, which clips rays. A plain
  *   DIAM does not clip (as in OpticStudio), except the stop's DIAM under FLOA.
+ * Solves and pickups (CURV solve types, PZUP, MAZH, GLAS pickups): zmxSolves.ts.
  * Keywords that do not change the sequential optics are ignored silently; unknown keywords, and
  * known ones whose effect is not modelled (OBSC, SQAP, ELAP, OBDC, telecentric object space),
  * produce warnings. Unsupported surface types and NSC mode are errors naming the line.
@@ -31,6 +32,7 @@ import type { FieldsSpec, MaterialRef, Prescription, SurfaceSpec } from './presc
 import { decodeText, splitLines } from './text.ts';
 import { buildZmxAperture, buildZmxFields, buildZmxWavelengths, statedFirstOrder, type ZmxHeader } from './zmxHeader.ts';
 import { materialFromGlas } from './zmxGlass.ts';
+import { attachZmxSolves, type ZmxSolveRecord } from './zmxSolves.ts';
 
 export { writeZmx } from './zmxWrite.ts';
 
@@ -51,7 +53,7 @@ const SILENT = new Set(
   (
     'VERS PFIL LANG ENVD GFAC RAIM PUSH SDMA OMMA ROPD HYPR PICB POLS GLRS GSTD NSCD COFN BLNK TOL ' +
     'TOLE MNUM MOFF DMFS OPDX SSID DBDT AUTH IWDP LUID EERA FIMP HIDE MIRR SLAB POPS MEMA OEMA COAT ' +
-    'MAZH PZUP PPAR VPAR VDSZ XDAT YDAT PKUP EDGE VCON UDAD USAP TCED CONF PUPD EFFL ISNA WAVN ' +
+    'VPAR VDSZ XDAT YDAT PKUP EDGE VCON UDAD USAP TCED CONF PUPD EFFL ISNA WAVN ' +
     'WWGN MNCA MNEA MNCG MNEG MXCA MXCG RGLA TRAC TCMM PMAG TOTR EFLY REAY BLNK TFIL PRAM ZVCX ' +
     'ZVCY ZVDX ZVDY ZVAN'
   ).split(' '),
@@ -72,6 +74,8 @@ interface RawSurface {
   comment?: string;
   clap?: { min: number; max: number; line: number };
   flap?: number;
+  /** Solve records (CURV with solve tokens, PZUP, MAZH, PPAR): zmxSolves.ts. */
+  solveRecords: ZmxSolveRecord[];
 }
 
 /**
@@ -173,7 +177,7 @@ export function parseZmx(bytes: Uint8Array, opts: ZmxParseOptions): LensFileResu
         h.gcat = tok.slice();
         break;
       case 'SURF':
-        cur = { n: num(0), line, type: 'STANDARD', curv: 0, parms: new Map(), stop: false };
+        cur = { n: num(0), line, type: 'STANDARD', curv: 0, parms: new Map(), stop: false, solveRecords: [] };
         surfs.push(cur);
         break;
       case 'TYPE': {
@@ -185,6 +189,10 @@ export function parseZmx(bytes: Uint8Array, opts: ZmxParseOptions): LensFileResu
       }
       case 'CURV':
         inSurf().curv = num(0);
+        if (tok.length > 1) inSurf().solveRecords.push({ kw, tokens: tok, line });
+        break;
+      case 'PZUP': case 'MAZH': case 'PPAR':
+        inSurf().solveRecords.push({ kw, tokens: tok, line });
         break;
       case 'DISZ': {
         const s = inSurf();
@@ -347,6 +355,8 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
       }
     }
   }
+
+  attachZmxSolves(surfaces, surfs.slice(1, -1).map((r) => ({ n: r.n, type: r.type, records: r.solveRecords, glas: r.glas })), { fileName, unitMm: s, warnings });
 
   const image: Prescription['image'] = {};
   if (img.curv !== 0) image.radius = 1 / (img.curv / s);

@@ -4,7 +4,7 @@
  * Writes the keywords OpticStudio, optiland and ray-optics read: VERS, MODE SEQ, NAME, NOTE,
  * UNIT MM, the aperture (ENPD / FNUM / OBNA / FLOA), GCAT, FTYP, XFLN/YFLN/FWGN (and the
  * vignetting factors when set), WAVM, PWAV, then SURF blocks with STOP, COMM, TYPE, CURV, PARM,
- * DISZ, GLAS, CONI, DIAM and CLAP. Numbers are written in their shortest round-trip form, and a
+ * DISZ, GLAS, CONI, DIAM and CLAP, and the solves and pickups (zmxSolves.ts). Numbers are written in their shortest round-trip form, and a
  * radius R is written as a curvature c whose reciprocal gives R back exactly. Such a c always
  * exists for a radius read from a .zmx (R = 1/c there), so .zmx → JSON → .zmx → JSON keeps every
  * number; for other radii it may not exist (the doubles near 1/R are too sparse), and R comes
@@ -19,6 +19,7 @@ import { FormulaGlass } from '../materials/dispersion.ts';
 import { LAMBDA_C_UM, LAMBDA_D_UM, LAMBDA_F_UM } from '../materials/material.ts';
 import type { MaterialRef, Prescription, SurfaceSpec } from './prescription.ts';
 import { constantIndexOf } from './zmxGlass.ts';
+import { pickedMaterial, zmxSolveLines } from './zmxSolves.ts';
 
 export interface ZmxWriteOptions {
   /** nd and Vd of a catalog glass, put on its GLAS line so readers without the catalog can fall back. */
@@ -122,7 +123,7 @@ function catalogsOf(p: Prescription): string[] {
   return out;
 }
 
-function surfaceLines(s: SurfaceSpec, i: number, catalogs: string[], opts: ZmxWriteOptions): string[] {
+function surfaceLines(s: SurfaceSpec, i: number, catalogs: string[], opts: ZmxWriteOptions, all: readonly SurfaceSpec[]): string[] {
   const where = `surfaces[${i}]`;
   const out: string[] = [];
   if (s.stop) out.push('STOP');
@@ -153,7 +154,14 @@ function surfaceLines(s: SurfaceSpec, i: number, catalogs: string[], opts: ZmxWr
   }
   parms.forEach((v, k) => out.push(`PARM ${k + 1} ${fmt(v)}`));
   out.push(`DISZ ${fmt(s.thickness)}`);
-  const glas = 'material' in s ? glasLine(s.material, where, catalogs, opts) : undefined;
+  const solve = zmxSolveLines(s, i, fmt, opts.warnings);
+  out.push(...solve.afterDisz);
+  if (solve.curvTail) {
+    const c = out.findIndex((l) => l.startsWith('CURV '));
+    out[c] = `${out[c]} ${solve.curvTail}`;
+  }
+  let glas = 'material' in s ? glasLine(s.solves?.material ? pickedMaterial(all, i) : s.material, where, catalogs, opts) : undefined;
+  if (glas && solve.glasSolve) glas = glas.replace(/^(GLAS \S+) \S+ \S+/, `$1 ${solve.glasSolve}`);
   if (glas) out.push(glas);
   if ((s.type === 'standard' || s.type === 'evenAsphere') && s.conic) out.push(`CONI ${fmt(s.conic)}`);
   if (s.semiDiameter !== undefined) out.push(`DIAM ${fmt(s.semiDiameter)} 1 0 0 1 ""`, `CLAP 0 ${fmt(s.semiDiameter)} 0`);
@@ -199,7 +207,7 @@ export function writeZmx(p: Prescription, opts: ZmxWriteOptions = {}): string {
   lines.push('SURF 0', ...['TYPE STANDARD', 'CURV 0', `DISZ ${d === 'infinity' ? 'INFINITY' : fmt(d)}`].map(indent));
   const objGlas = glasLine(p.object.material, 'object', catalogs, opts);
   if (objGlas) lines.push(indent(objGlas));
-  p.surfaces.forEach((s, i) => lines.push(`SURF ${i + 1}`, ...surfaceLines(s, i, catalogs, opts).map(indent)));
+  p.surfaces.forEach((s, i) => lines.push(`SURF ${i + 1}`, ...surfaceLines(s, i, catalogs, opts, p.surfaces).map(indent)));
   lines.push(`SURF ${p.surfaces.length + 1}`, ...['TYPE STANDARD', `CURV ${fmt(curvatureFor(p.image?.radius))}`, 'DISZ 0'].map(indent));
   const sd = p.image?.semiDiameter;
   if (sd !== undefined) lines.push(indent(`DIAM ${fmt(sd)} 1 0 0 1 ""`), indent(`CLAP 0 ${fmt(sd)} 0`));

@@ -66,6 +66,18 @@ export interface Surface {
 
 export type FieldType = 'angle' | 'objectHeight' | 'paraxialImageHeight';
 
+/**
+ * OpticStudio's vignetting factors of a field point: the pupil of that field's ray bundle is
+ * decentered by (vdx, vdy) and compressed by (vcx, vcy), Px' = vdx + Px(1 − vcx),
+ * Py' = vdy + Py(1 − vcy) (normalised pupil coordinates; engine/trace/rayAiming.ts).
+ */
+export interface FieldVignetting {
+  readonly vdx: number;
+  readonly vdy: number;
+  readonly vcx: number;
+  readonly vcy: number;
+}
+
 export interface LensSystem {
   readonly name: string;
   /** The prescription this system was built from (not modified by the tracer). */
@@ -85,6 +97,8 @@ export interface LensSystem {
   readonly fieldX: Float64Array;
   readonly fieldY: Float64Array;
   readonly fieldWeights: Float64Array;
+  /** Vignetting factors per field point (null: none); the vignetting angle VAN is not applied. */
+  readonly fieldVignetting: readonly (FieldVignetting | null)[];
   readonly apertureType: Prescription['aperture']['type'];
   apertureValue: number;
   readonly rayAiming: 'paraxial' | 'real';
@@ -291,6 +305,11 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
     fieldX: Float64Array.from(fieldPts.map((f) => f.x)),
     fieldY: Float64Array.from(fieldPts.map((f) => f.y)),
     fieldWeights: Float64Array.from(fieldPts.map((f) => f.weight ?? 1)),
+    fieldVignetting: fieldPts.map((f) => {
+      const v = f.vignetting;
+      if (!v || !(v.vdx || v.vdy || v.vcx || v.vcy)) return null;
+      return { vdx: v.vdx ?? 0, vdy: v.vdy ?? 0, vcx: v.vcx ?? 0, vcy: v.vcy ?? 0 };
+    }),
     apertureType: p.aperture.type,
     apertureValue: p.aperture.value ?? surfaces[stopIndex].semiDiameter,
     rayAiming: p.rayAiming ?? 'paraxial',

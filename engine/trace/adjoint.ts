@@ -22,7 +22,7 @@ import type { LensSystem } from '../optics/system.ts';
 import { indexBefore } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
 import { dIndexAfter } from '../optics/params.ts';
-import { entrancePupil, objectField } from '../paraxial/pupil.ts';
+import { entrancePupil, fieldPointObjectField, objectField } from '../paraxial/pupil.ts';
 import { objectFieldTangent, pupilTangent } from '../paraxial/pupilTangent.ts';
 import { solveChain } from '../paraxial/solves.ts';
 import { asphereAdjoint } from './adjointAsphere.ts';
@@ -54,6 +54,11 @@ export interface LaunchInfo {
   /** Normalised pupil coordinates actually launched (after real aiming, if any). */
   px: ArrayLike<number>;
   py: ArrayLike<number>;
+  /**
+   * The defined field point the rays were launched for (rayAiming.ts with fieldPointObjectField),
+   * whose vignetting factors then reshaped the pupil; absent for rays launched by field value.
+   */
+  field?: number;
 }
 
 interface SlotMap {
@@ -169,7 +174,8 @@ function adjointPass(
   const maxCoef = Math.max(0, ...system.surfaces.map((s) => Math.max(s.asphere.length, s.xy.length)));
   // Launch tangents per parameter.
   const pupil = entrancePupil(system);
-  const field = objectField(system, launch.fx, launch.fy, pupil);
+  const field = launch.field !== undefined ? fieldPointObjectField(system, launch.field, pupil) : objectField(system, launch.fx, launch.fy, pupil);
+  const vig = field.vignetting;
   const dR = new Float64Array(P), dEPL = new Float64Array(P), dD = new Float64Array(P), dFx = new Float64Array(P), dFy = new Float64Array(P);
   params.forEach((p, j) => {
     const pt = pupilTangent(system, p, pupil);
@@ -276,7 +282,8 @@ function adjointPass(
     if (!live[i]) continue;
     const ax = AX[i], ay = AY[i], az = AZ[i], al = AL[i], am = AM[i], an = AN[i];
     let rb = 0, eplb = 0, Db = 0, fxb = 0, fyb = 0;
-    const Px = launch.px[i], Py = launch.py[i];
+    const Px = vig ? vig.vdx + launch.px[i] * (1 - vig.vcx) : launch.px[i];
+    const Py = vig ? vig.vdy + launch.py[i] * (1 - vig.vcy) : launch.py[i];
     if (field.atInfinity) {
       const l0 = rec.l0[i], m0 = rec.m0[i], n0 = rec.n0[i];
       const ex = Px * r, ey = Py * r;

@@ -11,11 +11,14 @@
  * Real aiming: the pupil coordinates are solved per ray so that the real ray crosses the stop at
  * (Px, Py) times the paraxial stop radius (Newton on the entrance-pupil point, finite-difference
  * Jacobian, tolerance 1e-10 mm).
+ * Vignetting factors (a defined field point's, carried by its ObjectField: paraxial/pupil.ts
+ * fieldPointObjectField) reshape the pupil first, as OpticStudio's: Px' = VDX + Px(1 − VCX),
+ * Py' = VDY + Py(1 − VCY), for every ray of that field, the centre ray included.
  * Positions are in the object-space frame (surface 1's vertex at z = 0).
  */
 import type { LensSystem } from '../optics/system.ts';
 import type { EntrancePupil, ObjectField } from '../paraxial/pupil.ts';
-import { entrancePupil, objectField } from '../paraxial/pupil.ts';
+import { entrancePupil, fieldPointObjectField, objectField } from '../paraxial/pupil.ts';
 import { paraxialHeightAt } from '../paraxial/paraxial.ts';
 import { marginalRayStart } from '../paraxial/rays.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
@@ -50,6 +53,8 @@ export function launchRays(
   const { epd, epl } = ctx.pupil;
   const r = epd / 2;
   const count = px.length;
+  const v = field.vignetting;
+  if (v) ({ px, py } = vignettedPupil(v, px, py));
   if (field.atInfinity) {
     let dx = field.x, dy = field.y, dz = 1;
     const inv = 1 / Math.sqrt(dx * dx + dy * dy + 1);
@@ -90,9 +95,22 @@ export function launchRays(
   return batch;
 }
 
+/** Pupil coordinates through a field's vignetting factors: Px' = VDX + Px(1 − VCX), Py' = VDY + Py(1 − VCY). */
+export function vignettedPupil(v: NonNullable<ObjectField['vignetting']>, px: ArrayLike<number>, py: ArrayLike<number>): { px: Float64Array; py: Float64Array } {
+  const n = px.length;
+  const ox = new Float64Array(n), oy = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    ox[k] = v.vdx + px[k] * (1 - v.vcx);
+    oy[k] = v.vdy + py[k] * (1 - v.vcy);
+  }
+  return { px: ox, py: oy };
+}
+
 /**
  * Real ray aiming: returns pupil coordinates (px', py') such that each ray crosses the stop at
- * (px, py) × the paraxial stop radius. Rays that cannot be aimed keep their paraxial aim.
+ * (px, py) × the paraxial stop radius (vignetted, when the field carries vignetting factors: the
+ * returned coordinates are then to be launched with that field). Rays that cannot be aimed keep
+ * their paraxial aim.
  */
 export function aimAtStop(
   system: LensSystem,
@@ -111,11 +129,13 @@ export function aimAtStop(
   const count = px.length;
   const outX = Float64Array.from(px);
   const outY = Float64Array.from(py);
+  // The stop is crossed at the vignetted pupil point; launchRays applies the factors to the aim.
+  const aim = field.vignetting ? vignettedPupil(field.vignetting, px, py) : { px, py };
   const b = new RayBatch(3);
   const ax = new Float64Array(3), ay = new Float64Array(3);
   const h = 1e-6;
   for (let k = 0; k < count; k++) {
-    const tx = px[k] * rStop, ty = py[k] * rStop;
+    const tx = aim.px[k] * rStop, ty = aim.py[k] * rStop;
     let ux = outX[k], uy = outY[k];
     for (let it = 0; it < 30; it++) {
       ax[0] = ux; ay[0] = uy;
@@ -155,6 +175,26 @@ export function traceField(
   batch: RayBatch = new RayBatch(px.length),
 ): RayBatch {
   const field = objectField(system, fx, fy, ctx.pupil);
+  let ux = px, uy = py;
+  if (system.rayAiming === 'real') ({ px: ux, py: uy } = aimAtStop(system, field, w, px, py, ctx));
+  launchRays(system, field, ux, uy, batch, ctx);
+  return traceBatch(system, batch, w);
+}
+
+/**
+ * {@link traceField} for defined field point f (its vignetting factors applied): the rays of that
+ * field's bundle, for spots, fans and layouts.
+ */
+export function traceFieldPoint(
+  system: LensSystem,
+  f: number,
+  w: number,
+  px: ArrayLike<number>,
+  py: ArrayLike<number>,
+  ctx: LaunchContext = launchContext(system),
+  batch: RayBatch = new RayBatch(px.length),
+): RayBatch {
+  const field = fieldPointObjectField(system, f, ctx.pupil);
   let ux = px, uy = py;
   if (system.rayAiming === 'real') ({ px: ux, py: uy } = aimAtStop(system, field, w, px, py, ctx));
   launchRays(system, field, ux, uy, batch, ctx);

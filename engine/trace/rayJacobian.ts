@@ -6,7 +6,7 @@
  */
 import type { ParamRef } from '../optics/params.ts';
 import type { LensSystem } from '../optics/system.ts';
-import { objectField } from '../paraxial/pupil.ts';
+import { fieldPointObjectField, objectField } from '../paraxial/pupil.ts';
 import { traceAdjoint } from './adjoint.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { aimAtStop, launchContext, launchRays } from './rayAiming.ts';
@@ -27,11 +27,13 @@ export interface TracedRays {
 /**
  * Traces rays of field index f at wavelength index w through normalised pupil points (px, py),
  * with exact per-ray derivatives of the image-plane x and y with respect to `params` when wantJ.
+ * The field's vignetting factors apply (rayAiming.ts), unless `vignetted` is false (the undeviated
+ * chief ray of distortion).
  */
-export function traceRaysWithJacobian(system: LensSystem, f: number, w: number, px: Float64Array, py: Float64Array, params: readonly ParamRef[], wantJ: boolean): TracedRays {
+export function traceRaysWithJacobian(system: LensSystem, f: number, w: number, px: Float64Array, py: Float64Array, params: readonly ParamRef[], wantJ: boolean, vignetted = true): TracedRays {
   const ctx = launchContext(system);
   const fx = system.fieldX[f], fy = system.fieldY[f];
-  const field = objectField(system, fx, fy, ctx.pupil);
+  const field = vignetted ? fieldPointObjectField(system, f, ctx.pupil) : objectField(system, fx, fy, ctx.pupil);
   let ax = px, ay = py;
   if (system.rayAiming === 'real') ({ px: ax, py: ay } = aimAtStop(system, field, w, px, py, ctx));
   const n = px.length;
@@ -44,8 +46,8 @@ export function traceRaysWithJacobian(system: LensSystem, f: number, w: number, 
   if (wantJ && rec) {
     const P = params.length;
     const ones = new Float64Array(n).fill(1);
-    out.jx = traceAdjoint(system, rec, { fx, fy, px: ax, py: ay }, w, { x: ones }, params, new Float64Array(n * P), true);
-    out.jy = traceAdjoint(system, rec, { fx, fy, px: ax, py: ay }, w, { y: ones }, params, new Float64Array(n * P), true);
+    out.jx = traceAdjoint(system, rec, { fx, fy, px: ax, py: ay, field: vignetted ? f : undefined }, w, { x: ones }, params, new Float64Array(n * P), true);
+    out.jy = traceAdjoint(system, rec, { fx, fy, px: ax, py: ay, field: vignetted ? f : undefined }, w, { y: ones }, params, new Float64Array(n * P), true);
   }
   return out;
 }

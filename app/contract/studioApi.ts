@@ -11,7 +11,7 @@
  * Browser-safe: type imports only, no Node built-ins.
  */
 import type { MaterialRef, Prescription, SurfaceSpec } from '../../engine/io/prescription.ts';
-import type { AnalysisReport } from '../../engine/analysis/report.ts';
+import type { AnalysisReport, FieldPlots } from '../../engine/analysis/report.ts';
 import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../../engine/analysis/layout.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
 
@@ -20,7 +20,7 @@ import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo,
  * the prescription (engine/io/prescription.ts: a surface, a surface's material) and the report
  * `lens-studio analyze --json` prints (lengths mm, wavelengths µm; null where not computable).
  */
-export type { AnalysisReport, MaterialRef, Prescription, SurfaceSpec };
+export type { AnalysisReport, FieldPlots, MaterialRef, Prescription, SurfaceSpec };
 export type * from './studioLabApi.ts';
 
 /** A lens of the bundled library (`lens-library/*.json`). */
@@ -130,6 +130,12 @@ export interface AnalyzeOptions {
   spots?: boolean;
   fans?: boolean;
   layout?: boolean;
+  /**
+   * Compute the field plots (field curvature, distortion, lateral colour, longitudinal aberration,
+   * chromatic focal shift; engine/analysis/fieldPlots.ts, as `analyze --json`'s `field_plots`).
+   * Default false: a few ms per lens revision, asked for by the panel that shows them.
+   */
+  fieldPlots?: boolean;
 }
 
 /** One spot diagram: image-plane intercepts (mm) relative to the primary-wavelength chief ray. */
@@ -179,6 +185,8 @@ export interface AnalysisBundle {
   spots: SpotData[];
   fans: FanData[];
   layout: LayoutData | null;
+  /** The field plots when asked for (AnalyzeOptions.fieldPlots), else null. */
+  fieldPlots: FieldPlots | null;
   errors: string[];
   /** Host-side compute time of each part, ms. */
   timingsMs: Record<string, number>;

@@ -1,7 +1,8 @@
 /**
  * Everything the studio draws for one lens revision, computed in the engine host: the analysis
  * report (as `lens-studio analyze --json`), spot diagrams for every field × wavelength, tangential
- * and sagittal ray fans, and the layout (ray paths in global coordinates and surface profiles).
+ * and sagittal ray fans, the layout (ray paths in global coordinates and surface profiles) and, when
+ * asked for, the field plots.
  *
  * Each part is computed independently: a part that fails (a chief ray that misses, say) is left
  * empty and its error is listed, so the rest still draws. Spot and fan data follow the engine's
@@ -9,6 +10,7 @@
  */
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { analyze } from '../../engine/analysis/report.ts';
+import { fieldPlots as computeFieldPlots } from '../../engine/analysis/fieldPlots.ts';
 import { spotDiagram } from '../../engine/analysis/spot.ts';
 import { rayFan } from '../../engine/analysis/rayFan.ts';
 import { launchContext } from '../../engine/trace/rayAiming.ts';
@@ -18,6 +20,7 @@ import type {
   AnalysisReport,
   AnalyzeOptions,
   FanData,
+  FieldPlots,
   LayoutData,
   SpotData,
   SurfaceProfile,
@@ -49,7 +52,7 @@ export function computeAnalysis(system: LensSystem, revision: number, options: A
   let report: AnalysisReport | null = null;
   try {
     // The OPD maps are not drawn in the studio; leaving them out keeps an edit's redraw short.
-    report = analyze(system, { opd: false });
+    report = analyze(system, { opd: false, fieldPlots: false });
   } catch (e) {
     errors.push(`report: ${describe(e)}`);
   }
@@ -119,7 +122,18 @@ export function computeAnalysis(system: LensSystem, revision: number, options: A
     timingsMs.layout = now() - t;
   }
 
-  return { revision, report, spots, fans, layout, errors, timingsMs };
+  let fieldPlots: FieldPlots | null = null;
+  if (options.fieldPlots === true && ctx) {
+    t = now();
+    try {
+      fieldPlots = computeFieldPlots(system, { ctx });
+    } catch (e) {
+      errors.push(`field plots: ${describe(e)}`);
+    }
+    timingsMs.fieldPlots = now() - t;
+  }
+
+  return { revision, report, spots, fans, layout, fieldPlots, errors, timingsMs };
 }
 
 function computeLayout(system: LensSystem, options: AnalyzeOptions, ctx: ReturnType<typeof launchContext>): LayoutData {

@@ -15,6 +15,9 @@ import { fieldCurvature } from './fieldCurvature.ts';
 import { launchContext } from '../trace/rayAiming.ts';
 import { checkGeometry } from './geometryCheck.ts';
 import { wavefront } from './opd.ts';
+import { fieldPlots, type FieldPlots } from './fieldPlots.ts';
+
+export type { FieldPlots };
 
 export interface AnalysisReport {
   name: string;
@@ -32,6 +35,11 @@ export interface AnalysisReport {
   field_curvature: { wavelength_um: number; tangential: number | null; sagittal: number | null }[];
   /** RMS wavefront error (OPD, waves, hexapolar 15 rings, no piston/tilt removed) per field × wavelength. */
   opd_rms_waves: { field_index: number; wavelength_um: number; rms: number | null }[];
+  /**
+   * Field curvature, distortion and lateral colour along the field, longitudinal aberration over
+   * the pupil and chromatic focal shift over the spectrum (fieldPlots.ts); null when left out.
+   */
+  field_plots: FieldPlots | null;
   warnings: string[];
 }
 
@@ -41,6 +49,8 @@ export interface ReportOptions {
   /** Compute the OPD maps (721 rays per field × wavelength); default true. The studio's live
    * redraw leaves them out (opd_rms_waves is then empty). */
   opd?: boolean;
+  /** Compute the field plots (fieldPlots.ts); default true. */
+  fieldPlots?: boolean;
 }
 
 /** Runs the standard analyses on a system. */
@@ -74,6 +84,7 @@ export function analyze(system: LensSystem, options: ReportOptions = {}): Analys
     distortion_percent: wl.map((wum, w) => ({ wavelength_um: wum, max_field: distortionPercent(system, fmax, w, ctx) })),
     field_curvature: wl.map((wum, w) => ({ wavelength_um: wum, ...fieldCurvature(system, fmax, w, ctx) })),
     opd_rms_waves: options.opd === false ? [] : spot.map((s) => ({ field_index: s.field_index, wavelength_um: s.wavelength_um, rms: wavefront(system, s.field_index, wl.indexOf(s.wavelength_um), { ctx }).rms })),
+    field_plots: options.fieldPlots === false ? null : fieldPlots(system, { ctx }),
     warnings,
   };
 }

@@ -218,6 +218,15 @@ export interface VariableValue {
   value: number;
 }
 
+/** A bound ('lower' / 'upper' operand, e.g. a thickness boundary) the lens does not meet: shown in red. */
+export interface BoundViolationValue {
+  /** The operand's label, e.g. "ET s3". */
+  name: string;
+  value: number;
+  bound: number;
+  kind: 'lower' | 'upper';
+}
+
 /** Optimization progress, streamed as events while a run goes on. */
 export interface OptimizationEvent {
   type: 'optimization';
@@ -228,7 +237,15 @@ export interface OptimizationEvent {
   initialMerit: number;
   operands: OperandValue[];
   variables: VariableValue[];
+  /**
+   * finished / stopped: how the run went in words, "merit 1.23e-3 → 4.56e-4 in 37 iterations,
+   * stopped: no further improvement"; failed: the error.
+   */
   message?: string;
+  /** finished / stopped: why the run ended (engine/optimize/problem.ts StopReason). */
+  stopReason?: 'converged' | 'maxIterations' | 'cancelled' | 'stalled' | 'noImprovement';
+  /** finished / stopped: the bounds the final lens violates (empty when all hold). */
+  violations?: BoundViolationValue[];
 }
 
 /** Pushed from the host: the lens changed (other client, optimizer step), or the progress of a run. */

@@ -24,6 +24,7 @@ import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { coordinateBreakRotation } from '../trace/coordinateBreak.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
 import { aimAtStop, launchContext, launchRays, type LaunchContext } from '../trace/rayAiming.ts';
+import { traceEdgeRays } from '../trace/edgeRays.ts';
 import { sagAt } from '../trace/sag.ts';
 
 /** A surface frame: origin and axes (row-major 3×3, columns are the local axes in global coordinates). */
@@ -203,19 +204,18 @@ export interface SurfaceProfile {
 
 /**
  * Semi-diameter of every surface for drawing: the clear semi-aperture where set, else the largest
- * height of the chief and pupil-edge rays (±Px, ±Py) of every field at the primary wavelength.
+ * height of the chief and pupil-edge rays of every field at the primary wavelength
+ * (engine/trace/edgeRays.ts; a ray lost further on still counts where it went).
  */
 export function drawingSemiDiameters(system: LensSystem, ctx: LaunchContext = launchContext(system)): Float64Array {
   const S = system.surfaces.length;
   const sd = new Float64Array(S);
-  const px = Float64Array.of(0, 0, 0, 1, -1, 0.7071067811865476, -0.7071067811865476);
-  const py = Float64Array.of(0, 1, -1, 0, 0, 0.7071067811865476, 0.7071067811865476);
-  for (let f = 0; f < system.fieldY.length; f++) {
-    const { batch, rec } = traceRecorded(system, f, system.primaryIndex, px, py, ctx);
-    for (let i = 0; i < px.length; i++) {
+  for (const { batch, rec } of traceEdgeRays(system, ctx)) {
+    const n = batch.size;
+    for (let i = 0; i < n; i++) {
       const lostAt = batch.status[i] === RayStatus.OK ? S : batch.lostAt[i];
       for (let s = 0; s < Math.min(lostAt, S); s++) {
-        const k = s * px.length + i;
+        const k = s * n + i;
         sd[s] = Math.max(sd[s], Math.hypot(rec.x[k], rec.y[k]));
       }
     }

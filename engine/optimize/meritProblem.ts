@@ -21,6 +21,7 @@ import { defaultMeritBlocks } from './defaultMerit.ts';
 import type { GlassHull } from './glassChoice.ts';
 import { glassRegionBlocks } from './glassRegionPenalty.ts';
 import { chainedParams } from './solveJacobian.ts';
+import { applyCentreThicknessBounds, boundViolations, edgeThicknessProjection, type BoundViolation } from './thicknessBounds.ts';
 import { operandBlock } from './operands/index.ts';
 import type { ResidualBlock } from './operands/operand.ts';
 import type { LeastSquaresProblem, OperandValue } from './problem.ts';
@@ -43,6 +44,8 @@ export interface MeritProblem {
   apply(x: Float64Array): Prescription;
   /** Operand values at x, for progress displays and reports. */
   operands(x: Float64Array): OperandValue[];
+  /** The bound operands ('lower' / 'upper') that the lens at x violates: shown in red. */
+  violations(x: Float64Array): BoundViolation[];
 }
 
 export interface MeritProblemOptions {
@@ -60,6 +63,8 @@ export interface MeritProblemOptions {
 export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: readonly string[], options: MeritProblemOptions = {}): MeritProblem {
   const variables = vary && vary.length > 0 ? variablesFromGroups(system, vary) : spec.variables ? variablesFromSpec(system, spec.variables) : variablesFromFlags(system);
   if (variables.length === 0) throw new Error('nothing to optimize: no variables (use --vary, merit.variables or surface variable flags)');
+  // The default merit's centre-thickness bounds become the thickness variables' own bounds.
+  applyCentreThicknessBounds(system, spec, variables);
   const params: ParamRef[] = variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index }));
   const P = params.length;
   // Operands differentiate over the variables and the solved parameters; the solves chain them.
@@ -82,6 +87,7 @@ export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: re
     lower: Float64Array.from(variables, (v) => v.lower),
     upper: Float64Array.from(variables, (v) => v.upper),
     scale: Float64Array.from(variables, (v) => v.scale),
+    project: edgeThicknessProjection(system, spec, variables, all),
     evaluate(x, wantJacobian) {
       writeParams(system, params, x);
       applySolves(system);
@@ -135,7 +141,13 @@ export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: re
       return writeBack(system);
     },
     operands: describe,
+    violations(x) {
+      problem.evaluate(x, false);
+      return boundViolations(blocks);
+    },
   };
 }
+
+export type { BoundViolation };
 
 export { paramLabel };

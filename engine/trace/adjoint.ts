@@ -127,6 +127,8 @@ function buildSlotMap(system: LensSystem, params: readonly ParamRef[]): SlotMap 
  * (engine/paraxial/solves.ts `solveChain`); a solved parameter in the list counts as independent.
  * @param rec the record of a trace that started at surface 0 and ended at the image surface
  * @param out length rays·P (perRay) or P; accumulated into (zero it first)
+ * @param seedSurface the surface whose recorded state (after it, in its frame) the seeds are on:
+ *   default the image; an earlier surface differentiates where rays cross it (e.g. an edge height)
  */
 export function traceAdjoint(
   system: LensSystem,
@@ -137,14 +139,15 @@ export function traceAdjoint(
   params: readonly ParamRef[],
   out: Float64Array,
   perRay = false,
+  seedSurface = system.surfaces.length - 1,
 ): Float64Array {
   const chain = system.solves.length > 0 ? solveChain(system, params) : null;
   const Q = chain ? chain.refs.length : 0;
-  if (!chain || Q === 0) return adjointPass(system, rec, launch, w, seeds, params, out, perRay);
+  if (!chain || Q === 0) return adjointPass(system, rec, launch, w, seeds, params, out, perRay, seedSurface);
   // Partials over [params…, solved…], then the solved ones chained into params.
   const P = params.length, PQ = P + Q;
   const rows = perRay ? rec.size : 1;
-  const partial = adjointPass(system, rec, launch, w, seeds, [...params, ...chain.refs], new Float64Array(rows * PQ), perRay);
+  const partial = adjointPass(system, rec, launch, w, seeds, [...params, ...chain.refs], new Float64Array(rows * PQ), perRay, seedSurface);
   const { D } = chain;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < P; j++) {
@@ -166,6 +169,7 @@ function adjointPass(
   params: readonly ParamRef[],
   out: Float64Array,
   perRay: boolean,
+  seedSurface: number,
 ): Float64Array {
   const ns = system.surfaces.length;
   const size = rec.size;
@@ -205,8 +209,8 @@ function adjointPass(
     live: new Uint8Array(size),
     acc: new Float64Array(S_COEF + maxCoef + 1),
     slots: new Float64Array(S_COEF + maxCoef + 1),
-    surf: system.surfaces[ns - 1],
-    s: ns - 1,
+    surf: system.surfaces[seedSurface],
+    s: seedSurface,
     tPrev: 0,
     n1: 0,
     n2: 0,
@@ -219,14 +223,15 @@ function adjointPass(
   };
   const { AX, AY, AZ, AL, AM, AN, AOPL, live, acc } = ws;
   for (let i = 0; i < size; i++) {
-    if (rec.status[i] !== RayStatus.OK) continue;
+    // A ray counts when it reached the seeded surface (the image, unless seeded earlier).
+    if (rec.status[i] !== RayStatus.OK && !(seedSurface < ns - 1 && rec.lostAt[i] > seedSurface)) continue;
     AX[i] = seed(seeds.x, i); AY[i] = seed(seeds.y, i); AZ[i] = seed(seeds.z, i);
     AL[i] = seed(seeds.l, i); AM[i] = seed(seeds.m, i); AN[i] = seed(seeds.n, i);
     AOPL[i] = seed(seeds.opl, i);
     live[i] = AX[i] !== 0 || AY[i] !== 0 || AZ[i] !== 0 || AL[i] !== 0 || AM[i] !== 0 || AN[i] !== 0 || AOPL[i] !== 0 ? 1 : 0;
   }
 
-  for (let s = ns - 1; s >= 0; s--) {
+  for (let s = seedSurface; s >= 0; s--) {
     const surf = system.surfaces[s];
     const entries = map.perSurface[s];
     const nEntries = entries.length;

@@ -28,7 +28,7 @@ import { CliError } from '../errors.ts';
 import { interruptOnSigint } from '../interrupt.ts';
 import { collect, loadSystemFile, printWarnings } from '../loadLens.ts';
 import { chooseMeritSpec, parseOptimizerArgs, parseVary } from '../optimizeArgs.ts';
-import { formatComparison, formatOperands, formatSubstitutions, meritProgressBar, stopReasonText } from '../optimizeReport.ts';
+import { formatComparison, formatOperands, formatSubstitutions, formatViolations, meritProgressBar, stopReasonText } from '../optimizeReport.ts';
 
 /** The options as commander gives them (strings, unchecked). */
 export interface OptimizeCommandOptions {
@@ -98,6 +98,7 @@ export async function optimizeCommand(
           stopReason: result.stopReason,
           initialMerit: result.initialMerit,
           finalMerit: result.merit,
+          ...(run.violations.length > 0 && { violations: run.violations }),
         },
       },
     },
@@ -108,7 +109,9 @@ export async function optimizeCommand(
   const after = { ...summarizeLens(buildSystem(out, library)), merit: result.merit };
   process.stdout.write(
     `${system.name}: ${algorithm === 'dls' ? 'damped least squares' : 'Adam'} on ${problem.nVariables} variables, ` +
-      `${problem.nResiduals} residuals (${source}); ${result.iterations} iterations, ${stopReasonText(result.stopReason)}\n\n` +
+      `${problem.nResiduals} residuals (${source}); ${result.iterations} iterations, ${stopReasonText(result.stopReason)}\n` +
+      `${run.summary}\n\n` +
+      (run.violations.length > 0 ? `${formatViolations(run.violations)}\n\n` : '') +
       `${formatComparison(system, before, after)}\n\n` +
       (run.operandsBefore && run.operandsAfter ? `${formatOperands(run.operandsBefore, run.operandsAfter)}\n\n` : '') +
       (run.substitutions.length > 0 ? `glass substituted (nearest catalog glass, then re-optimized):\n${formatSubstitutions(run.substitutions)}\n\n` : '') +

@@ -27,6 +27,8 @@ export interface ResidualBlock {
   readonly count: number;
   readonly target: number;
   readonly weight: number;
+  /** 'target' (default), or a bound: 'lower' (value ≥ target), 'upper' (value ≤ target). */
+  readonly kind?: 'target' | 'lower' | 'upper';
   /**
    * Writes residuals r[off..off+count) and, when J is given, their rows of J (row-major, one
    * column per parameter; J is zeroed by the caller). May throw for an unbuildable state (the
@@ -73,13 +75,14 @@ export interface ScalarOperand<T extends OperandType> {
 export function scalarOperand<T extends OperandType>(def: ScalarOperand<T>): OperandDefinition<T> {
   return {
     block(system, o, params) {
-      const { target, weight } = operandGoal(o);
+      const { target, weight, kind } = operandGoal(o);
       const P = params.length;
       return {
         label: def.label(o),
         count: 1,
         target,
         weight,
+        kind,
         value: () => def.evaluate(system, o, params, false).value,
         eval(r, J, off) {
           const e = def.evaluate(system, o, params, J !== null);

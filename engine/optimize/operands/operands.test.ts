@@ -137,7 +137,12 @@ const SAMPLES: { [T in OperandType]: OperandOf<T>[] } = {
   REAL_IMAGE_HEIGHT: [{ type: 'REAL_IMAGE_HEIGHT', field: 2, target: 1 }, { type: 'REAL_IMAGE_HEIGHT', field: 1, wavelength: 0, target: 1 }],
   DISTORTION: [{ type: 'DISTORTION', field: 2, target: -50 }, { type: 'DISTORTION', field: 1, percent: false, wavelength: 2, target: -1 }],
   CENTER_THICKNESS: [{ type: 'CENTER_THICKNESS', surface: 0, target: 0.5 }, { type: 'CENTER_THICKNESS', surface: 1, target: 0.5 }],
-  EDGE_THICKNESS: [{ type: 'EDGE_THICKNESS', surface: 0, target: -5, heightMm: 3 }, { type: 'EDGE_THICKNESS', surface: 1, target: -5 }],
+  EDGE_THICKNESS: [
+    { type: 'EDGE_THICKNESS', surface: 0, target: -5, heightMm: 3 },
+    { type: 'EDGE_THICKNESS', surface: 1, target: -5 },
+    { type: 'EDGE_THICKNESS', surface: 0, target: -5, heightFrom: 'realRays' },
+    { type: 'EDGE_THICKNESS', surface: 1, target: -5, heightFrom: 'realRays' },
+  ],
 };
 
 /** Steps tried for each parameter, in units of its typical magnitude (the optimizers' scales). */

@@ -13,6 +13,9 @@
 import type { MaterialRef, Prescription, SurfaceSpec } from '../../engine/io/prescription.ts';
 import type { AnalysisReport, FieldPlots } from '../../engine/analysis/report.ts';
 import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../../engine/analysis/layout.ts';
+import type { CellMarker } from '../../engine/io/cellMarkers.ts';
+import type { SurfaceSolves } from '../../engine/io/solves.ts';
+import type { MeritRow, MeritTable } from '../../engine/optimize/meritTable.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
 
 /**
@@ -20,7 +23,7 @@ import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo,
  * the prescription (engine/io/prescription.ts: a surface, a surface's material) and the report
  * `lens-studio analyze --json` prints (lengths mm, wavelengths µm; null where not computable).
  */
-export type { AnalysisReport, FieldPlots, MaterialRef, Prescription, SurfaceSpec };
+export type { AnalysisReport, CellMarker, FieldPlots, MaterialRef, MeritRow, MeritTable, Prescription, SurfaceSolves, SurfaceSpec };
 export type * from './studioLabApi.ts';
 
 /** A lens of the bundled library (`lens-library/*.json`). */
@@ -58,6 +61,12 @@ export interface LensSnapshot {
   redoLabel?: string;
   /** Non-fatal notes from loading (e.g. a .zmx glass replaced by its model nd/Vd). */
   warnings: string[];
+  /**
+   * Per surface, the marker of each marked cell (engine/io/cellMarkers.ts): "V" variable; solved
+   * cells "P" pickup, "M" marginal ray, "C" chief ray, "F" F-number, "E" edge thickness. Solved
+   * cells hold their current solved values in `prescription`.
+   */
+  cells: Record<string, CellMarker>[];
 }
 
 /** Surface parameters the editor can set with `{ op: 'setSurface' }`. */
@@ -101,12 +110,20 @@ export type SystemField =
  * - setSurface: `value` is the new parameter (radius: number or null = plane; material: null = air,
  *   a glass name, "MIRROR", or a glass object; asphere: number[]; type: a surface type name).
  * - setVariable: marks a parameter ("radius", "thickness", "conic", "asphere", ...) as an
- *   optimization variable; setVariables changes several flags as one undo step.
+ *   optimization variable, with optional bounds in the parameter's unit (the radius varies as the
+ *   curvature, 1/mm; thickness mm; tilts degrees); setVariables changes several flags as one undo
+ *   step. A parameter set by a solve cannot be a variable (BAD_EDIT).
+ * - varyAll: sets the variable flag of every radius (of a curved surface), every thickness or every
+ *   conic that no solve sets, as one undo step.
+ * - setSolve: sets (or, with null, removes) the solve or pickup of a surface's radius, thickness,
+ *   conic or material (engine/io/solves.ts); it replaces that parameter's variable flag.
  */
 export type LensEdit =
   | { op: 'setSurface'; index: number; field: SurfaceField; value: unknown }
-  | { op: 'setVariable'; index: number; param: string; on: boolean }
-  | { op: 'setVariables'; changes: { index: number; param: string; on: boolean }[] }
+  | { op: 'setVariable'; index: number; param: string; on: boolean; lower?: number; upper?: number }
+  | { op: 'setVariables'; changes: { index: number; param: string; on: boolean; lower?: number; upper?: number }[] }
+  | { op: 'varyAll'; param: 'radius' | 'thickness' | 'conic'; on: boolean }
+  | { op: 'setSolve'; index: number; param: keyof SurfaceSolves; solve: SurfaceSolves[keyof SurfaceSolves] | null }
   | { op: 'insertSurface'; index: number; surface?: SurfaceSpec }
   | { op: 'deleteSurface'; index: number }
   | { op: 'setSystem'; field: SystemField; value: unknown }
@@ -295,6 +312,13 @@ export interface StudioApi {
   redo(): Promise<LensSnapshot>;
   analyze(options?: AnalyzeOptions): Promise<AnalysisBundle>;
   startOptimization(options?: OptimizeOptions): Promise<{ runId: string }>;
+  /**
+   * The merit function as its editor shows it, on the current lens: a merit spec (default: the lens's
+   * saved merit, else the default merit), its operands with their targets as given, then the default
+   * merit's generated rows (regenerated from its settings), each with value and share of the merit.
+   * Rejects BAD_REQUEST naming the JSON path of an invalid spec.
+   */
+  evaluateMerit(merit?: unknown): Promise<MeritTable>;
   /** Stops a run; the best lens so far stays loaded (one undo step). Resolves when it has stopped. */
   stopOptimization(runId: string): Promise<void>;
   exportLens(format: 'json' | 'zmx'): Promise<ExportedLens>;
@@ -342,6 +366,7 @@ export const STUDIO_METHODS = [
   'analyze',
   'startOptimization',
   'stopOptimization',
+  'evaluateMerit',
   'exportLens',
   'saveLens',
   'openDeflectometrySession',

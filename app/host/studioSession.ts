@@ -9,6 +9,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringifyPrescription } from '../../engine/io/json.ts';
+import { cellMarkers } from '../../engine/io/cellMarkers.ts';
+import { writeSolvedValues } from '../../engine/optics/writeBack.ts';
+import type { MeritTable } from '../../engine/optimize/meritTable.ts';
+import { evaluateMeritTable } from './meritEditor.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import {
@@ -134,15 +138,16 @@ export class StudioSession implements StudioService {
       undoLabel: this.history.undoLabel,
       redoLabel: this.history.redoLabel,
       warnings: c.warnings,
+      cells: cellMarkers(c.prescription),
     };
   }
 
-  /** Builds the system first so a bad lens never replaces a good one. */
+  /** Builds the system first so a bad lens never replaces a good one; solved cells get their values. */
   private setLens(p: Prescription, how: { record: { before: Prescription; label: string; coalesceKey?: string } | null }): LensSnapshot {
     const c = this.requireLens();
     const system = this.build(p, 'BAD_EDIT');
     if (how.record) this.history.record(how.record.before, how.record.label, how.record.coalesceKey);
-    c.prescription = p;
+    c.prescription = writeSolvedValues(system, p);
     c.system = system;
     this.revision++;
     const snap = this.snapshot();
@@ -159,8 +164,9 @@ export class StudioSession implements StudioService {
     }
   }
 
-  private open(p: Prescription, fileName: string, source: LensSource, warnings: string[]): LensSnapshot {
-    const system = this.build(p, 'BAD_FILE', fileName);
+  private open(opened: Prescription, fileName: string, source: LensSource, warnings: string[]): LensSnapshot {
+    const system = this.build(opened, 'BAD_FILE', fileName);
+    const p = writeSolvedValues(system, opened);
     this.optimizer.stopAll();
     this.history.clear();
     this.current = { prescription: p, system, fileName, source, warnings, savedJson: stringifyPrescription(p) };
@@ -306,6 +312,11 @@ export class StudioSession implements StudioService {
 
   async stopOptimization(runId: string): Promise<void> {
     await this.optimizer.stop(runId);
+  }
+
+  async evaluateMerit(merit?: unknown): Promise<MeritTable> {
+    const c = this.requireLens();
+    return evaluateMeritTable(c.prescription, c.system, merit);
   }
 
   async exportLens(format: 'json' | 'zmx'): Promise<ExportedLens> {

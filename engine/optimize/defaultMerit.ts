@@ -26,7 +26,8 @@ export function defaultMeritBlocks(system: LensSystem, spec: MeritSpec, params: 
       const weight = (d.weight * system.fieldWeights[f] * system.wavelengthWeights[w]) / (fsum * wsum);
       if (weight === 0) continue;
       const label = `RMS f${f + 1} w${w + 1}`;
-      blocks.push(spotBlock(system, null, params, { field: f, wavelength: w, reference: d.reference, rings: d.rings, arms: d.arms, weight, label, symmetry: d.symmetry }));
+      const source = { type: 'RMS_SPOT' as const, field: f, wavelength: w, reference: d.reference, rings: d.rings, arms: d.arms, weight };
+      blocks.push({ ...spotBlock(system, null, params, { field: f, wavelength: w, reference: d.reference, rings: d.rings, arms: d.arms, weight, label, symmetry: d.symmetry }), source });
     }
   }
   const last = system.surfaces.length - 2;

@@ -46,5 +46,5 @@ export const OPERANDS: { readonly [T in OperandType]: OperandDefinition<T> } = {
 export function operandBlock(system: LensSystem, o: Operand, params: readonly ParamRef[]): ResidualBlock {
   assertSolvedListed(system, params);
   const def = OPERANDS[o.type] as OperandDefinition<OperandType>;
-  return def.block(system, o as never, params);
+  return { ...def.block(system, o as never, params), source: o };
 }

@@ -29,6 +29,8 @@ export interface ResidualBlock {
   readonly weight: number;
   /** 'target' (default), or a bound: 'lower' (value ≥ target), 'upper' (value ≤ target). */
   readonly kind?: 'target' | 'lower' | 'upper';
+  /** The merit-spec operand this block is (for a default-merit term, the equivalent operand). */
+  readonly source?: Operand;
   /**
    * Writes residuals r[off..off+count) and, when J is given, their rows of J (row-major, one
    * column per parameter; J is zeroed by the caller). May throw for an unbuildable state (the

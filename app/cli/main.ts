@@ -10,7 +10,9 @@ const program = new Command();
 program
   .name('lens-studio')
   .description('Lens Studio: differentiable float64 sequential ray tracing and lens design')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Options after a subcommand belong to it (e.g. `tolerance merge ... --out` vs `tolerance --out`).
+  .enablePositionalOptions();
 
 for (const command of Object.values(commands)) command.register(program);
 

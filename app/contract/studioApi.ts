@@ -17,6 +17,7 @@ import type { CellMarker } from '../../engine/io/cellMarkers.ts';
 import type { SurfaceSolves } from '../../engine/io/solves.ts';
 import type { MeritRow, MeritTable } from '../../engine/optimize/meritTable.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
+import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions, ToleranceSpec } from './studioToleranceApi.ts';
 
 /**
  * The engine types the renderer sees, re-exported so that it imports nothing but this contract:
@@ -25,6 +26,7 @@ import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo,
  */
 export type { AnalysisReport, CellMarker, FieldPlots, MaterialRef, MeritRow, MeritTable, Prescription, SurfaceSolves, SurfaceSpec };
 export type * from './studioLabApi.ts';
+export type * from './studioToleranceApi.ts';
 
 /** A lens of the bundled library (`lens-library/*.json`). */
 export interface LibraryEntry {
@@ -266,7 +268,7 @@ export interface OptimizationEvent {
 }
 
 /** Pushed from the host: the lens changed (other client, optimizer step), or the progress of a run. */
-export type StudioEvent = { type: 'lens'; snapshot: LensSnapshot } | OptimizationEvent | CalibrationEvent | E2eEvent;
+export type StudioEvent = { type: 'lens'; snapshot: LensSnapshot } | OptimizationEvent | CalibrationEvent | E2eEvent | ToleranceEvent | RobustEvent;
 
 export interface RecentFile {
   id: string;
@@ -341,12 +343,24 @@ export interface StudioApi {
   /** Starts end-to-end training of the current lens with a U-Net; progress as `e2e` events. */
   startE2e(options?: E2eStudioOptions): Promise<{ runId: string }>;
   stopE2e(runId: string): Promise<void>;
+  /** The current lens's own tolerances, else the default tolerances (engine/tolerance/defaults.ts). */
+  toleranceSpec(which?: 'lens' | 'defaults'): Promise<ToleranceSpec>;
+  /** Sensitivity then Monte Carlo of the current lens; progress as `tolerance` events. */
+  startTolerance(options: ToleranceRunOptions): Promise<{ runId: string }>;
+  stopTolerance(runId: string): Promise<void>;
+  /** Loads the worst Monte Carlo trial of the last run into the editor (one undo step). */
+  openWorstTrial(): Promise<LensSnapshot>;
+  /** Robust design of the current lens (its curvatures); progress as `robust` events. */
+  startRobust(options: RobustRunOptions): Promise<{ runId: string }>;
+  stopRobust(runId: string): Promise<void>;
+  /** Loads the last robust design into the editor (one undo step). */
+  useRobustDesign(): Promise<LensSnapshot>;
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }
 
 /** Methods served at once, overtaking a queue that may be busy (they stop runs). */
-export const OVERTAKING_METHODS: readonly StudioMethod[] = ['stopOptimization', 'stopCalibration', 'stopE2e'];
+export const OVERTAKING_METHODS: readonly StudioMethod[] = ['stopOptimization', 'stopCalibration', 'stopE2e', 'stopTolerance', 'stopRobust'];
 
 /** Names of the request/response methods (everything but `onEvent`). */
 export type StudioMethod = Exclude<keyof StudioApi, 'onEvent'>;
@@ -378,6 +392,13 @@ export const STUDIO_METHODS = [
   'useFittedLens',
   'startE2e',
   'stopE2e',
+  'toleranceSpec',
+  'startTolerance',
+  'stopTolerance',
+  'openWorstTrial',
+  'startRobust',
+  'stopRobust',
+  'useRobustDesign',
 ] as const satisfies readonly StudioMethod[];
 
 /** The host-side implementation: the API without the client-side subscription helper. */

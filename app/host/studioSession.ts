@@ -41,12 +41,16 @@ import { buildLensSystem, encodeLens, getGlassLibrary, loadLensFile } from './en
 import { OptimizationRunner } from './optimization.ts';
 import { DeflectometryHost } from './deflectometryJob.ts';
 import type { E2eHost } from './e2eJob.ts';
+import type { ToleranceHost } from './toleranceJob.ts';
 import type {
   CalibrationOptionsApi,
   DeflectometrySessionInfo,
   E2eStudioOptions,
   PreviewImage,
+  RobustRunOptions,
   SimulateSessionOptions,
+  ToleranceRunOptions,
+  ToleranceSpec,
 } from '../contract/studioApi.ts';
 
 export interface StudioSessionOptions {
@@ -82,6 +86,7 @@ export class StudioSession implements StudioService {
   private readonly optimizer: OptimizationRunner;
   private readonly deflectometry: DeflectometryHost;
   private e2eHost: E2eHost | null = null;
+  private toleranceHost: ToleranceHost | null = null;
 
   constructor(private readonly options: StudioSessionOptions) {
     this.recent = new RecentFiles(options.stateDir);
@@ -407,5 +412,45 @@ export class StudioSession implements StudioService {
 
   async stopE2e(runId: string): Promise<void> {
     await this.e2eHost?.stop(runId);
+  }
+
+  private async tolerancing(): Promise<ToleranceHost> {
+    if (!this.toleranceHost) {
+      const { ToleranceHost } = await import('./toleranceJob.ts');
+      this.toleranceHost = new ToleranceHost((e) => this.emit(e));
+    }
+    return this.toleranceHost;
+  }
+
+  async toleranceSpec(which: 'lens' | 'defaults' = 'lens'): Promise<ToleranceSpec> {
+    return (await this.tolerancing()).spec(this.requireLens().prescription, which);
+  }
+
+  async startTolerance(options: ToleranceRunOptions): Promise<{ runId: string }> {
+    return (await this.tolerancing()).start(this.requireLens().prescription, options);
+  }
+
+  async stopTolerance(runId: string): Promise<void> {
+    await this.toleranceHost?.stop(runId);
+  }
+
+  async openWorstTrial(): Promise<LensSnapshot> {
+    const worst = (await this.tolerancing()).worstTrial();
+    this.optimizer.assertIdle();
+    return this.setLens(worst, { record: { before: this.requireLens().prescription, label: 'Open worst trial' } });
+  }
+
+  async startRobust(options: RobustRunOptions): Promise<{ runId: string }> {
+    return (await this.tolerancing()).startRobust(this.requireLens().prescription, options);
+  }
+
+  async stopRobust(runId: string): Promise<void> {
+    await this.toleranceHost?.stopRobust(runId);
+  }
+
+  async useRobustDesign(): Promise<LensSnapshot> {
+    const design = (await this.tolerancing()).robustLens();
+    this.optimizer.assertIdle();
+    return this.setLens(design, { record: { before: this.requireLens().prescription, label: 'Use robust design' } });
   }
 }

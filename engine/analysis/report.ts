@@ -14,7 +14,6 @@ import { distortionPercent } from './distortion.ts';
 import { fieldCurvature } from './fieldCurvature.ts';
 import { launchContext } from '../trace/rayAiming.ts';
 import { checkGeometry } from './geometryCheck.ts';
-import { wavefront } from './opd.ts';
 import { fieldPlots, type FieldPlots } from './fieldPlots.ts';
 
 export type { FieldPlots };
@@ -33,7 +32,8 @@ export interface AnalysisReport {
   seidel: { S1: number; S2: number; S3: number; S4: number; S5: number };
   distortion_percent: { wavelength_um: number; max_field: number | null }[];
   field_curvature: { wavelength_um: number; tangential: number | null; sagittal: number | null }[];
-  /** RMS wavefront error (OPD, waves, hexapolar 15 rings, no piston/tilt removed) per field × wavelength. */
+  /** RMS wavefront error (waves at that wavelength, area-weighted, piston removed: engine/wave) per
+   * field × wavelength; empty unless the caller passes `opdRms`. */
   opd_rms_waves: { field_index: number; wavelength_um: number; rms: number | null }[];
   /**
    * Field curvature, distortion and lateral colour along the field, longitudinal aberration over
@@ -46,8 +46,10 @@ export interface AnalysisReport {
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export interface ReportOptions {
-  /** Compute the OPD maps (721 rays per field × wavelength); default true. The studio's live
-   * redraw leaves them out (opd_rms_waves is then empty). */
+  /** Fills opd_rms_waves: the RMS wavefront error of a field × wavelength, in waves (the CLI passes
+   * engine/wave's `rmsWavefrontError`; analysis/ does not import wave/, which sits above it). */
+  opdRms?: (system: LensSystem, fieldIndex: number, wavelengthIndex: number) => number | null;
+  /** false leaves opd_rms_waves empty even with opdRms (the studio's live redraw). */
   opd?: boolean;
   /** Compute the field plots (fieldPlots.ts); default true. */
   fieldPlots?: boolean;
@@ -83,7 +85,7 @@ export function analyze(system: LensSystem, options: ReportOptions = {}): Analys
     seidel: { S1: s.S1, S2: s.S2, S3: s.S3, S4: s.S4, S5: s.S5 },
     distortion_percent: wl.map((wum, w) => ({ wavelength_um: wum, max_field: distortionPercent(system, fmax, w, ctx) })),
     field_curvature: wl.map((wum, w) => ({ wavelength_um: wum, ...fieldCurvature(system, fmax, w, ctx) })),
-    opd_rms_waves: options.opd === false ? [] : spot.map((s) => ({ field_index: s.field_index, wavelength_um: s.wavelength_um, rms: wavefront(system, s.field_index, wl.indexOf(s.wavelength_um), { ctx }).rms })),
+    opd_rms_waves: options.opd === false || !options.opdRms ? [] : spot.map((s) => ({ field_index: s.field_index, wavelength_um: s.wavelength_um, rms: options.opdRms!(system, s.field_index, wl.indexOf(s.wavelength_um)) })),
     field_plots: options.fieldPlots === false ? null : fieldPlots(system, { ctx }),
     warnings,
   };

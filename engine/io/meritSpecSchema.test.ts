@@ -14,6 +14,8 @@ const full = {
     { type: 'DISTORTION', field: 2, percent: true, target: 1, kind: 'upper' },
     { type: 'CENTER_THICKNESS', surface: 1, target: 2, kind: 'lower' },
     { type: 'EDGE_THICKNESS', surface: 0, target: 1, kind: 'lower', heightMm: 6 },
+    { type: 'WAVEFRONT_RMS', field: 1, wavelength: 0, rings: 8, arms: 16 },
+    { type: 'ZERNIKE', term: 9, field: 0, basis: 'standard', target: 0.1 },
   ],
   defaultMerit: { rings: 3, arms: 6, reference: 'centroid', glassMin: 1, glassMax: 10, glassEdgeMin: 1, airMin: 0.5 },
   variables: [
@@ -35,7 +37,7 @@ describe('MeritSpec', () => {
   it('accepts a spec using every operand type, the default merit and variables', () => {
     const spec = MeritSpec.parse(full);
     expect(new Set(spec.operands!.map((o) => o.type))).toEqual(new Set(OPERAND_TYPES));
-    expect(OPERAND_TYPES).toHaveLength(9);
+    expect(OPERAND_TYPES).toHaveLength(11);
     // Lossless: parse(JSON(parse(x))) equals parse(x).
     expect(MeritSpec.parse(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
   });

@@ -105,6 +105,39 @@ export const EdgeThicknessOperand = z.object({
   ...common,
 });
 
+/**
+ * RMS wavefront error of a field at one wavelength (default primary), in waves at that wavelength:
+ * area-weighted, piston removed (engine/wave/wavefront.ts), by Gauss–Legendre × uniform-angle
+ * quadrature (default 12 rings × 24 angles).
+ */
+export const WavefrontRmsOperand = z.object({
+  type: z.literal('WAVEFRONT_RMS'),
+  field: index(),
+  ...wavelength,
+  rings: z.number().int().min(2).max(64).optional(),
+  arms: z.number().int().min(4).max(128).optional(),
+  ...common,
+});
+
+/**
+ * One Zernike coefficient of a field's wavefront (waves at the wavelength, default primary):
+ * `basis` 'fringe' (University of Arizona Z1…Z37, unit peak; default) or 'standard' (Noll j = 1…66,
+ * unit RMS), `term` 1-based; fitted by area-weighted least squares to 37 terms (or `term` if more)
+ * on a 16 × 32 quadrature (engine/wave/zernike.ts).
+ */
+export const ZernikeOperand = z
+  .object({
+    type: z.literal('ZERNIKE'),
+    term: z.number().int().min(1).max(66),
+    field: index(),
+    basis: z.enum(['fringe', 'standard']).optional(),
+    ...wavelength,
+    rings: z.number().int().min(8).max(64).optional(),
+    arms: z.number().int().min(16).max(128).optional(),
+    ...common,
+  })
+  .refine((o) => o.basis === 'standard' || o.term <= 37, { message: 'Fringe Zernike terms go up to 37 (use basis "standard" for Noll terms up to 66)', path: ['term'] });
+
 export const Operand = z.discriminatedUnion('type', [
   EflOperand,
   FnoOperand,
@@ -115,6 +148,8 @@ export const Operand = z.discriminatedUnion('type', [
   DistortionOperand,
   CenterThicknessOperand,
   EdgeThicknessOperand,
+  WavefrontRmsOperand,
+  ZernikeOperand,
 ]);
 
 /** Every operand type name. */

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { MaterialReference } from '../materials/material.ts';
 import { MeritSpec } from './meritSpecSchema.ts';
 import { SurfaceSolves } from './solves.ts';
+import { ToleranceSpec } from './toleranceSpec.ts';
 
 export const FORMAT = 'lens-studio/1';
 
@@ -42,10 +43,19 @@ export const FormulaGlassRef = z.strictObject({
 });
 
 /**
+ * A glass with its d-line index and Abbe number offset from a base glass, as a toleranced melt
+ * (engine/materials/offsetGlass.ts): `offset.nd` is Δnd, `offset.vd` is ΔVd (absolute).
+ */
+export const OffsetGlassRef = z.strictObject({
+  glass: z.union([z.string().min(1), FormulaGlassRef, ModelGlassRef, CatalogGlassRef]),
+  offset: z.strictObject({ nd: finite(), vd: finite() }),
+});
+
+/**
  * The medium after a surface: null or "AIR" for air, "MIRROR" for a reflecting surface (the medium
  * stays what it was), a glass name (optionally "CATALOG:NAME"), or one of the object forms.
  */
-export const MaterialRef = z.union([z.null(), z.string().min(1), FormulaGlassRef, ModelGlassRef, CatalogGlassRef]);
+export const MaterialRef = z.union([z.null(), z.string().min(1), FormulaGlassRef, ModelGlassRef, CatalogGlassRef, OffsetGlassRef]);
 
 /** Bounds of one optimization variable (either may be left out). */
 export const VariableBounds = z
@@ -215,6 +225,8 @@ export const Prescription = z.object({
     .optional(),
   /** The merit function saved with the prescription (engine/io/meritSpecSchema.ts). */
   merit: MeritSpec.optional(),
+  /** The tolerances saved with the prescription (engine/io/toleranceSpec.ts). */
+  tolerances: ToleranceSpec.optional(),
   /** Free-form metadata (library entries keep their stated EFL / F# / field and source here). */
   meta: z.record(z.string(), z.unknown()).optional(),
 });
@@ -222,6 +234,7 @@ export const Prescription = z.object({
 export type CatalogGlassRef = z.infer<typeof CatalogGlassRef>;
 export type ModelGlassRef = z.infer<typeof ModelGlassRef>;
 export type FormulaGlassRef = z.infer<typeof FormulaGlassRef>;
+export type OffsetGlassRef = z.infer<typeof OffsetGlassRef>;
 export type MaterialRef = z.infer<typeof MaterialRef>;
 // Every material a prescription can name is one the glass library can read.
 type MaterialRefFits = MaterialRef extends MaterialReference ? true : never;

@@ -90,6 +90,10 @@ function glasLine(
     const colon = ref.indexOf(':');
     return colon > 0 ? byName(ref.slice(colon + 1), ref.slice(0, colon)) : byName(ref);
   }
+  if ('offset' in ref) {
+    opts.warnings?.push(`${where}: the glass offset (Δnd ${ref.offset.nd}, ΔVd ${ref.offset.vd}) is not written; .zmx gets the base glass`);
+    return glasLine(ref.glass, where, catalogs, opts);
+  }
   if ('model' in ref) {
     const { nd, vd } = ref.model;
     if (ref.name && GLASS_TOKEN.test(ref.name) && !ref.name.startsWith('___')) return `GLAS ${ref.name} 0 0 ${tail(nd, vd)}`;
@@ -118,7 +122,7 @@ function catalogsOf(p: Prescription): string[] {
   for (const s of p.surfaces) {
     const m = 'material' in s ? s.material : undefined;
     if (typeof m === 'string' && m.indexOf(':') > 0) add(m.slice(0, m.indexOf(':')));
-    else if (m && typeof m === 'object' && !('model' in m) && !('formula' in m)) add(m.catalog);
+    else if (m && typeof m === 'object' && !('model' in m) && !('formula' in m) && !('offset' in m)) add(m.catalog);
   }
   return out;
 }

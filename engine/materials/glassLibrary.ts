@@ -11,6 +11,7 @@ import { type CatalogGlass, type GlassCatalog, glassKey } from './catalog.ts';
 import { FormulaGlass } from './dispersion.ts';
 import { AIR, type Material, type MaterialReference } from './material.ts';
 import { ModelGlass } from './modelGlass.ts';
+import { OffsetGlass } from './offsetGlass.ts';
 
 /** Thrown when a glass is in none of the searched catalogs. */
 export class UnknownGlassError extends Error {
@@ -72,6 +73,7 @@ export class GlassLibrary {
    * - "nd/Vd" (dO style, e.g. "1.5168/64.12") or {model: {nd, vd}} → ModelGlass.
    * - "NAME", "CATALOG:NAME", {name, catalog?} → the catalog glass (search order in the module docs).
    * - {name, formula, coefficients} → FormulaGlass.
+   * - {glass, offset: {nd, vd}} → OffsetGlass (the base glass with Δnd and ΔVd).
    * "MIRROR" is not a medium: the caller handles it; here it throws an Error saying so.
    * @throws UnknownGlassError naming the glass, the catalogs searched and close names
    */
@@ -88,6 +90,7 @@ export class GlassLibrary {
       if (colon > 0) return this.lookup(text.slice(colon + 1), text.slice(0, colon), catalogOrder);
       return this.lookup(text, undefined, catalogOrder);
     }
+    if ('offset' in ref) return new OffsetGlass(this.resolve(ref.glass, catalogOrder), ref.offset.nd, ref.offset.vd);
     if ('model' in ref) return new ModelGlass(ref.model.nd, ref.model.vd, ref.name);
     if ('formula' in ref && 'coefficients' in ref) {
       return new FormulaGlass(ref.name, ref.formula, ref.coefficients, ref.catalog, ref.rangeUm);

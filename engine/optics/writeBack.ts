@@ -1,19 +1,21 @@
 /**
  * Writes a system's current numbers back into a prescription (after optimization or fitting):
  * radius = 1/c (null for a plane), thicknesses (including solved ones), conics, aspheric and XY
- * coefficients, coordinate-break decenters and tilts (degrees), model glasses (nd, Vd), paraxial
- * focal lengths and the object distance. Everything else is copied unchanged, solves and pickups
- * included (their parameters get their current, solved values; a glass pickup gets its source's
- * material). {@link writeSolvedValues} writes the solved parameters only.
+ * coefficients, coordinate-break decenters and tilts (degrees), model glasses (nd, Vd), glass
+ * offsets, paraxial focal lengths and the object distance. Everything else is copied unchanged,
+ * solves and pickups included (their parameters get their current, solved values; a glass pickup
+ * gets its source's material as written back). {@link writeSolvedValues} writes the solved
+ * parameters only.
  */
 import type { LensSystem } from './system.ts';
 import type { Prescription, SurfaceSpec } from '../io/prescription.ts';
 import { ModelGlass } from '../materials/modelGlass.ts';
+import { OffsetGlass } from '../materials/offsetGlass.ts';
 import { materialOrigin } from './systemSolves.ts';
 
-/** The material a glass pickup resolves to: its origin surface's own material (null = air). */
-function pickedMaterial(base: Prescription, i: number): unknown {
-  const from = base.surfaces[materialOrigin(base, i, (m) => { throw new Error(m); })];
+/** The material a glass pickup resolves to: its origin surface's own material in `surfaces` (null = air). */
+function pickedMaterial(base: Prescription, surfaces: readonly SurfaceSpec[], i: number): unknown {
+  const from = surfaces[materialOrigin(base, i, (m) => { throw new Error(m); })];
   return structuredClone('material' in from ? from.material : undefined) ?? null;
 }
 
@@ -51,15 +53,21 @@ export function writeBack(system: LensSystem, base: Prescription = system.prescr
         out.focalLength = s.focalLength;
         break;
     }
-    if (spec.solves?.material && out.type !== 'coordinateBreak') {
-      (out as { material?: unknown }).material = pickedMaterial(base, i);
-    }
-    if (s.material instanceof ModelGlass && out.type !== 'coordinateBreak' && !s.mirror) {
+    if (s.material instanceof OffsetGlass && out.type !== 'coordinateBreak' && !s.mirror) {
+      const prev = (spec as { material?: unknown }).material;
+      if (prev && typeof prev === 'object' && 'offset' in prev) {
+        (out as { material?: unknown }).material = { glass: (prev as unknown as { glass: unknown }).glass, offset: { nd: s.material.dnd, vd: s.material.dvd } };
+      }
+    } else if (s.material instanceof ModelGlass && out.type !== 'coordinateBreak' && !s.mirror) {
       const prev = (spec as { material?: unknown }).material;
       const name = prev && typeof prev === 'object' && 'model' in prev ? (prev as { name?: string }).name : undefined;
       (out as { material?: unknown }).material = { model: { nd: s.material.nd, vd: s.material.vd }, ...(name ? { name } : {}) };
     }
     return out;
+  });
+  // A glass pickup takes its source's material as just written back (nd / Vd that varied included).
+  p.surfaces.forEach((spec, i) => {
+    if (spec.solves?.material && spec.type !== 'coordinateBreak') (spec as { material?: unknown }).material = pickedMaterial(base, p.surfaces, i);
   });
   if (p.object.distance !== 'infinity') p.object.distance = system.objectDistance;
   return p;
@@ -82,7 +90,7 @@ export function writeSolvedValues(system: LensSystem, base: Prescription = syste
     else if (s.k !== 0 || out.conic !== undefined) out.conic = s.k;
   }
   p.surfaces.forEach((spec, i) => {
-    if (spec.solves?.material && spec.type !== 'coordinateBreak') (spec as { material?: unknown }).material = pickedMaterial(base, i);
+    if (spec.solves?.material && spec.type !== 'coordinateBreak') (spec as { material?: unknown }).material = pickedMaterial(base, base.surfaces, i);
   });
   return p;
 }

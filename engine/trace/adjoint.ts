@@ -61,6 +61,26 @@ export interface LaunchInfo {
   field?: number;
 }
 
+/** True for parameters that leave every paraxial quantity unchanged (see engine/paraxial/). */
+function paraxiallyInert(p: ParamRef): boolean {
+  switch (p.kind) {
+    case 'decenterX':
+    case 'decenterY':
+    case 'tiltX':
+    case 'tiltY':
+    case 'tiltZ':
+    case 'conic':
+    case 'xyB':
+      return true;
+    case 'xy':
+      return p.index !== 3;
+    case 'asphere':
+      return (p.index ?? 0) !== 0;
+    default:
+      return false;
+  }
+}
+
 interface SlotMap {
   /** For each surface, a list of [slot, paramIndex]. */
   perSurface: [number, number][][];
@@ -182,6 +202,9 @@ function adjointPass(
   const vig = field.vignetting;
   const dR = new Float64Array(P), dEPL = new Float64Array(P), dD = new Float64Array(P), dFx = new Float64Array(P), dFy = new Float64Array(P);
   params.forEach((p, j) => {
+    // The paraxial model (pupil, field, solves) does not see decenters, tilts, conics or
+    // higher-order sag terms: their launch tangents are exactly zero.
+    if (paraxiallyInert(p)) return;
     const pt = pupilTangent(system, p, pupil);
     dR[j] = pt.depd / 2;
     dEPL[j] = pt.depl;

@@ -129,7 +129,7 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
         intersectAsphere(surf, batch, s, n1, tArr, off, dir);
         break;
       case 'xyPolynomial':
-        intersectXY(surf, batch, s, n1, tArr, off);
+        intersectXY(surf, batch, s, n1, tArr, off, dir);
         break;
       case 'paraxial':
         intersectPlane(batch, s, n1, tArr, off);
@@ -320,15 +320,23 @@ function intersectAsphere(surf: Surface, b: RayBatch, s: number, n1: number, tAr
   }
 }
 
-function intersectXY(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number): void {
+function intersectXY(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number, nu: number): void {
   const bb = surf.xyB;
   const a = surf.xy;
   const { x, y, z, l, m, n, status } = b;
+  // Newton starts from the root of the base conic b z² − z + (c/2)(x² + y²) = 0, c = a_{2,0} + a_{2,2}
+  // (the mean quadratic coefficient), when there is one, else from the vertex plane.
+  const c = a.length >= 6 ? a[3] + a[5] : 0;
+  const kp1 = c !== 0 ? (2 * bb) / c : 0;
   for (let i = 0; i < b.size; i++) {
     if (status[i] !== RayStatus.OK) continue;
     const px = x[i], py = y[i], pz = z[i];
     const dl = l[i], dm = m[i], dn = n[i];
     let t = -pz / dn;
+    if (c !== 0) {
+      const tc = conicRoot(c * (dl * dl + dm * dm + kp1 * dn * dn), c * (px * dl + py * dm + kp1 * pz * dn) - dn, c * (px * px + py * py + kp1 * pz * pz) - 2 * pz, nu);
+      if (Number.isFinite(tc)) t = tc;
+    }
     let ok = false;
     for (let it = 0; it < NEWTON_MAX && Number.isFinite(t); it++) {
       const qx = px + t * dl, qy = py + t * dm, qz = pz + t * dn;

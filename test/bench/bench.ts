@@ -30,6 +30,8 @@ await optional('gradient', './gradient.ts', async (m) => (m.benchGradient as () 
 await optional('cooke_reoptimize', './optimize.ts', async (m) => (m.benchCookeReoptimize as () => Promise<Record<string, unknown>>)());
 await optional('e2e', './e2e.ts', async (m) => (m.benchE2eStep as () => Promise<Record<string, unknown>>)());
 await optional('studio', './studio.ts', async (m) => (m.benchStudioEditToFrame as () => Promise<Record<string, unknown>>)());
+await optional('wave', './wave.ts', async (m) => (m.benchWave as () => Record<string, unknown>)());
+await optional('tolerance', './tolerance.ts', async (m) => (m.benchTolerance as () => Promise<Record<string, unknown>>)());
 await optional('deflectometry', './deflectometry.ts', async (m) => (m.benchDeflectometry as () => Promise<Record<string, unknown>>)());
 
 if (json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -1,6 +1,13 @@
-/** `lens-studio analyze <file> [--glass-dir DIR]... [--json]`: first-order data, spots, Seidel, distortion, field plots. */
+/**
+ * `lens-studio analyze <file> [--glass-dir DIR]... [--wave [--frequencies LIST]] [--json]`: first-order
+ * data, spots, Seidel, distortion, field plots; with --wave also wavefront, Zernike, Strehl, MTF and
+ * encircled energy.
+ */
 import type { Command } from 'commander';
 import { analyze, sanitizeForJson, type AnalysisReport } from '../../../engine/analysis/report.ts';
+import { rmsWavefrontError } from '../../../engine/wave/wavefront.ts';
+import { waveReport } from '../../../engine/wave/waveReport.ts';
+import { fieldProgress, formatWaveReport, parseFrequencies } from '../waveFormat.ts';
 import { collect, loadSystemFile, printWarnings } from '../loadLens.ts';
 import { num, table } from '../format.ts';
 
@@ -10,14 +17,32 @@ export function register(program: Command): void {
     .description('first-order data, spot diagrams, Seidel sums, distortion, field curvature and the field plots of a lens')
     .argument('<file>', 'lens file (.json, .zmx, dO .txt)')
     .option('--glass-dir <dir>', 'folder of Zemax AGF catalogs (repeatable)', collect, [])
+    .option('--wave', 'add the wave analyses at the primary wavelength (wavefront, Zernike, Strehl, MTF, encircled energy)')
+    .option('--frequencies <list>', 'MTF frequencies for --wave, cycles/mm, comma-separated (default 5,10,20,40,80)')
     .option('--json', 'print one JSON object instead of the readable report')
-    .action(async (file: string, opts: { glassDir: string[]; json?: boolean }) => {
+    .action(async (file: string, opts: { glassDir: string[]; json?: boolean; wave?: boolean; frequencies?: string }) => {
+      const frequencies = parseFrequencies(opts.frequencies);
       const { system, warnings } = await loadSystemFile(file, opts.glassDir);
       printWarnings(file, warnings);
-      const report = analyze(system);
+      const report = analyze(system, { opdRms: rmsWavefrontError });
       printWarnings(file, report.warnings);
-      if (opts.json) process.stdout.write(`${JSON.stringify(sanitizeForJson(report), null, 2)}\n`);
-      else process.stdout.write(`${formatReport(report)}\n`);
+      let wave: ReturnType<typeof waveReport> | undefined;
+      if (opts.wave) {
+        const bar = fieldProgress(system.fieldY.length, 'wave analyses');
+        try {
+          wave = waveReport(system, { frequencies, onProgress: (d) => bar.update(d) });
+        } finally {
+          bar.stop();
+        }
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(sanitizeForJson(wave ? { ...report, wave } : report), null, 2)}\n`);
+      else {
+        process.stdout.write(`${formatReport(report)}\n`);
+        if (wave) {
+          const unit = report.fields[0]?.type === 'angle' ? '°' : ' mm';
+          process.stdout.write(`\n${formatWaveReport(wave, (f) => `${f + 1}: ${num(report.fields[f].y, 5)}${unit}`)}\n`);
+        }
+      }
     });
 }
 
@@ -53,7 +78,7 @@ export function formatReport(r: AnalysisReport): string {
   out.push('Spot diagrams (hexapolar, 6 rings; chief-ray reference; µm)');
   out.push(
     table(
-      ['field', 'λ µm', 'RMS radius', 'GEO radius', 'centroid y mm', 'rays', 'OPD rms waves'],
+      ['field', 'λ µm', 'RMS radius', 'GEO radius', 'centroid y mm', 'rays', 'RMS wavefront waves'],
       r.spot.map((s, k) => [
         `${s.field_index + 1}: ${num(r.fields[s.field_index].y, 5)}${unit}`,
         String(s.wavelength_um),

@@ -29,6 +29,7 @@ import { interruptOnSigint } from '../interrupt.ts';
 import { collect, loadSystemFile, printWarnings } from '../loadLens.ts';
 import { chooseMeritSpec, parseOptimizerArgs, parseVary } from '../optimizeArgs.ts';
 import { formatComparison, formatOperands, formatSubstitutions, formatViolations, meritProgressBar, stopReasonText } from '../optimizeReport.ts';
+import { robustOptimizeCommand, type RobustCommandOptions } from '../robustRun.ts';
 
 /** The options as commander gives them (strings, unchecked). */
 export interface OptimizeCommandOptions {
@@ -137,10 +138,16 @@ export function register(program: Command, build: MeritProblemBuilder = buildMer
     .option('--learning-rate <r>', 'Adam: step per iteration as a fraction of each variable (default 0.01)')
     .requiredOption('--out <result.json>', 'where to write the optimized lens (JSON)')
     .option('--glass-dir <dir>', 'folder of Zemax AGF catalogs (repeatable)', collect, [])
-    .action(async (lens: string, opts: OptimizeCommandOptions) => {
+    .option('--robust <tol.json>', 'uncertainty-aware design: minimise the criterion over tolerance samples (a tolerance spec, or "defaults")')
+    .option('--samples <k>', 'robust: number of tolerance samples (default 16)')
+    .option('--quantile <q>', 'robust: minimise the mean above this quantile of the criterion (e.g. 0.9) instead of the mean')
+    .option('--monte-carlo <n>', 'robust: Monte Carlo trials comparing the nominal and robust designs (default 200)')
+    .option('--seed <s>', 'robust: seed of that Monte Carlo comparison (default 1)')
+    .option('--max-nominal-rise <r>', 'robust: keep the compensated nominal criterion within (1 + r) × its starting value (e.g. 0.1)')
+    .action(async (lens: string, opts: OptimizeCommandOptions & Partial<RobustCommandOptions>) => {
       const sigint = interruptOnSigint(() => process.stderr.write('\nstopping after this iteration… (Ctrl-C again to quit now)\n'));
       try {
-        const result = await optimizeCommand(lens, opts, build, sigint.signal);
+        const result = opts.robust !== undefined ? await robustOptimizeCommand(lens, opts as RobustCommandOptions, sigint.signal) : await optimizeCommand(lens, opts, build, sigint.signal);
         if (result.stopReason === 'cancelled') process.exitCode = 130;
       } finally {
         sigint.dispose();

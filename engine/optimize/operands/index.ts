@@ -1,7 +1,7 @@
 /**
  * The operand table: every operand type of the merit spec and its definition, one file each.
  *
- * Adding an operand (WAVEFRONT_RMS, ZERNIKE, MTF, a tolerance criterion, ...):
+ * Adding an operand (MTF, a tolerance criterion, ...):
  *   1. its schema entry in engine/io/meritSpecSchema.ts (a zod object in the `Operand` union; the
  *      file formats live in io/, below everything here);
  *   2. one file in this folder exporting its {@link OperandDefinition} — for a single value, a
@@ -23,6 +23,8 @@ import type { OperandDefinition, ResidualBlock } from './operand.ts';
 import { REAL_IMAGE_HEIGHT } from './realImageHeight.ts';
 import { RMS_SPOT } from './rmsSpot.ts';
 import { TOTAL_TRACK } from './totalTrack.ts';
+import { WAVEFRONT_RMS } from './wavefrontRms.ts';
+import { ZERNIKE } from './zernike.ts';
 import { assertSolvedListed } from '../solveJacobian.ts';
 
 /** Every operand type → its definition. */
@@ -36,6 +38,8 @@ export const OPERANDS: { readonly [T in OperandType]: OperandDefinition<T> } = {
   DISTORTION,
   CENTER_THICKNESS,
   EDGE_THICKNESS,
+  WAVEFRONT_RMS,
+  ZERNIKE,
 };
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Every registered operand's exact Jacobian rows against central finite differences (Richardson
- * extrapolated, at the best of five steps; an entry is compared relative to the largest of itself,
+ * extrapolated, at the best of six steps; an entry is compared relative to the largest of itself,
  * 1e-3 of its column's largest and 1e-6 of its row's largest, below which the differences are
  * rounding), on three systems chosen to reach every branch of the derivatives: the Cooke
  * triplet (object at infinity, EPD, angle fields); the same lens at a finite distance with
@@ -143,10 +143,17 @@ const SAMPLES: { [T in OperandType]: OperandOf<T>[] } = {
     { type: 'EDGE_THICKNESS', surface: 0, target: -5, heightFrom: 'realRays' },
     { type: 'EDGE_THICKNESS', surface: 1, target: -5, heightFrom: 'realRays' },
   ],
+  WAVEFRONT_RMS: [{ type: 'WAVEFRONT_RMS', field: 2 }, { type: 'WAVEFRONT_RMS', field: 1, wavelength: 0, rings: 6, arms: 12, target: 0.01 }],
+  ZERNIKE: [{ type: 'ZERNIKE', term: 8, field: 2, target: 5 }, { type: 'ZERNIKE', term: 11, field: 1, basis: 'standard', wavelength: 2, target: 5 }],
 };
 
-/** Steps tried for each parameter, in units of its typical magnitude (the optimizers' scales). */
-const STEPS = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5];
+/**
+ * Steps tried for each parameter, in units of its typical magnitude (the optimizers' scales). The
+ * step of one whole scale unit is for OPD functionals (WAVEFRONT_RMS, ZERNIKE) with an object
+ * 600 mm away: each ray's optical path (~700 mm) carries ~1e-9 wave of rounding, so their
+ * object-distance derivatives (~1e-3 wave/mm) need ~1 mm steps to be resolved to 1e-6.
+ */
+const STEPS = [1, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5];
 
 /**
  * Worst relative error of the block's Jacobian against Richardson-extrapolated central differences,

@@ -30,8 +30,6 @@ function defaultScale(system: LensSystem, p: ParamRef): number {
       return 0.01;
     case 'thickness':
       return Math.max(1, Math.abs(system.surfaces[p.surface]?.thickness ?? 1));
-    case 'objectDistance':
-      return Number.isFinite(system.objectDistance) ? Math.max(1, Math.abs(system.objectDistance)) : 1;
     case 'asphere':
       return 10 ** (-3 * ((p.index ?? 0) + 1));
     case 'xy':

@@ -113,12 +113,13 @@ const CASES: Case[] = [
   {
     name: 'finite-conjugate Cooke triplet whose solves feed each other through the pupil',
     system: () => buildSystem(finiteCookeWithSolves(), GlassLibrary.builtin()),
+    // The object distance through these solves is checked in engine/paraxial/solves.test.ts: here
+    // the OPD operands' differences at 600 mm resolve it only to ~1e-6 (see STEPS).
     params: () => [
       { kind: 'curvature', surface: 2 },
       { kind: 'curvature', surface: 5 },
       { kind: 'thickness', surface: 0 },
       { kind: 'thickness', surface: 3 },
-      { kind: 'objectDistance', surface: 0 },
     ],
   },
 ];

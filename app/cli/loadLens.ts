@@ -9,6 +9,7 @@ import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
+import { glassMatchesFor, glassResolverFor } from '../node/lensFile.ts';
 import { CliError } from './errors.ts';
 
 export interface LoadedSystem {
@@ -35,7 +36,8 @@ export async function loadSystemFile(file: string, glassDirs: string[] = []): Pr
   }
   const library = await loadGlassLibrary(glassDirs);
   const { prescription, warnings } = loadLensBytes(path.basename(file), bytes, {
-    resolveGlass: (name, catalogs) => library.find(name, { catalogOrder: catalogs }) !== undefined,
+    resolveGlass: glassResolverFor(library),
+    glassMatches: glassMatchesFor(library),
   });
   try {
     return { prescription, system: buildSystem(prescription, library), library, warnings };

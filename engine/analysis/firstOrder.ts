@@ -5,7 +5,10 @@
  *   [y'; N'u'] = [A B; C D] [y; Nu],   φ = −C,
  * EFL = n'/φ (f2), f1 = −n/φ, front focal point F1 = D n / C from surface 1, back focal point
  * F2 = −A n'/C from the image plane, principal points P1 = F1 + n/φ and P2 = F2 − n'/φ, nodal
- * points N1 = F1 + n'/φ and N2 = F2 − n/φ. FFL = −F1, BFL = last thickness + F2.
+ * points N1 = F1 + n'/φ and N2 = F2 − n/φ. FFL = −F1. BFL = F2 + the axial distance from the last
+ * surface that is not a coordinate break (the last lens or mirror surface) to the image plane: the
+ * thicknesses after it summed along the unfolded paraxial axis (thickness × propagation direction),
+ * so trailing coordinate breaks (a fold or tilt before the image) do not move it.
  * The exit pupil is where the paraxial chief ray crosses the axis in image space (XPL from the
  * image plane), XPD twice the paraxial marginal-ray height there. The Lagrange invariant is
  * H = n(ȳu − yū) at surface 1 with the marginal ray (y = EPD/2, u = 0 for an object at infinity)
@@ -52,11 +55,25 @@ export function efl(system: LensSystem, w = system.primaryIndex): number {
   return nImage(system, w) / -C;
 }
 
-/** Back focal length at wavelength w (default primary): last vertex to the paraxial focus F2, mm. */
+/**
+ * The surface BFL is measured from: the last one before the image that is not a coordinate break
+ * (surface 0 if every one is).
+ */
+export function bflSurface(system: LensSystem): number {
+  let k = system.surfaces.length - 2;
+  while (k > 0 && system.surfaces[k].kind === 'coordinateBreak') k--;
+  return k;
+}
+
+/**
+ * Back focal length at wavelength w (default primary), mm: from the vertex of the last surface that
+ * is not a coordinate break (bflSurface) to the paraxial focus F2, along the unfolded axis.
+ */
 export function bfl(system: LensSystem, w = system.primaryIndex): number {
-  const last = system.surfaces.length - 2;
   const [A, C] = paraxialAtImage(system, w, 1, 0);
-  return system.surfaces[last].thickness * directionBefore(system, last + 1) + (-A * nImage(system, w)) / C;
+  let d = 0;
+  for (let s = bflSurface(system); s < system.surfaces.length - 1; s++) d += system.surfaces[s].thickness * directionBefore(system, s + 1);
+  return d + (-A * nImage(system, w)) / C;
 }
 
 /** Paraxial working F-number at infinity, EFL / EPD (primary wavelength). */

@@ -17,6 +17,8 @@ export interface LoadedLens {
 export interface LoadOptions {
   /** Returns true when a catalog glass can be resolved (used by formats that fall back to model glass). */
   resolveGlass?: (name: string, catalogs: string[]) => boolean;
+  /** Every catalog holding a glass name, with its nd, the one a search without GCAT uses first (.zmx warnings). */
+  glassMatches?: (name: string) => { catalog: string; nd: number }[];
 }
 
 export type LensLoader = (fileName: string, bytes: Uint8Array, opts: LoadOptions) => LoadedLens;
@@ -32,7 +34,7 @@ registerLensLoader('.json', (fileName, bytes) => ({
   prescription: parsePrescriptionJson(decodeText(bytes).text, fileName),
   warnings: [],
 }));
-registerLensLoader('.zmx', (fileName, bytes, opts) => parseZmx(bytes, { fileName, resolveGlass: opts.resolveGlass }));
+registerLensLoader('.zmx', (fileName, bytes, opts) => parseZmx(bytes, { fileName, resolveGlass: opts.resolveGlass, glassMatches: opts.glassMatches }));
 registerLensLoader('.txt', (fileName, bytes, opts) => parseDOLens(bytes, { fileName, resolveGlass: opts.resolveGlass }));
 
 /** The extensions a loader is registered for, e.g. [".json", ".zmx", ".txt"]. */

@@ -57,6 +57,31 @@ export const OffsetGlassRef = z.strictObject({
  */
 export const MaterialRef = z.union([z.null(), z.string().min(1), FormulaGlassRef, ModelGlassRef, CatalogGlassRef, OffsetGlassRef]);
 
+const nonNegative = () => finite().refine((v) => v >= 0, { message: 'expected a number ≥ 0' });
+
+/**
+ * A surface aperture or obscuration, as OpticStudio's surface aperture types (circular aperture /
+ * obscuration, rectangular aperture / obscuration, elliptical aperture / obscuration; .zmx CLAP,
+ * OBSC, SQAP, SQOB, ELAP, ELOB with OBDC for the decenter). Lengths in mm, in the surface's local
+ * frame, centred at (decenterX, decenterY). A ray passes an aperture when its intersection lies
+ * inside the shape and passes an obscuration when it lies outside it (a point on the boundary
+ * passes both); otherwise it is flagged (vignetted, or obscured).
+ * - circular: the annulus minRadius ≤ r ≤ maxRadius (minRadius 0 by default: a disc);
+ * - rectangular: |x| ≤ halfWidthX and |y| ≤ halfWidthY;
+ * - elliptical: (x / halfWidthX)² + (y / halfWidthY)² ≤ 1.
+ */
+const apertureCommon = {
+  /** true: the shape blocks rays (an obscuration); false or absent: it passes them (an aperture). */
+  obscuration: z.boolean().optional(),
+  decenterX: finite().optional(),
+  decenterY: finite().optional(),
+};
+export const SurfaceAperture = z.discriminatedUnion('shape', [
+  z.strictObject({ shape: z.literal('circular'), minRadius: nonNegative().optional(), maxRadius: positive(), ...apertureCommon }),
+  z.strictObject({ shape: z.literal('rectangular'), halfWidthX: positive(), halfWidthY: positive(), ...apertureCommon }),
+  z.strictObject({ shape: z.literal('elliptical'), halfWidthX: positive(), halfWidthY: positive(), ...apertureCommon }),
+]);
+
 /** Bounds of one optimization variable (either may be left out). */
 export const VariableBounds = z
   .strictObject({ lower: finite().optional(), upper: finite().optional() })
@@ -70,6 +95,10 @@ const surfaceCommon = {
   stop: z.boolean().optional(),
   /** Clear semi-aperture in mm: rays beyond it are vignetted (flagged). Absent = unclipped. */
   semiDiameter: positive().optional(),
+  /** Circular central obscuration, mm: rays nearer the axis than this (r < obscuration) are blocked (flagged obscured). */
+  obscuration: positive().optional(),
+  /** An aperture or obscuration shape with decenter (see SurfaceAperture); applies with semiDiameter. */
+  aperture: SurfaceAperture.optional(),
   /**
    * Which parameters the optimizer may vary, e.g. {"radius": true, "thickness": true}; an object
    * instead of `true` also bounds the variable, {"thickness": {"lower": 1, "upper": 8}} (in the
@@ -221,6 +250,8 @@ export const Prescription = z.object({
     .object({
       radius: radius().optional(),
       semiDiameter: positive().optional(),
+      obscuration: positive().optional(),
+      aperture: SurfaceAperture.optional(),
     })
     .optional(),
   /** The merit function saved with the prescription (engine/io/meritSpecSchema.ts). */
@@ -242,6 +273,7 @@ const materialRefFits: MaterialRefFits = true;
 void materialRefFits;
 export type SurfaceSpec = z.infer<typeof SurfaceSpec>;
 export type VariableBounds = z.infer<typeof VariableBounds>;
+export type SurfaceAperture = z.infer<typeof SurfaceAperture>;
 export type ApertureSpec = z.infer<typeof ApertureSpec>;
 export type FieldsSpec = z.infer<typeof FieldsSpec>;
 export type WavelengthsSpec = z.infer<typeof WavelengthsSpec>;

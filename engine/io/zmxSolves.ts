@@ -8,19 +8,23 @@
  *   warning.
  * - `PZUP src scale offset column`: thickness pickup (column 0: the thickness column itself).
  * - `MAZH height zone`: marginal-ray-height thickness solve (zone 0: paraxial; else the real ray at
- *   that pupil zone, supported on the image distance).
+ *   that pupil zone, supported on the image distance); MAZH 0 0 on the last thickness is the
+ *   image solve, `"imageSolve": "paraxialFocus"` (zmxAimAndFocus.ts).
  * - `GLAS name 2 src ...`: glass pickup from SURF src (solve type 2).
  * - `PPAR param src scale offset column`: a parameter pickup (e.g. a fold's coordinate-break tilt);
  *   not modelled: the written parameter is kept, with a warning where the surface uses it.
  * Source SURF numbers become 0-based indices (SURF k is `surface: k − 1`); pickups from the object
  * or image surface are not modelled. Lengths scale from the file's unit to mm.
  * Writing: the same records; chief-ray-height and edge-thickness thickness solves and conic pickups
- * have no record here and are written as their current values, with a warning. Sources: the
+ * have no record here and are written as their current values, with a warning; a marginal-ray-
+ * height solve of height 0 on the last thickness is written as MAZH 0 0 by zmxWrite.ts when the
+ * prescription's imageSolve is set, else here. Sources: the
  * corpus files in ../shared/data/zmx (CURV type 4, PZUP, MAZH, GLAS type 2 in OpticStudio's own
  * files) and OpticStudio's solve types in its ZPL SOLVETYPE order.
  */
 import type { MaterialRef, SurfaceSpec } from './prescription.ts';
 import type { SurfaceSolves } from './solves.ts';
+import { isParaxialFocusSolve } from './zmxAimAndFocus.ts';
 
 /** A solve-bearing record of a SURF block as read. */
 export interface ZmxSolveRecord {
@@ -112,6 +116,8 @@ export function attachZmxSolves(surfaces: SurfaceSpec[], raws: ZmxSurfaceSolveRe
         case 'MAZH': {
           const height = Number.isFinite(num(t[0])) ? num(t[0]) * s : 0;
           const zone = Number.isFinite(num(t[1])) ? num(t[1]) : 0;
+          // MAZH 0 0 on the last thickness is the image solve ("imageSolve": "paraxialFocus").
+          if (isParaxialFocusSolve({ height, zone }, k === last)) break;
           if (zone !== 0 && k !== last) {
             warn(`MAZH pupil zone ${zone} away from the image distance is not modelled; the paraxial marginal ray is used`);
             solves.thickness = { type: 'marginalRayHeight', ...(height !== 0 && { height }) };

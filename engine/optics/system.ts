@@ -15,6 +15,7 @@
 import type { Material, MaterialReference } from '../materials/material.ts';
 import { AIR } from '../materials/material.ts';
 import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
+import { clipShapes, type ClipShape } from './aperture.ts';
 import { materialOrigin, systemSolves, type SystemSolve } from './systemSolves.ts';
 
 export type { SolvedParam, SystemSolve } from './systemSolves.ts';
@@ -53,6 +54,8 @@ export interface Surface {
   readonly stop: boolean;
   /** Clear semi-aperture, mm; Infinity when rays are not clipped here. */
   semiDiameter: number;
+  /** Further aperture and obscuration shapes (aperture.ts); empty for most surfaces. */
+  readonly clips: readonly ClipShape[];
   /** The medium after the surface (for a mirror, the medium before). */
   material: Material;
   /** Index of the medium after this surface, per wavelength. */
@@ -222,6 +225,7 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
       mirror,
       stop: spec?.stop === true,
       semiDiameter: (spec ? spec.semiDiameter : p.image?.semiDiameter) ?? Infinity,
+      clips: spec ? clipShapes(spec.obscuration, spec.aperture) : clipShapes(p.image?.obscuration, p.image?.aperture),
       material: current,
       nAfter: currentN,
       direction,

@@ -11,7 +11,7 @@ import type { LensSystem } from '../optics/system.ts';
 import { fieldPointObjectField } from '../paraxial/pupil.ts';
 import { traceAdjoint } from './adjoint.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
-import { aimAtStop, launchContext, launchRays, type LaunchContext } from './rayAiming.ts';
+import { launchAimed, launchContext, type LaunchContext } from './rayAiming.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
 
 const D = Math.SQRT1_2;
@@ -35,9 +35,8 @@ export function traceEdgeRays(system: LensSystem, ctx: LaunchContext = launchCon
   const out: FieldEdgeRays[] = [];
   for (let f = 0; f < system.fieldY.length; f++) {
     const field = fieldPointObjectField(system, f, ctx.pupil);
-    let px: ArrayLike<number> = EDGE_PX, py: ArrayLike<number> = EDGE_PY;
-    if (system.rayAiming === 'real') ({ px, py } = aimAtStop(system, field, w, EDGE_PX, EDGE_PY, ctx));
-    const batch = launchRays(system, field, px, py, new RayBatch(EDGE_PX.length), ctx);
+    const batch = new RayBatch(EDGE_PX.length);
+    const { px, py } = launchAimed(system, field, w, EDGE_PX, EDGE_PY, batch, ctx);
     const rec = new TraceRecord(system.surfaces.length, EDGE_PX.length);
     traceBatch(system, batch, w, { record: rec });
     out.push({ field: f, batch, rec, px, py });
@@ -84,5 +83,5 @@ export function realHeightGradient(system: LensSystem, rays: readonly FieldEdgeR
     sy[at.ray] = r.rec.y[q] / at.h;
   }
   const f = r.field;
-  return traceAdjoint(system, r.rec, { fx: system.fieldX[f], fy: system.fieldY[f], px: r.px, py: r.py, field: f }, system.primaryIndex, { x: sx, y: sy }, params, new Float64Array(params.length), false, at.surface);
+  return traceAdjoint(system, r.rec, { fx: system.fieldX[f], fy: system.fieldY[f], px: r.px, py: r.py, field: f, aimed: system.rayAiming === 'real' }, system.primaryIndex, { x: sx, y: sy }, params, new Float64Array(params.length), false, at.surface);
 }

@@ -22,7 +22,7 @@
  * corpus files in ../shared/data/zmx (CURV type 4, PZUP, MAZH, GLAS type 2 in OpticStudio's own
  * files) and OpticStudio's solve types in its ZPL SOLVETYPE order.
  */
-import type { MaterialRef, SurfaceSpec } from './prescription.ts';
+import type { MaterialRef, Prescription, SurfaceSpec } from './prescription.ts';
 import type { SurfaceSolves } from './solves.ts';
 import { isParaxialFocusSolve } from './zmxAimAndFocus.ts';
 
@@ -189,4 +189,13 @@ export function pickedMaterial(surfaces: readonly SurfaceSpec[], i: number): Mat
   }
   const s = surfaces[k];
   return s && 'material' in s ? s.material : undefined;
+}
+
+/** The prescription with each glass pickup's material replaced by its source's (what .zmx writes). */
+export function withPickedMaterials(p: Prescription): Prescription {
+  if (!p.surfaces.some((s) => s.solves?.material)) return p;
+  return {
+    ...p,
+    surfaces: p.surfaces.map((s, i) => (s.solves?.material && s.type !== 'coordinateBreak' ? ({ ...s, material: structuredClone(pickedMaterial(p.surfaces, i)) } as SurfaceSpec) : s)),
+  };
 }

@@ -26,7 +26,7 @@ import { ZmxWriteError } from './zmxWriteError.ts';
 
 export { ZmxWriteError } from './zmxWriteError.ts';
 export type { GlassLookup } from './zmxGlassExport.ts';
-import { pickedMaterial, zmxSolveLines } from './zmxSolves.ts';
+import { withPickedMaterials, zmxSolveLines } from './zmxSolves.ts';
 
 export interface ZmxWriteOptions {
   /**
@@ -126,7 +126,7 @@ function surfaceLines(s: SurfaceSpec, i: number, last: boolean, p: Prescription,
     const c = out.findIndex((l) => l.startsWith('CURV '));
     out[c] = `${out[c]} ${solve.curvTail}`;
   }
-  let glas = 'material' in s ? glasses.line(s.solves?.material ? pickedMaterial(p.surfaces, i) : s.material) : undefined;
+  let glas = 'material' in s ? glasses.line(s.material) : undefined;
   if (glas && solve.glasSolve) glas = glas.replace(/^(GLAS \S+) \S+ \S+/, `$1 ${solve.glasSolve}`);
   if (glas) out.push(glas);
   if ((s.type === 'standard' || s.type === 'evenAsphere') && s.conic) out.push(`CONI ${fmt(s.conic)}`);
@@ -138,7 +138,9 @@ function surfaceLines(s: SurfaceSpec, i: number, last: boolean, p: Prescription,
  * Writes a prescription as .zmx text (CRLF line ends, lengths in mm).
  * @throws ZmxWriteError for XY-polynomial surfaces and double apertures, which .zmx cannot express
  */
-export function writeZmx(p: Prescription, opts: ZmxWriteOptions = {}): string {
+export function writeZmx(given: Prescription, opts: ZmxWriteOptions = {}): string {
+  // A glass pickup is written with its source's glass (and the pickup record, zmxSolves.ts).
+  const p = withPickedMaterials(given);
   const lines: string[] = ['VERS 190513 0 0', 'MODE SEQ', `NAME ${p.name.replace(/[\r\n]+/g, ' ')}`];
   if (p.notes) {
     p.notes.split('\n').forEach((para, k) => {

@@ -62,12 +62,13 @@ export function describeDesignContract(getApi: () => StudioApi): void {
       expect((snap.prescription.surfaces[4] as { radius: number }).radius).toBe(-21);
       await rejects(api.edit({ op: 'setVariable', index: 4, param: 'radius', on: true }), 'BAD_EDIT', /surface 5 radius is set by a pickup/);
       await rejects(api.edit({ op: 'setSolve', index: 2, param: 'radius', solve: { type: 'pickup', surface: 17 } }), 'BAD_EDIT', /surfaces\[2\]\.solves\.radius\.surface: surface 17 does not exist/);
-      // .zmx keeps them (MAZH, CURV pickup).
+      // .zmx keeps them (the CURV pickup; the paraxial focus as MAZH 0 0, read back as the image solve).
       const zmx = await api.exportLens('zmx');
       const back = await api.openFile('back.zmx', zmx.bytes);
       expect(back.prescription.surfaces[4].solves).toEqual({ radius: { type: 'pickup', surface: 0, scale: -1 } });
-      expect(back.prescription.surfaces[5].solves).toEqual({ thickness: { type: 'marginalRayHeight' } });
+      expect(back.prescription.imageSolve).toBe('paraxialFocus');
       expect(back.cells[4].radius).toBe('P');
+      expect(back.cells[5].thickness).toBe('M');
     });
 
     it('variables: bounds per variable and "vary all", which skips solved cells', async () => {

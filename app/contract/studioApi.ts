@@ -169,6 +169,11 @@ export interface SpotData {
   rmsRadius: number;
   geoRadius: number;
   centroid: [number, number];
+  /**
+   * Airy-disk radius at this wavelength, mm: 1.22 λ N_w with N_w the paraxial working F-number
+   * (engine/analysis/spotFocus.ts); NaN when N_w is not finite (afocal).
+   */
+  airyRadius: number;
 }
 
 /** Tangential (y vs Py) and sagittal (x vs Px) ray fans, mm, relative to the primary chief ray. */
@@ -195,6 +200,12 @@ export type SurfaceProfile = Omit<EngineSurfaceProfile, 'isImage'>;
 export interface LayoutData {
   rays: LayoutRays[];
   profiles: SurfaceProfile[];
+  /**
+   * Semi-diameter of every prescription surface, then the image (length surfaces + 1), mm: the
+   * user's clear semi-aperture where set, else the automatic one (largest height of the chief and
+   * pupil-edge rays of every field and wavelength, as OpticStudio's automatic semi-diameters).
+   */
+  semiDiameters: number[];
 }
 
 /** Everything the studio draws for one lens revision. A failing analysis leaves its part empty and says why in `errors`. */
@@ -209,6 +220,35 @@ export interface AnalysisBundle {
   errors: string[];
   /** Host-side compute time of each part, ms. */
   timingsMs: Record<string, number>;
+}
+
+/** Through-focus spot diagrams: every field and wavelength on planes −steps·Δ … +steps·Δ around the image. */
+export interface ThroughFocusOptions {
+  /** Distance Δ between planes, mm (> 0, ≤ 100); default the Rayleigh half depth of focus 2 λ N_w² at the primary wavelength. */
+  stepMm?: number;
+  /** Planes on each side of the image (1–5, default 2: −2Δ, −Δ, 0, +Δ, +2Δ). */
+  steps?: number;
+  /** Hexapolar rings (1–20, default 6). */
+  spotRings?: number;
+}
+
+export interface ThroughFocusData {
+  revision: number;
+  stepMm: number;
+  /** Plane positions along the image surface's normal, mm (+ away from the lens). */
+  defocusMm: number[];
+  /** One spot per plane × field × wavelength, relative to the primary chief ray on that plane. */
+  spots: (SpotData & { focusIndex: number })[];
+  errors: string[];
+}
+
+/** The nd–Vd glass map of the loaded catalogs and where the current lens's glasses sit on it. */
+export interface GlassMapData {
+  revision: number;
+  /** Every catalog glass (catalog order): nd at 587.56 nm and the Abbe number Vd. */
+  glasses: { name: string; catalog: string; nd: number; vd: number }[];
+  /** Each surface followed by a glass (air and mirrors left out), with the medium's nd and Vd. */
+  lens: { surfaceIndex: number; glass: string; catalog?: string; nd: number; vd: number }[];
 }
 
 export interface OptimizeOptions {
@@ -302,9 +342,17 @@ export interface StudioApi {
   hostInfo(): Promise<HostInfo>;
   listLibrary(): Promise<LibraryEntry[]>;
   openLibraryLens(id: string): Promise<LensSnapshot>;
-  /** Opens .json, .zmx or dO .txt bytes; on failure the previous lens stays loaded. */
+  /**
+   * Opens .json, .zmx or dO .txt bytes (a file chosen in the browser's file chooser, or a lens
+   * moved in from another panel); on failure the previous lens stays loaded. The lens has no host
+   * path: Save exports it (a download).
+   */
   openFile(fileName: string, bytes: Uint8Array): Promise<LensSnapshot>;
-  /** Opens a file from the host's disk (command line argument, recent files). */
+  /**
+   * Opens a file from the host's disk. In web and Electron mode only a path the user already chose
+   * is allowed (the start-up lens, a recent file, a path saved to); any other path is refused
+   * (BAD_REQUEST) before the disk is touched, with the same message whether it exists or not.
+   */
   openPath(path: string): Promise<LensSnapshot>;
   openRecent(id: string): Promise<LensSnapshot>;
   recentFiles(): Promise<RecentFile[]>;
@@ -313,6 +361,10 @@ export interface StudioApi {
   undo(): Promise<LensSnapshot>;
   redo(): Promise<LensSnapshot>;
   analyze(options?: AnalyzeOptions): Promise<AnalysisBundle>;
+  /** Through-focus spot diagrams of the current lens (engine/analysis/spotFocus.ts). */
+  throughFocusSpots(options?: ThroughFocusOptions): Promise<ThroughFocusData>;
+  /** The glass map of the loaded catalogs with the current lens's glasses. */
+  glassMap(): Promise<GlassMapData>;
   startOptimization(options?: OptimizeOptions): Promise<{ runId: string }>;
   /**
    * The merit function as its editor shows it, on the current lens: a merit spec (default: the lens's
@@ -324,10 +376,25 @@ export interface StudioApi {
   /** Stops a run; the best lens so far stays loaded (one undo step). Resolves when it has stopped. */
   stopOptimization(runId: string): Promise<void>;
   exportLens(format: 'json' | 'zmx'): Promise<ExportedLens>;
-  /** Writes the lens to the host's disk (temp file then rename); default: where it was opened. */
+  /**
+   * Writes the lens to the host's disk (temp file then rename); default: where it was opened. In
+   * web and Electron mode `path` must be one the user chose (as `openPath`); elsewhere export.
+   */
   saveLens(path?: string): Promise<{ path: string }>;
-  /** Opens a deflectometry session folder on the host's disk and decodes its fringe images. */
+  /**
+   * Opens a deflectometry session folder on the host's disk and decodes its fringe images. In web
+   * and Electron mode only a recent, simulated or uploaded session folder (as `openPath`).
+   */
   openDeflectometrySession(dir: string): Promise<DeflectometrySessionInfo>;
+  /**
+   * Sends one file of a session folder chosen in the browser: its path inside the folder
+   * ("session.json", "camera1/lens/x-p70-s0.png"; plain names, .json or .png). The first call
+   * (no `uploadId`) starts a new upload; pass the returned id with the others. At most 4,096 files,
+   * 64 MiB each, 2 GiB in all.
+   */
+  uploadDeflectometryFile(relativePath: string, bytes: Uint8Array, uploadId?: string): Promise<{ uploadId: string }>;
+  /** Opens an uploaded session folder (once every file is sent), as `openDeflectometrySession`. */
+  openDeflectometryUpload(uploadId: string): Promise<DeflectometrySessionInfo>;
   /** Simulates a session of the bundled rig and lens (LE1234-A) into a temp folder, then opens it. */
   simulateDeflectometrySession(options?: SimulateSessionOptions): Promise<DeflectometrySessionInfo>;
   /** Recently opened session folders, newest first. */
@@ -338,11 +405,17 @@ export interface StudioApi {
   startCalibration(options?: CalibrationOptionsApi): Promise<{ runId: string }>;
   /** Stops a calibration; the best fit so far is kept as its result. Resolves when it has stopped. */
   stopCalibration(runId: string): Promise<void>;
-  /** Loads the fitted lens of the last calibration into the editor (one undo step). */
+  /**
+   * Loads the fitted lens of the last calibration into the editor as one undo step. The lens gets
+   * a new untitled name ("untitled-N.json", nowhere on disk), so Save cannot overwrite the file of
+   * the lens it replaced; undo brings back that lens with its name.
+   */
   useFittedLens(): Promise<LensSnapshot>;
   /** Starts end-to-end training of the current lens with a U-Net; progress as `e2e` events. */
   startE2e(options?: E2eStudioOptions): Promise<{ runId: string }>;
   stopE2e(runId: string): Promise<void>;
+  /** Loads the lens of the last end-to-end run into the editor, as `useFittedLens` (untitled, one undo step). */
+  useTrainedLens(): Promise<LensSnapshot>;
   /** The current lens's own tolerances, else the default tolerances (engine/tolerance/defaults.ts). */
   toleranceSpec(which?: 'lens' | 'defaults'): Promise<ToleranceSpec>;
   /** Sensitivity then Monte Carlo of the current lens; progress as `tolerance` events. */
@@ -378,12 +451,16 @@ export const STUDIO_METHODS = [
   'undo',
   'redo',
   'analyze',
+  'throughFocusSpots',
+  'glassMap',
   'startOptimization',
   'stopOptimization',
   'evaluateMerit',
   'exportLens',
   'saveLens',
   'openDeflectometrySession',
+  'uploadDeflectometryFile',
+  'openDeflectometryUpload',
   'simulateDeflectometrySession',
   'recentDeflectometrySessions',
   'deflectometryImage',
@@ -392,6 +469,7 @@ export const STUDIO_METHODS = [
   'useFittedLens',
   'startE2e',
   'stopE2e',
+  'useTrainedLens',
   'toleranceSpec',
   'startTolerance',
   'stopTolerance',
@@ -400,6 +478,13 @@ export const STUDIO_METHODS = [
   'stopRobust',
   'useRobustDesign',
 ] as const satisfies readonly StudioMethod[];
+
+/**
+ * The methods the studio UI calls: all the Electron preload exposes to the page (the page has no
+ * use for the rest, e.g. `openPath` or `hostInfo`). test/architecture/preloadSurface.test.ts checks
+ * this list against the renderer's sources, so it stays the minimum.
+ */
+export const RENDERER_METHODS = STUDIO_METHODS.filter((m) => m !== 'openPath' && m !== 'hostInfo');
 
 /** The host-side implementation: the API without the client-side subscription helper. */
 export type StudioService = Pick<StudioApi, StudioMethod> & {

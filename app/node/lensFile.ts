@@ -24,6 +24,8 @@ export interface LensFileOptions {
   glassDirs?: string[];
   /** A glass library already loaded (takes precedence over glassDirs). */
   library?: GlassLibrary;
+  /** Unknown keys in a .json lens are errors instead of warnings. */
+  strict?: boolean;
 }
 
 export interface ReadLensResult {
@@ -73,7 +75,7 @@ export async function readLensFile(file: string, opts: LensFileOptions = {}): Pr
     throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const library = await glassLibraryFor(opts);
-  const { prescription, warnings } = loadLensBytes(path.basename(file), bytes, { resolveGlass: glassResolverFor(library), glassMatches: glassMatchesFor(library) });
+  const { prescription, warnings } = loadLensBytes(path.basename(file), bytes, { resolveGlass: glassResolverFor(library), glassMatches: glassMatchesFor(library), strict: opts.strict });
   return { prescription, warnings, library };
 }
 

@@ -245,6 +245,7 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
         base.c = curvatureOf(spec.radius);
         base.k = spec.conic ?? 0;
         base.asphere = Float64Array.from(spec.asphere);
+        checkAsphereSag(base.asphere, base.semiDiameter, where);
         break;
       case 'xyPolynomial':
         base.xyB = spec.b ?? 0;
@@ -289,6 +290,10 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
   if (p.aperture.type === 'objectNA' && !Number.isFinite(objectDistance)) {
     throw new SystemError('aperture.type: objectNA needs an object at a finite distance');
   }
+  const nPrimary = nObject[p.wavelengths.primaryIndex];
+  if (p.aperture.type === 'objectNA' && p.aperture.value !== undefined && !(p.aperture.value < nPrimary)) {
+    throw new SystemError(`aperture.value: a numerical aperture of ${p.aperture.value} needs an object-space index above it (n = ${nPrimary})`);
+  }
   if (p.aperture.type !== 'floatByStop' && (p.aperture.value === undefined || !(p.aperture.value > 0))) {
     throw new SystemError(`aperture.value: ${p.aperture.type} needs a positive value`);
   }
@@ -323,6 +328,25 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
     glassCatalogs: catalogs,
   };
   return system;
+}
+
+/**
+ * Checks that an even asphere's polynomial Σ A_{2i} r^{2i} is finite at the clear semi-diameter
+ * (coefficients like 1e300 overflow there and would turn every ray's sag into ±Infinity / NaN).
+ * @throws SystemError naming the surface
+ */
+function checkAsphereSag(asphere: Float64Array, semiDiameter: number, where: string): void {
+  if (!Number.isFinite(semiDiameter)) return;
+  const r2 = semiDiameter * semiDiameter;
+  let power = r2;
+  let sum = 0;
+  for (let i = 0; i < asphere.length; i++) {
+    if (asphere[i] !== 0) sum += asphere[i] * power;
+    power *= r2;
+  }
+  if (!Number.isFinite(sum)) {
+    throw new SystemError(`${where}.asphere: the sag is not finite at the clear semi-diameter ${semiDiameter} mm (the coefficients overflow there)`);
+  }
 }
 
 /** Index of the medium before surface s at wavelength w (positive). */

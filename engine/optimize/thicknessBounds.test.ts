@@ -1,11 +1,11 @@
 /**
  * Thickness bounds that hold (thicknessBounds.ts): a Cooke triplet optimized with the default
  * merit's centre and edge bounds never ends with a gap or an edge below its bound (edges measured
- * independently, at the semi-diameters the layout draws); the projection raises a knife edge to its
+ * independently, at the automatic semi-diameters the layout draws); the projection raises a knife edge to its
  * bound and leaves a lens that meets it alone; bounds on fixed thicknesses are reported.
  */
 import { describe, expect, it } from 'vitest';
-import { drawingSemiDiameters } from '../analysis/layout.ts';
+import { automaticSemiDiameters } from '../analysis/layout.ts';
 import type { DefaultMerit } from '../io/meritSpecSchema.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
 import { sagAt } from '../optics/sag.ts';
@@ -20,7 +20,7 @@ const BOUNDS: DefaultMerit = { glassMin: 1.5, glassEdgeMin: 1.0, airMin: 0.5, ai
 
 /** Edge thickness after surface s at the larger drawn semi-diameter, computed apart from the merit. */
 function edge(system: LensSystem, s: number): number {
-  const sd = drawingSemiDiameters(system);
+  const sd = automaticSemiDiameters(system);
   const h = Math.max(sd[s], sd[s + 1]);
   return system.surfaces[s].thickness + sagAt(system.surfaces[s + 1], h) - sagAt(system.surfaces[s], h);
 }

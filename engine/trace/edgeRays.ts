@@ -1,10 +1,11 @@
 /**
- * The real rays that outline each surface's clear aperture as the lens is used: for every field,
- * the chief ray and the pupil-edge rays (Px, Py) = (0, ±1), (±1, 0), (±√½, √½) at the primary
- * wavelength, launched for that field point (its vignetting factors apply). The largest radial
- * height where they cross a surface is its real semi-diameter: what the layout draws
- * (engine/analysis/layout.ts) and where edge thicknesses are bounded (EDGE_THICKNESS with
- * `heightFrom: "realRays"`). A height's derivative is one adjoint pass seeded at that surface.
+ * The real rays that outline each surface's clear aperture as the lens is used: for every field
+ * and wavelength, the chief ray and 16 rays around the pupil edge, launched for that field point
+ * (its vignetting factors apply). The largest radial height where they cross a surface is its
+ * automatic semi-diameter, as OpticStudio's: what the studio's lens data editor shows and its
+ * layout draws (engine/analysis/layout.ts automaticSemiDiameters), and where edge thicknesses are
+ * bounded (EDGE_THICKNESS with `heightFrom: "realRays"`). A height's derivative is one adjoint pass
+ * seeded at that surface.
  */
 import type { ParamRef } from '../optics/params.ts';
 import type { LensSystem } from '../optics/system.ts';
@@ -14,14 +15,16 @@ import { RayBatch, RayStatus } from './rayBatch.ts';
 import { launchAimed, launchContext, type LaunchContext } from './rayAiming.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
 
-const D = Math.SQRT1_2;
-/** Normalised pupil coordinates of the edge rays (the chief ray first). */
-export const EDGE_PX = Float64Array.of(0, 0, 0, 1, -1, D, -D);
-export const EDGE_PY = Float64Array.of(0, 1, -1, 0, 0, D, D);
+/** The chief ray and 16 rays around the pupil edge: normalised pupil coordinates (the chief ray first). */
+const EDGE_AZIMUTHS = 16;
+export const EDGE_PX = Float64Array.from({ length: EDGE_AZIMUTHS + 1 }, (_, k) => (k === 0 ? 0 : Math.cos((2 * Math.PI * (k - 1)) / EDGE_AZIMUTHS)));
+export const EDGE_PY = Float64Array.from({ length: EDGE_AZIMUTHS + 1 }, (_, k) => (k === 0 ? 0 : Math.sin((2 * Math.PI * (k - 1)) / EDGE_AZIMUTHS)));
 
-/** The traced edge rays of one field. */
+/** The traced edge rays of one field at one wavelength. */
 export interface FieldEdgeRays {
   field: number;
+  /** Wavelength index. */
+  w: number;
   batch: RayBatch;
   rec: TraceRecord;
   /** Launched pupil coordinates (after real aiming). */
@@ -29,17 +32,18 @@ export interface FieldEdgeRays {
   py: ArrayLike<number>;
 }
 
-/** Traces (and records) the edge rays of every field. */
+/** Traces (and records) the edge rays of every field at every wavelength. */
 export function traceEdgeRays(system: LensSystem, ctx: LaunchContext = launchContext(system)): FieldEdgeRays[] {
-  const w = system.primaryIndex;
   const out: FieldEdgeRays[] = [];
   for (let f = 0; f < system.fieldY.length; f++) {
     const field = fieldPointObjectField(system, f, ctx.pupil);
-    const batch = new RayBatch(EDGE_PX.length);
-    const { px, py } = launchAimed(system, field, w, EDGE_PX, EDGE_PY, batch, ctx);
-    const rec = new TraceRecord(system.surfaces.length, EDGE_PX.length);
-    traceBatch(system, batch, w, { record: rec });
-    out.push({ field: f, batch, rec, px, py });
+    for (let w = 0; w < system.wavelengthsUm.length; w++) {
+      const batch = new RayBatch(EDGE_PX.length);
+      const { px, py } = launchAimed(system, field, w, EDGE_PX, EDGE_PY, batch, ctx);
+      const rec = new TraceRecord(system.surfaces.length, EDGE_PX.length);
+      traceBatch(system, batch, w, { record: rec });
+      out.push({ field: f, w, batch, rec, px, py });
+    }
   }
   return out;
 }
@@ -83,5 +87,5 @@ export function realHeightGradient(system: LensSystem, rays: readonly FieldEdgeR
     sy[at.ray] = r.rec.y[q] / at.h;
   }
   const f = r.field;
-  return traceAdjoint(system, r.rec, { fx: system.fieldX[f], fy: system.fieldY[f], px: r.px, py: r.py, field: f, aimed: system.rayAiming === 'real' }, system.primaryIndex, { x: sx, y: sy }, params, new Float64Array(params.length), false, at.surface);
+  return traceAdjoint(system, r.rec, { fx: system.fieldX[f], fy: system.fieldY[f], px: r.px, py: r.py, field: f, aimed: system.rayAiming === 'real' }, r.w, { x: sx, y: sy }, params, new Float64Array(params.length), false, at.surface);
 }

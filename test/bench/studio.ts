@@ -1,8 +1,9 @@
 /**
  * studio_edit_to_frame_ms: in the browser studio (Chromium, headless, software WebGL), the time
- * from a radius edit typed into the lens data editor to the first animation frame that shows the
- * new rays and spots (the renderer's own instrumentation, renderer/src/perf.ts), median over 20
- * edits of the Cooke triplet's first radius, after 3 warm-up edits.
+ * from a radius edit committed in the lens data editor (typed, then Enter) to the first animation
+ * frame that shows the new rays and spots (the renderer's own instrumentation,
+ * renderer/src/perf.ts), median over 20 edits of the Cooke triplet's first radius, after 3
+ * warm-up edits.
  */
 import path from 'node:path';
 import { openStudioInBrowser, repoRoot, waitForDrawn } from '../browser/harness.ts';
@@ -26,6 +27,7 @@ export async function benchStudioEditToFrame(): Promise<{ studio_edit_to_frame_m
       // Alternate around the design value so the lens stays sensible.
       const radius = 22.01359 * (1 + (k % 2 ? 0.004 : -0.004) * (1 + (k % 5) / 5));
       await cell.fill(radius.toFixed(6));
+      await cell.press('Enter');
       await page.waitForFunction(() => (window.__studioPerf?.frames.length ?? 0) > 0, undefined, { timeout: 10_000 });
       const f = await page.evaluate(() => window.__studioPerf!.frames[0]);
       if (process.env.LENS_STUDIO_BENCH_DEBUG) {

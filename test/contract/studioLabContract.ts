@@ -46,7 +46,7 @@ async function expectCode(p: Promise<unknown>, code: string, message?: RegExp): 
 }
 
 /** Registers the lab tests; `getApi` returns the transport's client (set in the suite's beforeAll). */
-export function describeLabContract(getApi: () => StudioApi): void {
+export function describeLabContract(getApi: () => StudioApi, mode: string): void {
   describe('deflectometry sessions', () => {
     let info: DeflectometrySessionInfo;
 
@@ -80,8 +80,14 @@ export function describeLabContract(getApi: () => StudioApi): void {
 
     it('names what is wrong with a folder that is not a session', async () => {
       const api = getApi();
-      await expectCode(api.openDeflectometrySession('/nonexistent/session-42'), 'BAD_FILE', /session-42: no such session folder/);
-      await expectCode(api.openDeflectometrySession(path.dirname(info.dir)), 'BAD_FILE', /session\.json/);
+      if (mode === 'web') {
+        // Web mode: only recent, simulated or uploaded folders (test/contract/fileAccess.test.ts).
+        await expectCode(api.openDeflectometrySession('/nonexistent/session-42'), 'BAD_REQUEST', /only files you chose/);
+        await expectCode(api.openDeflectometrySession(path.dirname(info.dir)), 'BAD_REQUEST', /only files you chose/);
+      } else {
+        await expectCode(api.openDeflectometrySession('/nonexistent/session-42'), 'BAD_FILE', /session-42: no such session folder/);
+        await expectCode(api.openDeflectometrySession(path.dirname(info.dir)), 'BAD_FILE', /session\.json/);
+      }
       await expectCode(api.deflectometryImage(0, 'lens', 999), 'BAD_REQUEST', /out of range/);
     });
 
@@ -120,7 +126,7 @@ export function describeLabContract(getApi: () => StudioApi): void {
       }
     });
 
-    it('"use fitted lens" loads the fit into the editor as one undo step', async () => {
+    it('"use fitted lens" loads the fit into the editor as one undo step, under a new untitled name', async () => {
       const api = getApi();
       await api.openLibraryLens('cooke-triplet');
       const before = await api.getLens();
@@ -128,8 +134,22 @@ export function describeLabContract(getApi: () => StudioApi): void {
       expect(snap.undoLabel).toBe('Use fitted lens');
       expect(snap.prescription.surfaces).toHaveLength(2);
       expect(snap.prescription.name).toMatch(/LE1234/);
+      // Not the replaced lens's file: Save cannot overwrite it (issue 12 item 15).
+      expect(snap.fileName).toMatch(/^untitled-\d+\.json$/);
+      expect(snap.source).toEqual({ kind: 'new' });
+      expect(snap.dirty).toBe(true);
+      await expectCode(api.saveLens(), 'BAD_REQUEST', /not opened from disk|export/);
+      const again = await api.useFittedLens();
+      expect(again.fileName).not.toBe(snap.fileName);
+      await api.undo();
       const back = await api.undo();
       expect(back.prescription).toEqual(before.prescription);
+      expect(back.fileName).toBe('cooke-triplet.json');
+      expect(back.source).toEqual(before.source);
+      expect(back.dirty).toBe(false);
+      const redone = await api.redo();
+      expect(redone.fileName).toBe(snap.fileName);
+      expect(redone.source).toEqual({ kind: 'new' });
     });
 
     it('stops a calibration on request and keeps the best fit so far', async () => {
@@ -175,6 +195,22 @@ export function describeLabContract(getApi: () => StudioApi): void {
         expect([ex.truth.width, ex.blurred.width, ex.restored.width]).toEqual([32, 32, 32]);
         expect(ex.blurred.pixels).not.toEqual(ex.truth.pixels);
       }
+    });
+
+    it('"use trained lens" loads the last run\'s lens as one undo step, under a new untitled name', async () => {
+      const api = getApi();
+      const before = await api.getLens();
+      const snap = await api.useTrainedLens();
+      expect(snap.undoLabel).toBe('Use trained lens');
+      expect(snap.fileName).toMatch(/^untitled-\d+\.json$/);
+      expect(snap.source).toEqual({ kind: 'new' });
+      // The run varied the curvatures: the trained lens is not the one it started from.
+      expect(snap.prescription.surfaces.map((s) => ('radius' in s ? s.radius : null))).not.toEqual(
+        before.prescription.surfaces.map((s) => ('radius' in s ? s.radius : null)),
+      );
+      const back = await api.undo();
+      expect(back.fileName).toBe(before.fileName);
+      expect(back.prescription).toEqual(before.prescription);
     });
 
     it('stops a long run on request and refuses a second run meanwhile', async () => {

@@ -49,10 +49,13 @@ interface LabState {
   attach(api: StudioApi): void;
   refreshRecent(): Promise<void>;
   openSession(dir: string): Promise<void>;
+  /** Sends a session folder chosen in the browser (its .json and .png files) and opens it. */
+  uploadSession(files: File[]): Promise<void>;
   simulateSession(binning: number): Promise<void>;
   startCalibration(o: CalibrationOptionsApi): Promise<void>;
   stopCalibration(): Promise<void>;
   useFittedLens(): Promise<void>;
+  useTrainedLens(): Promise<void>;
   startE2e(o: E2eStudioOptions): Promise<void>;
   stopE2e(): Promise<void>;
 }
@@ -132,6 +135,31 @@ export const useLab = create<LabState>()((set, get) => {
         set({ busy: null });
       }
     },
+    async uploadSession(files) {
+      // webkitRelativePath is "<chosen folder>/<path inside it>"; the host wants the inside part.
+      const inside = (f: File) => (f.webkitRelativePath || f.name).split('/').slice(1).join('/') || f.name;
+      const wanted = files.filter((f) => /\.(json|png)$/i.test(f.name) && !inside(f).split('/').some((p) => p.startsWith('.')));
+      if (!wanted.some((f) => inside(f) === 'session.json')) {
+        fail('Cannot open the session', new Error('the chosen folder has no session.json at its top'));
+        return;
+      }
+      try {
+        let uploadId: string | undefined;
+        for (let i = 0; i < wanted.length; i++) {
+          set({ busy: `Sending the session folder (${i + 1}/${wanted.length} files)…` });
+          const f = wanted[i];
+          ({ uploadId } = await api().uploadDeflectometryFile(inside(f), new Uint8Array(await f.arrayBuffer()), uploadId));
+        }
+        set({ busy: 'Reading and decoding the session…' });
+        const session = await api().openDeflectometryUpload(uploadId!);
+        set({ session, cal: emptyCal });
+        void get().refreshRecent();
+      } catch (e) {
+        fail('Cannot open the session', e);
+      } finally {
+        set({ busy: null });
+      }
+    },
     async simulateSession(binning) {
       set({ busy: `Simulating the rig (binning ${binning}×${binning})…` });
       try {
@@ -160,10 +188,18 @@ export const useLab = create<LabState>()((set, get) => {
     },
     async useFittedLens() {
       try {
-        await api().useFittedLens();
-        useStudio.getState().notify('info', 'Fitted lens loaded into the lens editor (Ctrl+Z undoes it).');
+        const snap = await api().useFittedLens();
+        useStudio.getState().notify('info', `Fitted lens loaded into the lens editor as ${snap.fileName} (Ctrl+Z undoes it).`);
       } catch (e) {
         fail('Cannot use the fitted lens', e);
+      }
+    },
+    async useTrainedLens() {
+      try {
+        const snap = await api().useTrainedLens();
+        useStudio.getState().notify('info', `Trained lens loaded into the lens editor as ${snap.fileName} (Ctrl+Z undoes it).`);
+      } catch (e) {
+        fail('Cannot use the trained lens', e);
       }
     },
     async startE2e(o) {

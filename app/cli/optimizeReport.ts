@@ -8,6 +8,7 @@ import type { LensSystem } from '../../engine/optics/system.ts';
 import type { Substitution } from '../../engine/optimize/glassChoice.ts';
 import type { OperandValue, ProgressEvent, StopReason } from '../../engine/optimize/problem.ts';
 import type { LensSummary, RunProgress } from '../../engine/optimize/run.ts';
+import type { BoundViolation } from '../../engine/optimize/meritProblem.ts';
 import { num, table } from './format.ts';
 
 /** A cli-progress bar on stderr showing iteration and merit (silent when stderr is not a terminal). */
@@ -42,6 +43,7 @@ export function stopReasonText(reason: StopReason, signal: 'SIGINT' | 'SIGTERM' 
     maxIterations: 'iteration limit reached',
     cancelled: `stopped by ${signal === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C'}; the best lens so far was kept`,
     stalled: 'stalled (no step lowers the merit)',
+    noImprovement: 'no further improvement',
   }[reason];
 }
 
@@ -80,4 +82,12 @@ export function formatSubstitutions(substitutions: Substitution[]): string {
   return substitutions
     .map((g) => `surface ${g.surface + 1}: model ${g.from.nd.toFixed(4)}/${g.from.vd.toFixed(2)} → ${g.to.catalog}:${g.to.name} (${g.to.nd.toFixed(4)}/${g.to.vd.toFixed(2)})`)
     .join('\n');
+}
+
+/** The bounds the optimized lens still violates, one per line. */
+export function formatViolations(violations: readonly BoundViolation[]): string {
+  return [
+    'bounds not met:',
+    ...violations.map((v) => `  ${v.label} = ${num(v.value, 6)} ${v.kind === 'lower' ? '<' : '>'} ${num(v.bound, 6)}`),
+  ].join('\n');
 }

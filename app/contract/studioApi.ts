@@ -11,8 +11,11 @@
  * Browser-safe: type imports only, no Node built-ins.
  */
 import type { MaterialRef, Prescription, SurfaceSpec } from '../../engine/io/prescription.ts';
-import type { AnalysisReport } from '../../engine/analysis/report.ts';
+import type { AnalysisReport, FieldPlots } from '../../engine/analysis/report.ts';
 import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../../engine/analysis/layout.ts';
+import type { CellMarker } from '../../engine/io/cellMarkers.ts';
+import type { SurfaceSolves } from '../../engine/io/solves.ts';
+import type { MeritRow, MeritTable } from '../../engine/optimize/meritTable.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, E2eTaskInfo, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
 import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions, ToleranceSpec } from './studioToleranceApi.ts';
 
@@ -21,7 +24,7 @@ import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions
  * the prescription (engine/io/prescription.ts: a surface, a surface's material) and the report
  * `lens-studio analyze --json` prints (lengths mm, wavelengths µm; null where not computable).
  */
-export type { AnalysisReport, MaterialRef, Prescription, SurfaceSpec };
+export type { AnalysisReport, CellMarker, FieldPlots, MaterialRef, MeritRow, MeritTable, Prescription, SurfaceSolves, SurfaceSpec };
 export type * from './studioLabApi.ts';
 export type * from './studioToleranceApi.ts';
 
@@ -60,6 +63,12 @@ export interface LensSnapshot {
   redoLabel?: string;
   /** Non-fatal notes from loading (e.g. a .zmx glass replaced by its model nd/Vd). */
   warnings: string[];
+  /**
+   * Per surface, the marker of each marked cell (engine/io/cellMarkers.ts): "V" variable; solved
+   * cells "P" pickup, "M" marginal ray, "C" chief ray, "F" F-number, "E" edge thickness. Solved
+   * cells hold their current solved values in `prescription`.
+   */
+  cells: Record<string, CellMarker>[];
 }
 
 /** Surface parameters the editor can set with `{ op: 'setSurface' }`. */
@@ -103,12 +112,20 @@ export type SystemField =
  * - setSurface: `value` is the new parameter (radius: number or null = plane; material: null = air,
  *   a glass name, "MIRROR", or a glass object; asphere: number[]; type: a surface type name).
  * - setVariable: marks a parameter ("radius", "thickness", "conic", "asphere", ...) as an
- *   optimization variable; setVariables changes several flags as one undo step.
+ *   optimization variable, with optional bounds in the parameter's unit (the radius varies as the
+ *   curvature, 1/mm; thickness mm; tilts degrees); setVariables changes several flags as one undo
+ *   step. A parameter set by a solve cannot be a variable (BAD_EDIT).
+ * - varyAll: sets the variable flag of every radius (of a curved surface), every thickness or every
+ *   conic that no solve sets, as one undo step.
+ * - setSolve: sets (or, with null, removes) the solve or pickup of a surface's radius, thickness,
+ *   conic or material (engine/io/solves.ts); it replaces that parameter's variable flag.
  */
 export type LensEdit =
   | { op: 'setSurface'; index: number; field: SurfaceField; value: unknown }
-  | { op: 'setVariable'; index: number; param: string; on: boolean }
-  | { op: 'setVariables'; changes: { index: number; param: string; on: boolean }[] }
+  | { op: 'setVariable'; index: number; param: string; on: boolean; lower?: number; upper?: number }
+  | { op: 'setVariables'; changes: { index: number; param: string; on: boolean; lower?: number; upper?: number }[] }
+  | { op: 'varyAll'; param: 'radius' | 'thickness' | 'conic'; on: boolean }
+  | { op: 'setSolve'; index: number; param: keyof SurfaceSolves; solve: SurfaceSolves[keyof SurfaceSolves] | null }
   | { op: 'insertSurface'; index: number; surface?: SurfaceSpec }
   | { op: 'deleteSurface'; index: number }
   | { op: 'setSystem'; field: SystemField; value: unknown }
@@ -132,6 +149,12 @@ export interface AnalyzeOptions {
   spots?: boolean;
   fans?: boolean;
   layout?: boolean;
+  /**
+   * Compute the field plots (field curvature, distortion, lateral colour, longitudinal aberration,
+   * chromatic focal shift; engine/analysis/fieldPlots.ts, as `analyze --json`'s `field_plots`).
+   * Default false: a few ms per lens revision, asked for by the panel that shows them.
+   */
+  fieldPlots?: boolean;
 }
 
 /** One spot diagram: image-plane intercepts (mm) relative to the primary-wavelength chief ray. */
@@ -192,6 +215,8 @@ export interface AnalysisBundle {
   spots: SpotData[];
   fans: FanData[];
   layout: LayoutData | null;
+  /** The field plots when asked for (AnalyzeOptions.fieldPlots), else null. */
+  fieldPlots: FieldPlots | null;
   errors: string[];
   /** Host-side compute time of each part, ms. */
   timingsMs: Record<string, number>;
@@ -252,6 +277,15 @@ export interface VariableValue {
   value: number;
 }
 
+/** A bound ('lower' / 'upper' operand, e.g. a thickness boundary) the lens does not meet: shown in red. */
+export interface BoundViolationValue {
+  /** The operand's label, e.g. "ET s3". */
+  name: string;
+  value: number;
+  bound: number;
+  kind: 'lower' | 'upper';
+}
+
 /** Optimization progress, streamed as events while a run goes on. */
 export interface OptimizationEvent {
   type: 'optimization';
@@ -262,7 +296,15 @@ export interface OptimizationEvent {
   initialMerit: number;
   operands: OperandValue[];
   variables: VariableValue[];
+  /**
+   * finished / stopped: how the run went in words, "merit 1.23e-3 → 4.56e-4 in 37 iterations,
+   * stopped: no further improvement"; failed: the error.
+   */
   message?: string;
+  /** finished / stopped: why the run ended (engine/optimize/problem.ts StopReason). */
+  stopReason?: 'converged' | 'maxIterations' | 'cancelled' | 'stalled' | 'noImprovement';
+  /** finished / stopped: the bounds the final lens violates (empty when all hold). */
+  violations?: BoundViolationValue[];
 }
 
 /** Pushed from the host: the lens changed (other client, optimizer step), or the progress of a run. */
@@ -324,6 +366,13 @@ export interface StudioApi {
   /** The glass map of the loaded catalogs with the current lens's glasses. */
   glassMap(): Promise<GlassMapData>;
   startOptimization(options?: OptimizeOptions): Promise<{ runId: string }>;
+  /**
+   * The merit function as its editor shows it, on the current lens: a merit spec (default: the lens's
+   * saved merit, else the default merit), its operands with their targets as given, then the default
+   * merit's generated rows (regenerated from its settings), each with value and share of the merit.
+   * Rejects BAD_REQUEST naming the JSON path of an invalid spec.
+   */
+  evaluateMerit(merit?: unknown): Promise<MeritTable>;
   /** Stops a run; the best lens so far stays loaded (one undo step). Resolves when it has stopped. */
   stopOptimization(runId: string): Promise<void>;
   exportLens(format: 'json' | 'zmx'): Promise<ExportedLens>;
@@ -411,6 +460,7 @@ export const STUDIO_METHODS = [
   'glassMap',
   'startOptimization',
   'stopOptimization',
+  'evaluateMerit',
   'exportLens',
   'saveLens',
   'openDeflectometrySession',
@@ -437,10 +487,13 @@ export const STUDIO_METHODS = [
 
 /**
  * The methods the studio UI calls: all the Electron preload exposes to the page (the page has no
- * use for the rest, e.g. `openPath` or `hostInfo`). test/architecture/preloadSurface.test.ts checks
+ * use for the rest, e.g. `openPath` or `hostInfo`). test/architecture/electronPackage.test.ts checks
  * this list against the renderer's sources, so it stays the minimum.
  */
-export const RENDERER_METHODS = STUDIO_METHODS.filter((m) => m !== 'openPath' && m !== 'hostInfo');
+export const RENDERER_METHODS = STUDIO_METHODS.filter(
+  // evaluateMerit joins the list when the studio's merit editor calls it (the check below says so).
+  (m) => m !== 'openPath' && m !== 'hostInfo' && m !== 'evaluateMerit',
+);
 
 /** The host-side implementation: the API without the client-side subscription helper. */
 export type StudioService = Pick<StudioApi, StudioMethod> & {

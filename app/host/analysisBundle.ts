@@ -1,7 +1,8 @@
 /**
  * Everything the studio draws for one lens revision, computed in the engine host: the analysis
  * report (as `lens-studio analyze --json`), spot diagrams for every field × wavelength, tangential
- * and sagittal ray fans, and the layout (ray paths in global coordinates and surface profiles).
+ * and sagittal ray fans, the layout (ray paths in global coordinates and surface profiles) and, when
+ * asked for, the field plots.
  *
  * Each part is computed independently: a part that fails (a chief ray that misses, say) is left
  * empty and its error is listed, so the rest still draws. Spot and fan data follow the engine's
@@ -13,6 +14,7 @@
  */
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { analyze } from '../../engine/analysis/report.ts';
+import { fieldPlots as computeFieldPlots } from '../../engine/analysis/fieldPlots.ts';
 import { spotDiagram } from '../../engine/analysis/spot.ts';
 import { rayFan } from '../../engine/analysis/rayFan.ts';
 import { launchContext } from '../../engine/trace/rayAiming.ts';
@@ -24,6 +26,7 @@ import {
   type AnalysisReport,
   type AnalyzeOptions,
   type FanData,
+  type FieldPlots,
   type LayoutData,
   type SpotData,
   type SurfaceProfile,
@@ -37,7 +40,7 @@ function describe(e: unknown): string {
 }
 
 /** Analysis options with every default filled in, each checked against API_LIMITS. */
-export type CheckedAnalyzeOptions = Required<Pick<AnalyzeOptions, 'spotRings' | 'fanPoints' | 'layoutRays' | 'layoutPlane' | 'spots' | 'fans' | 'layout'>>;
+export type CheckedAnalyzeOptions = Required<Pick<AnalyzeOptions, 'spotRings' | 'fanPoints' | 'layoutRays' | 'layoutPlane' | 'spots' | 'fans' | 'layout' | 'fieldPlots'>>;
 
 /**
  * Checks a client's analysis options (undefined → default).
@@ -61,6 +64,8 @@ export function checkAnalyzeOptions(options: unknown): CheckedAnalyzeOptions {
     spots: flag('spots', o.spots),
     fans: flag('fans', o.fans),
     layout: flag('layout', o.layout),
+    // Off unless asked for (a few ms per revision, for the panel that shows them).
+    fieldPlots: flag('fieldPlots', o.fieldPlots) && o.fieldPlots === true,
   };
 }
 
@@ -89,7 +94,7 @@ export async function computeAnalysis(system: LensSystem, revision: number, opti
   let report: AnalysisReport | null = null;
   try {
     // The OPD maps are not drawn in the studio; leaving them out keeps an edit's redraw short.
-    report = analyze(system, { opd: false });
+    report = analyze(system, { opd: false, fieldPlots: false });
   } catch (e) {
     errors.push(`report: ${describe(e)}`);
   }
@@ -165,7 +170,19 @@ export async function computeAnalysis(system: LensSystem, revision: number, opti
     timingsMs.layout = now() - t;
   }
 
-  return { revision, report, spots, fans, layout, errors, timingsMs };
+  let fieldPlots: FieldPlots | null = null;
+  if (opts.fieldPlots && ctx) {
+    await yieldTurn();
+    t = now();
+    try {
+      fieldPlots = computeFieldPlots(system, { ctx });
+    } catch (e) {
+      errors.push(`field plots: ${describe(e)}`);
+    }
+    timingsMs.fieldPlots = now() - t;
+  }
+
+  return { revision, report, spots, fans, layout, fieldPlots, errors, timingsMs };
 }
 
 function computeLayout(system: LensSystem, options: CheckedAnalyzeOptions, ctx: ReturnType<typeof launchContext>): LayoutData {

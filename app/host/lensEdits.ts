@@ -29,6 +29,10 @@ export function editLabel(edit: LensEdit): string {
       return `Surface ${edit.index + 1} ${edit.param} variable`;
     case 'setVariables':
       return 'Variables';
+    case 'varyAll':
+      return `${edit.on ? 'Vary' : 'Fix'} all ${edit.param === 'radius' ? 'radii' : edit.param === 'thickness' ? 'thicknesses' : 'conics'}`;
+    case 'setSolve':
+      return `Surface ${edit.index + 1} ${edit.param} ${edit.solve ? 'solve' : 'solve removed'}`;
     case 'insertSurface':
       return `Insert surface ${edit.index + 1}`;
     case 'deleteSurface':
@@ -134,16 +138,55 @@ function setSurfaceField(s: SurfaceSpec, field: string, value: unknown, all: Sur
   return out as SurfaceSpec;
 }
 
-/** Sets or clears one variable flag of surface `index` (in place on a clone). */
-function setFlag(p: Prescription, index: unknown, param: unknown, on: unknown): void {
+/** The solve that sets a parameter of surface i ("radius"/"curvature", "thickness", "conic"), if any. */
+function solveOfParam(p: Prescription, i: number, param: string): string | undefined {
+  const s = p.surfaces[i];
+  const key = param === 'curvature' ? 'radius' : param;
+  const solve = (s.solves as Record<string, { type: string } | undefined> | undefined)?.[key];
+  if (solve) return solve.type;
+  if (key === 'thickness' && i === p.surfaces.length - 1 && p.imageSolve === 'paraxialFocus') return 'image solve';
+  return undefined;
+}
+
+/** Sets or clears one variable flag of surface `index`, with optional bounds (in place on a clone). */
+function setFlag(p: Prescription, index: unknown, param: unknown, on: unknown, lower?: unknown, upper?: unknown): void {
   const i = checkIndex(p, index);
   if (typeof param !== 'string' || !param) bad(`surface ${i + 1}: a variable needs a parameter name`);
   const s = p.surfaces[i];
+  const solved = on ? solveOfParam(p, i, param) : undefined;
+  if (solved) bad(`surface ${i + 1} ${param} is set by a ${solved}; remove the solve to vary it`);
+  for (const [name, v] of [['lower', lower], ['upper', upper]] as const) {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) bad(`surface ${i + 1} ${param} ${name} bound: ${String(v)} is not a finite number`);
+  }
   const vars = { ...(s.variables ?? {}) };
-  if (on) vars[param] = true;
+  if (on) vars[param] = lower === undefined && upper === undefined ? true : { ...(lower !== undefined && { lower: lower as number }), ...(upper !== undefined && { upper: upper as number }) };
   else delete vars[param];
   if (Object.keys(vars).length) s.variables = vars;
   else delete s.variables;
+}
+
+/** The flags "vary all radii / thicknesses / conics" changes: every such parameter no solve sets. */
+function varyAll(p: Prescription, param: unknown, on: unknown): void {
+  if (param !== 'radius' && param !== 'thickness' && param !== 'conic') bad(`varyAll: "${String(param)}" is not radius, thickness or conic`);
+  p.surfaces.forEach((s, i) => {
+    const has =
+      param === 'thickness' ? !(s.type === 'coordinateBreak' && s.thickness === 0) : 'radius' in s && (param === 'conic' || s.radius !== null);
+    if (!has || (on && solveOfParam(p, i, param))) return;
+    if (!!s.variables?.[param] !== !!on) setFlag(p, i, param, !!on);
+  });
+}
+
+/** Sets or removes the solve of one parameter of surface `index`; it replaces that parameter's variable flag. */
+function setSolve(p: Prescription, index: unknown, param: unknown, solve: unknown): void {
+  const i = checkIndex(p, index);
+  if (param !== 'radius' && param !== 'thickness' && param !== 'conic' && param !== 'material') bad(`surface ${i + 1}: "${String(param)}" has no solves (radius, thickness, conic or material)`);
+  const s = p.surfaces[i];
+  const solves: Record<string, unknown> = { ...(s.solves ?? {}) };
+  if (solve === null || solve === undefined) delete solves[param];
+  else solves[param] = structuredClone(solve);
+  if (Object.keys(solves).length) s.solves = solves as typeof s.solves;
+  else delete s.solves;
+  if (solve && s.variables?.[param]) setFlag(p, i, param, false);
 }
 
 /**
@@ -159,11 +202,17 @@ export function applyEdit(p: Prescription, edit: LensEdit): Prescription {
       break;
     }
     case 'setVariable':
-      setFlag(next, edit.index, edit.param, edit.on);
+      setFlag(next, edit.index, edit.param, edit.on, edit.lower, edit.upper);
       break;
     case 'setVariables':
       if (!Array.isArray(edit.changes)) bad('setVariables needs a list of changes');
-      for (const c of edit.changes) setFlag(next, c.index, c.param, c.on);
+      for (const c of edit.changes) setFlag(next, c.index, c.param, c.on, c.lower, c.upper);
+      break;
+    case 'varyAll':
+      varyAll(next, edit.param, edit.on);
+      break;
+    case 'setSolve':
+      setSolve(next, edit.index, edit.param, edit.solve);
       break;
     case 'insertSurface': {
       const i = checkIndex(next, edit.index, true);

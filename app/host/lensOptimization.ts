@@ -11,7 +11,7 @@ import { MeritSpec } from '../../engine/io/meritSpecSchema.ts';
 import type { OptimizeResult, ProgressEvent } from '../../engine/optimize/problem.ts';
 import { formatPath } from '../../engine/io/jsonText.ts';
 import { runOptimizer } from '../../engine/optimize/run.ts';
-import type { OptimizeOptions, VariableValue } from '../contract/studioApi.ts';
+import type { BoundViolationValue, OptimizeOptions, VariableValue } from '../contract/studioApi.ts';
 import { buildLensSystem } from './engineIo.ts';
 
 export interface LensOptimization {
@@ -21,6 +21,8 @@ export interface LensOptimization {
   /** The prescription with variables x (solves applied). */
   apply(x: Float64Array): Prescription;
   describeVariables(x: Float64Array): VariableValue[];
+  /** The bounds the lens at x violates. */
+  violations(x: Float64Array): BoundViolationValue[];
 }
 
 /**
@@ -43,5 +45,6 @@ export function createLensOptimization(p: Prescription, options: OptimizeOptions
     run: (signal, onProgress) => runOptimizer(merit.problem, merit.x0, { algorithm: options.method ?? 'dls', iterations, signal, onProgress }),
     apply: (x) => merit.apply(x),
     describeVariables: (x) => merit.variables.map((v, j) => ({ name: paramLabel(v), value: x[j] })),
+    violations: (x) => merit.violations(x).map((v) => ({ name: v.label, value: v.value, bound: v.bound, kind: v.kind })),
   };
 }

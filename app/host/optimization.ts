@@ -9,6 +9,7 @@ import type { ProgressEvent } from '../../engine/optimize/problem.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { StudioError, type LensSnapshot, type OptimizationEvent, type OptimizeOptions, type StudioEvent } from '../contract/studioApi.ts';
 import { createLensOptimization, type LensOptimization } from './lensOptimization.ts';
+import { describeRun } from '../../engine/optimize/run.ts';
 
 export interface RunnerHooks {
   emit(e: StudioEvent): void;
@@ -99,11 +100,13 @@ export class OptimizationRunner {
       if (!run.detached) this.hooks.commit(before, opt.apply(result.x), `Optimize (${result.iterations} iterations)`);
       const stopped = result.stopReason === 'cancelled';
       this.hooks.emit({
-        ...event(stopped ? 'stopped' : 'finished', null, `${result.stopReason} after ${result.iterations} iterations`),
+        ...event(stopped ? 'stopped' : 'finished', null, describeRun(result)),
         iteration: result.iterations,
         merit: result.merit,
         initialMerit: result.initialMerit,
         variables: opt.describeVariables(result.x),
+        stopReason: result.stopReason,
+        violations: opt.violations(result.x),
       });
     } catch (e) {
       // Put the starting lens back if a preview had replaced it.

@@ -12,6 +12,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringifyPrescription } from '../../engine/io/json.ts';
+import { cellMarkers } from '../../engine/io/cellMarkers.ts';
+import { writeSolvedValues } from '../../engine/optics/writeBack.ts';
+import type { MeritTable } from '../../engine/optimize/meritTable.ts';
+import { evaluateMeritTable } from './meritEditor.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { glassRangeWarnings } from '../../engine/optics/glassRange.ts';
@@ -171,6 +175,7 @@ export class StudioSession implements StudioService {
       redoLabel: this.history.redoLabel,
       // Load warnings, and wavelengths outside a glass's catalogued range (these follow the edits).
       warnings: [...c.warnings, ...glassRangeWarnings(c.system)],
+      cells: cellMarkers(c.prescription),
     };
   }
 
@@ -191,7 +196,8 @@ export class StudioSession implements StudioService {
     const system = how.system ?? this.build(p, 'BAD_EDIT');
     if (how.record) this.history.record(how.record.before, how.record.label, how.record.coalesceKey, how.identity && this.identity());
     if (how.identity) Object.assign(c, how.identity);
-    c.prescription = p;
+    // Solved cells show their solved values.
+    c.prescription = writeSolvedValues(system, p);
     c.system = system;
     this.revision++;
     const snap = this.snapshot();
@@ -212,8 +218,9 @@ export class StudioSession implements StudioService {
    * Makes `p` the current lens. The undo history survives: opening is one undo step ("Open …")
    * that brings back the previous lens with its name and file, so opening never loses work.
    */
-  private open(p: Prescription, fileName: string, source: LensSource, warnings: string[]): LensSnapshot {
-    const system = this.build(p, 'BAD_FILE', fileName);
+  private open(opened: Prescription, fileName: string, source: LensSource, warnings: string[]): LensSnapshot {
+    const system = this.build(opened, 'BAD_FILE', fileName);
+    const p = writeSolvedValues(system, opened);
     this.optimizer.stopAll();
     const identity: Identity = { fileName, source, warnings, savedJson: stringifyPrescription(p) };
     if (this.current) return this.setLens(p, { record: { before: this.current.prescription, label: `Open ${fileName}` }, identity, system });
@@ -396,6 +403,11 @@ export class StudioSession implements StudioService {
 
   async stopOptimization(runId: string): Promise<void> {
     await this.optimizer.stop(runId);
+  }
+
+  async evaluateMerit(merit?: unknown): Promise<MeritTable> {
+    const c = this.requireLens();
+    return evaluateMeritTable(c.prescription, c.system, merit);
   }
 
   async exportLens(format: 'json' | 'zmx'): Promise<ExportedLens> {

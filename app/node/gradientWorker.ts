@@ -5,7 +5,7 @@ import type { ParamRef } from '../../engine/optics/params.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
-import { objectField } from '../../engine/paraxial/pupil.ts';
+import { fieldPointObjectField } from '../../engine/paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../../engine/trace/rayBatch.ts';
 import { TraceRecord, traceBatch } from '../../engine/trace/realTrace.ts';
 import { launchContext, launchRays } from '../../engine/trace/rayAiming.ts';
@@ -36,7 +36,7 @@ parentPort!.on('message', (msg: { type: string; [k: string]: unknown }) => {
     parentPort!.postMessage('ready');
   } else if (msg.type === 'forward') {
     const ctx = launchContext(system);
-    launchRays(system, objectField(system, system.fieldX[f], system.fieldY[f], ctx.pupil), px, py, batch, ctx);
+    launchRays(system, fieldPointObjectField(system, f, ctx.pupil), px, py, batch, ctx);
     traceBatch(system, batch, w, { record: rec });
     let sx = 0, sy = 0, n = 0;
     for (let i = 0; i < batch.size; i++) {
@@ -58,7 +58,7 @@ parentPort!.on('message', (msg: { type: string; [k: string]: unknown }) => {
       ay[i] = (2 * dy) / N;
     }
     const gradient = new Float64Array(params.length);
-    traceAdjoint(system, rec, { fx: system.fieldX[f], fy: system.fieldY[f], px, py }, w, { x: ax, y: ay }, params, gradient);
+    traceAdjoint(system, rec, { fx: system.fieldX[f], fy: system.fieldY[f], px, py, field: f }, w, { x: ax, y: ay }, params, gradient);
     parentPort!.postMessage({ value, gradient });
   }
 });

@@ -1,16 +1,15 @@
 /**
- * Field plots: distortion (distortion.ts) and field curvature (fieldCurvature.ts) sampled from the
- * axis to the largest field.
+ * Distortion (distortion.ts) and field curvature (fieldCurvature.ts) sampled from the axis to the
+ * largest field, at one wavelength (fieldPlots.ts gathers every wavelength and more).
  */
 import type { LensSystem } from '../optics/system.ts';
 import { entrancePupil } from '../paraxial/pupil.ts';
-import { launchContext } from '../trace/rayAiming.ts';
+import { launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { distortionPercent } from './distortion.ts';
 import { fieldCurvature } from './fieldCurvature.ts';
 
 /** Samples distortion and field curvature from 0 to the largest field (count points) at wavelength w. */
-export function fieldSweep(system: LensSystem, w: number, count = 21) {
-  const ctx = launchContext(system);
+export function fieldSweep(system: LensSystem, w: number, count = 21, ctx: LaunchContext = launchContext(system)) {
   let fmax = 0;
   for (let i = 0; i < system.fieldY.length; i++) fmax = Math.max(fmax, Math.hypot(system.fieldX[i], system.fieldY[i]));
   const field: number[] = [];

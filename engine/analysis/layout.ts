@@ -20,7 +20,8 @@
  * and wavelength (`automaticSemiDiameters`, as OpticStudio's automatic semi-diameters). Lengths in mm.
  */
 import type { LensSystem } from '../optics/system.ts';
-import { objectField } from '../paraxial/pupil.ts';
+import { fieldPointObjectField } from '../paraxial/pupil.ts';
+import { EDGE_PX, EDGE_PY } from '../trace/edgeRays.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { coordinateBreakRotation } from '../trace/coordinateBreak.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
@@ -119,7 +120,7 @@ function pupilFan(n: number, plane: 'yz' | '3d'): { px: Float64Array; py: Float6
 
 /** Traces rays of one field through pupil points, recording every surface. */
 function traceRecorded(system: LensSystem, f: number, w: number, px: Float64Array, py: Float64Array, ctx: LaunchContext) {
-  const field = objectField(system, system.fieldX[f], system.fieldY[f], ctx.pupil);
+  const field = fieldPointObjectField(system, f, ctx.pupil);
   const batch = new RayBatch(px.length);
   launchAimed(system, field, w, px, py, batch, ctx);
   const rec = new TraceRecord(system.surfaces.length, px.length);
@@ -213,10 +214,6 @@ export function drawingSemiDiameters(system: LensSystem, ctx: LaunchContext = la
   return rayHeightSemiDiameters(system, px, py, [system.primaryIndex], ctx);
 }
 
-/** The chief ray and 16 rays around the pupil edge. */
-const EDGE_AZIMUTHS = 16;
-const EDGE_PX = Float64Array.from({ length: EDGE_AZIMUTHS + 1 }, (_, k) => (k === 0 ? 0 : Math.cos((2 * Math.PI * (k - 1)) / EDGE_AZIMUTHS)));
-const EDGE_PY = Float64Array.from({ length: EDGE_AZIMUTHS + 1 }, (_, k) => (k === 0 ? 0 : Math.sin((2 * Math.PI * (k - 1)) / EDGE_AZIMUTHS)));
 
 /**
  * Semi-diameter of every surface (the image last), mm, as OpticStudio's automatic ones: the clear

@@ -9,7 +9,7 @@
 import type { LensSystem } from '../optics/system.ts';
 import { RayStatus } from '../trace/rayBatch.ts';
 import { linePupil } from '../trace/pupilSampling.ts';
-import { launchContext, traceField, type LaunchContext } from '../trace/rayAiming.ts';
+import { launchContext, traceFieldPoint, type LaunchContext } from '../trace/rayAiming.ts';
 import { chiefRayIntercept } from './spot.ts';
 
 export interface RayFan {
@@ -25,12 +25,11 @@ export interface RayFan {
 export function rayFan(system: LensSystem, fieldIndex: number, w: number, opts: { points?: number; ctx?: LaunchContext } = {}): RayFan {
   const points = opts.points ?? 257;
   const ctx = opts.ctx ?? launchContext(system);
-  const fx = system.fieldX[fieldIndex], fy = system.fieldY[fieldIndex];
   const ref = chiefRayIntercept(system, fieldIndex, system.primaryIndex, ctx) ?? [0, 0];
   const tan = linePupil(points, 'y');
   const sag = linePupil(points, 'x');
-  const bt = traceField(system, fx, fy, w, tan.px, tan.py, ctx);
-  const bs = traceField(system, fx, fy, w, sag.px, sag.py, ctx);
+  const bt = traceFieldPoint(system, fieldIndex, w, tan.px, tan.py, ctx);
+  const bs = traceFieldPoint(system, fieldIndex, w, sag.px, sag.py, ctx);
   const tangentialY = new Float64Array(points);
   const sagittalX = new Float64Array(points);
   const tv = new Uint8Array(points);

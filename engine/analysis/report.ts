@@ -18,6 +18,9 @@ import { distortionPercent } from './distortion.ts';
 import { fieldCurvature } from './fieldCurvature.ts';
 import { launchContext } from '../trace/rayAiming.ts';
 import { checkGeometry } from './geometryCheck.ts';
+import { fieldPlots, type FieldPlots } from './fieldPlots.ts';
+
+export type { FieldPlots };
 
 export interface AnalysisReport {
   name: string;
@@ -40,6 +43,11 @@ export interface AnalysisReport {
   /** RMS wavefront error (waves at that wavelength, area-weighted, piston removed: engine/wave) per
    * field × wavelength; empty unless the caller passes `opdRms`. */
   opd_rms_waves: { field_index: number; wavelength_um: number; rms: number | null }[];
+  /**
+   * Field curvature, distortion and lateral colour along the field, longitudinal aberration over
+   * the pupil and chromatic focal shift over the spectrum (fieldPlots.ts); null when left out.
+   */
+  field_plots: FieldPlots | null;
   warnings: string[];
 }
 
@@ -51,6 +59,8 @@ export interface ReportOptions {
   opdRms?: (system: LensSystem, fieldIndex: number, wavelengthIndex: number) => number | null;
   /** false leaves opd_rms_waves empty even with opdRms (the studio's live redraw). */
   opd?: boolean;
+  /** Compute the field plots (fieldPlots.ts); default true. */
+  fieldPlots?: boolean;
 }
 
 /** Runs the standard analyses on a system. */
@@ -88,6 +98,7 @@ export function analyze(system: LensSystem, options: ReportOptions = {}): Analys
     distortion_percent: wl.map((wum, w) => ({ wavelength_um: wum, max_field: fo.afocal ? null : distortionPercent(system, fmax, w, ctx) })),
     field_curvature: wl.map((wum, w) => (fo.afocal ? { wavelength_um: wum, tangential: null, sagittal: null } : { wavelength_um: wum, ...fieldCurvature(system, fmax, w, ctx) })),
     opd_rms_waves: options.opd === false || !options.opdRms ? [] : spot.map((s) => ({ field_index: s.field_index, wavelength_um: s.wavelength_um, rms: options.opdRms!(system, s.field_index, wl.indexOf(s.wavelength_um)) })),
+    field_plots: options.fieldPlots === false ? null : fieldPlots(system, { ctx }),
     warnings,
   };
   // Last line of defence: a value that came out NaN is reported as not computable (null) with a warning.

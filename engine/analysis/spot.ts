@@ -9,7 +9,7 @@
 import type { LensSystem } from '../optics/system.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { gridPupil, hexapolar, randomPupil, type PupilSamples } from '../trace/pupilSampling.ts';
-import { launchContext, traceField, type LaunchContext } from '../trace/rayAiming.ts';
+import { launchContext, traceFieldPoint, type LaunchContext } from '../trace/rayAiming.ts';
 
 export type SpotReference = 'chief' | 'centroid';
 export type PupilPattern = 'hexapolar' | 'grid' | 'random';
@@ -51,9 +51,9 @@ export function pupilPattern(pattern: PupilPattern = 'hexapolar', density = 6): 
   }
 }
 
-/** Image-plane (x, y) of the real chief ray of field i at wavelength w, or null if it is lost. */
+/** Image-plane (x, y) of the real chief ray of field i at wavelength w (its bundle's centre ray, Px = Py = 0 through the field's vignetting factors), or null if it is lost. */
 export function chiefRayIntercept(system: LensSystem, fieldIndex: number, w: number, ctx?: LaunchContext): [number, number] | null {
-  const b = traceField(system, system.fieldX[fieldIndex], system.fieldY[fieldIndex], w, [0], [0], ctx);
+  const b = traceFieldPoint(system, fieldIndex, w, [0], [0], ctx);
   return b.status[0] === RayStatus.OK ? [b.x[0], b.y[0]] : null;
 }
 
@@ -61,7 +61,7 @@ export function chiefRayIntercept(system: LensSystem, fieldIndex: number, w: num
 export function spotDiagram(system: LensSystem, fieldIndex: number, w: number, opts: SpotOptions = {}): SpotDiagram {
   const ctx = opts.ctx ?? launchContext(system);
   const samples = pupilPattern(opts.pattern, opts.density);
-  const b = traceField(system, system.fieldX[fieldIndex], system.fieldY[fieldIndex], w, samples.px, samples.py, ctx, new RayBatch(samples.px.length));
+  const b = traceFieldPoint(system, fieldIndex, w, samples.px, samples.py, ctx, new RayBatch(samples.px.length));
   return spotFromBatch(system, b, fieldIndex, w, opts.reference ?? 'chief', ctx);
 }
 

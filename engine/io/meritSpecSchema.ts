@@ -93,12 +93,16 @@ export const CenterThicknessOperand = z.object({
 
 /**
  * Edge thickness after `surface`: the axial distance between `surface` and the next surface at
- * radial height `heightMm` (default: the larger semi-diameter of the two surfaces), mm.
+ * radial height `heightMm` (default: the larger semi-diameter of the two surfaces: its clear
+ * semi-aperture where set, else the height of the rays, `heightFrom` "paraxialRays" (default:
+ * |marginal| + |chief| paraxial heights) or "realRays" (the real chief and pupil-edge rays of every
+ * field, the semi-diameter the layout draws)), mm.
  */
 export const EdgeThicknessOperand = z.object({
   type: z.literal('EDGE_THICKNESS'),
   surface: index(),
   heightMm: positive().optional(),
+  heightFrom: z.enum(['paraxialRays', 'realRays']).optional(),
   ...common,
 });
 

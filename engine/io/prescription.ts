@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import type { MaterialReference } from '../materials/material.ts';
 import { MeritSpec } from './meritSpecSchema.ts';
+import { SurfaceSolves } from './solves.ts';
 import { ToleranceSpec } from './toleranceSpec.ts';
 
 export const FORMAT = 'lens-studio/1';
@@ -100,6 +101,11 @@ export const SurfaceAperture = z.discriminatedUnion('shape', [
   z.strictObject({ shape: z.literal('elliptical'), halfWidthX: positive(), halfWidthY: positive(), ...apertureCommon }),
 ]);
 
+/** Bounds of one optimization variable (either may be left out). */
+export const VariableBounds = z
+  .strictObject({ lower: finite().optional(), upper: finite().optional() })
+  .refine((b) => b.lower === undefined || b.upper === undefined || b.lower <= b.upper, { message: 'lower bound above the upper bound' });
+
 const surfaceCommon = {
   /** Distance to the next vertex along local z, mm (signed). */
   thickness: finite(),
@@ -112,8 +118,14 @@ const surfaceCommon = {
   obscuration: positive().optional(),
   /** An aperture or obscuration shape with decenter (see SurfaceAperture); applies with semiDiameter. */
   aperture: SurfaceAperture.optional(),
-  /** Which parameters the optimizer may vary, e.g. {"radius": true, "thickness": true}. */
-  variables: z.record(z.string(), z.boolean()).optional(),
+  /**
+   * Which parameters the optimizer may vary, e.g. {"radius": true, "thickness": true}; an object
+   * instead of `true` also bounds the variable, {"thickness": {"lower": 1, "upper": 8}} (in the
+   * parameter's unit: 1/mm for radius, which varies as the curvature; mm; degrees for tilts).
+   */
+  variables: z.record(z.string(), z.union([z.boolean(), VariableBounds])).optional(),
+  /** Solves and pickups that set this surface's parameters (engine/io/solves.ts). */
+  solves: SurfaceSolves.optional(),
 };
 
 /** Radius of curvature in mm; null means plane (curvature 0). Zero is rejected (a typo for plane). */
@@ -222,8 +234,10 @@ export const FieldPoint = z.object({
   y: finite(),
   weight: finite().optional(),
   /**
-   * Zemax vignetting factors of this field (VDX, VDY decenter and VCX, VCY compression of the
-   * pupil, VAN angle in degrees), kept so .zmx files round-trip; the tracer does not apply them.
+   * OpticStudio's vignetting factors of this field: VDX, VDY decenter and VCX, VCY compression of
+   * its ray bundle's pupil, Px' = VDX + Px(1 − VCX), Py' = VDY + Py(1 − VCY), applied to every ray
+   * traced for this field point (spots, fans, layout, ray operands); VAN (degrees) is kept for
+   * .zmx round trips but not applied.
    */
   vignetting: z
     .object({ vdx: finite().optional(), vdy: finite().optional(), vcx: finite().optional(), vcy: finite().optional(), van: finite().optional() })
@@ -314,6 +328,7 @@ type MaterialRefFits = MaterialRef extends MaterialReference ? true : never;
 const materialRefFits: MaterialRefFits = true;
 void materialRefFits;
 export type SurfaceSpec = z.infer<typeof SurfaceSpec>;
+export type VariableBounds = z.infer<typeof VariableBounds>;
 export type SurfaceAperture = z.infer<typeof SurfaceAperture>;
 export type ApertureSpec = z.infer<typeof ApertureSpec>;
 export type FieldsSpec = z.infer<typeof FieldsSpec>;

@@ -21,6 +21,7 @@
  * - RAIM (ray aiming) and MAZH 0 0 on the last lens surface (the marginal-ray-height solve that
  *   puts the image at the paraxial focus): zmxAimAndFocus.ts;
  * - glass names found in several catalogs with no GCAT to choose: warned (zmxGlass.ts).
+ * - solves and pickups (CURV solve types, PZUP, other MAZH, GLAS pickups): zmxSolves.ts;
  * Keywords that do not change the sequential optics are ignored silently; unknown keywords, and
  * known ones whose effect is not modelled (spiders, user apertures, telecentric object space),
  * produce warnings. Unsupported surface types and NSC mode are errors naming the line.
@@ -36,6 +37,7 @@ import { buildZmxAperture, buildZmxFields, buildZmxWavelengths, statedFirstOrder
 import { materialFromGlas } from './zmxGlass.ts';
 import { apertureFields, readApertureKeyword, ZMX_APERTURE_KEYWORDS, type ZmxApertureRecord } from './zmxApertures.ts';
 import { imageSolveOf, readMazh, readRaim, type ZmxMazh } from './zmxAimAndFocus.ts';
+import { attachZmxSolves, type ZmxSolveRecord } from './zmxSolves.ts';
 
 export { writeZmx } from './zmxWrite.ts';
 
@@ -61,7 +63,7 @@ const SILENT = new Set(
   (
     'VERS PFIL LANG ENVD GFAC PUSH SDMA OMMA ROPD HYPR PICB POLS GLRS GSTD NSCD COFN BLNK TOL ' +
     'TOLE MNUM MOFF DMFS OPDX SSID DBDT AUTH IWDP LUID EERA FIMP HIDE MIRR SLAB POPS MEMA OEMA COAT ' +
-    'PZUP PPAR VPAR VDSZ XDAT YDAT PKUP EDGE VCON UDAD USAP TCED CONF PUPD EFFL ISNA WAVN ' +
+    'VPAR VDSZ XDAT YDAT PKUP EDGE VCON UDAD USAP TCED CONF PUPD EFFL ISNA WAVN ' +
     'WWGN MNCA MNEA MNCG MNEG MXCA MXCG RGLA TRAC TCMM PMAG TOTR EFLY REAY BLNK TFIL PRAM ZVCX ' +
     'ZVCY ZVDX ZVDY ZVAN'
   ).split(' '),
@@ -82,6 +84,8 @@ interface RawSurface {
   comment?: string;
   apertures: ZmxApertureRecord;
   mazh?: ZmxMazh;
+  /** Solve records (CURV with solve tokens, PZUP, MAZH, PPAR): zmxSolves.ts. */
+  solveRecords: ZmxSolveRecord[];
 }
 
 /**
@@ -183,7 +187,7 @@ export function parseZmx(bytes: Uint8Array, opts: ZmxParseOptions): LensFileResu
         h.gcat = tok.slice();
         break;
       case 'SURF':
-        cur = { n: num(0), line, type: 'STANDARD', curv: 0, parms: new Map(), stop: false, apertures: {} };
+        cur = { n: num(0), line, type: 'STANDARD', curv: 0, parms: new Map(), stop: false, apertures: {}, solveRecords: [] };
         surfs.push(cur);
         break;
       case 'TYPE': {
@@ -195,6 +199,10 @@ export function parseZmx(bytes: Uint8Array, opts: ZmxParseOptions): LensFileResu
       }
       case 'CURV':
         inSurf().curv = num(0);
+        if (tok.length > 1) inSurf().solveRecords.push({ kw, tokens: tok, line });
+        break;
+      case 'PZUP': case 'PPAR':
+        inSurf().solveRecords.push({ kw, tokens: tok, line });
         break;
       case 'DISZ': {
         const s = inSurf();
@@ -224,7 +232,9 @@ export function parseZmx(bytes: Uint8Array, opts: ZmxParseOptions): LensFileResu
         h.raim = readRaim(tok, line);
         break;
       case 'MAZH':
+        // MAZH 0 0 on the last thickness is the image solve (zmxAimAndFocus.ts); others are solves (zmxSolves.ts).
         inSurf().mazh = readMazh(tok, line);
+        inSurf().solveRecords.push({ kw, tokens: tok, line });
         break;
       default:
         if (ZMX_APERTURE_KEYWORDS.has(kw)) {
@@ -359,6 +369,8 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
       }
     }
   }
+
+  attachZmxSolves(surfaces, surfs.slice(1, -1).map((r) => ({ n: r.n, type: r.type, records: r.solveRecords, glas: r.glas })), { fileName, unitMm: s, warnings });
 
   const image: Prescription['image'] = {};
   if (img.curv !== 0) image.radius = 1 / (img.curv / s);

@@ -10,7 +10,8 @@
  *   last lens surface with h = 0 and z = 0 it puts the image at the paraxial focus, which is
  *   `"imageSolve": "paraxialFocus"`; the DISZ written next to it is the solved value. (In the files
  *   of ../shared/data/zmx every `MAZH 0 0` sits on the last thickness, whose DISZ equals the
- *   paraxial back focus to round-off.) Other heights, zones or surfaces are other solves: warned.
+ *   paraxial back focus to round-off.) Other heights, zones or surfaces are other solves of the
+ *   surface's thickness (zmxSolves.ts).
  */
 
 /** RAIM as read. */
@@ -39,21 +40,17 @@ export function readMazh(tokens: string[], line: number): ZmxMazh {
 }
 
 /**
- * The prescription's imageSolve from the SURF blocks' MAZH records (object first, image last);
- * warns, naming file and line, about marginal-ray-height solves it does not express.
+ * The prescription's imageSolve from the SURF blocks' MAZH records (object first, image last): a
+ * MAZH 0 0 on the last thickness (isParaxialFocusSolve). Other MAZH records are the surfaces' own
+ * solves (zmxSolves.ts).
  */
-export function imageSolveOf(surfs: readonly { n: number; mazh?: ZmxMazh }[], fileName: string, warnings: string[]): 'paraxialFocus' | undefined {
-  let solve: 'paraxialFocus' | undefined;
-  surfs.forEach((r, k) => {
-    if (!r.mazh) return;
-    if (k === surfs.length - 2 && r.mazh.height === 0 && r.mazh.zone === 0) solve = 'paraxialFocus';
-    else {
-      warnings.push(
-        `${fileName}:${r.mazh.line}: SURF ${r.n}: MAZH ${r.mazh.height} ${r.mazh.zone} (marginal-ray-height thickness solve) is only modelled as height 0, zone 0 on the last thickness; the DISZ value is kept`,
-      );
-    }
-  });
-  return solve;
+export function imageSolveOf(surfs: readonly { n: number; mazh?: ZmxMazh }[], _fileName?: string, _warnings?: string[]): 'paraxialFocus' | undefined {
+  return surfs.some((r, k) => r.mazh && isParaxialFocusSolve(r.mazh, k === surfs.length - 2)) ? 'paraxialFocus' : undefined;
+}
+
+/** True for the MAZH of the image solve: height 0, zone 0, on the last thickness. */
+export function isParaxialFocusSolve(m: { height: number; zone: number }, lastThickness: boolean): boolean {
+  return lastThickness && m.height === 0 && m.zone === 0;
 }
 
 /** The RAIM line for a prescription's ray aiming. */

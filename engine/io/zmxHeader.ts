@@ -89,8 +89,9 @@ export function buildZmxFields(h: ZmxHeader, s: number, objectAtInfinity: boolea
     }
     points.push(point);
   }
-  if (vignetted) {
-    warnings.push(`${fileName}: vignetting factors (VDXN/VDYN/VCXN/VCYN/VANN) are kept in the prescription but not applied by the tracer`);
+  const angled = points.map((p, i) => (p.vignetting?.van ? i + 1 : 0)).filter((i) => i > 0);
+  if (vignetted && angled.length) {
+    warnings.push(`${fileName}: VANN: the vignetting angle of field${angled.length > 1 ? 's' : ''} ${angled.join(', ')} is kept but not applied (VDX, VDY, VCX, VCY are)`);
   }
   return { type, points };
 }

@@ -6,7 +6,7 @@
  * zmxGlassExport.ts), RAIM, FTYP, XFLN/YFLN/FWGN (and the vignetting factors when set), WAVM,
  * PWAV, then SURF blocks with STOP, COMM, TYPE, CURV, PARM, DISZ (with MAZH 0 0 for the
  * paraxial-focus image solve, zmxAimAndFocus.ts), GLAS, CONI and the apertures (DIAM, CLAP,
- * OBSC, SQAP, SQOB, ELAP, ELOB, OBDC: zmxApertures.ts). Numbers are written in their shortest round-trip form, and a
+ * OBSC, SQAP, SQOB, ELAP, ELOB, OBDC: zmxApertures.ts), and the solves and pickups (zmxSolves.ts). Numbers are written in their shortest round-trip form, and a
  * radius R is written as a curvature c whose reciprocal gives R back exactly. Such a c always
  * exists for a radius read from a .zmx (R = 1/c there), so .zmx → JSON → .zmx → JSON keeps every
  * number; for other radii it may not exist (the doubles near 1/R are too sparse), and R comes
@@ -26,6 +26,7 @@ import { ZmxWriteError } from './zmxWriteError.ts';
 
 export { ZmxWriteError } from './zmxWriteError.ts';
 export type { GlassLookup } from './zmxGlassExport.ts';
+import { withPickedMaterials, zmxSolveLines } from './zmxSolves.ts';
 
 export interface ZmxWriteOptions {
   /**
@@ -115,10 +116,18 @@ function surfaceLines(s: SurfaceSpec, i: number, last: boolean, p: Prescription,
       throw new ZmxWriteError(`${where}: XY-polynomial (dO implicit freeform) surfaces cannot be written to .zmx yet`);
   }
   parms.forEach((v, k) => out.push(`PARM ${k + 1} ${fmt(v)}`));
-  const solved = last && p.imageSolve === 'paraxialFocus';
+  const explicit = last && s.solves?.thickness !== undefined;
+  const solved = last && p.imageSolve === 'paraxialFocus' && !explicit;
   out.push(`DISZ ${fmt(solved ? (opts.solvedLastThickness ?? s.thickness) : s.thickness)}`);
   if (solved) out.push(PARAXIAL_FOCUS_SOLVE);
-  const glas = 'material' in s ? glasses.line(s.material) : undefined;
+  const solve = zmxSolveLines(s, i, fmt, opts.warnings);
+  out.push(...solve.afterDisz);
+  if (solve.curvTail) {
+    const c = out.findIndex((l) => l.startsWith('CURV '));
+    out[c] = `${out[c]} ${solve.curvTail}`;
+  }
+  let glas = 'material' in s ? glasses.line(s.material) : undefined;
+  if (glas && solve.glasSolve) glas = glas.replace(/^(GLAS \S+) \S+ \S+/, `$1 ${solve.glasSolve}`);
   if (glas) out.push(glas);
   if ((s.type === 'standard' || s.type === 'evenAsphere') && s.conic) out.push(`CONI ${fmt(s.conic)}`);
   out.push(...apertures(s, where));
@@ -129,7 +138,9 @@ function surfaceLines(s: SurfaceSpec, i: number, last: boolean, p: Prescription,
  * Writes a prescription as .zmx text (CRLF line ends, lengths in mm).
  * @throws ZmxWriteError for XY-polynomial surfaces and double apertures, which .zmx cannot express
  */
-export function writeZmx(p: Prescription, opts: ZmxWriteOptions = {}): string {
+export function writeZmx(given: Prescription, opts: ZmxWriteOptions = {}): string {
+  // A glass pickup is written with its source's glass (and the pickup record, zmxSolves.ts).
+  const p = withPickedMaterials(given);
   const lines: string[] = ['VERS 190513 0 0', 'MODE SEQ', `NAME ${p.name.replace(/[\r\n]+/g, ' ')}`];
   if (p.notes) {
     p.notes.split('\n').forEach((para, k) => {

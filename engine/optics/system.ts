@@ -16,6 +16,9 @@ import type { Material, MaterialReference } from '../materials/material.ts';
 import { AIR } from '../materials/material.ts';
 import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
 import { clipShapes, type ClipShape } from './aperture.ts';
+import { materialOrigin, systemSolves, type SystemSolve } from './systemSolves.ts';
+
+export type { SolvedParam, SystemSolve } from './systemSolves.ts';
 
 /** Anything that turns a prescription material into a Material (engine/materials/glassLibrary.ts). */
 export interface GlassResolver {
@@ -66,6 +69,18 @@ export interface Surface {
 
 export type FieldType = 'angle' | 'objectHeight' | 'paraxialImageHeight';
 
+/**
+ * OpticStudio's vignetting factors of a field point: the pupil of that field's ray bundle is
+ * decentered by (vdx, vdy) and compressed by (vcx, vcy), Px' = vdx + Px(1 − vcx),
+ * Py' = vdy + Py(1 − vcy) (normalised pupil coordinates; engine/trace/rayAiming.ts).
+ */
+export interface FieldVignetting {
+  readonly vdx: number;
+  readonly vdy: number;
+  readonly vcx: number;
+  readonly vcy: number;
+}
+
 export interface LensSystem {
   readonly name: string;
   /** The prescription this system was built from (not modified by the tracer). */
@@ -85,10 +100,17 @@ export interface LensSystem {
   readonly fieldX: Float64Array;
   readonly fieldY: Float64Array;
   readonly fieldWeights: Float64Array;
+  /** Vignetting factors per field point (null: none); the vignetting angle VAN is not applied. */
+  readonly fieldVignetting: readonly (FieldVignetting | null)[];
   readonly apertureType: Prescription['aperture']['type'];
   apertureValue: number;
   readonly rayAiming: 'paraxial' | 'real';
   readonly imageSolve: 'none' | 'paraxialFocus';
+  /**
+   * The solved and picked-up parameters (engine/optics/systemSolves.ts), applied by
+   * engine/paraxial/solves.ts `applySolves`; `imageSolve` is among them as a marginal-ray-height solve.
+   */
+  readonly solves: readonly SystemSolve[];
   /** Index into `surfaces` of the aperture stop. */
   readonly stopIndex: number;
   readonly glassCatalogs: readonly string[];
@@ -113,14 +135,18 @@ function curvatureOf(radius: number | null | undefined): number {
 }
 
 /**
- * Assembles a LensSystem from a validated prescription as written: solves (a paraxial-focus image
- * distance) are not applied yet. Most callers want engine/paraxial/buildSystem.ts's
+ * Assembles a LensSystem from a validated prescription as written: glass pickups are resolved, the
+ * numeric solves and pickups are listed in `solves` but not applied yet. Most callers want engine/paraxial/buildSystem.ts's
  * `buildSystem`, which applies them; solves need the paraxial trace, a layer above this one.
  * @param glass resolves material references (the glass library, with the user's catalogs)
  * @throws SystemError naming the surface for an unknown glass, a missing stop setting, etc.
  */
 export function assembleSystem(p: Prescription, glass: GlassResolver): LensSystem {
   const catalogs = p.glassCatalogs ?? [];
+  const fail = (message: string): never => {
+    throw new SystemError(message);
+  };
+  const solves = systemSolves(p, fail);
   const wavelengthsUm = Float64Array.from(p.wavelengths.valuesUm);
   const nw = wavelengthsUm.length;
   if (p.wavelengths.primaryIndex >= nw) {
@@ -150,16 +176,33 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
   let currentN = nObject;
   let direction = 1;
   const surfaces: Surface[] = [];
+  const byOrigin = new Map<number, [Material, Float64Array]>();
+  /** The Material (and indices) of surface k's own material, resolved once per surface. */
+  const originMaterial = (k: number): [Material, Float64Array] => {
+    let got = byOrigin.get(k);
+    if (!got) {
+      const spec = p.surfaces[k];
+      const ref = 'material' in spec ? spec.material : undefined;
+      const m = ref === undefined ? AIR : resolve(ref, `surfaces[${k}]`);
+      got = [m, indices(m, `surfaces[${k}].material`)];
+      byOrigin.set(k, got);
+    }
+    return got;
+  };
   let stopIndex = -1;
 
   const make = (spec: SurfaceSpec | null, i: number): Surface => {
     const where = spec ? `surfaces[${i}]` : 'image';
-    const matRef = spec && 'material' in spec ? spec.material : undefined;
+    const origin = spec ? materialOrigin(p, i, fail) : i;
+    const originSpec = p.surfaces[origin];
+    const matRef = spec ? ('material' in originSpec ? originSpec.material : undefined) : undefined;
     const mirror = isMirror(matRef);
     if (mirror) direction = -direction;
-    else if (spec && matRef !== undefined) {
-      current = resolve(matRef, where);
-      currentN = indices(current, `${where}.material`);
+    else if (spec && origin !== i) {
+      // A glass pickup shares the source's Material (and so its nd / Vd when they vary).
+      [current, currentN] = originMaterial(origin);
+    } else if (spec && matRef !== undefined) {
+      [current, currentN] = originMaterial(i);
     } else if (spec && spec.type !== 'coordinateBreak' && matRef === undefined) {
       current = AIR;
       currentN = indices(AIR, where);
@@ -271,10 +314,16 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
     fieldX: Float64Array.from(fieldPts.map((f) => f.x)),
     fieldY: Float64Array.from(fieldPts.map((f) => f.y)),
     fieldWeights: Float64Array.from(fieldPts.map((f) => f.weight ?? 1)),
+    fieldVignetting: fieldPts.map((f) => {
+      const v = f.vignetting;
+      if (!v || !(v.vdx || v.vdy || v.vcx || v.vcy)) return null;
+      return { vdx: v.vdx ?? 0, vdy: v.vdy ?? 0, vcx: v.vcx ?? 0, vcy: v.vcy ?? 0 };
+    }),
     apertureType: p.aperture.type,
     apertureValue: p.aperture.value ?? surfaces[stopIndex].semiDiameter,
     rayAiming: p.rayAiming ?? 'paraxial',
     imageSolve: p.imageSolve ?? 'none',
+    solves,
     stopIndex,
     glassCatalogs: catalogs,
   };

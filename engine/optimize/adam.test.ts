@@ -70,15 +70,28 @@ describe('adam', () => {
     expect(res.x[0]).not.toBe(0);
   });
 
-  it('stops as converged when the loss no longer improves', async () => {
+  it('stops with "no further improvement" (not "converged") when the loss no longer improves', async () => {
     const res = await adam(bowl, Float64Array.of(0, 0, 0), {
       learningRate: 0.05,
       maxIterations: 100000,
       relativeTolerance: 1e-3,
       patience: 20,
     });
-    expect(res.stopReason).toBe('converged');
+    // Adam's steps stay about α long: it hovers around the minimum, where the gradient is not ~0.
+    expect(res.stopReason).toBe('noImprovement');
     expect(res.iterations).toBeLessThan(100000);
+  });
+
+  it('says "converged" at a stationary point: every variable held at a bound by the gradient', async () => {
+    // The bowl's minimum (2, −1, 0.5) lies outside the box: the best point is its corner (1, 0, 0).
+    const res = await adam(bowl, Float64Array.of(0.5, 0.5, 0.2), {
+      learningRate: 0.05,
+      maxIterations: 10000,
+      lower: Float64Array.of(-1, 0, -1),
+      upper: Float64Array.of(1, 1, 0),
+    });
+    expect(res.stopReason).toBe('converged');
+    expect(Array.from(res.x)).toEqual([1, 0, 0]);
   });
 
   it('minimises a least-squares merit through leastSquaresObjective (gradient 2Jᵀr)', async () => {

@@ -9,10 +9,14 @@
  * network weights can move at their own pace. The step is about α_k per iteration whatever the
  * gradient's scale: choose α_k as a sensible change of that variable per iteration.
  *
- * Bounds are kept by projecting every iterate into the box. A non-finite loss or gradient sends
- * the iterate back to the best point with fresh moments (ten in a row: 'stalled'). The best point
- * seen is returned. Stopping: 'converged' when the best loss has not decreased by more than
- * `relativeTolerance` of itself for `patience` iterations; 'maxIterations'; 'cancelled'.
+ * Bounds are kept by projecting every iterate into the box (then onto the problem's constraints,
+ * `project`). A non-finite loss or gradient sends the iterate back to the best point with fresh
+ * moments (ten in a row: 'stalled'). The best point seen is returned. Stopping: 'converged' only
+ * at a stationary point, when a full step along the projected gradient at the best point would
+ * change the loss by at most `relativeTolerance` of it (Σⱼ |gⱼ| αⱼ ≤ tol·|L|, variables held at a
+ * bound by an outward gradient left out); 'noImprovement' when the best loss has not decreased by
+ * more than `relativeTolerance` of itself for `patience` iterations (Adam's steps stay about α
+ * long, so it hovers near a minimum rather than converging to it); 'maxIterations'; 'cancelled'.
  */
 import {
   checkProblem,
@@ -38,6 +42,8 @@ export interface AdamOptions extends OptimizeOptions {
   epsilon?: number;
   lower?: Float64Array;
   upper?: Float64Array;
+  /** Moves an iterate onto constraints kept exactly (LeastSquaresProblem.project), after the box. */
+  project?: (x: Float64Array) => void;
   /** Iterations without a relative improvement > relativeTolerance before stopping. Default 100. */
   patience?: number;
 }
@@ -69,6 +75,7 @@ export async function adam(objective: ScalarObjective, x0: Float64Array, options
   let evaluations = 0;
 
   const x = clampInto(Float64Array.from(x0), lower, upper);
+  options.project?.(x);
   const call = () => {
     evaluations++;
     const out = objective(x);
@@ -101,7 +108,18 @@ export async function adam(objective: ScalarObjective, x0: Float64Array, options
     evaluations: { value: 0, derivative: evaluations },
   });
 
+  /** First-order stationarity at x: a full step along the projected gradient changes L by ≤ tol·|L|. */
+  function stationary(at: Float64Array, grad: Float64Array, L: number): boolean {
+    let change = 0;
+    for (let j = 0; j < n; j++) {
+      if ((lower && at[j] <= lower[j] && grad[j] > 0) || (upper && at[j] >= upper[j] && grad[j] < 0)) continue;
+      change += Math.abs(grad[j]) * rates[j];
+    }
+    return change <= relTol * Math.abs(L);
+  }
+
   emit(0);
+  if (stationary(x, g, value)) return finish('converged', 0);
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     await yielder.maybeYield();
     if (signal?.aborted) return finish('cancelled', iteration - 1);
@@ -114,6 +132,7 @@ export async function adam(objective: ScalarObjective, x0: Float64Array, options
       x[j] -= (rates[j] * (mom1[j] / c1)) / (Math.sqrt(mom2[j] / c2) + eps);
     }
     clampInto(x, lower, upper);
+    options.project?.(x);
     ({ value, gradient } = call());
     let finite = Number.isFinite(value);
     for (let j = 0; finite && j < n; j++) finite = Number.isFinite(gradient[j]);
@@ -135,6 +154,11 @@ export async function adam(objective: ScalarObjective, x0: Float64Array, options
     if (value < bestValue) {
       bestValue = value;
       best.set(x);
+      if (stationary(x, g, value)) {
+        history.push(bestValue);
+        emit(iteration);
+        return finish('converged', iteration);
+      }
     }
     if (bestValue < reference - relTol * Math.abs(reference)) {
       reference = bestValue;
@@ -142,7 +166,7 @@ export async function adam(objective: ScalarObjective, x0: Float64Array, options
     } else sinceImprovement++;
     history.push(bestValue);
     emit(iteration);
-    if (sinceImprovement >= patience) return finish('converged', iteration);
+    if (sinceImprovement >= patience) return finish('noImprovement', iteration);
   }
   return finish('maxIterations', maxIterations);
 }

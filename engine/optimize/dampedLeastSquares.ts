@@ -17,8 +17,9 @@
  *
  * Bounds are handled by projection: a variable at a bound whose descent direction points outward
  * is held fixed for the iteration (the active set), the step of the others is solved for, and the
- * trial point is clamped into the box. The gain ratio uses the clamped step, so the damping stays
- * honest. No point outside the bounds is ever evaluated.
+ * trial point is clamped into the box (then projected onto the problem's own constraints, when it
+ * has a `project`). The gain ratio uses the step actually taken, so the damping stays honest. No
+ * point outside the bounds is ever evaluated.
  *
  * The normal equations are solved by Cholesky, with a minimum-norm pseudo-inverse fallback when
  * they are singular to working precision (engine/optimize/linalg.ts). The merit is Σ r² (see
@@ -104,6 +105,7 @@ export async function dampedLeastSquares(
   };
 
   const x = clampInto(Float64Array.from(x0), lower, upper);
+  problem.project?.(x);
   const r = new Float64Array(m);
   const jac = new Float64Array(m * n);
   {
@@ -225,12 +227,16 @@ export async function dampedLeastSquares(
         }
       }
 
-      // Trial point, clamped into the box; the model is evaluated at the step actually taken.
-      let moved = false;
+      // Trial point, clamped into the box and projected onto the problem's constraints; the model
+      // is evaluated at the step actually taken.
       for (let j = 0; j < n; j++) {
         xt[j] = x[j] + step[j];
         if (lower && xt[j] < lower[j]) xt[j] = lower[j];
         if (upper && xt[j] > upper[j]) xt[j] = upper[j];
+      }
+      problem.project?.(xt);
+      let moved = false;
+      for (let j = 0; j < n; j++) {
         step[j] = xt[j] - x[j];
         if (step[j] !== 0) moved = true;
       }

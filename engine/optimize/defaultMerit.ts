@@ -2,8 +2,10 @@
  * OpticStudio-like default merit function as residual blocks: the RMS spot radius of every
  * field × wavelength (weight W · field weight · wavelength weight / (Σ field weights · Σ wavelength
  * weights), Gaussian quadrature, operands/rmsSpot.ts), plus the centre- and edge-thickness bounds
- * of glass and air that the spec sets (operands/centerThickness.ts, operands/edgeThickness.ts).
- * Coordinate breaks and mirrors get no thickness bounds.
+ * of glass and air that the spec sets (operands/centerThickness.ts, operands/edgeThickness.ts; edges
+ * at the real semi-diameters, where the real chief and pupil-edge rays of every field reach, as the
+ * layout draws them). Coordinate breaks and mirrors get no thickness bounds. thicknessBounds.ts
+ * makes them hold for the thicknesses that vary.
  */
 import type { MeritSpec } from '../io/meritSpecSchema.ts';
 import type { ParamRef } from '../optics/params.ts';
@@ -24,7 +26,8 @@ export function defaultMeritBlocks(system: LensSystem, spec: MeritSpec, params: 
       const weight = (d.weight * system.fieldWeights[f] * system.wavelengthWeights[w]) / (fsum * wsum);
       if (weight === 0) continue;
       const label = `RMS f${f + 1} w${w + 1}`;
-      blocks.push(spotBlock(system, null, params, { field: f, wavelength: w, reference: d.reference, rings: d.rings, arms: d.arms, weight, label, symmetry: d.symmetry }));
+      const source = { type: 'RMS_SPOT' as const, field: f, wavelength: w, reference: d.reference, rings: d.rings, arms: d.arms, weight };
+      blocks.push({ ...spotBlock(system, null, params, { field: f, wavelength: w, reference: d.reference, rings: d.rings, arms: d.arms, weight, label, symmetry: d.symmetry }), source });
     }
   }
   const last = system.surfaces.length - 2;
@@ -38,7 +41,7 @@ export function defaultMeritBlocks(system: LensSystem, spec: MeritSpec, params: 
     const bw = d.boundaryWeight;
     if (min !== undefined) blocks.push(operandBlock(system, { type: 'CENTER_THICKNESS', surface: s, target: min, kind: 'lower', weight: bw }, params));
     if (max !== undefined) blocks.push(operandBlock(system, { type: 'CENTER_THICKNESS', surface: s, target: max, kind: 'upper', weight: bw }, params));
-    if (edgeMin !== undefined && s < last) blocks.push(operandBlock(system, { type: 'EDGE_THICKNESS', surface: s, target: edgeMin, kind: 'lower', weight: bw }, params));
+    if (edgeMin !== undefined && s < last) blocks.push(operandBlock(system, { type: 'EDGE_THICKNESS', surface: s, target: edgeMin, kind: 'lower', weight: bw, heightFrom: 'realRays' }, params));
   }
   return blocks;
 }

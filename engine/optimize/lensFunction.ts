@@ -5,7 +5,7 @@
 import type { LensSystem } from '../optics/system.ts';
 import { writeParams, readParams, type ParamRef } from '../optics/params.ts';
 import { applySolves } from '../paraxial/solves.ts';
-import { objectField } from '../paraxial/pupil.ts';
+import { fieldPointObjectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
 import { launchAimed, launchContext } from '../trace/rayAiming.ts';
@@ -25,7 +25,7 @@ export function imageIntercepts(system: LensSystem, params: readonly ParamRef[],
     const ctx = launchContext(system);
     const fx = system.fieldX[f], fy = system.fieldY[f];
     const b = new RayBatch(n);
-    const launched = launchAimed(system, objectField(system, fx, fy, ctx.pupil), w, px, py, b, ctx);
+    const launched = launchAimed(system, fieldPointObjectField(system, f, ctx.pupil), w, px, py, b, ctx);
     const rec = new TraceRecord(system.surfaces.length, n);
     traceBatch(system, b, w, { record: rec });
     const value = new Float64Array(3 * n);
@@ -39,7 +39,7 @@ export function imageIntercepts(system: LensSystem, params: readonly ParamRef[],
       value,
       vjp: (dy: Float64Array) => {
         const g = new Float64Array(params.length);
-        traceAdjoint(system, rec, { fx, fy, ...launched, aimed: system.rayAiming === 'real' }, w, { x: dy.subarray(0, n), y: dy.subarray(n, 2 * n) }, params, g);
+        traceAdjoint(system, rec, { fx, fy, ...launched, aimed: system.rayAiming === 'real', field: f }, w, { x: dy.subarray(0, n), y: dy.subarray(n, 2 * n) }, params, g);
         return g;
       },
     };

@@ -1,6 +1,9 @@
 /**
  * A lens merit function as a least-squares problem with an exact Jacobian.
  *
+ * Solved and picked-up parameters move with the variables: the operands are differentiated over
+ * both and the solves chain them (solveJacobian.ts).
+ *
  * The residuals are the blocks of the spec's operands (one file per operand type in operands/,
  * registered in operands/index.ts), of the default merit (defaultMerit.ts) and of the glass-region
  * penalty (glassRegionPenalty.ts), in that order. Each evaluation writes x into the system, applies
@@ -17,6 +20,8 @@ import { applySolves } from '../paraxial/solves.ts';
 import { defaultMeritBlocks } from './defaultMerit.ts';
 import type { GlassHull } from './glassChoice.ts';
 import { glassRegionBlocks } from './glassRegionPenalty.ts';
+import { chainedParams } from './solveJacobian.ts';
+import { applyCentreThicknessBounds, boundViolations, edgeThicknessProjection, type BoundViolation } from './thicknessBounds.ts';
 import { operandBlock } from './operands/index.ts';
 import type { ResidualBlock } from './operands/operand.ts';
 import type { LeastSquaresProblem, OperandValue } from './problem.ts';
@@ -39,6 +44,8 @@ export interface MeritProblem {
   apply(x: Float64Array): Prescription;
   /** Operand values at x, for progress displays and reports. */
   operands(x: Float64Array): OperandValue[];
+  /** The bound operands ('lower' / 'upper') that the lens at x violates: shown in red. */
+  violations(x: Float64Array): BoundViolation[];
 }
 
 export interface MeritProblemOptions {
@@ -56,15 +63,21 @@ export interface MeritProblemOptions {
 export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: readonly string[], options: MeritProblemOptions = {}): MeritProblem {
   const variables = vary && vary.length > 0 ? variablesFromGroups(system, vary) : spec.variables ? variablesFromSpec(system, spec.variables) : variablesFromFlags(system);
   if (variables.length === 0) throw new Error('nothing to optimize: no variables (use --vary, merit.variables or surface variable flags)');
+  // The default merit's centre-thickness bounds become the thickness variables' own bounds.
+  applyCentreThicknessBounds(system, spec, variables);
   const params: ParamRef[] = variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index }));
   const P = params.length;
+  // Operands differentiate over the variables and the solved parameters; the solves chain them.
+  const chained = chainedParams(system, params);
+  const all = chained.all;
   const blocks: ResidualBlock[] = [];
-  for (const o of spec.operands ?? []) blocks.push(operandBlock(system, o, params));
-  if (spec.defaultMerit) blocks.push(...defaultMeritBlocks(system, spec, params));
-  if (options.glassHull) blocks.push(...glassRegionBlocks(system, params, options.glassHull, options.glassHullWeight ?? 1));
+  for (const o of spec.operands ?? []) blocks.push(operandBlock(system, o, all));
+  if (spec.defaultMerit) blocks.push(...defaultMeritBlocks(system, spec, all));
+  if (options.glassHull) blocks.push(...glassRegionBlocks(system, all, options.glassHull, options.glassHullWeight ?? 1));
   const m = blocks.reduce((a, b) => a + b.count, 0);
   const r = new Float64Array(m);
   const J = new Float64Array(m * P);
+  const Jall = all.length === P ? J : new Float64Array(m * all.length);
   const x0 = readParams(system, params);
   const fail = (rr: Float64Array) => rr.fill(1e3);
 
@@ -74,19 +87,23 @@ export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: re
     lower: Float64Array.from(variables, (v) => v.lower),
     upper: Float64Array.from(variables, (v) => v.upper),
     scale: Float64Array.from(variables, (v) => v.scale),
+    project: edgeThicknessProjection(system, spec, variables, all),
     evaluate(x, wantJacobian) {
       writeParams(system, params, x);
       applySolves(system);
       r.fill(0);
-      if (wantJacobian) J.fill(0);
+      if (wantJacobian) Jall.fill(0);
       try {
         let off = 0;
         for (const b of blocks) {
-          b.eval(r, wantJacobian ? J : null, off);
+          b.eval(r, wantJacobian ? Jall : null, off);
           off += b.count;
         }
         for (let i = 0; i < m; i++) if (!Number.isFinite(r[i])) throw new Error('non-finite residual');
-        if (wantJacobian) for (let i = 0; i < J.length; i++) if (!Number.isFinite(J[i])) J[i] = 0;
+        if (wantJacobian) {
+          if (Jall !== J) chained.contract(Jall, m, J);
+          for (let i = 0; i < J.length; i++) if (!Number.isFinite(J[i])) J[i] = 0;
+        }
       } catch {
         fail(r);
         if (wantJacobian) J.fill(0);
@@ -124,7 +141,13 @@ export function buildMeritProblem(system: LensSystem, spec: MeritSpec, vary?: re
       return writeBack(system);
     },
     operands: describe,
+    violations(x) {
+      problem.evaluate(x, false);
+      return boundViolations(blocks);
+    },
   };
 }
+
+export type { BoundViolation };
 
 export { paramLabel };

@@ -34,6 +34,13 @@ export interface LeastSquaresProblem {
   /** Typical magnitude of each variable (length n, > 0): used for step-size tests. */
   readonly scale?: Float64Array;
   /**
+   * Optional: moves x (in place, staying within lower/upper) onto constraints the problem can meet
+   * exactly by adjusting variables, e.g. a minimum edge thickness by raising that thickness
+   * (thicknessBounds.ts). The optimizers call it on the start point and on every trial point,
+   * after clamping into the bounds. Must not throw.
+   */
+  project?(x: Float64Array): void;
+  /**
    * Optional: the operands behind the residuals at x, for progress displays. Called only when a
    * progress listener is present, once per iteration, with the residuals just computed at x.
    */
@@ -88,7 +95,13 @@ export interface OptimizeOptions {
   yieldEveryMs?: number;
 }
 
-export type StopReason = 'converged' | 'maxIterations' | 'cancelled' | 'stalled';
+/**
+ * Why a run ended: 'converged' (a stationary point: the model or the gradient says nothing is left),
+ * 'noImprovement' (Adam: the merit stopped falling for its patience, which is not convergence),
+ * 'stalled' (no step lowers the merit although the model says one should), 'maxIterations',
+ * 'cancelled'.
+ */
+export type StopReason = 'converged' | 'maxIterations' | 'cancelled' | 'stalled' | 'noImprovement';
 
 export interface OptimizeResult {
   /** The best point seen (always inside the bounds). */

@@ -9,7 +9,7 @@ import { glassRegion } from './glassChoice.ts';
 import { buildMeritProblem } from './meritProblem.ts';
 import type { MeritSpec } from '../io/meritSpecSchema.ts';
 import type { LeastSquaresProblem, ProgressEvent } from './problem.ts';
-import { optimizeLens, prepareLensOptimization, runOptimizer } from './run.ts';
+import { describeRun, formatMerit, optimizeLens, prepareLensOptimization, runOptimizer } from './run.ts';
 
 const library = GlassLibrary.builtin();
 const cooke = parsePrescriptionJson(fs.readFileSync(path.resolve(import.meta.dirname, '../../lens-library/cooke-triplet.json'), 'utf8'));
@@ -146,5 +146,27 @@ describe('optimizeLens with glass (model glass, then the nearest catalog glass)'
     expect(outcome.result.stopReason).toBe('cancelled');
     expect(outcome.substitutions).toEqual([]);
     for (const m of glasses(outcome.prescription)) expect(m).toMatchObject({ model: {} });
+  });
+});
+
+describe('the run in words', () => {
+  it('says how the merit went and why the run stopped, merits to three significant digits', () => {
+    expect(describeRun({ initialMerit: 1.2345e-3, merit: 4.5649e-4, iterations: 37, stopReason: 'noImprovement' })).toBe(
+      'merit 1.23e-3 → 4.56e-4 in 37 iterations, stopped: no further improvement',
+    );
+    expect(describeRun({ initialMerit: 3.67, merit: 8.19e-5, iterations: 1, stopReason: 'converged' })).toBe('merit 3.67e0 → 8.19e-5 in 1 iteration, converged');
+    expect(describeRun({ initialMerit: 2, merit: 1, iterations: 50, stopReason: 'maxIterations' })).toMatch(/stopped: iteration limit reached$/);
+    expect(formatMerit(0)).toBe('0');
+    expect(formatMerit(123456)).toBe('1.23e5');
+  });
+
+  it('optimizeLens reports the summary and no violated bound for a lens that meets them', async () => {
+    const p = parsePrescriptionJson(fs.readFileSync(path.resolve(import.meta.dirname, '../../lens-library/cooke-triplet.json'), 'utf8'));
+    const library = GlassLibrary.builtin();
+    const spec: MeritSpec = { defaultMerit: { airMin: 0.5 }, operands: [{ type: 'EFL', target: 50 }] };
+    const setup = prepareLensOptimization(p, buildSystem(p, library), library, spec, ['curvatures'], buildMeritProblem);
+    const outcome = await optimizeLens(setup, { algorithm: 'dls', iterations: 3 });
+    expect(outcome.summary).toBe(describeRun(outcome.result));
+    expect(outcome.violations).toEqual([]);
   });
 });

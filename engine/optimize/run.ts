@@ -24,9 +24,9 @@ import { launchContext } from '../trace/rayAiming.ts';
 import { adam, leastSquaresObjective } from './adam.ts';
 import { dampedLeastSquares } from './dampedLeastSquares.ts';
 import { glassHull, glassRegion, substituteNearestGlasses, toModelGlasses, type GlassHull, type Substitution } from './glassChoice.ts';
-import type { MeritProblem } from './meritProblem.ts';
+import type { BoundViolation, MeritProblem } from './meritProblem.ts';
 import type { MeritSpec } from '../io/meritSpecSchema.ts';
-import { sumOfSquares, type LeastSquaresProblem, type OperandValue, type OptimizeResult, type ProgressEvent } from './problem.ts';
+import { sumOfSquares, type LeastSquaresProblem, type OperandValue, type OptimizeResult, type ProgressEvent, type StopReason } from './problem.ts';
 import { VARY_GROUPS } from './variables.ts';
 
 export interface RunOptions {
@@ -60,14 +60,43 @@ export function runOptimizer(problem: LeastSquaresProblem, x0: Float64Array, o: 
     groups: Array.from(x0, (_, j) => j),
     lower: problem.lower,
     upper: problem.upper,
+    project: problem.project ? (x) => problem.project!(x) : undefined,
   });
+}
+
+/** Why a run ended, in the words of an optical designer's report. */
+export function stopReasonWords(reason: StopReason): string {
+  return {
+    converged: 'converged',
+    noImprovement: 'no further improvement',
+    stalled: 'stalled (no step lowers the merit)',
+    maxIterations: 'iteration limit reached',
+    cancelled: 'stopped by the user',
+  }[reason];
+}
+
+/** A merit to three significant digits, as "1.23e-3". */
+export function formatMerit(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const [m, e] = v.toExponential(2).split('e');
+  return `${m}e${Number(e)}`;
+}
+
+/**
+ * One line saying how a run went: "merit 1.23e-3 → 4.56e-4 in 37 iterations, stopped: no further
+ * improvement" (the merit Σ r², engine/optimize/problem.ts).
+ */
+export function describeRun(result: Pick<OptimizeResult, 'initialMerit' | 'merit' | 'iterations' | 'stopReason'>): string {
+  const it = `${result.iterations} iteration${result.iterations === 1 ? '' : 's'}`;
+  return `merit ${formatMerit(result.initialMerit)} → ${formatMerit(result.merit)} in ${it}, ${result.stopReason === 'converged' ? 'converged' : `stopped: ${stopReasonWords(result.stopReason)}`}`;
 }
 
 /**
  * What a run needs of a lens's merit problem: meritProblem.ts's {@link MeritProblem}, of which the
  * operand values (for reports) and the variables' kinds (to bound model glasses) are optional.
  */
-export type LensMerit = Pick<MeritProblem, 'problem' | 'x0' | 'apply'> & Partial<Pick<MeritProblem, 'operands'>> & { variables?: readonly { kind: string }[] };
+export type LensMerit = Pick<MeritProblem, 'problem' | 'x0' | 'apply'> & Partial<Pick<MeritProblem, 'operands' | 'violations'>> & { variables?: readonly { kind: string }[] };
 
 /** Builds the merit problem of a lens (meritProblem.ts's `buildMeritProblem`, or a test's toy). */
 export type MeritProblemBuilder = (system: LensSystem, spec: MeritSpec, vary: string[], options?: { glassHull?: GlassHull }) => LensMerit;
@@ -144,6 +173,10 @@ export interface LensRunOutcome {
   operandsAfter?: OperandValue[];
   /** Model glasses replaced by catalog glasses (empty unless glass varied). */
   substitutions: Substitution[];
+  /** Bounds (thickness boundaries, 'lower'/'upper' operands) the final lens still violates. */
+  violations: BoundViolation[];
+  /** How the run went, in words: describeRun. */
+  summary: string;
 }
 
 /** Runs one optimizer with its own progress listener, stopped however the run ends. */
@@ -173,6 +206,7 @@ export async function optimizeLens(setup: LensOptimizationSetup, o: LensRunOptio
   const operandsBefore = mp.operands?.(mp.x0);
   let result = await runWithProgress(mp, o);
   let operandsAfter = mp.operands?.(result.x);
+  let violations = mp.violations?.(result.x) ?? [];
   let optimized = mp.apply(result.x);
   let substitutions: Substitution[] = [];
   if (setup.varyGlass && result.stopReason !== 'cancelled') {
@@ -186,6 +220,7 @@ export async function optimizeLens(setup: LensOptimizationSetup, o: LensRunOptio
       const result2 = await runWithProgress(mp2, o);
       optimized = mp2.apply(result2.x);
       operandsAfter = mp2.operands?.(result2.x);
+      violations = mp2.violations?.(result2.x) ?? [];
       result = { ...result2, initialMerit: result.initialMerit, iterations: result.iterations + result2.iterations };
     } else {
       // Only glass varied: report the merit and operands of the substituted lens. The residuals
@@ -194,9 +229,10 @@ export async function optimizeLens(setup: LensOptimizationSetup, o: LensRunOptio
       const mp2 = build(sys2, spec, VARY_GROUPS.filter((g) => g !== 'glass'));
       result = { ...result, merit: sumOfSquares(mp2.problem.evaluate(mp2.x0, false).residuals) };
       operandsAfter = mp2.operands?.(mp2.x0);
+      violations = mp2.violations?.(mp2.x0) ?? [];
     }
   }
-  return { result, prescription: optimized, operandsBefore, operandsAfter, substitutions };
+  return { result, prescription: optimized, operandsBefore, operandsAfter, substitutions, violations, summary: describeRun(result) };
 }
 
 /** EFL and polychromatic RMS spot radius per field, for before/after reports. */

@@ -2,12 +2,15 @@
  * Choosing the optimization variables: from a merit spec's `variables`, from `--vary` groups
  * (curvatures, thicknesses, conics, aspheres, glass), or from the prescription's per-surface
  * `variables` flags ({"radius": true, "thickness": true, "conic": true, ...}).
- * Bounds are in the parameter's internal unit (tilts: radians; the spec gives degrees).
+ * Bounds are in the parameter's internal unit (tilts: radians; the spec and the flags give degrees).
+ * A solved or picked-up parameter (engine/paraxial/solves.ts) cannot also vary: the groups skip it,
+ * and naming it in a spec or a flag is an error.
  */
 import type { LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
 import { ModelGlass } from '../materials/modelGlass.ts';
 import type { VariableSpec } from '../io/meritSpecSchema.ts';
+import { solveOf } from '../paraxial/solves.ts';
 
 export interface Variable extends ParamRef {
   lower: number;
@@ -65,12 +68,22 @@ function make(system: LensSystem, p: ParamRef, lower?: number, upper?: number): 
   return { ...p, lower: lower ?? lo, upper: upper ?? hi, scale: defaultScale(system, p) };
 }
 
+/** Factor from the unit files use for a parameter's bounds to the internal one (degrees → radians for tilts). */
+const boundFactor = (kind: ParamRef['kind']) => (kind === 'tiltX' || kind === 'tiltY' || kind === 'tiltZ' ? DEG : 1);
+
+/** @throws Error when p is set by a solve or a pickup */
+function checkNotSolved(system: LensSystem, p: ParamRef, where: string): void {
+  const solve = solveOf(system, p);
+  if (solve) throw new Error(`${where}: surface ${p.surface + 1}'s ${p.kind} is set by a solve (${solve.where}, ${solve.type}); remove the solve to vary it`);
+}
+
 /** Variables from explicit specs (bounds in spec units: tilts in degrees). */
 export function variablesFromSpec(system: LensSystem, specs: readonly VariableSpec[]): Variable[] {
-  return specs.map((v) => {
-    const isTilt = v.kind === 'tiltX' || v.kind === 'tiltY' || v.kind === 'tiltZ';
-    const f = isTilt ? DEG : 1;
-    return make(system, { kind: v.kind, surface: v.surface ?? 0, index: v.index }, v.lower === undefined ? undefined : v.lower * f, v.upper === undefined ? undefined : v.upper * f);
+  return specs.map((v, i) => {
+    const f = boundFactor(v.kind);
+    const p: ParamRef = { kind: v.kind, surface: v.surface ?? 0, index: v.index };
+    checkNotSolved(system, p, `variables[${i}]`);
+    return make(system, p, v.lower === undefined ? undefined : v.lower * f, v.upper === undefined ? undefined : v.upper * f);
   });
 }
 
@@ -90,8 +103,9 @@ export function variablesFromGroups(system: LensSystem, groups: readonly string[
   for (let s = 0; s < last; s++) {
     const surf = system.surfaces[s];
     const optical = surf.kind === 'standard' || surf.kind === 'evenAsphere';
-    if (groups.includes('curvatures') && optical) out.push(make(system, { kind: 'curvature', surface: s }));
-    if (groups.includes('conics') && optical) out.push(make(system, { kind: 'conic', surface: s }));
+    const free = (kind: ParamRef['kind']) => !solveOf(system, { kind, surface: s });
+    if (groups.includes('curvatures') && optical && free('curvature')) out.push(make(system, { kind: 'curvature', surface: s }));
+    if (groups.includes('conics') && optical && free('conic')) out.push(make(system, { kind: 'conic', surface: s }));
     if (groups.includes('aspheres') && surf.kind === 'evenAsphere') {
       surf.asphere.forEach((_, i) => out.push(make(system, { kind: 'asphere', surface: s, index: i })));
     }
@@ -101,7 +115,10 @@ export function variablesFromGroups(system: LensSystem, groups: readonly string[
     }
   }
   if (groups.includes('thicknesses')) {
-    for (let s = 0; s < last; s++) if (system.surfaces[s].kind !== 'coordinateBreak' || system.surfaces[s].thickness !== 0) out.push(make(system, { kind: 'thickness', surface: s }));
+    for (let s = 0; s < last; s++) {
+      if (solveOf(system, { kind: 'thickness', surface: s })) continue;
+      if (system.surfaces[s].kind !== 'coordinateBreak' || system.surfaces[s].thickness !== 0) out.push(make(system, { kind: 'thickness', surface: s }));
+    }
   }
   return out;
 }
@@ -121,18 +138,29 @@ const FLAG_KINDS: Record<string, ParamRef['kind']> = {
   focalLength: 'focalLength',
 };
 
-/** Variables from the prescription's per-surface `variables` flags (e.g. {"radius": true}). */
+/**
+ * Variables from the prescription's per-surface `variables` flags: {"radius": true}, or with bounds
+ * {"thickness": {"lower": 1, "upper": 8}} (in the parameter's unit: curvature 1/mm for "radius",
+ * degrees for tilts; an asphere flag's bounds apply to each coefficient).
+ * @throws Error for a flag on a solved or picked-up parameter
+ */
 export function variablesFromFlags(system: LensSystem): Variable[] {
   const out: Variable[] = [];
   system.prescription.surfaces.forEach((spec, s) => {
-    for (const [key, on] of Object.entries(spec.variables ?? {})) {
-      if (!on) continue;
+    for (const [key, flag] of Object.entries(spec.variables ?? {})) {
+      if (!flag) continue;
+      const bounds = typeof flag === 'object' ? flag : {};
+      const add = (p: ParamRef) => {
+        const f = boundFactor(p.kind);
+        checkNotSolved(system, p, `surfaces[${s}].variables.${key}`);
+        out.push(make(system, p, bounds.lower === undefined ? undefined : bounds.lower * f, bounds.upper === undefined ? undefined : bounds.upper * f));
+      };
       if (key === 'asphere') {
-        system.surfaces[s].asphere.forEach((_, i) => out.push(make(system, { kind: 'asphere', surface: s, index: i })));
+        system.surfaces[s].asphere.forEach((_, i) => add({ kind: 'asphere', surface: s, index: i }));
         continue;
       }
       const kind = FLAG_KINDS[key];
-      if (kind) out.push(make(system, { kind, surface: s }));
+      if (kind) add({ kind, surface: s });
     }
   });
   return out;

@@ -5,16 +5,13 @@
  *   ẏ ← ẏ + ṫ Nu/N + t (Ṅu)/N − t Nu Ṅ/N²,   (Ṅu) ← (Ṅu) − ẏ φ − y φ̇,
  * with φ̇ = (Ṅ' − Ṅ) c_p + (N' − N) ċ_p. Exact (no finite differences); cost O(surfaces).
  * First-order quantities that depend on the lens (EPD, EPL, EFL, paraxial image distance) are
- * differentiated with these tangents, e.g. for ray aiming inside the real-ray adjoint. The
- * derivative of a solved thickness (solves.ts) lives here too: the solve is a paraxial trace, and
- * the tangent trace through a solved thickness needs it back.
+ * differentiated with these tangents, e.g. for ray aiming inside the real-ray adjoint. Tangents are
+ * partial: a solved or picked-up parameter is held like any other (solves.ts chains them).
  */
 import type { LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
 import { dIndexAfter } from '../optics/params.ts';
 import { paraxialCurvature, signedIndexAfter, surfacePower } from './paraxial.ts';
-import { axialRayStart } from './rays.ts';
-import { solvedThicknessSurface } from './solves.ts';
 
 /** dN/dθ of the signed index after surface s (s = −1: object space). */
 export function dSignedIndexAfter(system: LensSystem, p: ParamRef, s: number, w: number): number {
@@ -79,23 +76,10 @@ export function paraxialTangent(
   return [y, nu, dy, dnu];
 }
 
-/** ∂(solved last thickness)/∂θ for parameter p (0 without a solve); see solves.ts. */
-export function dSolvedThickness(system: LensSystem, p: ParamRef): number {
-  if (system.imageSolve !== 'paraxialFocus') return 0;
-  const w = system.primaryIndex;
-  const last = system.surfaces.length - 2;
-  if (p.kind === 'thickness' && p.surface === last) return 0;
-  const [y0, nu0] = axialRayStart(system, w);
-  const dy0 = p.kind === 'objectDistance' && Number.isFinite(system.objectDistance) ? 1 : 0;
-  // The trace to `last` uses thicknesses before it only, never the solved one.
-  const [y, nu, dy, dnu] = paraxialTangent(system, p, w, y0, nu0, dy0, 0, last);
-  const N = signedIndexAfter(system, last, w);
-  const dN = dSignedIndexAfter(system, p, last, w);
-  return -(dy * N + y * dN) / nu + (y * N * dnu) / (nu * nu);
-}
-
-/** ∂(thickness after surface s)/∂θ: 1 for that thickness parameter, the solve's derivative for a solved thickness. */
-export function dThickness(system: LensSystem, p: ParamRef, s: number): number {
-  if (s === solvedThicknessSurface(system)) return dSolvedThickness(system, p);
+/**
+ * ∂(thickness after surface s)/∂θ, partial: 1 for that thickness parameter, else 0. A solved
+ * thickness is a parameter of its own here; engine/paraxial/solves.ts chains it.
+ */
+export function dThickness(_system: LensSystem, p: ParamRef, s: number): number {
   return p.kind === 'thickness' && p.surface === s ? 1 : 0;
 }

@@ -9,7 +9,7 @@
  * definition, as OpticStudio's "Image Space F/#"); object NA (EPD = 2 (d + EPL) tan(asin(NA/n₀)));
  * float by stop size (the stop's semi-diameter imaged back into object space).
  */
-import type { LensSystem } from '../optics/system.ts';
+import type { FieldVignetting, LensSystem } from '../optics/system.ts';
 import { SystemError, maxField } from '../optics/system.ts';
 import { paraxialAtImage, paraxialHeightAt, signedIndexAfter } from './paraxial.ts';
 import { chiefRayStart, type ParaxialStart } from './rays.ts';
@@ -87,6 +87,19 @@ export interface ObjectField {
   /** tan θ (infinite object) or object height in mm (finite object). */
   readonly x: number;
   readonly y: number;
+  /** The vignetting factors of the field point this is, applied to every ray launched for it. */
+  readonly vignetting?: FieldVignetting;
+}
+
+/**
+ * The object-space field of defined field point f (fields.points[f]), with its vignetting factors:
+ * what a ray bundle of that field (spot, fan, layout, ray operand) is launched from. Analyses along
+ * the field (distortion, field curvature, field plots) use {@link objectField}, without them.
+ */
+export function fieldPointObjectField(system: LensSystem, f: number, pupil?: EntrancePupil): ObjectField {
+  const field = objectField(system, system.fieldX[f], system.fieldY[f], pupil);
+  const vignetting = system.fieldVignetting[f];
+  return vignetting ? { ...field, vignetting } : field;
 }
 
 /**

@@ -19,6 +19,7 @@ import { launchContext, launchRays } from './rayAiming.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { hexapolar } from './pupilSampling.ts';
 import { traceAdjoint } from './adjoint.ts';
+import { cookeWithSolves } from '../../test/helpers/solvedLenses.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cooke = (): Prescription => parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library/cooke-triplet.json'), 'utf8'));
@@ -167,6 +168,11 @@ describe('real-ray adjoint vs central finite differences', () => {
     p.imageSolve = 'paraxialFocus';
     const system = buildSystem(p, GlassLibrary.builtin());
     check(system, [{ kind: 'objectDistance', surface: 0 }, { kind: 'curvature', surface: 2 }, { kind: 'thickness', surface: 1 }], 40);
+  });
+
+  it('through solves and pickups of every kind (the solved parameters chained, not listed)', () => {
+    const system = buildSystem(cookeWithSolves(), GlassLibrary.builtin());
+    check(system, [{ kind: 'curvature', surface: 2 }, { kind: 'curvature', surface: 4 }, { kind: 'thickness', surface: 0 }, { kind: 'conic', surface: 2 }, { kind: 'nd', surface: 0 }], 20);
   });
 
   it('image F-number aperture and paraxial image-height fields', () => {

@@ -16,10 +16,13 @@
  * This file runs the pass: it walks the surfaces backwards, sets one AdjointWorkspace
  * (adjointWorkspace.ts) per surface and calls the loop of that surface's kind — adjointConic.ts,
  * adjointAsphere.ts, adjointXY.ts, adjointParaxial.ts, adjointCoordinateBreak.ts — then chains
- * the launch (paraxial aiming, field, object distance, focus solve).
+ * the launch (paraxial aiming, field, object distance); the real aim (adjointAim.ts); and the solves:
+ * derivatives are total with respect to the parameters listed, the solved and picked-up
+ * parameters not listed moving with them (engine/paraxial/solves.ts solveChain).
  */
 import type { ParamRef } from '../optics/params.ts';
 import type { LensSystem } from '../optics/system.ts';
+import { solveChain } from '../paraxial/solves.ts';
 import { aimAdjoint } from './adjointAim.ts';
 import { adjointPass, type AdjointSeeds, type LaunchInfo } from './adjointPass.ts';
 import type { TraceRecord } from './realTrace.ts';
@@ -27,9 +30,13 @@ import type { TraceRecord } from './realTrace.ts';
 export type { AdjointSeeds, LaunchInfo } from './adjointPass.ts';
 
 /**
- * Runs the adjoint pass. See the module doc for the meaning of `out`.
+ * Runs the adjoint pass. See the module doc for the meaning of `out`. The derivatives are total
+ * with respect to `params`: solved and picked-up parameters not in the list move with them
+ * (engine/paraxial/solves.ts `solveChain`); a solved parameter in the list counts as independent.
  * @param rec the record of a trace that started at surface 0 and ended at the image surface
  * @param out length rays·P (perRay) or P; accumulated into (zero it first)
+ * @param fromSurface the surface whose recorded state (after it, in its frame) the seeds are on:
+ *   default the image; an earlier surface differentiates where rays cross it (e.g. an edge height)
  */
 export function traceAdjoint(
   system: LensSystem,
@@ -40,9 +47,40 @@ export function traceAdjoint(
   params: readonly ParamRef[],
   out: Float64Array,
   perRay = false,
+  fromSurface?: number,
 ): Float64Array {
-  if (!launch.aimed) return adjointPass(system, rec, launch, w, seeds, params, out, perRay);
+  const chain = system.solves.length > 0 ? solveChain(system, params) : null;
+  const Q = chain ? chain.refs.length : 0;
+  if (!chain || Q === 0) return partialAdjoint(system, rec, launch, w, seeds, params, out, perRay, fromSurface);
+  // Partials over [params…, solved…], then the solved ones chained into params.
+  const P = params.length, PQ = P + Q;
+  const rows = perRay ? rec.size : 1;
+  const partial = partialAdjoint(system, rec, launch, w, seeds, [...params, ...chain.refs], new Float64Array(rows * PQ), perRay, fromSurface);
+  const { D } = chain;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < P; j++) {
+      let v = partial[i * PQ + j];
+      for (let u = 0; u < Q; u++) v += partial[i * PQ + P + u] * D[u * P + j];
+      out[i * P + j] += v;
+    }
+  }
+  return out;
+}
+
+/** The pass and, for real aims, the aim's term: every parameter of `params` independent. */
+function partialAdjoint(
+  system: LensSystem,
+  rec: TraceRecord,
+  launch: LaunchInfo,
+  w: number,
+  seeds: AdjointSeeds,
+  params: readonly ParamRef[],
+  out: Float64Array,
+  perRay: boolean,
+  fromSurface: number | undefined,
+): Float64Array {
+  if (!launch.aimed) return adjointPass(system, rec, launch, w, seeds, params, out, perRay, { fromSurface });
   const pupilBar = new Float64Array(2 * rec.size);
-  adjointPass(system, rec, launch, w, seeds, params, out, perRay, { pupilBar });
+  adjointPass(system, rec, launch, w, seeds, params, out, perRay, { fromSurface, pupilBar });
   return aimAdjoint(system, rec, launch, w, pupilBar, params, out, perRay);
 }

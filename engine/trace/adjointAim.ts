@@ -52,7 +52,7 @@ export function aimAdjoint(
   const n = rec.size;
   const stop = system.stopIndex;
   const P = params.length;
-  const plain: LaunchInfo = { fx: launch.fx, fy: launch.fy, px: launch.px, py: launch.py };
+  const plain: LaunchInfo = { fx: launch.fx, fy: launch.fy, px: launch.px, py: launch.py, field: launch.field };
   const none: ParamRef[] = [];
   // J = ∂(x, y)_stop/∂(Px, Py): rows from passes seeded with x̄ = 1 and ȳ = 1 at the stop.
   const ones = new Float64Array(n).fill(1);

@@ -9,7 +9,7 @@ import { S_C, S_COEF, S_K, S_N1, S_N2, S_T, type AdjointWorkspace } from './adjo
  * D = ∂z/∂(r²), the normal G and the implicit-function gradient ∇F are both (−2Dx, −2Dy, 1).
  */
 export function asphereAdjoint(ws: AdjointWorkspace): void {
-  const { rec, s, surf, n1, n2, bends, AX, AY, AZ, AL, AM, AN, AOPL, live, TSB, prevSolved, slotK, slotJ, factor, out, perRay, P, acc } = ws;
+  const { rec, s, surf, n1, n2, bends, AX, AY, AZ, AL, AM, AN, AOPL, live, slotK, slotJ, factor, out, perRay, P, acc } = ws;
   const size = rec.size;
   const c = surf.c, kp1 = 1 + surf.k, a = surf.asphere, na = a.length;
   const mu = n1 / n2;
@@ -90,7 +90,6 @@ export function asphereAdjoint(ws: AdjointWorkspace): void {
     const ax = qx + k * gx, ay = qy + k * gy, az = qz + k * gz;
     AX[i] = ax; AY[i] = ay; AZ[i] = az;
     AL[i] = bl + t * qx + k * t * gx; AM[i] = bm + t * qy + k * t * gy; AN[i] = bn + t * qz + k * t * gz;
-    if (prevSolved) TSB[i] -= az;
     if (nE > 0) {
       const u = 1 + sq;
       const dsagdc = r2 / u + (c * r2 * kp1 * c * r2) / (sq * u * u);

@@ -11,7 +11,7 @@ import { S_C, S_COEF, S_K, S_N1, S_N2, S_T, type AdjointWorkspace } from './adjo
  * pass). Parameter slots: curvature, conic, n before, n after, the preceding thickness.
  */
 export function conicAdjoint(ws: AdjointWorkspace): void {
-  const { rec, s, surf, n1, n2, bends, AX, AY, AZ, AL, AM, AN, AOPL, live, TSB, prevSolved, slotK, slotJ, factor, out, perRay, P, acc } = ws;
+  const { rec, s, surf, n1, n2, bends, AX, AY, AZ, AL, AM, AN, AOPL, live, slotK, slotJ, factor, out, perRay, P, acc } = ws;
   const size = rec.size;
   const cc = surf.c, kp1 = 1 + surf.k;
   const mu = n1 / n2;
@@ -81,7 +81,6 @@ export function conicAdjoint(ws: AdjointWorkspace): void {
     ax = qx + k * Fx; ay = qy + k * Fy; az = qz + k * Fz;
     AX[i] = ax; AY[i] = ay; AZ[i] = az;
     AL[i] = bl + t * qx + k * t * Fx; AM[i] = bm + t * qy + k * t * Fy; AN[i] = bn + t * qz + k * t * Fz;
-    if (prevSolved) TSB[i] -= az;
     if (nE > 0) {
       slot[S_C] = cBar + k * (X * X + Y * Y + kp1 * Z * Z);
       slot[S_K] = kBar + k * cc * Z * Z;

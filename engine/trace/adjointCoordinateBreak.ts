@@ -8,7 +8,7 @@ import { S_DX, S_DY, S_T, S_TX, type AdjointWorkspace } from './adjointWorkspace
 
 /** The adjoint of one coordinate break for every ray (ws.R and ws.Dr set). */
 export function coordinateBreakAdjoint(ws: AdjointWorkspace): void {
-  const { rec, s, surf, tPrev, AX, AY, AZ, AL, AM, AN, live, TSB, prevSolved, slotK, slotJ, factor, out, perRay, P, acc, slots } = ws;
+  const { rec, s, surf, tPrev, AX, AY, AZ, AL, AM, AN, live, slotK, slotJ, factor, out, perRay, P, acc, slots } = ws;
   const R = ws.R!, Dr = ws.Dr!;
   const size = rec.size;
   const off0 = (s - 1) * size;
@@ -49,7 +49,6 @@ export function coordinateBreakAdjoint(ws: AdjointWorkspace): void {
     ax = bx; ay = by; az = bz; al = cl; am = cm; an = cn;
     if (s > 0) {
       slots[S_T] = -az;
-      if (prevSolved) TSB[i] += -az;
     }
     AX[i] = ax; AY[i] = ay; AZ[i] = az; AL[i] = al; AM[i] = am; AN[i] = an;
     if (perRay) {

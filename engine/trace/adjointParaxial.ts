@@ -7,7 +7,7 @@ import { S_F, S_N1, S_T, type AdjointWorkspace } from './adjointWorkspace.ts';
 
 /** The adjoint of one paraxial surface for every ray. */
 export function paraxialAdjoint(ws: AdjointWorkspace): void {
-  const { rec, s, surf, n1, AX, AY, AZ, AL, AM, AN, AOPL, live, TSB, prevSolved, slotK, slotJ, factor, out, perRay, P, acc, slots } = ws;
+  const { rec, s, surf, n1, AX, AY, AZ, AL, AM, AN, AOPL, live, slotK, slotJ, factor, out, perRay, P, acc, slots } = ws;
   const size = rec.size;
   const off = s * size, off0 = (s - 1) * size;
   const nEntries = slotK.length;
@@ -50,7 +50,6 @@ export function paraxialAdjoint(ws: AdjointWorkspace): void {
     al = bl + t * qx + k * t * Fx; am = bm + t * qy + k * t * Fy; an = bn + t * qz + k * t * Fz;
     if (s > 0) {
       slots[S_T] = -az;
-      if (prevSolved) TSB[i] += -az;
     }
     AX[i] = ax; AY[i] = ay; AZ[i] = az; AL[i] = al; AM[i] = am; AN[i] = an;
     if (perRay) {

@@ -3,15 +3,16 @@
  * state after surface `fromSurface` (default: the image) back through every surface to the launch,
  * accumulating ∂/∂θ into `out`, and optionally the adjoints of the launch pupil coordinates
  * (P̄x, P̄y per ray), which the differentiation of real ray aiming needs (adjointAim.ts).
+ * Derivatives are partial: every parameter of the list varies alone, solved ones included
+ * (adjoint.ts chains the solves). A defined field's vignetting factors reshape the launch pupil
+ * (rayAiming.ts) when the launch names the field.
  */
 import type { LensSystem } from '../optics/system.ts';
 import { indexBefore } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
 import { dIndexAfter } from '../optics/params.ts';
-import { entrancePupil, objectField } from '../paraxial/pupil.ts';
+import { entrancePupil, fieldPointObjectField, objectField } from '../paraxial/pupil.ts';
 import { objectFieldTangent, pupilTangent } from '../paraxial/pupilTangent.ts';
-import { solvedThicknessSurface } from '../paraxial/solves.ts';
-import { dSolvedThickness } from '../paraxial/paraxialTangent.ts';
 import { asphereAdjoint } from './adjointAsphere.ts';
 import { conicAdjoint } from './adjointConic.ts';
 import { coordinateBreakAdjoint } from './adjointCoordinateBreak.ts';
@@ -46,6 +47,11 @@ export interface LaunchInfo {
    * adjoint then differentiates the aim itself, implicitly at the converged solution (adjointAim.ts).
    */
   aimed?: boolean;
+  /**
+   * The defined field point the rays were launched for (rayAiming.ts with fieldPointObjectField),
+   * whose vignetting factors then reshaped the pupil; absent for rays launched by field value.
+   */
+  field?: number;
 }
 
 /** True for parameters that leave every paraxial quantity unchanged (see engine/paraxial/). */
@@ -71,14 +77,13 @@ function paraxiallyInert(p: ParamRef): boolean {
 interface SlotMap {
   /** For each surface, a list of [slot, paramIndex]. */
   perSurface: [number, number][][];
-  /** Parameters acting through the launch (EPD, EPL, field, object distance) or solves. */
+  /** Parameters acting through the launch (EPD, EPL, field, object distance). */
   launch: number[];
 }
 
 function buildSlotMap(system: LensSystem, params: readonly ParamRef[]): SlotMap {
   const ns = system.surfaces.length;
   const perSurface: [number, number][][] = Array.from({ length: ns }, () => []);
-  const solved = solvedThicknessSurface(system);
   params.forEach((p, j) => {
     const s = p.surface;
     switch (p.kind) {
@@ -100,7 +105,7 @@ function buildSlotMap(system: LensSystem, params: readonly ParamRef[]): SlotMap 
         break;
       case 'thickness':
         // The transfer into surface s+1 uses thickness s.
-        if (s !== solved && s + 1 < ns) perSurface[s + 1].push([S_T, j]);
+        if (s + 1 < ns) perSurface[s + 1].push([S_T, j]);
         break;
       case 'decenterX':
         perSurface[s].push([S_DX, j]);
@@ -157,22 +162,21 @@ export function adjointPass(
   const size = rec.size;
   const P = params.length;
   const map = buildSlotMap(system, params);
-  const solved = solvedThicknessSurface(system);
   const maxCoef = Math.max(0, ...system.surfaces.map((s) => Math.max(s.asphere.length, s.xy.length)));
   // Launch tangents per parameter.
   const pupil = entrancePupil(system);
-  const field = objectField(system, launch.fx, launch.fy, pupil);
-  const dR = new Float64Array(P), dEPL = new Float64Array(P), dD = new Float64Array(P), dFx = new Float64Array(P), dFy = new Float64Array(P), dTs = new Float64Array(P);
+  const field = launch.field !== undefined ? fieldPointObjectField(system, launch.field, pupil) : objectField(system, launch.fx, launch.fy, pupil);
+  const vig = field.vignetting;
+  const dR = new Float64Array(P), dEPL = new Float64Array(P), dD = new Float64Array(P), dFx = new Float64Array(P), dFy = new Float64Array(P);
   params.forEach((p, j) => {
-    // The paraxial model (pupil, field, solves) does not see decenters, tilts, conics or
-    // higher-order sag terms: their launch tangents are exactly zero.
+    // The paraxial model (pupil, field) does not see decenters, tilts, conics or higher-order sag
+    // terms: their launch tangents are exactly zero.
     if (paraxiallyInert(p)) return;
     const pt = pupilTangent(system, p, pupil);
     dR[j] = pt.depd / 2;
     dEPL[j] = pt.depl;
     dD[j] = pt.dd;
     [dFx[j], dFy[j]] = objectFieldTangent(system, launch.fx, launch.fy, p, pupil, pt);
-    if (solved >= 0) dTs[j] = dSolvedThickness(system, p);
   });
   const dnAfter = (j: number, s: number) => dIndexAfter(system, params[j], s, w);
 
@@ -193,7 +197,6 @@ export function adjointPass(
     AN: new Float64Array(size),
     AOPL: new Float64Array(size),
     live: new Uint8Array(size),
-    TSB: new Float64Array(size),
     acc: new Float64Array(S_COEF + maxCoef + 1),
     slots: new Float64Array(S_COEF + maxCoef + 1),
     surf: system.surfaces[ns - 1],
@@ -202,23 +205,24 @@ export function adjointPass(
     n1: 0,
     n2: 0,
     bends: false,
-    prevSolved: false,
     slotK: new Int32Array(0),
     slotJ: new Int32Array(0),
     factor: new Float64Array(0),
     R: null,
     Dr: null,
   };
-  const { AX, AY, AZ, AL, AM, AN, AOPL, live, TSB, acc } = ws;
+  const { AX, AY, AZ, AL, AM, AN, AOPL, live, acc } = ws;
+  const from = opts.fromSurface ?? ns - 1;
   for (let i = 0; i < size; i++) {
-    if (rec.status[i] !== RayStatus.OK) continue;
+    // A ray counts when it reached the seeded surface (the image, unless seeded earlier).
+    if (rec.status[i] !== RayStatus.OK && !(from < ns - 1 && rec.lostAt[i] > from)) continue;
     AX[i] = seed(seeds.x, i); AY[i] = seed(seeds.y, i); AZ[i] = seed(seeds.z, i);
     AL[i] = seed(seeds.l, i); AM[i] = seed(seeds.m, i); AN[i] = seed(seeds.n, i);
     AOPL[i] = seed(seeds.opl, i);
     live[i] = AX[i] !== 0 || AY[i] !== 0 || AZ[i] !== 0 || AL[i] !== 0 || AM[i] !== 0 || AN[i] !== 0 || AOPL[i] !== 0 ? 1 : 0;
   }
 
-  for (let s = opts.fromSurface ?? ns - 1; s >= 0; s--) {
+  for (let s = from; s >= 0; s--) {
     const surf = system.surfaces[s];
     const entries = map.perSurface[s];
     const nEntries = entries.length;
@@ -241,7 +245,6 @@ export function adjointPass(
     ws.n1 = n1;
     ws.n2 = n2;
     ws.bends = surf.kind !== 'paraxial' && !cb && (!isImage || surf.mirror || n1 !== n2);
-    ws.prevSolved = s > 0 && s - 1 === solved;
     ws.slotK = slotK;
     ws.slotJ = slotJ;
     ws.factor = factor;
@@ -270,12 +273,14 @@ export function adjointPass(
 
   // ---- launch: paraxial aiming, field and object distance ----
   const fieldMoves = dFx.some((v) => v !== 0) || dFy.some((v) => v !== 0);
-  const launchAcc = new Float64Array(6); // r̄, EPL̄, D̄, f̄x, f̄y, t̄solved
+  const launchAcc = new Float64Array(5); // r̄, EPL̄, D̄, f̄x, f̄y
   for (let i = 0; i < size; i++) {
     if (!live[i]) continue;
     const ax = AX[i], ay = AY[i], az = AZ[i], al = AL[i], am = AM[i], an = AN[i];
     let rb = 0, eplb = 0, Db = 0, fxb = 0, fyb = 0, pbx = 0, pby = 0;
-    const Px = launch.px[i], Py = launch.py[i];
+    // Through the field's vignetting factors, when it has them: Px' = VDX + Px(1 − VCX), ...
+    const Px = vig ? vig.vdx + launch.px[i] * (1 - vig.vcx) : launch.px[i];
+    const Py = vig ? vig.vdy + launch.py[i] * (1 - vig.vcy) : launch.py[i];
     if (field.atInfinity) {
       const l0 = rec.l0[i], m0 = rec.m0[i], n0 = rec.n0[i];
       const ex = Px * r, ey = Py * r;
@@ -310,24 +315,24 @@ export function adjointPass(
     }
     if (opts.pupilBar) {
       // P̄x = r ēx (the pupil point is (Px·r, Py·r)): the factors of Px and Py in r̄ above.
-      opts.pupilBar[2 * i] = r * pbx;
-      opts.pupilBar[2 * i + 1] = r * pby;
+      // (With vignetting, of the launch coordinates before the factors: × (1 − VC).)
+      opts.pupilBar[2 * i] = r * pbx * (vig ? 1 - vig.vcx : 1);
+      opts.pupilBar[2 * i + 1] = r * pby * (vig ? 1 - vig.vcy : 1);
     }
     if (perRay) {
       const base = i * P;
-      for (let j = 0; j < P; j++) out[base + j] += rb * dR[j] + eplb * dEPL[j] + Db * dD[j] + fxb * dFx[j] + fyb * dFy[j] + TSB[i] * dTs[j];
+      for (let j = 0; j < P; j++) out[base + j] += rb * dR[j] + eplb * dEPL[j] + Db * dD[j] + fxb * dFx[j] + fyb * dFy[j];
     } else {
       launchAcc[0] += rb;
       launchAcc[1] += eplb;
       launchAcc[2] += Db;
       launchAcc[3] += fxb;
       launchAcc[4] += fyb;
-      launchAcc[5] += TSB[i];
     }
   }
   if (!perRay) {
     for (let j = 0; j < P; j++) {
-      out[j] += launchAcc[0] * dR[j] + launchAcc[1] * dEPL[j] + launchAcc[2] * dD[j] + launchAcc[3] * dFx[j] + launchAcc[4] * dFy[j] + launchAcc[5] * dTs[j];
+      out[j] += launchAcc[0] * dR[j] + launchAcc[1] * dEPL[j] + launchAcc[2] * dD[j] + launchAcc[3] * dFx[j] + launchAcc[4] * dFy[j];
     }
   }
   return out;

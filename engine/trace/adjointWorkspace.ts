@@ -39,8 +39,6 @@ export interface AdjointWorkspace {
   readonly AOPL: Float64Array;
   /** 1 for rays that reached the image with a non-zero seed. */
   readonly live: Uint8Array;
-  /** Per ray: adjoint of the solved thickness (a focus solve), summed over the surfaces. */
-  readonly TSB: Float64Array;
   /** Sum over rays of each routed slot (when not perRay), length ≥ slotK.length. */
   readonly acc: Float64Array;
   /** Scratch slots for the generic loops (length S_COEF + the most coefficients + 1). */
@@ -57,8 +55,6 @@ export interface AdjointWorkspace {
   n2: number;
   /** Whether the surface refracts or reflects the ray. */
   bends: boolean;
-  /** Whether the thickness before this surface is the solved one. */
-  prevSolved: boolean;
   slotK: Int32Array;
   slotJ: Int32Array;
   factor: Float64Array;

@@ -45,7 +45,7 @@ const gF = new Float64Array(6);
 
 /** The adjoint of one XY-polynomial surface for every ray. */
 export function xyAdjoint(ws: AdjointWorkspace): void {
-  const { rec, s, surf, n1, n2, bends, AX, AY, AZ, AL, AM, AN, AOPL, live, TSB, prevSolved, slotK, slotJ, factor, out, perRay, P, acc, slots } = ws;
+  const { rec, s, surf, n1, n2, bends, AX, AY, AZ, AL, AM, AN, AOPL, live, slotK, slotJ, factor, out, perRay, P, acc, slots } = ws;
   const size = rec.size;
   const off = s * size, off0 = (s - 1) * size;
   const nEntries = slotK.length;
@@ -105,7 +105,6 @@ export function xyAdjoint(ws: AdjointWorkspace): void {
     }
     if (s > 0) {
       slots[S_T] = -az;
-      if (prevSolved) TSB[i] += -az;
     }
     AX[i] = ax; AY[i] = ay; AZ[i] = az; AL[i] = al; AM[i] = am; AN[i] = an;
     if (perRay) {

@@ -11,14 +11,20 @@
  * Real aiming (`"rayAiming": "real"`): the launch pupil coordinates are solved per ray so that the
  * real ray crosses the stop at (Px, Py) times the paraxial stop radius (realAim.ts: damped Newton
  * with continuation in field and pupil); a ray that cannot be aimed is flagged AIM_FAILED.
+ * Vignetting factors (a defined field point's, carried by its ObjectField: paraxial/pupil.ts
+ * fieldPointObjectField) reshape the pupil first, as OpticStudio's: Px' = VDX + Px(1 − VCX),
+ * Py' = VDY + Py(1 − VCY), for every ray of that field, the centre ray included (with real aiming,
+ * the stop is crossed at the reshaped point).
  * Positions are in the object-space frame (surface 1's vertex at z = 0).
  */
 import type { LensSystem } from '../optics/system.ts';
 import type { EntrancePupil, ObjectField } from '../paraxial/pupil.ts';
-import { entrancePupil, objectField } from '../paraxial/pupil.ts';
+import { entrancePupil, fieldPointObjectField, objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { aimRays, paraxialStopRadius, type AimedPupil } from './realAim.ts';
 import { traceBatch } from './realTrace.ts';
+// Real-ray (pupil-zone) solves need the tracer: installed wherever rays are launched.
+import './realRaySolve.ts';
 
 export type { AimedPupil } from './realAim.ts';
 
@@ -49,6 +55,8 @@ export function launchRays(
   const { epd, epl } = ctx.pupil;
   const r = epd / 2;
   const count = px.length;
+  const v = field.vignetting;
+  if (v) ({ px, py } = vignettedPupil(v, px, py));
   if (field.atInfinity) {
     let dx = field.x, dy = field.y, dz = 1;
     const inv = 1 / Math.sqrt(dx * dx + dy * dy + 1);
@@ -85,6 +93,17 @@ export function launchRays(
   return batch;
 }
 
+/** Pupil coordinates through a field's vignetting factors: Px' = VDX + Px(1 − VCX), Py' = VDY + Py(1 − VCY). */
+export function vignettedPupil(v: NonNullable<ObjectField['vignetting']>, px: ArrayLike<number>, py: ArrayLike<number>): { px: Float64Array; py: Float64Array } {
+  const n = px.length;
+  const ox = new Float64Array(n), oy = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    ox[k] = v.vdx + px[k] * (1 - v.vcx);
+    oy[k] = v.vdy + py[k] * (1 - v.vcy);
+  }
+  return { px: ox, py: oy };
+}
+
 /**
  * Real ray aiming: the launch pupil coordinates that make each ray cross the stop at (px, py) ×
  * the paraxial stop radius (realAim.ts). Where an aim fails, `ok` is 0 and the coordinates are the
@@ -99,7 +118,9 @@ export function aimAtStop(
   ctx: LaunchContext = launchContext(system),
 ): AimedPupil {
   const launch = (f: ObjectField, ax: ArrayLike<number>, ay: ArrayLike<number>, b: RayBatch) => launchRays(system, f, ax, ay, b, ctx);
-  return aimRays(system, field, w, px, py, launch, paraxialStopRadius(system, ctx.pupil));
+  // With vignetting factors the stop is crossed at the reshaped pupil point; launchRays reshapes the aim too.
+  const target = field.vignetting ? vignettedPupil(field.vignetting, px, py) : { px, py };
+  return aimRays(system, field, w, target.px, target.py, launch, paraxialStopRadius(system, ctx.pupil));
 }
 
 /**
@@ -143,5 +164,22 @@ export function traceField(
   batch: RayBatch = new RayBatch(px.length),
 ): RayBatch {
   launchAimed(system, objectField(system, fx, fy, ctx.pupil), w, px, py, batch, ctx);
+  return traceBatch(system, batch, w);
+}
+
+/**
+ * {@link traceField} for defined field point f (its vignetting factors applied): the rays of that
+ * field's bundle, for spots, fans and layouts.
+ */
+export function traceFieldPoint(
+  system: LensSystem,
+  f: number,
+  w: number,
+  px: ArrayLike<number>,
+  py: ArrayLike<number>,
+  ctx: LaunchContext = launchContext(system),
+  batch: RayBatch = new RayBatch(px.length),
+): RayBatch {
+  launchAimed(system, fieldPointObjectField(system, f, ctx.pupil), w, px, py, batch, ctx);
   return traceBatch(system, batch, w);
 }

@@ -7,7 +7,7 @@
  */
 import type { ParamRef } from '../optics/params.ts';
 import type { LensSystem } from '../optics/system.ts';
-import { objectField } from '../paraxial/pupil.ts';
+import { fieldPointObjectField, objectField } from '../paraxial/pupil.ts';
 import { traceAdjoint } from './adjoint.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { launchAimed, launchContext } from './rayAiming.ts';
@@ -28,11 +28,13 @@ export interface TracedRays {
 /**
  * Traces rays of field index f at wavelength index w through normalised pupil points (px, py),
  * with exact per-ray derivatives of the image-plane x and y with respect to `params` when wantJ.
+ * The field's vignetting factors apply (rayAiming.ts), unless `vignetted` is false (the undeviated
+ * chief ray of distortion).
  */
-export function traceRaysWithJacobian(system: LensSystem, f: number, w: number, px: Float64Array, py: Float64Array, params: readonly ParamRef[], wantJ: boolean): TracedRays {
+export function traceRaysWithJacobian(system: LensSystem, f: number, w: number, px: Float64Array, py: Float64Array, params: readonly ParamRef[], wantJ: boolean, vignetted = true): TracedRays {
   const ctx = launchContext(system);
   const fx = system.fieldX[f], fy = system.fieldY[f];
-  const field = objectField(system, fx, fy, ctx.pupil);
+  const field = vignetted ? fieldPointObjectField(system, f, ctx.pupil) : objectField(system, fx, fy, ctx.pupil);
   const n = px.length;
   const b = new RayBatch(n);
   const { px: ax, py: ay } = launchAimed(system, field, w, px, py, b, ctx);
@@ -44,7 +46,7 @@ export function traceRaysWithJacobian(system: LensSystem, f: number, w: number, 
   if (wantJ && rec) {
     const P = params.length;
     const ones = new Float64Array(n).fill(1);
-    const launch = { fx, fy, px: ax, py: ay, aimed: system.rayAiming === 'real' };
+    const launch = { fx, fy, px: ax, py: ay, aimed: system.rayAiming === 'real', field: vignetted ? f : undefined };
     out.jx = traceAdjoint(system, rec, launch, w, { x: ones }, params, new Float64Array(n * P), true);
     out.jy = traceAdjoint(system, rec, launch, w, { y: ones }, params, new Float64Array(n * P), true);
   }

@@ -59,6 +59,8 @@ export class TraceRecord {
   readonly n0: Float64Array;
   /** Ray status at the end of the recorded trace. */
   readonly status: Uint8Array;
+  /** Surface where each ray was lost (−1: not lost); its states before that surface are valid. */
+  readonly lostAt: Int16Array;
   constructor(
     readonly surfaces: number,
     readonly size: number,
@@ -70,6 +72,7 @@ export class TraceRecord {
     this.m0 = new Float64Array(size);
     this.n0 = new Float64Array(size);
     this.status = new Uint8Array(size);
+    this.lostAt = new Int16Array(size).fill(-1);
     const len = surfaces * size;
     this.x = new Float64Array(len);
     this.y = new Float64Array(len);
@@ -168,7 +171,10 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
     else if (!isImage || surf.mirror || n1 !== n2) refract(surf, batch, s, n1, n2);
     if (rec) recordState(rec, s, batch);
   }
-  if (rec) rec.status.set(batch.status);
+  if (rec) {
+    rec.status.set(batch.status);
+    rec.lostAt.set(batch.lostAt);
+  }
   return batch;
 }
 

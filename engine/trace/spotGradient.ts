@@ -6,7 +6,7 @@
  */
 import type { LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
-import { objectField } from '../paraxial/pupil.ts';
+import { fieldPointObjectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
 import { launchAimed, launchContext } from './rayAiming.ts';
@@ -49,7 +49,7 @@ export function spotGradient(system: LensSystem, f: number, w: number, px: Float
   const ctx = launchContext(system);
   const fx = system.fieldX[f], fy = system.fieldY[f];
   const b = new RayBatch(n);
-  const launched = launchAimed(system, objectField(system, fx, fy, ctx.pupil), w, px, py, b, ctx);
+  const launched = launchAimed(system, fieldPointObjectField(system, f, ctx.pupil), w, px, py, b, ctx);
   const rec = withGradient ? reusableRecord(system.surfaces.length, n) : undefined;
   traceBatch(system, b, w, { record: rec });
   let cx = 0, cy = 0, N = 0;
@@ -72,6 +72,6 @@ export function spotGradient(system: LensSystem, f: number, w: number, px: Float
     sx[i] = (2 * dx) / N;
     sy[i] = (2 * dy) / N;
   }
-  if (rec) traceAdjoint(system, rec, { fx, fy, ...launched, aimed: system.rayAiming === 'real' }, w, { x: sx, y: sy }, params, gradient);
+  if (rec) traceAdjoint(system, rec, { fx, fy, ...launched, aimed: system.rayAiming === 'real', field: f }, w, { x: sx, y: sy }, params, gradient);
   return { value: L / N, gradient, validRays: N };
 }

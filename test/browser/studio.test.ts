@@ -127,6 +127,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     expect(expected).not.toBe(before);
     await poll(() => page.getByTestId('efl').textContent()).toBe(expected);
     expect(await page.getByTestId('undo').isEnabled()).toBe(true);
+    // The optimization's default EFL target stays the EFL of the lens as opened: it does not follow the edit.
+    const opened = analyze(buildSystem(cooke, GlassLibrary.builtin())).paraxial.efl;
+    expect(Number(await page.getByTestId('efl-target').inputValue())).toBeCloseTo(opened, 4);
     // An invalid value is refused in place with a message; the lens keeps its last valid radius.
     const cell = page.getByTestId('radius-0');
     await cell.click();

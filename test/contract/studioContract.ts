@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../engine/analysis/report.ts';
+import { fieldPlots } from '../../engine/analysis/fieldPlots.ts';
 import { spotDiagram } from '../../engine/analysis/spot.ts';
 import { rayFan } from '../../engine/analysis/rayFan.ts';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
@@ -18,6 +19,7 @@ import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { StudioError, type OptimizationEvent, type StudioApi, type StudioEvent } from '../../app/contract/studioApi.ts';
 import { describeLabContract } from './studioLabContract.ts';
+import { describeDesignContract } from './studioDesignContract.ts';
 import { describeEditorContract } from './studioEditorContract.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -118,7 +120,11 @@ export function describeStudioContract(name: string, expectedMode: string, open:
       const bundle = await api.analyze();
       expect(bundle.revision).toBe(snap.revision);
       const sys = reference(cooke);
-      expect(bundle.report).toEqual(analyze(sys, { opd: false }));
+      expect(bundle.report).toEqual(analyze(sys, { opd: false, fieldPlots: false }));
+      // Field plots come when asked for, as `analyze --json` prints them.
+      expect(bundle.fieldPlots).toBeNull();
+      const withPlots = await api.analyze({ fieldPlots: true });
+      expect(withPlots.fieldPlots).toEqual(fieldPlots(sys));
       expect(bundle.spots).toHaveLength(9);
       const s = bundle.spots.find((x) => x.fieldIndex === 2 && x.wavelengthIndex === 0)!;
       const ref = spotDiagram(sys, 2, 0);
@@ -350,6 +356,7 @@ export function describeStudioContract(name: string, expectedMode: string, open:
       await expectStudioError(api.startOptimization({ merit: { operands: [{ type: 'NOPE' }] } }), 'BAD_EDIT', /merit/);
     });
 
+    describeDesignContract(() => api);
     describeEditorContract(() => api);
     describeLabContract(() => api, expectedMode);
   });

@@ -113,14 +113,23 @@ const loading: Record<string, () => void> = {
     const l = lens('rayoptics__US00583336-2-scaled.zmx');
     expect(l.prescription.fields.points.map((f) => f.y)).toEqual([0, 17, 24]);
     expect(l.prescription.fields.points[1].vignetting).toEqual({ vdy: 6.208442661354e-2, vcx: 2.455956935883e-3, vcy: 1.556542586327e-1 });
-    // RAIM 0 2: real ray aiming. MAZH 0 0.7: a marginal-ray-height solve at pupil zone 0.7 (best
-    // focus for that zone), which is not the paraxial-focus solve: warned, the DISZ kept.
+    // RAIM 0 2: real ray aiming. Radius 12 picks up radius 2 (×−1) and so on: the file is a
+    // symmetric design whose second half picks up the first (CURV solve type 4, PZUP, GLAS
+    // pickups), focused at the 0.7 pupil zone (MAZH 0 0.7, not the paraxial-focus image solve).
     expect(l.prescription.rayAiming).toBe('real');
     expect(l.prescription.imageSolve).toBeUndefined();
-    expect(l.warnings).toEqual([
-      expect.stringMatching(/:193: SURF 12: MAZH 0 0\.7 \(marginal-ray-height thickness solve\) is only modelled as height 0, zone 0/),
-      expect.stringMatching(/vignetting factors .* not applied by the tracer/),
-    ]);
+    expect(l.warnings).toEqual([]);
+    const solves = l.prescription.surfaces.map((s) => s.solves);
+    expect(solves[11]).toEqual({ radius: { type: 'pickup', surface: 1, scale: -1 }, thickness: { type: 'marginalRayHeight', pupilZone: 0.7 } });
+    expect(solves[7]).toEqual({ radius: { type: 'pickup', surface: 5, scale: -1 }, thickness: { type: 'pickup', surface: 4 }, material: { type: 'pickup', surface: 4 } });
+    expect(solves[6]).toEqual({ thickness: { type: 'pickup', surface: 5 } });
+    // Picked-up values agree with the file's own numbers (OpticStudio wrote them solved).
+    const sys = buildSystem(l.prescription, library);
+    for (const sol of sys.solves.filter((x) => x.type === 'pickup')) {
+      const written = sol.target.kind === 'curvature' ? 1 / ((l.prescription.surfaces[sol.target.surface] as { radius: number }).radius) : l.prescription.surfaces[sol.target.surface].thickness;
+      const solved = sol.target.kind === 'curvature' ? sys.surfaces[sol.target.surface].c : sys.surfaces[sol.target.surface].thickness;
+      expect(rel(solved, written), sol.where).toBeLessThan(1e-12);
+    }
     expect(l.fo.fno).toBeCloseTo(4.5, 12);
     imageNearFocus(l, 0.02);
   },

@@ -1,6 +1,7 @@
 /**
  * `lens-studio analyze <file> [--glass-dir DIR]... [--wave [--frequencies LIST]] [--json]`: first-order
- * data, spots, Seidel, distortion; with --wave also wavefront, Zernike, Strehl, MTF and encircled energy.
+ * data, spots, Seidel, distortion, field plots; with --wave also wavefront, Zernike, Strehl, MTF and
+ * encircled energy.
  */
 import { terminalJson, writeOut } from '../terminal.ts';
 import type { Command } from 'commander';
@@ -14,7 +15,7 @@ import { num, table } from '../format.ts';
 export function register(program: Command): void {
   program
     .command('analyze')
-    .description('first-order data, spot diagrams, Seidel sums, distortion and field curvature of a lens')
+    .description('first-order data, spot diagrams, Seidel sums, distortion, field curvature and the field plots of a lens')
     .argument('<file>', 'lens file (.json, .zmx, dO .txt)')
     .option('--glass-dir <dir>', 'folder of Zemax AGF catalogs (repeatable)', collect, [])
     .option('--wave', 'add the wave analyses at the primary wavelength (wavefront, Zernike, Strehl, MTF, encircled energy)')
@@ -102,5 +103,36 @@ export function formatReport(r: AnalysisReport): string {
       r.wavelengths_um.map((w, i) => [String(w), num(r.distortion_percent[i].max_field, 5), num(r.field_curvature[i].tangential, 5), num(r.field_curvature[i].sagittal, 5)]),
     ),
   );
+  const fp = r.field_plots;
+  if (fp) {
+    const pw = r.wavelengths_um.indexOf(r.primary_wavelength_um);
+    const n = fp.field.values.length;
+    const rows = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * (n - 1)));
+    const lo = r.wavelengths_um.indexOf(Math.min(...r.wavelengths_um)), hi = r.wavelengths_um.indexOf(Math.max(...r.wavelengths_um));
+    const colour = (k: number) => {
+      const a = fp.lateral_color_mm[lo].values[k], b = fp.lateral_color_mm[hi].values[k];
+      return a === null || b === null ? null : 1000 * (a - b);
+    };
+    out.push('');
+    out.push(`Along the field (${r.primary_wavelength_um} µm; lateral colour ${r.wavelengths_um[lo]} − ${r.wavelengths_um[hi]} µm; all samples in --json field_plots)`);
+    out.push(
+      table(
+        ['field', 'tangential focus mm', 'sagittal focus mm', 'f-tan distortion %', 'lateral colour µm'],
+        rows.map((k) => [
+          `${num(fp.field.values[k], 5)}${unit}`,
+          num(fp.field_curvature[pw].tangential_mm[k], 5),
+          num(fp.field_curvature[pw].sagittal_mm[k], 5),
+          num(fp.distortion_percent[pw].values[k], 5),
+          num(colour(k), 4),
+        ]),
+      ),
+    );
+    const la = fp.longitudinal_aberration;
+    const cfs = fp.chromatic_focal_shift.focal_shift_mm.filter((v): v is number => v !== null);
+    out.push(
+      `Longitudinal aberration at the pupil edge (mm from the image plane): ${la.curves.map((c) => `${c.wavelength_um} µm ${num(c.focus_mm[la.pupil.length - 1], 5)}`).join(', ')}`,
+    );
+    if (cfs.length > 1) out.push(`Chromatic focal shift ${r.wavelengths_um[lo]}–${r.wavelengths_um[hi]} µm: ${num(1000 * (Math.max(...cfs) - Math.min(...cfs)), 4)} µm peak to valley`);
+  }
   return out.join('\n');
 }

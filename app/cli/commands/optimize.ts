@@ -32,7 +32,7 @@ import { CliError } from '../errors.ts';
 import { interruptOnSigint, signalExitCode } from '../interrupt.ts';
 import { collect, loadSystemFile, printWarnings } from '../loadLens.ts';
 import { chooseMeritSpec, outputFormat, parseOptimizerArgs, parseVary, writeOptimizedLens } from '../optimizeArgs.ts';
-import { formatComparison, formatOperands, formatSubstitutions, meritProgressBar, stopReasonText } from '../optimizeReport.ts';
+import { formatComparison, formatOperands, formatSubstitutions, formatViolations, meritProgressBar, stopReasonText } from '../optimizeReport.ts';
 import { robustOptimizeCommand, type RobustCommandOptions } from '../robustRun.ts';
 
 /** The options as commander gives them (strings, unchecked). */
@@ -105,6 +105,7 @@ export async function optimizeCommand(
           stopReason: result.stopReason,
           initialMerit: result.initialMerit,
           finalMerit: result.merit,
+          ...(run.violations.length > 0 && { violations: run.violations }),
         },
       },
     },
@@ -115,7 +116,9 @@ export async function optimizeCommand(
   const after = { ...summarizeLens(buildSystem(out, library)), merit: result.merit };
   writeOut(
     `${system.name}: ${algorithm === 'dls' ? 'damped least squares' : 'Adam'} on ${problem.nVariables} variables, ` +
-      `${problem.nResiduals} residuals (${source}); ${result.iterations} iterations, ${stopReasonText(result.stopReason, stoppedBy())}\n\n` +
+      `${problem.nResiduals} residuals (${source}); ${result.iterations} iterations, ${stopReasonText(result.stopReason, stoppedBy())}\n` +
+      `${run.summary}\n\n` +
+      (run.violations.length > 0 ? `${formatViolations(run.violations)}\n\n` : '') +
       `${formatComparison(system, before, after)}\n\n` +
       (run.operandsBefore && run.operandsAfter ? `${formatOperands(run.operandsBefore, run.operandsAfter)}\n\n` : '') +
       (run.substitutions.length > 0 ? `glass substituted (nearest catalog glass, then re-optimized):\n${formatSubstitutions(run.substitutions)}\n\n` : '') +

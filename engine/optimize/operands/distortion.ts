@@ -20,7 +20,7 @@ export const DISTORTION = scalarOperand<'DISTORTION'>({
   evaluate(system, o, params, wantGradient) {
     const w = wavelengthOf(system, o);
     const scale = o.percent === false ? 1 : 100;
-    const t = traceRaysWithJacobian(system, o.field, w, CENTRE, CENTRE, params, wantGradient);
+    const t = traceRaysWithJacobian(system, o.field, w, CENTRE, CENTRE, params, wantGradient, false);
     if (!t.ok[0]) return { value: NaN };
     const fx = system.fieldX[o.field], fy = system.fieldY[o.field];
     const pupil = entrancePupil(system);

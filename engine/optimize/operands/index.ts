@@ -25,6 +25,7 @@ import { RMS_SPOT } from './rmsSpot.ts';
 import { TOTAL_TRACK } from './totalTrack.ts';
 import { WAVEFRONT_RMS } from './wavefrontRms.ts';
 import { ZERNIKE } from './zernike.ts';
+import { assertSolvedListed } from '../solveJacobian.ts';
 
 /** Every operand type → its definition. */
 export const OPERANDS: { readonly [T in OperandType]: OperandDefinition<T> } = {
@@ -41,8 +42,13 @@ export const OPERANDS: { readonly [T in OperandType]: OperandDefinition<T> } = {
   ZERNIKE,
 };
 
-/** The residual block of one spec operand. */
+/**
+ * The residual block of one spec operand, differentiated over `params`, each varied alone: they
+ * must include the system's solved parameters (engine/optimize/solveJacobian.ts chains them).
+ * @throws Error when a solved parameter is missing from `params`
+ */
 export function operandBlock(system: LensSystem, o: Operand, params: readonly ParamRef[]): ResidualBlock {
+  assertSolvedListed(system, params);
   const def = OPERANDS[o.type] as OperandDefinition<OperandType>;
-  return def.block(system, o as never, params);
+  return { ...def.block(system, o as never, params), source: o };
 }

@@ -4,6 +4,9 @@
  * parameters. Each operand type of the merit spec (engine/io/meritSpecSchema.ts) has one file in
  * this folder exporting an {@link OperandDefinition}, registered in index.ts.
  *
+ * Derivatives are partial: every parameter of the list, solved and picked-up ones included, varies
+ * alone (the merit problem chains the solved ones, engine/optimize/solveJacobian.ts).
+ *
  * Most operands have one value v(θ) (EFL in mm, distortion in %, ...): {@link scalarOperand} makes
  * their block from the value and its exact gradient ∂v/∂θⱼ, with the residual √w·(v − target)
  * (only the violation for 'lower' / 'upper', engine/optimize/meritSpec.ts).
@@ -24,6 +27,10 @@ export interface ResidualBlock {
   readonly count: number;
   readonly target: number;
   readonly weight: number;
+  /** 'target' (default), or a bound: 'lower' (value ≥ target), 'upper' (value ≤ target). */
+  readonly kind?: 'target' | 'lower' | 'upper';
+  /** The merit-spec operand this block is (for a default-merit term, the equivalent operand). */
+  readonly source?: Operand;
   /**
    * Writes residuals r[off..off+count) and, when J is given, their rows of J (row-major, one
    * column per parameter; J is zeroed by the caller). May throw for an unbuildable state (the
@@ -70,13 +77,14 @@ export interface ScalarOperand<T extends OperandType> {
 export function scalarOperand<T extends OperandType>(def: ScalarOperand<T>): OperandDefinition<T> {
   return {
     block(system, o, params) {
-      const { target, weight } = operandGoal(o);
+      const { target, weight, kind } = operandGoal(o);
       const P = params.length;
       return {
         label: def.label(o),
         count: 1,
         target,
         weight,
+        kind,
         value: () => def.evaluate(system, o, params, false).value,
         eval(r, J, off) {
           const e = def.evaluate(system, o, params, J !== null);

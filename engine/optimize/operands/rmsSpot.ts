@@ -145,6 +145,7 @@ export function spotBlock(system: LensSystem, o: OperandOf<'RMS_SPOT'> | null, p
     count: 1,
     target,
     weight,
+    kind: o ? operandGoal(o).kind : 'target',
     value: () => rms(compute(false).rows),
     eval(r, J, off) {
       const { rows, jac } = compute(J !== null);

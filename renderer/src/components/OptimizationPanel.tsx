@@ -1,6 +1,6 @@
 /**
  * Optimization: the variables (the lens's V flags), the merit function (OpticStudio-style default
- * merit plus an EFL target), run / stop, the live loss curve (uPlot, log scale) and the operand
+ * merit plus an EFL target, by default the EFL of the lens as opened), run / stop, the live loss curve (uPlot, log scale) and the operand
  * values as the host streams them. The layout, spots and fans follow the run on their own, since
  * the host pushes the lens as it changes.
  */
@@ -63,8 +63,8 @@ function LossCurve() {
 
 export function OptimizationPanel() {
   const lens = useStudio((s) => s.lens);
-  // The EFL rounded to 6 digits (the default target): the panel re-renders only when it changes.
-  const currentEfl = useStudio((s) => (s.analysis?.report ? Number(s.analysis.report.paraxial.efl.toPrecision(6)) : NaN));
+  // The EFL rounded to 6 digits, of the lens revision shown: the panel re-renders only when it changes.
+  const currentEfl = useStudio((s) => (s.analysis?.report && s.analysis.revision === s.lens?.revision ? Number(s.analysis.report.paraxial.efl.toPrecision(6)) : NaN));
   const opt = useStudio((s) => s.opt);
   const [useDefault, setUseDefault] = useState(true);
   const [useEfl, setUseEfl] = useState(true);
@@ -74,10 +74,18 @@ export function OptimizationPanel() {
   const [method, setMethod] = useState<'dls' | 'adam'>('dls');
   const [busy, setBusy] = useState(false);
   const st = useStudio.getState;
+  // The default EFL target is the EFL of the lens as opened (or saved), frozen there: edits never
+  // move it, so a perturbed lens is optimized back to the focal length it had, not to its own.
+  const lensKey = lens ? `${lens.fileName}\u0000${JSON.stringify(lens.source)}` : '';
+  const [frozenEfl, setFrozenEfl] = useState<{ key: string; efl: number } | null>(null);
+  useEffect(() => {
+    if (lensKey && Number.isFinite(currentEfl) && frozenEfl?.key !== lensKey) setFrozenEfl({ key: lensKey, efl: currentEfl });
+  }, [lensKey, currentEfl, frozenEfl]);
+  const defaultEfl = frozenEfl?.key === lensKey ? frozenEfl.efl : NaN;
   if (!lens) return <div className="empty">No lens open.</div>;
   const p = lens.prescription;
   const variables = p.surfaces.flatMap((s, i) => Object.entries(s.variables ?? {}).filter(([, on]) => on).map(([k]) => `S${i + 1} ${k}`));
-  const efl = eflTarget === '' ? currentEfl : Number(eflTarget);
+  const efl = eflTarget === '' ? defaultEfl : Number(eflTarget);
   const eflValid = Number.isFinite(efl) && efl !== 0;
   const canRun = !opt.running && !busy && variables.length > 0 && (useDefault || (useEfl && eflValid));
 
@@ -152,7 +160,7 @@ export function OptimizationPanel() {
           <input
             className={`field-input${useEfl && !eflValid ? ' invalid' : ''}`}
             style={{ width: 80 }}
-            value={eflTarget === '' && Number.isFinite(currentEfl) ? formatNumber(currentEfl) : eflTarget}
+            value={eflTarget === '' && Number.isFinite(defaultEfl) ? formatNumber(defaultEfl) : eflTarget}
             onChange={(e) => setEflTarget(e.target.value)}
             data-testid="efl-target"
           />

@@ -3,7 +3,8 @@
  * and the engine host (a worker thread or Electron utility process). Both sides import these types;
  * the transports (`studioRpc.ts` over `studioWire.ts` frames, beside this file) carry them
  * unchanged, typed arrays as binary attachments and NaN / ±Infinity intact. The lab panels' types
- * (deflectometry, end-to-end training) are in `studioLabApi.ts` and re-exported here.
+ * (deflectometry, end-to-end training) are in `studioLabApi.ts`, the wave-optics analyses' types in
+ * `studioWaveApi.ts`; both are re-exported here.
  *
  * Units follow the engine: lengths in mm, wavelengths in µm, field angles in degrees. Spot and fan
  * coordinates are image-plane mm relative to the primary-wavelength real chief ray.
@@ -14,6 +15,7 @@ import type { MaterialRef, Prescription, SurfaceSpec } from '../../engine/io/pre
 import type { AnalysisReport } from '../../engine/analysis/report.ts';
 import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../../engine/analysis/layout.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
+import type { WaveAnalysisOptions, WaveBundle } from './studioWaveApi.ts';
 
 /**
  * The engine types the renderer sees, re-exported so that it imports nothing but this contract:
@@ -22,6 +24,7 @@ import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo,
  */
 export type { AnalysisReport, MaterialRef, Prescription, SurfaceSpec };
 export type * from './studioLabApi.ts';
+export type * from './studioWaveApi.ts';
 
 /** A lens of the bundled library (`lens-library/*.json`). */
 export interface LibraryEntry {
@@ -269,6 +272,13 @@ export interface StudioApi {
   undo(): Promise<LensSnapshot>;
   redo(): Promise<LensSnapshot>;
   analyze(options?: AnalyzeOptions): Promise<AnalysisBundle>;
+  /**
+   * Wave-optics analyses of the current lens (MTF, wavefront, PSF, Zernike, through-focus MTF;
+   * studioWaveApi.ts). Served outside the request queue and computed in slices, so edits and
+   * `analyze` go on meanwhile; it sees the lens as it is when it starts, and its answer names that
+   * revision. Rejects with BAD_REQUEST for options out of range (naming the option).
+   */
+  analyzeWave(options: WaveAnalysisOptions): Promise<WaveBundle>;
   startOptimization(options?: OptimizeOptions): Promise<{ runId: string }>;
   /** Stops a run; the best lens so far stays loaded (one undo step). Resolves when it has stopped. */
   stopOptimization(runId: string): Promise<void>;
@@ -296,8 +306,11 @@ export interface StudioApi {
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }
 
-/** Methods served at once, overtaking a queue that may be busy (they stop runs). */
-export const OVERTAKING_METHODS: readonly StudioMethod[] = ['stopOptimization', 'stopCalibration', 'stopE2e'];
+/**
+ * Methods served at once, outside the request queue: the stop methods (they must overtake a queue
+ * that may be busy) and `analyzeWave` (long, computed in slices between which the queue runs).
+ */
+export const OVERTAKING_METHODS: readonly StudioMethod[] = ['stopOptimization', 'stopCalibration', 'stopE2e', 'analyzeWave'];
 
 /** Names of the request/response methods (everything but `onEvent`). */
 export type StudioMethod = Exclude<keyof StudioApi, 'onEvent'>;
@@ -315,6 +328,7 @@ export const STUDIO_METHODS = [
   'undo',
   'redo',
   'analyze',
+  'analyzeWave',
   'startOptimization',
   'stopOptimization',
   'exportLens',

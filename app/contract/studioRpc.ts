@@ -8,7 +8,8 @@
  *   event    {t: "evt", event}
  *
  * The server handles requests strictly in arrival order (an `edit` followed by `analyze` sees the
- * edit), except the stop methods (`OVERTAKING_METHODS`), which must overtake a queue that may be busy.
+ * edit), except `OVERTAKING_METHODS`: the stop methods, which must overtake a queue that may be
+ * busy, and `analyzeWave`, which runs beside the queue in slices (it names the revision it saw).
  *
  * Browser-safe: no Node built-ins.
  */

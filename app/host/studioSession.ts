@@ -26,8 +26,11 @@ import {
   type RecentFile,
   type StudioEvent,
   type StudioService,
+  type WaveAnalysisOptions,
+  type WaveBundle,
 } from '../contract/studioApi.ts';
 import { computeAnalysis } from './analysisBundle.ts';
+import { WaveAnalyses } from './waveJob.ts';
 import { applyEdit, editLabel } from './lensEdits.ts';
 import { History } from './history.ts';
 import { RecentFiles, type RecentTarget } from './recentFiles.ts';
@@ -78,6 +81,7 @@ export class StudioSession implements StudioService {
   private readonly optimizer: OptimizationRunner;
   private readonly deflectometry: DeflectometryHost;
   private e2eHost: E2eHost | null = null;
+  private readonly wave = new WaveAnalyses();
 
   constructor(private readonly options: StudioSessionOptions) {
     this.recent = new RecentFiles(options.stateDir);
@@ -297,6 +301,12 @@ export class StudioSession implements StudioService {
     const bundle = computeAnalysis(c.system, this.revision, options);
     this.analysisCache = { revision: this.revision, key, bundle };
     return bundle;
+  }
+
+  async analyzeWave(options: WaveAnalysisOptions): Promise<WaveBundle> {
+    const c = this.requireLens();
+    const revision = this.revision;
+    return this.wave.analyze(c.system, revision, options, () => this.revision);
   }
 
   async startOptimization(options: OptimizeOptions = {}): Promise<{ runId: string }> {

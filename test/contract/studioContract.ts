@@ -18,6 +18,7 @@ import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { StudioError, type OptimizationEvent, type StudioApi, type StudioEvent } from '../../app/contract/studioApi.ts';
 import { describeLabContract } from './studioLabContract.ts';
+import { describeWaveContract } from './studioWaveContract.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedData = path.resolve(repoRoot, '../shared/data');
@@ -343,5 +344,6 @@ export function describeStudioContract(name: string, expectedMode: string, open:
     });
 
     describeLabContract(() => api);
+    describeWaveContract(() => api);
   });
 }

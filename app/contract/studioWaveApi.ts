@@ -13,9 +13,9 @@
  * - 'refined' (default): the command line's sampling, values equal to `lens-studio analyze --wave`,
  *   `mtf` and `psf` for the same lens. Abandoned (`superseded`) as soon as the lens changes or
  *   another `analyzeWave` starts.
- * Either way the host computes in slices and answers other requests between them (an edit never
- * waits for more than one slice), and undersampled results come back as null with a warning,
- * never as aliased numbers.
+ * Either way the host computes on its own wave-analysis thread (app/host/waveWorker.ts), so edits
+ * and ray analyses never wait for it, in slices between which it can be cancelled; undersampled
+ * results come back as null with a warning, never as aliased numbers.
  *
  * Units: frequencies in cycles/mm in image space, OPD and Zernike coefficients in waves at the
  * analysed wavelength, image-plane lengths in µm, focus shifts in mm. Fields and wavelengths are
@@ -157,7 +157,7 @@ export interface WavePsfData {
   pixelUm: number;
   bin: number;
   data: Float32Array | null;
-  /** The FFT grid it is cut from: gridSize × gridSize pixels of gridPixelUm. */
+  /** The FFT grid it is cut from: gridSize × gridSize pixels of gridPixelUm (padding 4: λ/(8·NA) pixels, as `lens-studio psf --padding 4`). */
   gridSize: number;
   gridPixelUm: number;
   pupilSamples: number;
@@ -168,7 +168,7 @@ export interface WavePsfData {
   peak: number | null;
   /** Refined and monochromatic: the Strehl ratio (engine/wave/strehl.ts; the CLI's `strehl`). */
   strehl: number | null;
-  /** Refined: radii enclosing 50 % and 80 % of the diffraction PSF's energy about the reference chief ray, µm. */
+  /** Refined: radii enclosing 50 % and 80 % of the diffraction PSF's energy about the reference chief ray, µm (engine/wave/psfEnergy.ts on that grid). */
   r50Um: number | null;
   r80Um: number | null;
   /** Radius of the first dark ring of the aberration-free clear pupil, 0.61·λ/|a| (mean of T and S), µm. */
@@ -219,4 +219,6 @@ export interface WaveBundle {
   errors: string[];
   /** Host-side compute time of each part, ms. */
   timingsMs: Record<string, number>;
+  /** Where it was computed: the host's wave-analysis thread, or the host thread when that thread could not start. */
+  computedOn: 'wave-thread' | 'host-thread';
 }

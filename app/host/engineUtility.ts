@@ -32,7 +32,7 @@ const options = JSON.parse(optionsArg) as {
   lens?: string;
 };
 for (const w of await configureGlass(options.glassDirs)) process.stderr.write(`lens-studio: ${w}\n`);
-const session = new StudioSession({ libraryDir: options.libraryDir, stateDir: options.stateDir, mode: 'electron', engineThread: 'utility-process', version: options.version });
+const session = new StudioSession({ libraryDir: options.libraryDir, stateDir: options.stateDir, mode: 'electron', engineThread: 'utility-process', version: options.version, glassDirs: options.glassDirs });
 if (options.lens) {
   await session.openPath(options.lens).catch((e: Error) => process.stderr.write(`lens-studio: ${e.message}\n`));
 }

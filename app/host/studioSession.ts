@@ -59,6 +59,8 @@ export interface StudioSessionOptions {
   /** Rig file and lens under test for "simulate a session" (default: the shared rig, LE1234-A). */
   deflectometryRig?: string;
   deflectometryLens?: string;
+  /** The AGF folders of the host's glass library, for the wave-analysis thread (which builds lenses too). */
+  glassDirs?: string[];
 }
 
 interface Current {
@@ -81,10 +83,11 @@ export class StudioSession implements StudioService {
   private readonly optimizer: OptimizationRunner;
   private readonly deflectometry: DeflectometryHost;
   private e2eHost: E2eHost | null = null;
-  private readonly wave = new WaveAnalyses();
+  private readonly wave: WaveAnalyses;
 
   constructor(private readonly options: StudioSessionOptions) {
     this.recent = new RecentFiles(options.stateDir);
+    this.wave = new WaveAnalyses(options.glassDirs ?? []);
     this.deflectometry = new DeflectometryHost(
       {
         rigFile:
@@ -149,6 +152,7 @@ export class StudioSession implements StudioService {
     c.prescription = p;
     c.system = system;
     this.revision++;
+    this.wave.lensChanged(this.revision);
     const snap = this.snapshot();
     this.emit({ type: 'lens', snapshot: snap });
     return snap;
@@ -169,6 +173,7 @@ export class StudioSession implements StudioService {
     this.history.clear();
     this.current = { prescription: p, system, fileName, source, warnings, savedJson: stringifyPrescription(p) };
     this.revision++;
+    this.wave.lensChanged(this.revision);
     const snap = this.snapshot();
     this.emit({ type: 'lens', snapshot: snap });
     return snap;
@@ -305,8 +310,7 @@ export class StudioSession implements StudioService {
 
   async analyzeWave(options: WaveAnalysisOptions): Promise<WaveBundle> {
     const c = this.requireLens();
-    const revision = this.revision;
-    return this.wave.analyze(c.system, revision, options, () => this.revision);
+    return this.wave.analyze(c.prescription, c.system, this.revision, options);
   }
 
   async startOptimization(options: OptimizeOptions = {}): Promise<{ runId: string }> {

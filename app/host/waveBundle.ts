@@ -5,9 +5,10 @@
  * pass (so its numbers are the CLI's).
  *
  * The work is cut into slices of one engine call each (one field's FFT PSF, one frequency of the
- * exact MTF, one through-focus plane...). Before each slice the host's event loop gets a turn, so
- * edits and `analyze` requests are answered between slices; `control.cancelled()` is checked there
- * too and abandons the pass (WaveSuperseded). A part that fails lands in `errors`; undersampled
+ * exact MTF, one through-focus plane...). It runs on the host's wave-analysis thread
+ * (waveWorker.ts); before each slice the event loop gets a turn, so a cancellation message is
+ * seen, and `control.cancelled()` abandons the pass (WaveSuperseded). On the host thread itself
+ * (the fallback), edits are answered between slices. A part that fails lands in `errors`; undersampled
  * results are null with a warning naming the field, never aliased numbers.
  */
 import type { LensSystem } from '../../engine/optics/system.ts';
@@ -38,8 +39,14 @@ export const WAVE_SAMPLING = {
   live: { pupilSamples: 32, maxPupilSamples: 128, zernike: [16, 32] as [number, number], focusPlanes: 9 },
   refined: { pupilSamples: 64, maxPupilSamples: 512, zernike: [32, 64] as [number, number], focusPlanes: 21 },
 } as const;
-/** The PSF window holds 1.4 × the radius of 97 % of the energy, at least 6 Airy radii, at most 255 bins a side. */
-const PSF_WINDOW = { energy: 0.97, margin: 1.4, minAiry: 6, maxBins: 255 } as const;
+/**
+ * The PSF is drawn from an FFT with padding 4 (pixels of λ/(8·NA), twice finer than Nyquist, so
+ * the drawn image is smooth; `lens-studio psf --padding 4` gives the same grid), in a window of
+ * 2 × the radius of 95 % of the energy (the faint wings a log scale shows), at least 8 Airy
+ * radii, at most 255 bins a side.
+ */
+const PSF_PADDING = 4;
+const PSF_WINDOW = { energy: 0.95, margin: 2, minAiry: 8, maxBins: 255 } as const;
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -58,7 +65,7 @@ function roundUp(v: number): number {
 export async function computeWaveBundle(system: LensSystem, revision: number, request: WaveRequest, control: WaveControl): Promise<WaveBundle> {
   const out: WaveBundle = {
     revision, quality: request.quality, superseded: false, primaryWavelengthUm: system.wavelengthsUm[system.primaryIndex],
-    mtf: null, wavefront: null, psf: null, zernike: null, throughFocus: null, warnings: [], errors: [], timingsMs: {},
+    mtf: null, wavefront: null, psf: null, zernike: null, throughFocus: null, warnings: [], errors: [], timingsMs: {}, computedOn: 'host-thread',
   };
   const slice = async () => {
     await tick();
@@ -187,7 +194,7 @@ async function psfPart(env: Env): Promise<WavePsfData> {
   const s = WAVE_SAMPLING[env.request.quality];
   const wl = polychromatic ? polychromaticWavelengths(system) : [system.primaryIndex];
   await slice();
-  const psf = diffractionPsf(system, f, { wavelengths: wl, pupilSamples: s.pupilSamples, maxPupilSamples: s.maxPupilSamples, ctx });
+  const psf = diffractionPsf(system, f, { wavelengths: wl, pupilSamples: s.pupilSamples, maxPupilSamples: s.maxPupilSamples, padding: PSF_PADDING, ctx });
   let strehl: number | null = null;
   let undersampled = psf.undersampled;
   if (refined(env) && !polychromatic && !undersampled) {

@@ -12,13 +12,14 @@ import { OptimizationPanel } from './components/OptimizationPanel.tsx';
 import { LayoutView } from './components/LayoutView.tsx';
 import { SpotDiagrams } from './components/SpotDiagrams.tsx';
 import { RayFans } from './components/RayFans.tsx';
+import { WavePanel } from './wave/WavePanel.tsx';
 import { LibraryDialog } from './components/LibraryDialog.tsx';
 import { DeflectometryPanel } from './lab/DeflectometryPanel.tsx';
 import { E2ePanel } from './lab/E2ePanel.tsx';
 import { useLab } from './lab/labStore.ts';
 import './lab/lab.css';
 
-type LeftTab = 'optimize' | 'system' | 'firstOrder';
+type LeftTab = 'optimize' | 'system' | 'firstOrder' | 'wave';
 type RightTab = 'spots' | 'fans' | 'both';
 type Workspace = 'design' | 'deflectometry' | 'e2e';
 
@@ -103,6 +104,7 @@ export function App() {
                   ['optimize', 'Optimization'],
                   ['system', 'System'],
                   ['firstOrder', 'First-order'],
+                  ['wave', 'Wave optics'],
                 ] as const
               ).map(([k, label]) => (
                 <button key={k} className={`tab${leftTab === k ? ' active' : ''}`} onClick={() => setLeftTab(k)} data-testid={`tab-${k}`}>
@@ -115,6 +117,7 @@ export function App() {
             {leftTab === 'optimize' && <OptimizationPanel />}
             {leftTab === 'system' && <SystemSettings />}
             {leftTab === 'firstOrder' && <FirstOrderPanel />}
+            {leftTab === 'wave' && <WavePanel />}
           </div>
         </section>
         <section className="panel">

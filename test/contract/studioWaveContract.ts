@@ -3,8 +3,8 @@
  * contract suite over every transport (test/contract/studioContract.ts). Expected values come from
  * the engine run directly in the test process — `waveReport` is what `lens-studio analyze --wave`
  * prints — never from the host: the refined pass must give the command line's numbers, a live
- * pass must be close to them, undersampled results must be null with a warning, and a refined
- * pass must give way to an edit.
+ * pass must be close to them, undersampled results must be null with a warning, a refined pass
+ * must give way to an edit, and the work must run on the host's wave-analysis thread.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -50,6 +50,8 @@ export function describeWaveContract(getApi: () => StudioApi): void {
       const b = await api.analyzeWave({ quality: 'refined', mtf: {}, wavefront: { fieldIndex: 1 }, psf: { fieldIndex: 1 }, zernike: { fieldIndex: 1, basis: 'standard' } });
       expect(b.revision).toBe(snap.revision);
       expect(b.superseded).toBe(false);
+      // Off the host thread: its own wave-analysis thread.
+      expect(b.computedOn).toBe('wave-thread');
       expect(b.errors).toEqual([]);
       expect(b.warnings).toEqual(cli.warnings);
       expect(b.primaryWavelengthUm).toBe(cli.wavelength_um);
@@ -97,7 +99,8 @@ export function describeWaveContract(getApi: () => StudioApi): void {
       expect(b.zernike!.quadrature).toEqual([32, 64]);
       const psf = b.psf!;
       expect(psf.strehl).toBe(cli.fields[1].strehl);
-      const ref = diffractionPsf(cooke, 1);
+      // The panel's grid: `lens-studio psf --padding 4` (pixels twice finer than Nyquist).
+      const ref = diffractionPsf(cooke, 1, { padding: 4 });
       const [r50, r80] = psfEncircledEnergy(ref, [0.5, 0.8]);
       expect(psf.r50Um).toBe(r50);
       expect(psf.r80Um).toBe(r80);

@@ -16,6 +16,7 @@ import type { AnalysisReport } from '../../engine/analysis/report.ts';
 import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../../engine/analysis/layout.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
 import type { WaveAnalysisOptions, WaveBundle } from './studioWaveApi.ts';
+import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions, ToleranceSpec } from './studioToleranceApi.ts';
 
 /**
  * The engine types the renderer sees, re-exported so that it imports nothing but this contract:
@@ -25,6 +26,7 @@ import type { WaveAnalysisOptions, WaveBundle } from './studioWaveApi.ts';
 export type { AnalysisReport, MaterialRef, Prescription, SurfaceSpec };
 export type * from './studioLabApi.ts';
 export type * from './studioWaveApi.ts';
+export type * from './studioToleranceApi.ts';
 
 /** A lens of the bundled library (`lens-library/*.json`). */
 export interface LibraryEntry {
@@ -227,7 +229,7 @@ export interface OptimizationEvent {
 }
 
 /** Pushed from the host: the lens changed (other client, optimizer step), or the progress of a run. */
-export type StudioEvent = { type: 'lens'; snapshot: LensSnapshot } | OptimizationEvent | CalibrationEvent | E2eEvent;
+export type StudioEvent = { type: 'lens'; snapshot: LensSnapshot } | OptimizationEvent | CalibrationEvent | E2eEvent | ToleranceEvent | RobustEvent;
 
 export interface RecentFile {
   id: string;
@@ -261,9 +263,17 @@ export interface StudioApi {
   hostInfo(): Promise<HostInfo>;
   listLibrary(): Promise<LibraryEntry[]>;
   openLibraryLens(id: string): Promise<LensSnapshot>;
-  /** Opens .json, .zmx or dO .txt bytes; on failure the previous lens stays loaded. */
+  /**
+   * Opens .json, .zmx or dO .txt bytes (a file chosen in the browser's file chooser, or a lens
+   * moved in from another panel); on failure the previous lens stays loaded. The lens has no host
+   * path: Save exports it (a download).
+   */
   openFile(fileName: string, bytes: Uint8Array): Promise<LensSnapshot>;
-  /** Opens a file from the host's disk (command line argument, recent files). */
+  /**
+   * Opens a file from the host's disk. In web and Electron mode only a path the user already chose
+   * is allowed (the start-up lens, a recent file, a path saved to); any other path is refused
+   * (BAD_REQUEST) before the disk is touched, with the same message whether it exists or not.
+   */
   openPath(path: string): Promise<LensSnapshot>;
   openRecent(id: string): Promise<LensSnapshot>;
   recentFiles(): Promise<RecentFile[]>;
@@ -283,10 +293,25 @@ export interface StudioApi {
   /** Stops a run; the best lens so far stays loaded (one undo step). Resolves when it has stopped. */
   stopOptimization(runId: string): Promise<void>;
   exportLens(format: 'json' | 'zmx'): Promise<ExportedLens>;
-  /** Writes the lens to the host's disk (temp file then rename); default: where it was opened. */
+  /**
+   * Writes the lens to the host's disk (temp file then rename); default: where it was opened. In
+   * web and Electron mode `path` must be one the user chose (as `openPath`); elsewhere export.
+   */
   saveLens(path?: string): Promise<{ path: string }>;
-  /** Opens a deflectometry session folder on the host's disk and decodes its fringe images. */
+  /**
+   * Opens a deflectometry session folder on the host's disk and decodes its fringe images. In web
+   * and Electron mode only a recent, simulated or uploaded session folder (as `openPath`).
+   */
   openDeflectometrySession(dir: string): Promise<DeflectometrySessionInfo>;
+  /**
+   * Sends one file of a session folder chosen in the browser: its path inside the folder
+   * ("session.json", "camera1/lens/x-p70-s0.png"; plain names, .json or .png). The first call
+   * (no `uploadId`) starts a new upload; pass the returned id with the others. At most 4,096 files,
+   * 64 MiB each, 2 GiB in all.
+   */
+  uploadDeflectometryFile(relativePath: string, bytes: Uint8Array, uploadId?: string): Promise<{ uploadId: string }>;
+  /** Opens an uploaded session folder (once every file is sent), as `openDeflectometrySession`. */
+  openDeflectometryUpload(uploadId: string): Promise<DeflectometrySessionInfo>;
   /** Simulates a session of the bundled rig and lens (LE1234-A) into a temp folder, then opens it. */
   simulateDeflectometrySession(options?: SimulateSessionOptions): Promise<DeflectometrySessionInfo>;
   /** Recently opened session folders, newest first. */
@@ -302,15 +327,27 @@ export interface StudioApi {
   /** Starts end-to-end training of the current lens with a U-Net; progress as `e2e` events. */
   startE2e(options?: E2eStudioOptions): Promise<{ runId: string }>;
   stopE2e(runId: string): Promise<void>;
+  /** The current lens's own tolerances, else the default tolerances (engine/tolerance/defaults.ts). */
+  toleranceSpec(which?: 'lens' | 'defaults'): Promise<ToleranceSpec>;
+  /** Sensitivity then Monte Carlo of the current lens; progress as `tolerance` events. */
+  startTolerance(options: ToleranceRunOptions): Promise<{ runId: string }>;
+  stopTolerance(runId: string): Promise<void>;
+  /** Loads the worst Monte Carlo trial of the last run into the editor (one undo step). */
+  openWorstTrial(): Promise<LensSnapshot>;
+  /** Robust design of the current lens (its curvatures); progress as `robust` events. */
+  startRobust(options: RobustRunOptions): Promise<{ runId: string }>;
+  stopRobust(runId: string): Promise<void>;
+  /** Loads the last robust design into the editor (one undo step). */
+  useRobustDesign(): Promise<LensSnapshot>;
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }
 
 /**
  * Methods served at once, outside the request queue: the stop methods (they must overtake a queue
- * that may be busy) and `analyzeWave` (long, computed in slices between which the queue runs).
+ * that may be busy) and `analyzeWave` (long, computed on the host's wave-analysis thread).
  */
-export const OVERTAKING_METHODS: readonly StudioMethod[] = ['stopOptimization', 'stopCalibration', 'stopE2e', 'analyzeWave'];
+export const OVERTAKING_METHODS: readonly StudioMethod[] = ['stopOptimization', 'stopCalibration', 'stopE2e', 'stopTolerance', 'stopRobust', 'analyzeWave'];
 
 /** Names of the request/response methods (everything but `onEvent`). */
 export type StudioMethod = Exclude<keyof StudioApi, 'onEvent'>;
@@ -334,6 +371,8 @@ export const STUDIO_METHODS = [
   'exportLens',
   'saveLens',
   'openDeflectometrySession',
+  'uploadDeflectometryFile',
+  'openDeflectometryUpload',
   'simulateDeflectometrySession',
   'recentDeflectometrySessions',
   'deflectometryImage',
@@ -342,7 +381,21 @@ export const STUDIO_METHODS = [
   'useFittedLens',
   'startE2e',
   'stopE2e',
+  'toleranceSpec',
+  'startTolerance',
+  'stopTolerance',
+  'openWorstTrial',
+  'startRobust',
+  'stopRobust',
+  'useRobustDesign',
 ] as const satisfies readonly StudioMethod[];
+
+/**
+ * The methods the studio UI calls: all the Electron preload exposes to the page (the page has no
+ * use for the rest, e.g. `openPath` or `hostInfo`). test/architecture/preloadSurface.test.ts checks
+ * this list against the renderer's sources, so it stays the minimum.
+ */
+export const RENDERER_METHODS = STUDIO_METHODS.filter((m) => m !== 'openPath' && m !== 'hostInfo');
 
 /** The host-side implementation: the API without the client-side subscription helper. */
 export type StudioService = Pick<StudioApi, StudioMethod> & {

@@ -10,7 +10,8 @@
  */
 import type { Prescription } from '../../engine/io/prescription.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
-import type { WaveAnalysisOptions, WaveBundle } from '../contract/studioApi.ts';
+import { StudioError, type WaveAnalysisOptions, type WaveBundle } from '../contract/studioApi.ts';
+import { API_LIMITS } from '../contract/apiLimits.ts';
 import { WaveSuperseded } from './waveBundle.ts';
 import { normalizeWaveOptions, type WaveRequest } from './waveOptions.ts';
 import { WaveThread, type WavePassHandle } from './waveWorkerClient.ts';
@@ -28,6 +29,8 @@ export class WaveAnalyses {
   /** Refined passes in flight, with the revision they are for. */
   private readonly refining = new Set<{ revision: number; pass: WavePassHandle }>();
   private readonly thread: WaveThread;
+  /** Passes running now (analyzeWave is served beside the request queue: this bounds it). */
+  private running = 0;
 
   constructor(glassDirs: readonly string[] = []) {
     this.thread = new WaveThread(glassDirs);
@@ -40,7 +43,7 @@ export class WaveAnalyses {
 
   /**
    * Answers one request for the lens `prescription` (built: `system`) at `revision`.
-   * @throws StudioError BAD_REQUEST for invalid options
+   * @throws StudioError BAD_REQUEST for invalid options; BUSY when API_LIMITS.wave.passes are running
    */
   async analyze(prescription: Prescription, system: LensSystem, revision: number, options: WaveAnalysisOptions): Promise<WaveBundle> {
     const request = normalizeWaveOptions(options, system);
@@ -52,6 +55,8 @@ export class WaveAnalyses {
     if (hit) return hit;
     // A newer request supersedes every refined pass still running.
     for (const r of this.refining) r.pass.cancel();
+    if (this.running >= API_LIMITS.wave.passes[1]) throw new StudioError('BUSY', `analyzeWave: ${this.running} wave analyses are running: wait for their answers first`);
+    this.running++;
     const pass = this.thread.run(prescription, system, revision, request);
     const entry = { revision, pass };
     if (request.quality === 'refined') this.refining.add(entry);
@@ -66,6 +71,7 @@ export class WaveAnalyses {
       };
     } finally {
       this.refining.delete(entry);
+      this.running--;
     }
     if (revision === this.cacheRevision) {
       this.cache.set(key(request, request.quality), bundle);

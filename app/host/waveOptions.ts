@@ -6,6 +6,7 @@
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { DEFAULT_MTF_FREQUENCIES } from '../../engine/wave/waveReport.ts';
 import { StudioError, type WaveAnalysisOptions, type WaveQuality, type ZernikeBasisName } from '../contract/studioApi.ts';
+import { API_LIMITS } from '../contract/apiLimits.ts';
 
 /** A request with every default filled in and every index checked. */
 export interface WaveRequest {
@@ -18,7 +19,12 @@ export interface WaveRequest {
   throughFocus: { frequency: number; polychromatic: boolean; halfRangeMm: number | null } | null;
 }
 
-export const WAVE_LIMITS = { frequencies: 16, maxFrequency: 10_000, maxHalfRangeMm: 100 } as const;
+const WAVE_LIMITS = {
+  frequencies: API_LIMITS.wave.frequencies[1],
+  maxFrequency: API_LIMITS.wave.frequency[1],
+  minHalfRangeMm: API_LIMITS.wave.halfRangeMm[0],
+  maxHalfRangeMm: API_LIMITS.wave.halfRangeMm[1],
+};
 
 function bad(message: string): never {
   throw new StudioError('BAD_REQUEST', `analyzeWave: ${message}`);
@@ -103,8 +109,8 @@ export function normalizeWaveOptions(raw: unknown, system: LensSystem): WaveRequ
     let halfRangeMm: number | null = null;
     if (tf.halfRangeMm !== undefined) {
       const h = tf.halfRangeMm;
-      if (typeof h !== 'number' || !Number.isFinite(h) || h <= 0 || h > WAVE_LIMITS.maxHalfRangeMm) {
-        bad(`throughFocus.halfRangeMm must be a length > 0 and ≤ ${WAVE_LIMITS.maxHalfRangeMm} mm, got ${JSON.stringify(h)}`);
+      if (typeof h !== 'number' || !Number.isFinite(h) || h < WAVE_LIMITS.minHalfRangeMm || h > WAVE_LIMITS.maxHalfRangeMm) {
+        bad(`throughFocus.halfRangeMm must be a length from ${WAVE_LIMITS.minHalfRangeMm} to ${WAVE_LIMITS.maxHalfRangeMm} mm, got ${JSON.stringify(h)}`);
       }
       halfRangeMm = h;
     }

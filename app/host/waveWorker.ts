@@ -39,7 +39,8 @@ if (process.platform === 'linux') {
     // not permitted: run at the host's priority
   }
 }
-await configureGlass((workerData?.glassDirs as string[] | undefined) ?? []);
+// (No top-level await: the Electron package bundles this file as CommonJS.)
+const glassReady = configureGlass((workerData?.glassDirs as string[] | undefined) ?? []);
 
 /** The lens of the latest revision seen, built once. */
 let built: { revision: number; system: LensSystem } | null = null;
@@ -68,4 +69,4 @@ async function analyze(msg: Extract<WaveWorkerInput, { type: 'analyze' }>): Prom
   }
 }
 
-port.postMessage({ type: 'ready' });
+void glassReady.then(() => port.postMessage({ type: 'ready' }));

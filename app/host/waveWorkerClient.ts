@@ -3,6 +3,7 @@
  * passes, and cancels them. When the thread cannot start (or dies), the passes run on the host
  * thread instead, in the same slices (waveBundle.ts) — slower edits while they run, same results.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -14,6 +15,18 @@ import type { WaveRequest } from './waveOptions.ts';
 import type { WaveWorkerInput, WaveWorkerOutput } from './waveWorker.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The thread's code: in the Electron package, the bundle beside this one (out/electron/
+ * waveWorker.cjs, app/electron/buildElectron.ts), run from its text so that it loads from inside
+ * the asar archive; otherwise waveWorker.ts through tsx.
+ */
+function startWorker(glassDirs: string[]): Worker {
+  const bundled = path.join(here, 'waveWorker.cjs');
+  const options = { workerData: { glassDirs }, name: 'lens-studio-wave' };
+  if (existsSync(bundled)) return new Worker(readFileSync(bundled, 'utf8'), { ...options, eval: true });
+  return new Worker(path.join(here, 'tsxBootstrap.mjs'), { ...options, workerData: { ...options.workerData, entry: pathToFileURL(path.join(here, 'waveWorker.ts')).href } });
+}
 
 export interface WavePassHandle {
   /** Resolves with the bundle; rejects with WaveSuperseded when cancelled, or the pass's error. */
@@ -34,10 +47,7 @@ export class WaveThread {
     this.ready = new Promise<boolean>((resolve) => {
       let worker: Worker;
       try {
-        worker = new Worker(path.join(here, 'tsxBootstrap.mjs'), {
-          workerData: { entry: pathToFileURL(path.join(here, 'waveWorker.ts')).href, glassDirs: [...this.glassDirs] },
-          name: 'lens-studio-wave',
-        });
+        worker = startWorker([...this.glassDirs]);
       } catch {
         resolve(false);
         return;

@@ -11,6 +11,7 @@ import { type CatalogGlass, type GlassCatalog, glassKey } from './catalog.ts';
 import { FormulaGlass } from './dispersion.ts';
 import { AIR, type Material, type MaterialReference } from './material.ts';
 import { ModelGlass } from './modelGlass.ts';
+import { OffsetGlass } from './offsetGlass.ts';
 
 /** Thrown when a glass is in none of the searched catalogs. */
 export class UnknownGlassError extends Error {
@@ -29,6 +30,17 @@ export class UnknownGlassError extends Error {
     this.glass = glass;
     this.suggestions = suggestions;
     this.searched = searched;
+  }
+}
+
+/** Thrown when the catalog entry of a glass was rejected as contradictory (glassCatalog.rejected). */
+export class RejectedGlassError extends Error {
+  constructor(
+    readonly glass: string,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'RejectedGlassError';
   }
 }
 
@@ -72,8 +84,10 @@ export class GlassLibrary {
    * - "nd/Vd" (dO style, e.g. "1.5168/64.12") or {model: {nd, vd}} → ModelGlass.
    * - "NAME", "CATALOG:NAME", {name, catalog?} → the catalog glass (search order in the module docs).
    * - {name, formula, coefficients} → FormulaGlass.
+   * - {glass, offset: {nd, vd}} → OffsetGlass (the base glass with Δnd and ΔVd).
    * "MIRROR" is not a medium: the caller handles it; here it throws an Error saying so.
-   * @throws UnknownGlassError naming the glass, the catalogs searched and close names
+   * @throws UnknownGlassError naming the glass, the catalogs searched and close names;
+   *   RejectedGlassError when the first catalog that lists it rejected the entry (naming why)
    */
   resolve(ref: MaterialReference | undefined, catalogOrder: readonly string[] = []): Material {
     if (ref == null) return AIR;
@@ -88,6 +102,7 @@ export class GlassLibrary {
       if (colon > 0) return this.lookup(text.slice(colon + 1), text.slice(0, colon), catalogOrder);
       return this.lookup(text, undefined, catalogOrder);
     }
+    if ('offset' in ref) return new OffsetGlass(this.resolve(ref.glass, catalogOrder), ref.offset.nd, ref.offset.vd);
     if ('model' in ref) return new ModelGlass(ref.model.nd, ref.model.vd, ref.name);
     if ('formula' in ref && 'coefficients' in ref) {
       return new FormulaGlass(ref.name, ref.formula, ref.coefficients, ref.catalog, ref.rangeUm);
@@ -138,8 +153,14 @@ export class GlassLibrary {
 
   private lookup(name: string, catalog: string | undefined, catalogOrder: readonly string[]): CatalogGlass {
     const trimmed = name.trim();
-    const found = this.find(trimmed, { catalog, catalogOrder });
-    if (found) return found;
+    // In search order: the first catalog that has the name, or that rejected an entry of that name
+    // (then the glass is not silently taken from a later catalog).
+    for (const c of this.searchOrder(catalog, catalogOrder)) {
+      const glass = c.get(trimmed);
+      if (glass) return glass;
+      const why = c.rejected.get(glassKey(trimmed));
+      if (why) throw new RejectedGlassError(trimmed, why);
+    }
     const searched = [...this.searchOrder(catalog, catalogOrder)];
     const asked = catalog ? `${glassKey(catalog)}:${trimmed}` : trimmed;
     const labels = searched.map((c) => (c.source === 'builtin' ? `${c.name} (built-in)` : c.name));

@@ -16,12 +16,19 @@ export interface Material {
 /**
  * How a lens file names a medium, as the glass library reads it (engine/materials/glassLibrary.ts):
  * null for air, a name ("N-BK7", "SCHOTT:N-BK7", "AIR", "MIRROR", dO's "1.5168/64.12"), a catalog
- * glass {name, catalog?}, a model glass {model: {nd, vd}}, or an inline AGF formula. The
+ * glass {name, catalog?}, a model glass {model: {nd, vd}}, an inline AGF formula, or one of these
+ * with an index / Abbe offset {glass, offset: {nd, vd}}. The
  * prescription schema's MaterialRef (engine/io/prescription.ts) is checked to fit this type; it is
  * restated here because materials/ sits above io/ and imports nothing of the engine.
  */
 export type MaterialReference =
   | null
+  | GlassReference
+  /** A toleranced melt: the glass with its d-line index and Abbe number offset (engine/materials/offsetGlass.ts). */
+  | { readonly glass: GlassReference; readonly offset: { readonly nd: number; readonly vd: number } };
+
+/** A glass by name, catalog entry, model (nd, Vd) or inline formula. */
+export type GlassReference =
   | string
   | { readonly model: { readonly nd: number; readonly vd: number }; readonly name?: string }
   | {

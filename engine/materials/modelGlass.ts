@@ -8,12 +8,13 @@
  * cheap (used when optimizing glass continuously). Zemax's model glass also uses a partial
  * dispersion term; with dPgF = 0 the two agree to about 1e-4 in the visible.
  */
-import { LAMBDA_C_UM, LAMBDA_D_UM, LAMBDA_F_UM, type Material } from './material.ts';
+import { LAMBDA_C_UM, LAMBDA_D_UM, LAMBDA_F_UM } from './material.ts';
+import type { TunableGlass } from './offsetGlass.ts';
 
 const INV_FC = 1 / (LAMBDA_F_UM * LAMBDA_F_UM) - 1 / (LAMBDA_C_UM * LAMBDA_C_UM);
 const INV_D2 = 1 / (LAMBDA_D_UM * LAMBDA_D_UM);
 
-export class ModelGlass implements Material {
+export class ModelGlass implements TunableGlass {
   readonly catalog = 'MODEL';
   readonly name: string;
 
@@ -47,5 +48,10 @@ export class ModelGlass implements Material {
   dIndexDvd(wavelengthUm: number): number {
     const b = (this.nd - 1) / (this.vd * INV_FC);
     return (-b / this.vd) * (1 / (wavelengthUm * wavelengthUm) - INV_D2);
+  }
+
+  /** The model glass of another nd and Vd, keeping this one's name. */
+  withNdVd(nd: number, vd: number): ModelGlass {
+    return new ModelGlass(nd, vd, this.name);
   }
 }

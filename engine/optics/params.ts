@@ -8,7 +8,7 @@
  */
 import type { LensSystem, Surface } from './system.ts';
 import { SystemError } from './system.ts';
-import { ModelGlass } from '../materials/modelGlass.ts';
+import { isTunableGlass, type TunableGlass } from '../materials/offsetGlass.ts';
 import type { ParamKind } from '../io/paramKinds.ts';
 
 export type { ParamKind };
@@ -42,10 +42,10 @@ export function paramLabel(p: ParamRef): string {
   }
 }
 
-function modelGlassOf(system: LensSystem, s: number): ModelGlass {
+function modelGlassOf(system: LensSystem, s: number): TunableGlass {
   const m = system.surfaces[s].material;
-  if (!(m instanceof ModelGlass)) {
-    throw new SystemError(`surfaces[${s}].material: ${m.name} is a catalog glass; only model glass (nd, Vd) can vary`);
+  if (!isTunableGlass(m)) {
+    throw new SystemError(`surfaces[${s}].material: ${m.name} is a catalog glass; only model glass (nd, Vd) or an offset glass can vary`);
   }
   return m;
 }
@@ -144,7 +144,7 @@ export function setParam(system: LensSystem, p: ParamRef, value: number): void {
     case 'nd':
     case 'vd': {
       const old = modelGlassOf(system, p.surface);
-      const next = new ModelGlass(p.kind === 'nd' ? value : old.nd, p.kind === 'vd' ? value : old.vd, old.name);
+      const next = old.withNdVd(p.kind === 'nd' ? value : old.nd, p.kind === 'vd' ? value : old.vd);
       for (const surf of system.surfaces) {
         if (surf.material === old) {
           surf.material = next;
@@ -169,7 +169,7 @@ export function dIndexAfter(system: LensSystem, p: ParamRef, s: number, w: numbe
   if (!isIndexParam(p) || s < 0) return 0;
   const glass = system.surfaces[p.surface].material;
   const surf = system.surfaces[s];
-  if (surf.material !== glass || !(glass instanceof ModelGlass)) return 0;
+  if (surf.material !== glass || !isTunableGlass(glass)) return 0;
   const lam = system.wavelengthsUm[w];
   return p.kind === 'nd' ? glass.dIndexDnd(lam) : glass.dIndexDvd(lam);
 }

@@ -1,12 +1,13 @@
 /**
  * Writes a system's current numbers back into a prescription (after optimization or fitting):
  * radius = 1/c (null for a plane), thicknesses (including solved ones), conics, aspheric and XY
- * coefficients, coordinate-break decenters and tilts (degrees), model glasses (nd, Vd), paraxial
+ * coefficients, coordinate-break decenters and tilts (degrees), model glasses (nd, Vd), glass offsets, paraxial
  * focal lengths and the object distance. Everything else is copied unchanged.
  */
 import type { LensSystem } from './system.ts';
 import type { Prescription, SurfaceSpec } from '../io/prescription.ts';
 import { ModelGlass } from '../materials/modelGlass.ts';
+import { OffsetGlass } from '../materials/offsetGlass.ts';
 
 const RAD = 180 / Math.PI;
 
@@ -42,7 +43,12 @@ export function writeBack(system: LensSystem, base: Prescription = system.prescr
         out.focalLength = s.focalLength;
         break;
     }
-    if (s.material instanceof ModelGlass && out.type !== 'coordinateBreak' && !s.mirror) {
+    if (s.material instanceof OffsetGlass && out.type !== 'coordinateBreak' && !s.mirror) {
+      const prev = (spec as { material?: unknown }).material;
+      if (prev && typeof prev === 'object' && 'offset' in prev) {
+        (out as { material?: unknown }).material = { glass: (prev as unknown as { glass: unknown }).glass, offset: { nd: s.material.dnd, vd: s.material.dvd } };
+      }
+    } else if (s.material instanceof ModelGlass && out.type !== 'coordinateBreak' && !s.mirror) {
       const prev = (spec as { material?: unknown }).material;
       const name = prev && typeof prev === 'object' && 'model' in prev ? (prev as { name?: string }).name : undefined;
       (out as { material?: unknown }).material = { model: { nd: s.material.nd, vd: s.material.vd }, ...(name ? { name } : {}) };

@@ -11,22 +11,32 @@ import { xyDegree } from './sag.ts';
 function xyDerivs(a: Float64Array, x: number, y: number, out: Float64Array): Float64Array {
   out.fill(0);
   const J = xyDegree(a.length);
+  // xp[p + 2] = x^p for p ≥ 0 (0 for p < 0), likewise yp: no pow calls in the loop.
+  xp[0] = xp[1] = yp[0] = yp[1] = 0;
+  xp[2] = yp[2] = 1;
+  for (let p = 1; p <= J; p++) {
+    xp[p + 2] = xp[p + 1] * x;
+    yp[p + 2] = yp[p + 1] * y;
+  }
   let idx = 0;
   for (let j = 0; j <= J; j++) {
     for (let i = 0; i <= j; i++, idx++) {
       const c = a[idx];
       if (c === 0) continue;
       const e = j - i;
-      out[0] += c * x ** i * y ** e;
-      if (i > 0) out[1] += c * i * x ** (i - 1) * y ** e;
-      if (e > 0) out[2] += c * e * x ** i * y ** (e - 1);
-      if (i > 1) out[3] += c * i * (i - 1) * x ** (i - 2) * y ** e;
-      if (i > 0 && e > 0) out[4] += c * i * e * x ** (i - 1) * y ** (e - 1);
-      if (e > 1) out[5] += c * e * (e - 1) * x ** i * y ** (e - 2);
+      out[0] += c * xp[i + 2] * yp[e + 2];
+      out[1] += c * i * xp[i + 1] * yp[e + 2];
+      out[2] += c * e * xp[i + 2] * yp[e + 1];
+      out[3] += c * i * (i - 1) * xp[i] * yp[e + 2];
+      out[4] += c * i * e * xp[i + 1] * yp[e + 1];
+      out[5] += c * e * (e - 1) * xp[i + 2] * yp[e];
     }
   }
   return out;
 }
+
+const xp = new Float64Array(34);
+const yp = new Float64Array(34);
 
 const bendOut = new Float64Array(8);
 const gG = new Float64Array(6);

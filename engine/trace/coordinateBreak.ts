@@ -12,18 +12,19 @@ export function coordinateBreakRotation(surf: Surface, out = new Float64Array(9)
   const ca = Math.cos(surf.tiltX), sa = Math.sin(surf.tiltX);
   const cb = Math.cos(surf.tiltY), sb = Math.sin(surf.tiltY);
   const cg = Math.cos(surf.tiltZ), sg = Math.sin(surf.tiltZ);
-  // Rx, Ry, Rz as column-axis matrices.
-  const rx = [1, 0, 0, 0, ca, -sa, 0, sa, ca];
-  const ry = [cb, 0, sb, 0, 1, 0, -sb, 0, cb];
-  const rz = [cg, -sg, 0, sg, cg, 0, 0, 0, 1];
-  const mul = (a: number[], b: number[]): number[] => {
-    const r = new Array<number>(9);
-    for (let i = 0; i < 3; i++)
-      for (let j = 0; j < 3; j++) r[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
-    return r;
-  };
-  const r = surf.order === 0 ? mul(mul(rx, ry), rz) : mul(mul(rz, ry), rx);
-  out.set(r);
+  // Rx = [1 0 0; 0 ca −sa; 0 sa ca], Ry = [cb 0 sb; 0 1 0; −sb 0 cb], Rz = [cg −sg 0; sg cg 0; 0 0 1],
+  // multiplied out (no allocation: this runs for every break of every trace).
+  if (surf.order === 0) {
+    // R = Rx·Ry·Rz
+    out[0] = cb * cg; out[1] = -cb * sg; out[2] = sb;
+    out[3] = sa * sb * cg + ca * sg; out[4] = -sa * sb * sg + ca * cg; out[5] = -sa * cb;
+    out[6] = -ca * sb * cg + sa * sg; out[7] = ca * sb * sg + sa * cg; out[8] = ca * cb;
+  } else {
+    // R = Rz·Ry·Rx
+    out[0] = cg * cb; out[1] = cg * sb * sa - sg * ca; out[2] = cg * sb * ca + sg * sa;
+    out[3] = sg * cb; out[4] = sg * sb * sa + cg * ca; out[5] = sg * sb * ca - cg * sa;
+    out[6] = -sb; out[7] = cb * sa; out[8] = cb * ca;
+  }
   return out;
 }
 

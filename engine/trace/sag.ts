@@ -60,17 +60,24 @@ export function xyPolynomial(a: Float64Array, x: number, y: number, out: Float64
   let gx = 0;
   let gy = 0;
   const J = xyDegree(a.length);
+  // Powers x^0..x^J and y^0..y^J, built by repeated multiplication (no pow calls in the loop).
+  xPow[0] = 1;
+  yPow[0] = 1;
+  for (let p = 1; p <= J; p++) {
+    xPow[p] = xPow[p - 1] * x;
+    yPow[p] = yPow[p - 1] * y;
+  }
   let idx = 0;
   for (let j = 0; j <= J; j++) {
     for (let i = 0; i <= j; i++, idx++) {
       const c = a[idx];
       if (c === 0) continue;
       const e = j - i;
-      const xi = i === 0 ? 1 : x ** i;
-      const ye = e === 0 ? 1 : y ** e;
+      const xi = xPow[i];
+      const ye = yPow[e];
       g += c * xi * ye;
-      if (i > 0) gx += c * i * (i === 1 ? 1 : x ** (i - 1)) * ye;
-      if (e > 0) gy += c * e * xi * (e === 1 ? 1 : y ** (e - 1));
+      if (i > 0) gx += c * i * xPow[i - 1] * ye;
+      if (e > 0) gy += c * e * xi * yPow[e - 1];
     }
   }
   out[0] = g;
@@ -78,6 +85,9 @@ export function xyPolynomial(a: Float64Array, x: number, y: number, out: Float64
   out[2] = gy;
   return out;
 }
+
+const xPow = new Float64Array(32);
+const yPow = new Float64Array(32);
 
 /** Sag of dO's XY polynomial surface at (x, y): z = 2g / (1 + sqrt(1 − 4 b g)); NaN outside. */
 export function xySag(b: number, a: Float64Array, x: number, y: number): number {

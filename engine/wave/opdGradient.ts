@@ -112,7 +112,7 @@ export function opdVectorJacobianProduct(system: LensSystem, s: OpdSamples, reco
   sy[c] = cby;
   sz[c] = cbz;
   so[c] = sumW / lam;
-  traceAdjoint(system, record, { fx: system.fieldX[s.fieldIndex], fy: system.fieldY[s.fieldIndex], px: s.launchPx, py: s.launchPy }, s.wavelengthIndex, { x: sx, y: sy, z: sz, l: sl, m: sm, n: sn, opl: so }, params, out);
+  traceAdjoint(system, record, { fx: system.fieldX[s.fieldIndex], fy: system.fieldY[s.fieldIndex], px: s.launchPx, py: s.launchPy, aimed: system.rayAiming === 'real' }, s.wavelengthIndex, { x: sx, y: sy, z: sz, l: sl, m: sm, n: sn, opl: so }, params, out);
   const dir = directionBefore(system, system.surfaces.length - 1);
   const last = system.surfaces.length - 2;
   const N = signedIndexAfter(system, last, s.wavelengthIndex);

@@ -16,12 +16,14 @@ import { WavePanel } from './wave/WavePanel.tsx';
 import { LibraryDialog } from './components/LibraryDialog.tsx';
 import { DeflectometryPanel } from './lab/DeflectometryPanel.tsx';
 import { E2ePanel } from './lab/E2ePanel.tsx';
+import { TolerancePanel } from './lab/TolerancePanel.tsx';
+import { useTolerance } from './lab/toleranceStore.ts';
 import { useLab } from './lab/labStore.ts';
 import './lab/lab.css';
 
 type LeftTab = 'optimize' | 'system' | 'firstOrder' | 'wave';
 type RightTab = 'spots' | 'fans' | 'both';
-type Workspace = 'design' | 'deflectometry' | 'e2e';
+type Workspace = 'design' | 'deflectometry' | 'e2e' | 'tolerance';
 
 export function App() {
   const [leftTab, setLeftTab] = useState<LeftTab>('optimize');
@@ -29,8 +31,10 @@ export function App() {
   const [workspace, setWorkspace] = useState<Workspace>('design');
   const api = useStudio((s) => s.api);
   const labRunning = useLab((s) => (s.cal.running ? 'deflectometry' : s.e2e.running ? 'e2e' : null));
+  const tolRunning = useTolerance((s) => s.run.running || s.robust.running);
   useEffect(() => {
     if (api) useLab.getState().attach(api);
+    if (api) useTolerance.getState().attach(api);
   }, [api]);
   const libraryOpen = useStudio((s) => s.libraryOpen);
   // A string, not the snapshot: App must not re-render (and with it everything) on every edit.
@@ -73,17 +77,19 @@ export function App() {
             ['design', 'Lens design'],
             ['deflectometry', 'Deflectometry'],
             ['e2e', 'End-to-end'],
+            ['tolerance', 'Tolerancing'],
           ] as const
         ).map(([k, label]) => (
           <button key={k} className={`tab${workspace === k ? ' active' : ''}`} onClick={() => setWorkspace(k)} data-testid={`workspace-${k}`}>
             {label}
-            {labRunning === k && <span className="run-dot" title="running" />}
+            {(labRunning === k || (k === 'tolerance' && tolRunning)) && <span className="run-dot" title="running" />}
           </button>
         ))}
         </nav>
       </div>
       {workspace === 'deflectometry' && <DeflectometryPanel />}
       {workspace === 'e2e' && <E2ePanel />}
+      {workspace === 'tolerance' && <TolerancePanel />}
       <div className="main" style={workspace === 'design' ? undefined : { display: 'none' }}>
         <section className="panel" data-testid="lens-editor-panel">
           <div className="panel-head">

@@ -31,6 +31,7 @@ await optional('cooke_reoptimize', './optimize.ts', async (m) => (m.benchCookeRe
 await optional('e2e', './e2e.ts', async (m) => (m.benchE2eStep as () => Promise<Record<string, unknown>>)());
 await optional('studio', './studio.ts', async (m) => (m.benchStudioEditToFrame as () => Promise<Record<string, unknown>>)());
 await optional('wave', './wave.ts', async (m) => (m.benchWave as () => Record<string, unknown>)());
+await optional('tolerance', './tolerance.ts', async (m) => (m.benchTolerance as () => Promise<Record<string, unknown>>)());
 await optional('deflectometry', './deflectometry.ts', async (m) => (m.benchDeflectometry as () => Promise<Record<string, unknown>>)());
 
 if (json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

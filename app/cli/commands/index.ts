@@ -11,3 +11,4 @@ export * as optimize from './optimize.ts';
 export * as deflectometry from './deflectometry.ts';
 export * as studio from './studio.ts';
 export * as e2e from './e2e.ts';
+export * as tolerance from './tolerance.ts';

@@ -52,7 +52,8 @@ export interface SpotBlockOptions {
 export function spotBlock(system: LensSystem, o: OperandOf<'RMS_SPOT'> | null, params: readonly ParamRef[], opts: SpotBlockOptions): ResidualBlock {
   const { field: f, wavelength: wSpec, reference, weight, label } = opts;
   const P = params.length;
-  const pupil = gaussianPupil(opts.rings, opts.arms, opts.symmetry === 'auto' && symmetricInX(system) ? 'mirrorX' : 'none');
+  const halfPupil = opts.symmetry === 'auto' && symmetricInX(system);
+  const pupil = gaussianPupil(opts.rings, opts.arms, halfPupil ? 'mirrorX' : 'none');
   const nr = pupil.px.length;
   const wl = wSpec === 'all' ? Array.from(system.wavelengthsUm, (_, i) => i) : [wSpec];
   const wsum = wl.reduce((a, w) => a + system.wavelengthWeights[w], 0) || 1;
@@ -96,6 +97,11 @@ export function spotBlock(system: LensSystem, o: OperandOf<'RMS_SPOT'> | null, p
             cjx[j] /= qs;
             cjy[j] /= qs;
           }
+        }
+        if (halfPupil) {
+          // The half pupil's own x centroid is not the spot's: the full, mirror-symmetric spot has x = 0.
+          cx = 0;
+          cjx.fill(0);
         }
       }
       const chiefLost = chief !== null && !chief.ok[0];

@@ -30,6 +30,7 @@ export function materialText(m: MaterialRef | undefined): string {
   if (m === null || m === undefined) return '';
   if (typeof m === 'string') return m;
   if ('model' in m) return `${m.model.nd}/${m.model.vd}`;
+  if ('offset' in m) return `${materialText(m.glass)} (Δnd ${m.offset.nd}, ΔVd ${m.offset.vd})`;
   return m.name;
 }
 

@@ -53,9 +53,9 @@ export class WaveAnalyses {
     }
     const hit = this.cache.get(key(request, 'refined')) ?? (request.quality === 'live' ? this.cache.get(key(request, 'live')) : undefined);
     if (hit) return hit;
+    if (this.running >= API_LIMITS.wave.passes[1]) throw new StudioError('BUSY', `analyzeWave: ${this.running} wave analyses are running: wait for their answers first`);
     // A newer request supersedes every refined pass still running.
     for (const r of this.refining) r.pass.cancel();
-    if (this.running >= API_LIMITS.wave.passes[1]) throw new StudioError('BUSY', `analyzeWave: ${this.running} wave analyses are running: wait for their answers first`);
     this.running++;
     const pass = this.thread.run(prescription, system, revision, request);
     const entry = { revision, pass };

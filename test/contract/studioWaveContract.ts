@@ -17,7 +17,8 @@ import { waveReport, type WaveReportJson } from '../../engine/wave/waveReport.ts
 import { diffractionPsf } from '../../engine/wave/psf.ts';
 import { psfEncircledEnergy } from '../../engine/wave/psfEnergy.ts';
 import { mtfAtFrequencies } from '../../engine/wave/mtf.ts';
-import { StudioError, type StudioApi, type WaveMtfField } from '../../app/contract/studioApi.ts';
+import { StudioError, type StudioApi, type WaveBundle, type WaveMtfField } from '../../app/contract/studioApi.ts';
+import { API_LIMITS } from '../../app/contract/apiLimits.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -198,6 +199,21 @@ export function describeWaveContract(getApi: () => StudioApi): void {
       const live = await api.analyzeWave({ quality: 'live', wavefront: { fieldIndex: 0 } });
       expect(live.revision).toBe(snap.revision);
       expect(live.superseded).toBe(false);
+    });
+
+    it('bounds the passes running at once (it is served beside the queue): one too many is BUSY', async () => {
+      const api = getApi();
+      await api.openLibraryLens('cooke-triplet');
+      const n = API_LIMITS.wave.passes[1] + 1;
+      const answers = await Promise.all(
+        Array.from({ length: n }, (_, k) => api.analyzeWave({ quality: 'refined', throughFocus: { frequency: 10 + k } }).then((b) => b, (e: unknown) => e)),
+      );
+      const busy = answers.filter((a) => a instanceof StudioError && a.code === 'BUSY');
+      expect(busy).toHaveLength(1);
+      // Each newer request superseded the refined passes before it; the last one ran to the end.
+      const done = answers.filter((a) => !(a instanceof StudioError)) as WaveBundle[];
+      expect(done.filter((b) => !b.superseded)).toHaveLength(1);
+      expect(done[done.length - 1].throughFocus?.frequency).toBe(10 + n - 2);
     });
 
     it('rejects options out of range, naming the option', async () => {

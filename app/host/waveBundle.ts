@@ -42,11 +42,11 @@ export const WAVE_SAMPLING = {
 /**
  * The PSF is drawn from an FFT with padding 4 (pixels of λ/(8·NA), twice finer than Nyquist, so
  * the drawn image is smooth; `lens-studio psf --padding 4` gives the same grid), in a window of
- * 2 × the radius of 95 % of the energy (the faint wings a log scale shows), at least 8 Airy
- * radii, at most 255 bins a side.
+ * 3 × the radius of 95 % of the energy (the faint wings a log scale shows; at most the FFT grid),
+ * at least 8 Airy radii, at most 255 bins a side.
  */
 const PSF_PADDING = 4;
-const PSF_WINDOW = { energy: 0.95, margin: 2, minAiry: 8, maxBins: 255 } as const;
+const PSF_WINDOW = { energy: 0.95, margin: 3, minAiry: 8, maxBins: 255 } as const;
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -13,7 +13,7 @@ const FONT = '10px "DejaVu Sans Mono", monospace';
 /** Decades shown by the log scale. */
 export const LOG_DECADES = 4;
 /** The linear scale shows the central part of the host's window (the log scale all of it, wings included). */
-const LINEAR_ZOOM = 0.5;
+const LINEAR_ZOOM = 0.35;
 
 function draw(canvas: HTMLCanvasElement, d: WavePsfData, log: boolean): void {
   const ctx = canvas.getContext('2d')!;

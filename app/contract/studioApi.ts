@@ -149,6 +149,11 @@ export interface SpotData {
   rmsRadius: number;
   geoRadius: number;
   centroid: [number, number];
+  /**
+   * Airy-disk radius at this wavelength, mm: 1.22 λ N_w with N_w the paraxial working F-number
+   * (engine/analysis/spotFocus.ts); NaN when N_w is not finite (afocal).
+   */
+  airyRadius: number;
 }
 
 /** Tangential (y vs Py) and sagittal (x vs Px) ray fans, mm, relative to the primary chief ray. */
@@ -175,6 +180,12 @@ export type SurfaceProfile = Omit<EngineSurfaceProfile, 'isImage'>;
 export interface LayoutData {
   rays: LayoutRays[];
   profiles: SurfaceProfile[];
+  /**
+   * Semi-diameter of every prescription surface, then the image (length surfaces + 1), mm: the
+   * user's clear semi-aperture where set, else the automatic one (largest height of the chief and
+   * pupil-edge rays of every field and wavelength, as OpticStudio's automatic semi-diameters).
+   */
+  semiDiameters: number[];
 }
 
 /** Everything the studio draws for one lens revision. A failing analysis leaves its part empty and says why in `errors`. */
@@ -187,6 +198,35 @@ export interface AnalysisBundle {
   errors: string[];
   /** Host-side compute time of each part, ms. */
   timingsMs: Record<string, number>;
+}
+
+/** Through-focus spot diagrams: every field and wavelength on planes −steps·Δ … +steps·Δ around the image. */
+export interface ThroughFocusOptions {
+  /** Distance Δ between planes, mm (> 0, ≤ 100); default the Rayleigh half depth of focus 2 λ N_w² at the primary wavelength. */
+  stepMm?: number;
+  /** Planes on each side of the image (1–5, default 2: −2Δ, −Δ, 0, +Δ, +2Δ). */
+  steps?: number;
+  /** Hexapolar rings (1–20, default 6). */
+  spotRings?: number;
+}
+
+export interface ThroughFocusData {
+  revision: number;
+  stepMm: number;
+  /** Plane positions along the image surface's normal, mm (+ away from the lens). */
+  defocusMm: number[];
+  /** One spot per plane × field × wavelength, relative to the primary chief ray on that plane. */
+  spots: (SpotData & { focusIndex: number })[];
+  errors: string[];
+}
+
+/** The nd–Vd glass map of the loaded catalogs and where the current lens's glasses sit on it. */
+export interface GlassMapData {
+  revision: number;
+  /** Every catalog glass (catalog order): nd at 587.56 nm and the Abbe number Vd. */
+  glasses: { name: string; catalog: string; nd: number; vd: number }[];
+  /** Each surface followed by a glass (air and mirrors left out), with the medium's nd and Vd. */
+  lens: { surfaceIndex: number; glass: string; catalog?: string; nd: number; vd: number }[];
 }
 
 export interface OptimizeOptions {
@@ -282,6 +322,10 @@ export interface StudioApi {
   undo(): Promise<LensSnapshot>;
   redo(): Promise<LensSnapshot>;
   analyze(options?: AnalyzeOptions): Promise<AnalysisBundle>;
+  /** Through-focus spot diagrams of the current lens (engine/analysis/spotFocus.ts). */
+  throughFocusSpots(options?: ThroughFocusOptions): Promise<ThroughFocusData>;
+  /** The glass map of the loaded catalogs with the current lens's glasses. */
+  glassMap(): Promise<GlassMapData>;
   /**
    * Wave-optics analyses of the current lens (MTF, wavefront, PSF, Zernike, through-focus MTF;
    * studioWaveApi.ts). Served outside the request queue and computed in slices, so edits and
@@ -322,11 +366,17 @@ export interface StudioApi {
   startCalibration(options?: CalibrationOptionsApi): Promise<{ runId: string }>;
   /** Stops a calibration; the best fit so far is kept as its result. Resolves when it has stopped. */
   stopCalibration(runId: string): Promise<void>;
-  /** Loads the fitted lens of the last calibration into the editor (one undo step). */
+  /**
+   * Loads the fitted lens of the last calibration into the editor as one undo step. The lens gets
+   * a new untitled name ("untitled-N.json", nowhere on disk), so Save cannot overwrite the file of
+   * the lens it replaced; undo brings back that lens with its name.
+   */
   useFittedLens(): Promise<LensSnapshot>;
   /** Starts end-to-end training of the current lens with a U-Net; progress as `e2e` events. */
   startE2e(options?: E2eStudioOptions): Promise<{ runId: string }>;
   stopE2e(runId: string): Promise<void>;
+  /** Loads the lens of the last end-to-end run into the editor, as `useFittedLens` (untitled, one undo step). */
+  useTrainedLens(): Promise<LensSnapshot>;
   /** The current lens's own tolerances, else the default tolerances (engine/tolerance/defaults.ts). */
   toleranceSpec(which?: 'lens' | 'defaults'): Promise<ToleranceSpec>;
   /** Sensitivity then Monte Carlo of the current lens; progress as `tolerance` events. */
@@ -365,6 +415,8 @@ export const STUDIO_METHODS = [
   'undo',
   'redo',
   'analyze',
+  'throughFocusSpots',
+  'glassMap',
   'analyzeWave',
   'startOptimization',
   'stopOptimization',
@@ -381,6 +433,7 @@ export const STUDIO_METHODS = [
   'useFittedLens',
   'startE2e',
   'stopE2e',
+  'useTrainedLens',
   'toleranceSpec',
   'startTolerance',
   'stopTolerance',

@@ -16,7 +16,8 @@ import { analyze } from '../../engine/analysis/report.ts';
 import { spotDiagram } from '../../engine/analysis/spot.ts';
 import { rayFan } from '../../engine/analysis/rayFan.ts';
 import { launchContext } from '../../engine/trace/rayAiming.ts';
-import { layoutRays, surfaceProfiles } from '../../engine/analysis/layout.ts';
+import { automaticSemiDiameters, layoutRays, surfaceProfiles } from '../../engine/analysis/layout.ts';
+import { airyDiskRadiusMm } from '../../engine/analysis/spotFocus.ts';
 import {
   StudioError,
   type AnalysisBundle,
@@ -115,6 +116,7 @@ export async function computeAnalysis(system: LensSystem, revision: number, opti
             geoRadius: s.geoRadius ?? NaN,
             // Centroid relative to the reference, like x and y.
             centroid: [cx - s.reference[0], cy - s.reference[1]],
+            airyRadius: airyDiskRadiusMm(system.wavelengthsUm[w], report?.paraxial.working_fno ?? NaN),
           });
         } catch (e) {
           errors.push(`spot field ${f + 1}, ${system.wavelengthsUm[w]} µm: ${describe(e)}`);
@@ -174,7 +176,8 @@ function computeLayout(system: LensSystem, options: CheckedAnalyzeOptions, ctx: 
     const r = layoutRays(system, { fieldIndex: f, wavelengthIndex: system.primaryIndex, nRays, plane, ctx });
     rays.push({ fieldIndex: f, wavelengthIndex: system.primaryIndex, nRays: r.nRays, pointsPerRay: r.pointsPerRay, points: r.points, valid: r.valid });
   }
-  const profiles: SurfaceProfile[] = surfaceProfiles(system, { ctx, samples: 33 }).map((p) => ({
+  const semiDiameters = automaticSemiDiameters(system, ctx);
+  const profiles: SurfaceProfile[] = surfaceProfiles(system, { ctx, samples: 33, semiDiameters }).map((p) => ({
     index: p.index,
     z0: p.z0,
     r: p.r,
@@ -184,5 +187,5 @@ function computeLayout(system: LensSystem, options: CheckedAnalyzeOptions, ctx: 
     isMirror: p.isMirror,
     material: p.material,
   }));
-  return { rays, profiles };
+  return { rays, profiles, semiDiameters: Array.from(semiDiameters) };
 }

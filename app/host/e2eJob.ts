@@ -36,6 +36,8 @@ export class E2eHost {
   private run: { id: string; abort: AbortController; done: Promise<void> } | null = null;
   private counter = 0;
   private backendLine: string | null = null;
+  /** The lens of the last run that finished or was stopped (its prescription at the end). */
+  private lastLens: Prescription | null = null;
 
   constructor(private readonly emit: (e: StudioEvent) => void) {}
 
@@ -134,10 +136,16 @@ export class E2eHost {
           this.emit(withImages ? { ...last, ...this.images(run) } : last);
         },
       });
+      this.lastLens = run.prescription();
       this.emit({ ...last, phase: outcome === 'cancelled' ? 'stopped' : 'finished', message: `${outcome === 'cancelled' ? 'stopped' : 'finished'} after ${run.step} steps`, ...this.images(run) });
     } catch (e) {
       this.emit({ ...last, phase: 'failed', message: (e as Error).message });
     }
+  }
+
+  /** The trained lens of the last finished or stopped run, or null when none has ended. */
+  trainedLens(): Prescription | null {
+    return this.lastLens ? structuredClone(this.lastLens) : null;
   }
 
   async stop(runId: string): Promise<void> {

@@ -15,8 +15,9 @@
  * surface 1 at a distance of half the lens length (at least 10 % of the total track).
  *
  * Semi-diameters for drawing are the clear semi-apertures where set, else the largest ray height
- * at the surface over the chief and pupil-edge rays of every field at the primary wavelength (as
- * OpticStudio's automatic semi-diameters). Lengths in mm.
+ * at the surface over the chief and pupil-edge rays of every field at the primary wavelength
+ * (`drawingSemiDiameters`), or, as the studio draws them, over 16 pupil-edge rays of every field
+ * and wavelength (`automaticSemiDiameters`, as OpticStudio's automatic semi-diameters). Lengths in mm.
  */
 import type { LensSystem } from '../optics/system.ts';
 import { objectField } from '../paraxial/pupil.ts';
@@ -203,20 +204,43 @@ export interface SurfaceProfile {
 
 /**
  * Semi-diameter of every surface for drawing: the clear semi-aperture where set, else the largest
- * height of the chief and pupil-edge rays (±Px, ±Py) of every field at the primary wavelength.
+ * height of the chief and pupil-edge rays (±Px, ±Py) of every field at the primary wavelength
+ * (the tolerancing model's semi-apertures are these).
  */
 export function drawingSemiDiameters(system: LensSystem, ctx: LaunchContext = launchContext(system)): Float64Array {
-  const S = system.surfaces.length;
-  const sd = new Float64Array(S);
   const px = Float64Array.of(0, 0, 0, 1, -1, 0.7071067811865476, -0.7071067811865476);
   const py = Float64Array.of(0, 1, -1, 0, 0, 0.7071067811865476, 0.7071067811865476);
+  return rayHeightSemiDiameters(system, px, py, [system.primaryIndex], ctx);
+}
+
+/** The chief ray and 16 rays around the pupil edge. */
+const EDGE_AZIMUTHS = 16;
+const EDGE_PX = Float64Array.from({ length: EDGE_AZIMUTHS + 1 }, (_, k) => (k === 0 ? 0 : Math.cos((2 * Math.PI * (k - 1)) / EDGE_AZIMUTHS)));
+const EDGE_PY = Float64Array.from({ length: EDGE_AZIMUTHS + 1 }, (_, k) => (k === 0 ? 0 : Math.sin((2 * Math.PI * (k - 1)) / EDGE_AZIMUTHS)));
+
+/**
+ * Semi-diameter of every surface (the image last), mm, as OpticStudio's automatic ones: the clear
+ * semi-aperture where set, else the largest radial height at which the chief ray or one of 16
+ * pupil-edge rays of any field and wavelength crosses the surface (rays count up to the surface
+ * where they are lost). The studio's lens data editor shows these, and its layout draws them.
+ */
+export function automaticSemiDiameters(system: LensSystem, ctx: LaunchContext = launchContext(system)): Float64Array {
+  return rayHeightSemiDiameters(system, EDGE_PX, EDGE_PY, system.wavelengthsUm.map((_, w) => w), ctx);
+}
+
+function rayHeightSemiDiameters(system: LensSystem, px: Float64Array, py: Float64Array, waves: ArrayLike<number>, ctx: LaunchContext): Float64Array {
+  const S = system.surfaces.length;
+  const sd = new Float64Array(S);
+  const n = px.length;
   for (let f = 0; f < system.fieldY.length; f++) {
-    const { batch, rec } = traceRecorded(system, f, system.primaryIndex, px, py, ctx);
-    for (let i = 0; i < px.length; i++) {
-      const lostAt = batch.status[i] === RayStatus.OK ? S : batch.lostAt[i];
-      for (let s = 0; s < Math.min(lostAt, S); s++) {
-        const k = s * px.length + i;
-        sd[s] = Math.max(sd[s], Math.hypot(rec.x[k], rec.y[k]));
+    for (let k = 0; k < waves.length; k++) {
+      const { batch, rec } = traceRecorded(system, f, waves[k], px, py, ctx);
+      for (let i = 0; i < n; i++) {
+        const lostAt = batch.status[i] === RayStatus.OK ? S : batch.lostAt[i];
+        for (let s = 0; s < Math.min(lostAt, S); s++) {
+          const j = s * n + i;
+          sd[s] = Math.max(sd[s], Math.hypot(rec.x[j], rec.y[j]));
+        }
       }
     }
   }
@@ -229,11 +253,12 @@ export function drawingSemiDiameters(system: LensSystem, ctx: LaunchContext = la
 /**
  * Meridional profiles of every surface (coordinate breaks have empty samples), for drawing.
  * @param samples points from the axis to the semi-diameter (default 48)
+ * @param semiDiameters the semi-diameters to draw (default `drawingSemiDiameters`)
  */
-export function surfaceProfiles(system: LensSystem, opts: { samples?: number; ctx?: LaunchContext } = {}): SurfaceProfile[] {
+export function surfaceProfiles(system: LensSystem, opts: { samples?: number; ctx?: LaunchContext; semiDiameters?: Float64Array } = {}): SurfaceProfile[] {
   const samples = Math.max(2, opts.samples ?? 48);
   const frames = surfaceFrames(system);
-  const sds = drawingSemiDiameters(system, opts.ctx);
+  const sds = opts.semiDiameters ?? drawingSemiDiameters(system, opts.ctx);
   const S = system.surfaces.length;
   const tmp = new Float64Array(3);
   return system.surfaces.map((surf, s) => {

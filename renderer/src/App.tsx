@@ -1,5 +1,10 @@
-/** The studio window: toolbar, first-order strip, editor and analyses, status bar. */
+/**
+ * The studio window: toolbar, first-order strip, editor and analyses, status bar. The four design
+ * panels sit in resizable groups (react-resizable-panels): drag a splitter, or focus it and use
+ * the arrow keys; sizes are remembered in localStorage across reloads, as the theme is.
+ */
 import { useEffect, useState } from 'react';
+import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { useStudio } from './store.ts';
 import { Toolbar } from './components/Toolbar.tsx';
 import { Readouts } from './components/Readouts.tsx';
@@ -12,18 +17,73 @@ import { OptimizationPanel } from './components/OptimizationPanel.tsx';
 import { LayoutView } from './components/LayoutView.tsx';
 import { SpotDiagrams } from './components/SpotDiagrams.tsx';
 import { RayFans } from './components/RayFans.tsx';
+import { GlassMap } from './components/GlassMap.tsx';
 import { WavePanel } from './wave/WavePanel.tsx';
 import { LibraryDialog } from './components/LibraryDialog.tsx';
+import { OpenGuard } from './components/OpenGuard.tsx';
 import { DeflectometryPanel } from './lab/DeflectometryPanel.tsx';
 import { E2ePanel } from './lab/E2ePanel.tsx';
 import { TolerancePanel } from './lab/TolerancePanel.tsx';
 import { useTolerance } from './lab/toleranceStore.ts';
 import { useLab } from './lab/labStore.ts';
 import './lab/lab.css';
+import './components/panels.css';
 
-type LeftTab = 'optimize' | 'system' | 'firstOrder' | 'wave';
+type LeftTab = 'optimize' | 'system' | 'firstOrder' | 'glassMap' | 'wave';
 type RightTab = 'spots' | 'fans' | 'both';
 type Workspace = 'design' | 'deflectometry' | 'e2e' | 'tolerance';
+
+/** A panel group whose sizes persist in localStorage under `id`. */
+function SavedGroup({ id, orientation, children }: { id: string; orientation: 'horizontal' | 'vertical'; children: React.ReactNode }) {
+  const saved = useDefaultLayout({ id: `lens-studio.${id}`, storage: localStorage });
+  return (
+    <Group id={id} orientation={orientation} defaultLayout={saved.defaultLayout} onLayoutChanged={saved.onLayoutChanged} className="split-group">
+      {children}
+    </Group>
+  );
+}
+
+function Splitter({ id, orientation }: { id: string; orientation: 'horizontal' | 'vertical' }) {
+  return <Separator id={id} className={`splitter ${orientation}`} data-testid={`splitter-${id}`} />;
+}
+
+/** Keys of the whole window: undo / redo (not while a text is being edited) and save. */
+function useGlobalKeys() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (!mod) return;
+      const k = e.key.toLowerCase();
+      const t = e.target as HTMLElement | null;
+      // A text being typed keeps the browser's own undo; a selected spreadsheet cell does not.
+      const typing = !!t && (t.tagName === 'TEXTAREA' || (t.tagName === 'INPUT' && t.dataset.editing !== 'false'));
+      if (k === 'z' && !e.shiftKey && !typing) {
+        e.preventDefault();
+        void useStudio.getState().undo();
+      } else if ((k === 'y' || (k === 'z' && e.shiftKey)) && !typing) {
+        e.preventDefault();
+        void useStudio.getState().redo();
+      } else if (k === 's') {
+        e.preventDefault();
+        void useStudio.getState().save();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+function TabBar<K extends string>({ tabs, active, set, prefix }: { tabs: readonly (readonly [K, string])[]; active: K; set: (k: K) => void; prefix: string }) {
+  return (
+    <div className="tabs">
+      {tabs.map(([k, label]) => (
+        <button key={k} className={`tab${active === k ? ' active' : ''}`} onClick={() => set(k)} data-testid={`${prefix}${k}`}>
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 export function App() {
   const [leftTab, setLeftTab] = useState<LeftTab>('optimize');
@@ -39,27 +99,7 @@ export function App() {
   const libraryOpen = useStudio((s) => s.libraryOpen);
   // A string, not the snapshot: App must not re-render (and with it everything) on every edit.
   const title = useStudio((s) => (s.lens ? `${s.lens.dirty ? '• ' : ''}${s.lens.fileName} — Lens Studio` : 'Lens Studio'));
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const mod = e.ctrlKey || e.metaKey;
-      if (!mod) return;
-      const k = e.key.toLowerCase();
-      const inInput = (e.target as HTMLElement)?.tagName === 'INPUT';
-      if (k === 'z' && !e.shiftKey && !inInput) {
-        e.preventDefault();
-        void useStudio.getState().undo();
-      } else if ((k === 'y' || (k === 'z' && e.shiftKey)) && !inInput) {
-        e.preventDefault();
-        void useStudio.getState().redo();
-      } else if (k === 's') {
-        e.preventDefault();
-        void useStudio.getState().save();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useGlobalKeys();
 
   useEffect(() => {
     document.title = title;
@@ -72,84 +112,102 @@ export function App() {
         <Readouts />
         <NoticeBar />
         <nav className="workspaces">
-        {(
-          [
-            ['design', 'Lens design'],
-            ['deflectometry', 'Deflectometry'],
-            ['e2e', 'End-to-end'],
-            ['tolerance', 'Tolerancing'],
-          ] as const
-        ).map(([k, label]) => (
-          <button key={k} className={`tab${workspace === k ? ' active' : ''}`} onClick={() => setWorkspace(k)} data-testid={`workspace-${k}`}>
-            {label}
-            {(labRunning === k || (k === 'tolerance' && tolRunning)) && <span className="run-dot" title="running" />}
-          </button>
-        ))}
+          {(
+            [
+              ['design', 'Lens design'],
+              ['deflectometry', 'Deflectometry'],
+              ['e2e', 'End-to-end'],
+              ['tolerance', 'Tolerancing'],
+            ] as const
+          ).map(([k, label]) => (
+            <button key={k} className={`tab${workspace === k ? ' active' : ''}`} onClick={() => setWorkspace(k)} data-testid={`workspace-${k}`}>
+              {label}
+              {(labRunning === k || (k === 'tolerance' && tolRunning)) && <span className="run-dot" title="running" />}
+            </button>
+          ))}
         </nav>
       </div>
       {workspace === 'deflectometry' && <DeflectometryPanel />}
       {workspace === 'e2e' && <E2ePanel />}
       {workspace === 'tolerance' && <TolerancePanel />}
       <div className="main" style={workspace === 'design' ? undefined : { display: 'none' }}>
-        <section className="panel" data-testid="lens-editor-panel">
-          <div className="panel-head">
-            <h2>Lens data</h2>
-          </div>
-          <div className="panel-body">
-            <LensEditor />
-          </div>
-        </section>
-        <section className="panel">
-          <LayoutView />
-        </section>
-        <section className="panel">
-          <div className="panel-head">
-            <div className="tabs">
-              {(
-                [
-                  ['optimize', 'Optimization'],
-                  ['system', 'System'],
-                  ['firstOrder', 'First-order'],
-                  ['wave', 'Wave optics'],
-                ] as const
-              ).map(([k, label]) => (
-                <button key={k} className={`tab${leftTab === k ? ' active' : ''}`} onClick={() => setLeftTab(k)} data-testid={`tab-${k}`}>
-                  {label}
-                </button>
-              ))}
-            </div>
-          </div>
-          <div className="panel-body">
-            {leftTab === 'optimize' && <OptimizationPanel />}
-            {leftTab === 'system' && <SystemSettings />}
-            {leftTab === 'firstOrder' && <FirstOrderPanel />}
-            {leftTab === 'wave' && <WavePanel />}
-          </div>
-        </section>
-        <section className="panel">
-          <div className="panel-head">
-            <div className="tabs">
-              {(
-                [
-                  ['both', 'Spots + fans'],
-                  ['spots', 'Spot diagrams'],
-                  ['fans', 'Ray fans'],
-                ] as const
-              ).map(([k, label]) => (
-                <button key={k} className={`tab${rightTab === k ? ' active' : ''}`} onClick={() => setRightTab(k)}>
-                  {label}
-                </button>
-              ))}
-            </div>
-          </div>
-          <div className="panel-body" style={{ display: 'grid', gridTemplateColumns: rightTab === 'both' ? '1fr 1fr' : '1fr', gap: 1, background: 'var(--line)' }}>
-            {rightTab !== 'fans' && <SpotDiagrams />}
-            {rightTab !== 'spots' && <RayFans />}
-          </div>
-        </section>
+        <SavedGroup id="group-columns" orientation="horizontal">
+          <Panel id="pane-left" defaultSize="46" minSize={320}>
+            <SavedGroup id="group-left-rows" orientation="vertical">
+              <Panel id="pane-editor" defaultSize="50" minSize={90}>
+                <section className="panel" data-testid="lens-editor-panel">
+                  <div className="panel-head">
+                    <h2>Lens data</h2>
+                  </div>
+                  <div className="panel-body">
+                    <LensEditor />
+                  </div>
+                </section>
+              </Panel>
+              <Splitter id="left-rows" orientation="vertical" />
+              <Panel id="pane-tools" defaultSize="50" minSize={90}>
+                <section className="panel">
+                  <div className="panel-head">
+                    <TabBar
+                      tabs={[
+                        ['optimize', 'Optimization'],
+                        ['system', 'System'],
+                        ['firstOrder', 'First-order'],
+                        ['glassMap', 'Glass map'],
+                        ['wave', 'Wave optics'],
+                      ]}
+                      active={leftTab}
+                      set={setLeftTab}
+                      prefix="tab-"
+                    />
+                  </div>
+                  <div className="panel-body">
+                    {leftTab === 'optimize' && <OptimizationPanel />}
+                    {leftTab === 'system' && <SystemSettings />}
+                    {leftTab === 'firstOrder' && <FirstOrderPanel />}
+                    {leftTab === 'glassMap' && <GlassMap />}
+                    {leftTab === 'wave' && <WavePanel />}
+                  </div>
+                </section>
+              </Panel>
+            </SavedGroup>
+          </Panel>
+          <Splitter id="columns" orientation="horizontal" />
+          <Panel id="pane-right" minSize={320}>
+            <SavedGroup id="group-right-rows" orientation="vertical">
+              <Panel id="pane-layout" defaultSize="50" minSize={90}>
+                <section className="panel">
+                  <LayoutView />
+                </section>
+              </Panel>
+              <Splitter id="right-rows" orientation="vertical" />
+              <Panel id="pane-plots" defaultSize="50" minSize={90}>
+                <section className="panel">
+                  <div className="panel-head">
+                    <TabBar
+                      tabs={[
+                        ['both', 'Spots + fans'],
+                        ['spots', 'Spot diagrams'],
+                        ['fans', 'Ray fans'],
+                      ]}
+                      active={rightTab}
+                      set={setRightTab}
+                      prefix="tab-"
+                    />
+                  </div>
+                  <div className="panel-body plots-body" style={{ gridTemplateColumns: rightTab === 'both' ? 'minmax(0, 1fr) minmax(0, 1fr)' : 'minmax(0, 1fr)', gridTemplateRows: 'minmax(0, 1fr)' }}>
+                    {rightTab !== 'fans' && <SpotDiagrams full={rightTab === 'spots'} />}
+                    {rightTab !== 'spots' && <RayFans />}
+                  </div>
+                </section>
+              </Panel>
+            </SavedGroup>
+          </Panel>
+        </SavedGroup>
       </div>
       <StatusBar />
       {libraryOpen && <LibraryDialog />}
+      <OpenGuard />
     </div>
   );
 }

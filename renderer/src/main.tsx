@@ -1,4 +1,5 @@
 /** Renderer entry: connects to the StudioApi, then mounts the studio. */
+import './theme.ts'; // applies the remembered theme before the first paint
 import { createRoot } from 'react-dom/client';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';

@@ -5,6 +5,9 @@
  *
  * Analysis requests are "latest wins": at most one is in flight, and when the lens changes
  * meanwhile, one more is sent when it returns, so typing fast never queues stale work.
+ *
+ * Opening another lens while this one has unsaved changes first asks (save / discard / cancel,
+ * `pendingOpen`); the host keeps the undo history across opening (Ctrl+Z brings the old lens back).
  */
 import { create } from 'zustand';
 import type {
@@ -19,7 +22,7 @@ import type {
   RecentFile,
   StudioApi,
 } from '../../app/contract/studioApi.ts';
-import { errorMessage } from './api.ts';
+import { errorCode, errorMessage } from './api.ts';
 import { perfMark, perfMarkEdit, perfMarkRevision } from './perf.ts';
 
 export interface OptimizationState {
@@ -37,6 +40,13 @@ export interface Notice {
   id: number;
 }
 
+/** An open that waits for the user's answer about the current lens's unsaved changes. */
+export interface PendingOpen {
+  /** What is about to be opened, e.g. "double-gauss.json". */
+  target: string;
+  run: () => Promise<void>;
+}
+
 interface StudioState {
   api: StudioApi | null;
   connection: 'connecting' | 'open' | 'closed';
@@ -49,6 +59,11 @@ interface StudioState {
   libraryOpen: boolean;
   opt: OptimizationState;
   selectedSurface: number;
+  /** Cells whose last entry was rejected, by cell id (test id), with the message naming the row. */
+  cellErrors: Record<string, string>;
+  /** The newest cell error, shown under the lens data. */
+  lastCellError: { id: string; message: string } | null;
+  pendingOpen: PendingOpen | null;
 
   init(api: StudioApi): Promise<void>;
   setConnection(c: StudioState['connection']): void;
@@ -56,6 +71,10 @@ interface StudioState {
   dismissNotice(): void;
   setLibraryOpen(open: boolean): void;
   setSelectedSurface(i: number): void;
+  setCellError(id: string, message: string | null): void;
+  /** Asks about unsaved changes (when there are any), then runs `run`. */
+  guardOpen(target: string, run: () => Promise<void>): Promise<void>;
+  answerPendingOpen(answer: 'save' | 'discard' | 'cancel'): Promise<void>;
   setAnalysisOptions(o: AnalyzeOptions): void;
   openLibraryLens(id: string): Promise<void>;
   openFile(file: File): Promise<void>;
@@ -65,8 +84,9 @@ interface StudioState {
   edit(edit: LensEdit, options?: EditOptions): Promise<string | null>;
   undo(): Promise<void>;
   redo(): Promise<void>;
-  exportLens(format: 'json' | 'zmx'): Promise<void>;
-  save(): Promise<void>;
+  exportLens(format: 'json' | 'zmx'): Promise<boolean>;
+  /** Saves to its file, or downloads JSON; false when that failed. */
+  save(): Promise<boolean>;
   startOptimization(options: OptimizeOptions): Promise<void>;
   stopOptimization(): Promise<void>;
 }
@@ -81,7 +101,9 @@ export const useStudio = create<StudioState>()((set, get) => {
     const cur = get().lens;
     if (cur && snap.revision < cur.revision) return;
     if (cur && snap.revision === cur.revision && cur.dirty === snap.dirty && cur.fileName === snap.fileName) return;
-    set({ lens: snap });
+    // Marks name cells by surface: another lens, or surfaces inserted or deleted, leaves them stale.
+    const stale = cur && (cur.fileName !== snap.fileName || cur.prescription.surfaces.length !== snap.prescription.surfaces.length);
+    set(stale ? { lens: snap, cellErrors: {}, lastCellError: null } : { lens: snap });
     if ((get().analysis?.revision ?? -1) < snap.revision) requestAnalysis();
   };
 
@@ -107,14 +129,24 @@ export const useStudio = create<StudioState>()((set, get) => {
       });
   };
 
-  const guarded = async (what: string, fn: () => Promise<void>, fileName?: string) => {
+  /** Runs `fn`; a failure becomes a notice. Resolves to whether it succeeded. */
+  const guarded = async (what: string, fn: () => Promise<void>, fileName?: string): Promise<boolean> => {
     try {
       await fn();
+      return true;
     } catch (e) {
       // Host messages already start with the file's name: do not say it twice.
       const msg = errorMessage(e);
-      get().notify('error', fileName && msg.startsWith(`${fileName}`) ? `Cannot open ${msg}` : `${what}: ${msg}`);
+      // "Nothing to undo" is a passing note, not an error.
+      const kind = errorCode(e) === 'NOTHING_TO_UNDO' ? 'info' : 'error';
+      get().notify(kind, fileName && msg.startsWith(`${fileName}`) ? `Cannot open ${msg}` : kind === 'info' ? msg[0].toUpperCase() + msg.slice(1) : `${what}: ${msg}`);
+      return false;
     }
+  };
+
+  const afterOpen = () => {
+    set({ libraryOpen: false, notice: null, cellErrors: {}, lastCellError: null, opt: { ...get().opt, history: [], last: null, runId: null } });
+    void get().refreshRecent();
   };
 
   const onOptimization = (e: OptimizationEvent) => {
@@ -142,6 +174,9 @@ export const useStudio = create<StudioState>()((set, get) => {
     libraryOpen: false,
     opt: { runId: null, running: false, phase: null, history: [], last: null },
     selectedSurface: 0,
+    cellErrors: {},
+    lastCellError: null,
+    pendingOpen: null,
 
     async init(api) {
       set({ api, connection: 'open' });
@@ -172,35 +207,54 @@ export const useStudio = create<StudioState>()((set, get) => {
     setSelectedSurface(selectedSurface) {
       set({ selectedSurface });
     },
+    setCellError(id, message) {
+      const { cellErrors, lastCellError } = get();
+      if (message === null) {
+        if (!(id in cellErrors)) return;
+        const { [id]: _gone, ...rest } = cellErrors;
+        set({ cellErrors: rest, lastCellError: lastCellError?.id === id ? null : lastCellError });
+      } else set({ cellErrors: { ...cellErrors, [id]: message }, lastCellError: { id, message } });
+    },
+    async guardOpen(target, run) {
+      if (get().lens?.dirty) set({ pendingOpen: { target, run } });
+      else await run();
+    },
+    async answerPendingOpen(answer) {
+      const pending = get().pendingOpen;
+      if (!pending) return;
+      if (answer === 'cancel') return set({ pendingOpen: null });
+      if (answer === 'save' && !(await get().save())) return; // the dialog stays: the lens is not saved
+      set({ pendingOpen: null });
+      await pending.run();
+    },
     setAnalysisOptions(o) {
       set({ analysisOptions: { ...get().analysisOptions, ...o } });
       if (analysisInFlight) analysisOptionsChanged = true;
       requestAnalysis();
     },
     async openLibraryLens(id) {
-      await guarded('Cannot open the library lens', async () => {
-        acceptLens(await get().api!.openLibraryLens(id));
-        set({ libraryOpen: false, notice: null, opt: { ...get().opt, history: [], last: null, runId: null } });
-        void get().refreshRecent();
+      const name = `${id}.json`;
+      await get().guardOpen(name, async () => {
+        if (await guarded('Cannot open the library lens', async () => acceptLens(await get().api!.openLibraryLens(id)))) afterOpen();
       });
     },
     async openFile(file) {
-      await guarded(
-        `Cannot open ${file.name}`,
-        async () => {
-          const bytes = new Uint8Array(await file.arrayBuffer());
-          acceptLens(await get().api!.openFile(file.name, bytes));
-          set({ libraryOpen: false, notice: null, opt: { ...get().opt, history: [], last: null, runId: null } });
-          void get().refreshRecent();
-        },
-        file.name,
-      );
+      await get().guardOpen(file.name, async () => {
+        const ok = await guarded(
+          `Cannot open ${file.name}`,
+          async () => {
+            const bytes = new Uint8Array(await file.arrayBuffer());
+            acceptLens(await get().api!.openFile(file.name, bytes));
+          },
+          file.name,
+        );
+        if (ok) afterOpen();
+      });
     },
     async openRecent(id) {
-      await guarded('Cannot open the recent file', async () => {
-        acceptLens(await get().api!.openRecent(id));
-        set({ notice: null });
-        void get().refreshRecent();
+      const label = get().recent.find((r) => r.id === id)?.label ?? 'the recent file';
+      await get().guardOpen(label, async () => {
+        if (await guarded('Cannot open the recent file', async () => acceptLens(await get().api!.openRecent(id)))) afterOpen();
       });
     },
     async refreshRecent() {
@@ -230,7 +284,7 @@ export const useStudio = create<StudioState>()((set, get) => {
       await guarded('Redo', async () => acceptLens(await get().api!.redo()));
     },
     async exportLens(format) {
-      await guarded(`Export ${format.toUpperCase()}`, async () => {
+      return guarded(`Export ${format.toUpperCase()}`, async () => {
         const out = await get().api!.exportLens(format);
         download(out.fileName, out.bytes, out.mimeType);
         if (out.warnings.length) get().notify('info', `Exported ${out.fileName} with warnings: ${out.warnings.join('; ')}`);
@@ -238,15 +292,14 @@ export const useStudio = create<StudioState>()((set, get) => {
     },
     async save() {
       const lens = get().lens;
-      if (!lens) return;
+      if (!lens) return false;
       if (lens.source.kind === 'path') {
-        await guarded('Save', async () => {
+        return guarded('Save', async () => {
           const r = await get().api!.saveLens();
           get().notify('info', `Saved ${r.path}`);
         });
-      } else {
-        await get().exportLens('json');
       }
+      return get().exportLens('json');
     },
     async startOptimization(options) {
       await guarded('Cannot start the optimization', async () => {

@@ -1,8 +1,9 @@
 /**
  * studio_edit_to_frame_ms: in the browser studio (Chromium, headless, software WebGL), the time
- * from a radius edit typed into the lens data editor to the first animation frame that shows the
- * new rays and spots (the renderer's own instrumentation, renderer/src/perf.ts), median over 20
- * edits of the Cooke triplet's first radius, after 3 warm-up edits.
+ * from a radius edit committed in the lens data editor (typed, then Enter) to the first animation
+ * frame that shows the new rays and spots (the renderer's own instrumentation,
+ * renderer/src/perf.ts), median over 20 edits of the Cooke triplet's first radius, after 3
+ * warm-up edits.
  *
  * studio_edit_to_frame_mtf_ms: the same with the Wave optics panel open on the MTF view, which
  * asks the host for a live MTF pass after every ray analysis (renderer/src/wave/waveStore.ts).
@@ -39,6 +40,7 @@ async function editOnce(page: Page, k: number): Promise<number> {
   const cell = page.getByTestId('radius-0');
   await page.evaluate(() => window.__studioPerf!.reset());
   await cell.fill(radiusOf(k).toFixed(6));
+  await cell.press('Enter');
   await page.waitForFunction(() => (window.__studioPerf?.frames.length ?? 0) > 0, undefined, { timeout: 30_000 });
   const f = await page.evaluate(() => window.__studioPerf!.frames[0]);
   if (process.env.LENS_STUDIO_BENCH_DEBUG) {

@@ -189,6 +189,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the wave-optics panel in Chromium', () =
     const file = path.join(repoRoot, 'lens-library/edmund-49-847.json');
     const ref = await cliWave(file, [5, 10, 20, 40, 80]);
     await page.getByTestId('file-input').setInputFiles(file);
+    // The edited Cooke triplet has unsaved changes: the studio asks first.
+    await page.getByTestId('unsaved-discard').click();
     await poll(() => page.getByTestId('lens-title').textContent()).toContain('edmund-49-847');
     const rev = await spotsRevision(page);
     await refined(page, 'mtf', rev);

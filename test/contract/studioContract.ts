@@ -19,6 +19,7 @@ import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { StudioError, type OptimizationEvent, type StudioApi, type StudioEvent } from '../../app/contract/studioApi.ts';
 import { describeLabContract } from './studioLabContract.ts';
 import { describeWaveContract } from './studioWaveContract.ts';
+import { describeEditorContract } from './studioEditorContract.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedData = path.resolve(repoRoot, '../shared/data');
@@ -350,6 +351,7 @@ export function describeStudioContract(name: string, expectedMode: string, open:
       await expectStudioError(api.startOptimization({ merit: { operands: [{ type: 'NOPE' }] } }), 'BAD_EDIT', /merit/);
     });
 
+    describeEditorContract(() => api);
     describeLabContract(() => api, expectedMode);
     describeWaveContract(() => api);
   });

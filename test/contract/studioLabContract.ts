@@ -126,7 +126,7 @@ export function describeLabContract(getApi: () => StudioApi, mode: string): void
       }
     });
 
-    it('"use fitted lens" loads the fit into the editor as one undo step', async () => {
+    it('"use fitted lens" loads the fit into the editor as one undo step, under a new untitled name', async () => {
       const api = getApi();
       await api.openLibraryLens('cooke-triplet');
       const before = await api.getLens();
@@ -134,8 +134,22 @@ export function describeLabContract(getApi: () => StudioApi, mode: string): void
       expect(snap.undoLabel).toBe('Use fitted lens');
       expect(snap.prescription.surfaces).toHaveLength(2);
       expect(snap.prescription.name).toMatch(/LE1234/);
+      // Not the replaced lens's file: Save cannot overwrite it (issue 12 item 15).
+      expect(snap.fileName).toMatch(/^untitled-\d+\.json$/);
+      expect(snap.source).toEqual({ kind: 'new' });
+      expect(snap.dirty).toBe(true);
+      await expectCode(api.saveLens(), 'BAD_REQUEST', /not opened from disk|export/);
+      const again = await api.useFittedLens();
+      expect(again.fileName).not.toBe(snap.fileName);
+      await api.undo();
       const back = await api.undo();
       expect(back.prescription).toEqual(before.prescription);
+      expect(back.fileName).toBe('cooke-triplet.json');
+      expect(back.source).toEqual(before.source);
+      expect(back.dirty).toBe(false);
+      const redone = await api.redo();
+      expect(redone.fileName).toBe(snap.fileName);
+      expect(redone.source).toEqual({ kind: 'new' });
     });
 
     it('stops a calibration on request and keeps the best fit so far', async () => {
@@ -181,6 +195,22 @@ export function describeLabContract(getApi: () => StudioApi, mode: string): void
         expect([ex.truth.width, ex.blurred.width, ex.restored.width]).toEqual([32, 32, 32]);
         expect(ex.blurred.pixels).not.toEqual(ex.truth.pixels);
       }
+    });
+
+    it('"use trained lens" loads the last run\'s lens as one undo step, under a new untitled name', async () => {
+      const api = getApi();
+      const before = await api.getLens();
+      const snap = await api.useTrainedLens();
+      expect(snap.undoLabel).toBe('Use trained lens');
+      expect(snap.fileName).toMatch(/^untitled-\d+\.json$/);
+      expect(snap.source).toEqual({ kind: 'new' });
+      // The run varied the curvatures: the trained lens is not the one it started from.
+      expect(snap.prescription.surfaces.map((s) => ('radius' in s ? s.radius : null))).not.toEqual(
+        before.prescription.surfaces.map((s) => ('radius' in s ? s.radius : null)),
+      );
+      const back = await api.undo();
+      expect(back.fileName).toBe(before.fileName);
+      expect(back.prescription).toEqual(before.prescription);
     });
 
     it('stops a long run on request and refuses a second run meanwhile', async () => {

@@ -1,4 +1,5 @@
-/** The lens library: the bundled classic designs with their EFL, F/# and field. */
+/** The lens library: the bundled classic designs with their EFL, F/# and field. Escape or a click beside it closes it. */
+import { useEffect } from 'react';
 import { useStudio } from '../store.ts';
 import { fixed } from '../format.ts';
 
@@ -6,6 +7,15 @@ export function LibraryDialog() {
   const library = useStudio((s) => s.library);
   const lens = useStudio((s) => s.lens);
   const st = useStudio.getState;
+  useEffect(() => {
+    if (!lens) return;
+    const onKey = (e: KeyboardEvent) => {
+      // The unsaved-changes question above it takes its own Escape.
+      if (e.key === 'Escape' && !useStudio.getState().pendingOpen) st().setLibraryOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [lens !== null]);
   return (
     <div className="modal-back" onMouseDown={(e) => e.target === e.currentTarget && lens && st().setLibraryOpen(false)}>
       <div className="modal" role="dialog" aria-label="Lens library" data-testid="library-dialog">

@@ -35,7 +35,7 @@ export function SystemSettings() {
         <legend>Lens</legend>
         <div className="row">
           <span className="muted">Name</span>
-          {box(320, <EditCell display={p.name} parse={(t) => ({ ok: true, value: t })} commit={(v, k) => set('name', v, k)} onError={setError} testId="sys-name" />)}
+          {box(320, <EditCell display={p.name} parse={(t) => ({ ok: true, value: t })} commit={(v) => set('name', v)} onError={setError} testId="sys-name" />)}
         </div>
       </fieldset>
       <fieldset>
@@ -54,7 +54,7 @@ export function SystemSettings() {
                 display={formatNumber(p.aperture.value)}
                 numeric
                 parse={positive('aperture value')}
-                commit={(v, k) => set('aperture', { ...p.aperture, value: v }, k)}
+                commit={(v) => set('aperture', { ...p.aperture, value: v })}
                 onError={setError}
                 testId="sys-aperture"
               />,
@@ -79,9 +79,9 @@ export function SystemSettings() {
             <span className="swatch" style={{ background: fieldColor(i) }} />
             <span className="mono muted" style={{ width: 18 }}>{i + 1}</span>
             <span className="muted">x</span>
-            {box(70, <EditCell display={formatNumber(f.x)} numeric parse={(t) => parseFinite(t, 'field x')} commit={(v, k) => set('fields', withField(i, { x: v }), k)} onError={setError} />)}
+            {box(70, <EditCell display={formatNumber(f.x)} numeric parse={(t) => parseFinite(t, 'field x')} commit={(v) => set('fields', withField(i, { x: v }))} onError={setError} />)}
             <span className="muted">y</span>
-            {box(70, <EditCell display={formatNumber(f.y)} numeric parse={(t) => parseFinite(t, 'field y')} commit={(v, k) => set('fields', withField(i, { y: v }), k)} onError={setError} testId={`sys-field-y-${i}`} />)}
+            {box(70, <EditCell display={formatNumber(f.y)} numeric parse={(t) => parseFinite(t, 'field y')} commit={(v) => set('fields', withField(i, { y: v }))} onError={setError} testId={`sys-field-y-${i}`} />)}
             <span className="muted">{fieldUnit}</span>
             <button className="btn small" disabled={fields.length <= 1} onClick={() => setNow('fields', { ...p.fields, points: fields.filter((_, k) => k !== i) })} title="Remove this field">
               ✕
@@ -113,7 +113,7 @@ export function SystemSettings() {
                 display={formatNumber(w)}
                 numeric
                 parse={positive('wavelength')}
-                commit={(v, k) => set('wavelengths', { ...waves, valuesUm: waves.valuesUm.map((x, j) => (j === i ? v : x)) }, k)}
+                commit={(v) => set('wavelengths', { ...waves, valuesUm: waves.valuesUm.map((x, j) => (j === i ? v : x)) })}
                 onError={setError}
               />,
             )}
@@ -146,7 +146,7 @@ export function SystemSettings() {
             <EditCell
               display={(p.glassCatalogs ?? []).join(', ')}
               parse={(t) => ({ ok: true, value: t.split(/[\s,;]+/).filter(Boolean).map((c) => c.toUpperCase()) })}
-              commit={(v, k) => set('glassCatalogs', v.length ? v : null, k)}
+              commit={(v) => set('glassCatalogs', v.length ? v : null)}
               onError={setError}
               testId="sys-catalogs"
             />,

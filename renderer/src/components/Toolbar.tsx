@@ -1,6 +1,8 @@
-/** Top toolbar: files (library, open, recent, save, export), undo/redo, the lens title. */
-import { useRef, useState } from 'react';
+/** Top toolbar: files (library, open, recent, save, export), undo/redo, the lens title, the theme. */
+import { useCallback, useRef, useState } from 'react';
 import { useStudio } from '../store.ts';
+import { useTheme } from '../theme.ts';
+import { useDismiss } from './useDismiss.ts';
 
 export function Toolbar() {
   const lens = useStudio((s) => s.lens);
@@ -8,7 +10,9 @@ export function Toolbar() {
   const s = useStudio.getState;
   const fileInput = useRef<HTMLInputElement>(null);
   const [recentOpen, setRecentOpen] = useState(false);
-  const [theme, setTheme] = useState<'dark' | 'light'>('dark');
+  const recentMenu = useRef<HTMLDivElement>(null);
+  useDismiss(recentMenu, recentOpen, useCallback(() => setRecentOpen(false), []));
+  const theme = useTheme((t) => t.theme);
 
   return (
     <header className="toolbar">
@@ -31,7 +35,7 @@ export function Toolbar() {
           if (f) void s().openFile(f);
         }}
       />
-      <div className="dropdown">
+      <div className="dropdown" ref={recentMenu}>
         <button
           className="btn"
           onClick={() => {
@@ -43,7 +47,7 @@ export function Toolbar() {
           Recent ▾
         </button>
         {recentOpen && (
-          <div className="menu" onMouseLeave={() => setRecentOpen(false)}>
+          <div className="menu" role="menu" data-testid="recent-menu">
             {recent.length === 0 && <div style={{ padding: '6px 10px' }} className="muted">No recent files</div>}
             {recent.map((r) => (
               <button
@@ -90,12 +94,9 @@ export function Toolbar() {
       <span className="spacer" />
       <button
         className="btn small"
-        onClick={() => {
-          const t = theme === 'dark' ? 'light' : 'dark';
-          setTheme(t);
-          document.documentElement.dataset.theme = t;
-        }}
-        title="Switch between dark and light theme"
+        onClick={() => useTheme.getState().setTheme(theme === 'dark' ? 'light' : 'dark')}
+        title="Switch between dark and light theme (remembered)"
+        data-testid="theme-toggle"
       >
         {theme === 'dark' ? '☀' : '☾'}
       </button>

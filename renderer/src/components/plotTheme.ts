@@ -1,10 +1,6 @@
-/** uPlot axes styled for the studio theme (colours read from CSS variables at creation). */
+/** uPlot axes styled for the studio theme (colours read from CSS variables at creation: recreate plots when the theme changes). */
 import type uPlot from 'uplot';
-
-function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v || fallback;
-}
+import { cssVar } from '../theme.ts';
 
 export function plotAxes(xLabel: string, yLabel: string, opts: { yLog?: boolean } = {}): uPlot.Axis[] {
   const text = cssVar('--muted', '#8a95a3');

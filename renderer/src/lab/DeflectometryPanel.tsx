@@ -149,7 +149,10 @@ function CalibrationBox() {
       </div>
       {last && (
         <div className="mono" style={{ fontSize: 11 }} data-testid="calibration-status">
-          {cal.phase} · round {last.round} · iter {last.iteration} · RMS {Number.isFinite(last.rmsUm) ? last.rmsUm.toFixed(3) : '—'} µm
+          {cal.phase} · round {last.round} · iter {last.iteration} ·{' '}
+          <span title="Root mean square of the fit's residuals on the screen, per axis (x and y), over the lens and reference rows of every camera" data-testid="fit-rms">
+            fit residual RMS {Number.isFinite(last.rmsUm) ? last.rmsUm.toFixed(3) : '—'} µm (per axis, on the screen)
+          </span>
           {last.message && <div className="muted">{last.message}</div>}
         </div>
       )}
@@ -292,7 +295,11 @@ export function DeflectometryPanel() {
         <section className="panel">
           <div className="panel-head">
             <h2>Reprojection error map</h2>
-            {cal.result && <span className="mono muted">all cameras RMS {cal.result.lensRmsUm.toFixed(3)} µm</span>}
+            {cal.result && (
+              <span className="mono muted" data-testid="reprojection-rms" title="RMS of the reprojection error |measured − modelled| (screen point, µm) over the lens-region pixels of every camera">
+                reprojection RMS, lens pixels of all cameras: {cal.result.lensRmsUm.toFixed(3)} µm
+              </span>
+            )}
           </div>
           <div className="panel-body">
             {cal.result ? (

@@ -66,6 +66,15 @@ export function E2ePanel() {
                 ▶ Train
               </button>
             )}
+            <button
+              className="btn"
+              disabled={run.running || (run.phase !== 'finished' && run.phase !== 'stopped')}
+              onClick={() => void lab().useTrainedLens()}
+              title="Load the trained lens into the lens editor as a new untitled lens (one undo step)"
+              data-testid="use-trained-lens"
+            >
+              Use trained lens
+            </button>
             <span className="muted" data-testid="e2e-phase">{run.phase ?? ''}</span>
           </div>
           {run.backend && <div className="mono muted" style={{ fontSize: 10 }} data-testid="e2e-backend">{run.backend}</div>}

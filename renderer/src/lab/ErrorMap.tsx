@@ -59,7 +59,10 @@ export function ErrorMap(props: { camera: CalibrationCameraResult }) {
   return (
     <figure className="errmap">
       <figcaption className="mono">
-        {camera.name} · RMS {camera.lensRmsUm.toFixed(3)} µm · {camera.pixels.length} px (lens region)
+        <span title="Per pixel: the length |measured − modelled| of the screen-point error, µm. RMS over this camera's lens-region pixels, and over its reference (no-lens) rows.">
+          {camera.name} · reprojection RMS {camera.lensRmsUm.toFixed(3)} µm over {camera.pixels.length} lens px
+          {Number.isFinite(camera.referenceRmsUm) ? ` · reference rows ${camera.referenceRmsUm.toFixed(3)} µm` : ''}
+        </span>
       </figcaption>
       <canvas ref={ref} className="lab-image" data-testid={`error-map-${camera.name}`} data-rms={camera.lensRmsUm} />
       <div className="colorbar mono">

@@ -55,6 +55,7 @@ interface LabState {
   startCalibration(o: CalibrationOptionsApi): Promise<void>;
   stopCalibration(): Promise<void>;
   useFittedLens(): Promise<void>;
+  useTrainedLens(): Promise<void>;
   startE2e(o: E2eStudioOptions): Promise<void>;
   stopE2e(): Promise<void>;
 }
@@ -187,10 +188,18 @@ export const useLab = create<LabState>()((set, get) => {
     },
     async useFittedLens() {
       try {
-        await api().useFittedLens();
-        useStudio.getState().notify('info', 'Fitted lens loaded into the lens editor (Ctrl+Z undoes it).');
+        const snap = await api().useFittedLens();
+        useStudio.getState().notify('info', `Fitted lens loaded into the lens editor as ${snap.fileName} (Ctrl+Z undoes it).`);
       } catch (e) {
         fail('Cannot use the fitted lens', e);
+      }
+    },
+    async useTrainedLens() {
+      try {
+        const snap = await api().useTrainedLens();
+        useStudio.getState().notify('info', `Trained lens loaded into the lens editor as ${snap.fileName} (Ctrl+Z undoes it).`);
+      } catch (e) {
+        fail('Cannot use the trained lens', e);
       }
     },
     async startE2e(o) {

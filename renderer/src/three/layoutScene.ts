@@ -11,11 +11,11 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { LayoutData } from '../../../app/contract/studioApi.ts';
 import { elementOutlines, layoutBounds } from './lensGeometry.ts';
+import { PALETTES, type Palette } from './scenePalette.ts';
 
 export type LayoutMode = '3d' | 'section';
 
-const GLASS = new THREE.Color('#7fb2e5');
-const EDGE = new THREE.Color('#a9cdf2');
+let palette: Palette = PALETTES.dark;
 
 export class LayoutScene {
   readonly renderer: THREE.WebGLRenderer;
@@ -45,6 +45,7 @@ export class LayoutScene {
     this.renderer.setPixelRatio(this.software ? 1 : Math.min(window.devicePixelRatio || 1, 2));
     container.appendChild(this.renderer.domElement);
     this.scene.background = new THREE.Color(getComputedStyle(document.documentElement).getPropertyValue('--panel').trim() || '#161a20');
+    palette = PALETTES[document.documentElement.dataset.theme === 'light' ? 'light' : 'dark'];
     this.scene.add(new THREE.AmbientLight(0xffffff, 0.55));
     const key = new THREE.DirectionalLight(0xffffff, 1.6);
     key.position.set(1, 1.5, 0.6);
@@ -56,7 +57,10 @@ export class LayoutScene {
     this.controls = new OrbitControls(this.persp, this.renderer.domElement);
     this.controls.enableDamping = false;
     this.controls.screenSpacePanning = true;
-    this.controls.addEventListener('change', () => this.requestRender());
+    this.controls.addEventListener('change', () => {
+      this.requestRender();
+      this.onCameraChange?.();
+    });
     this.setMode('3d');
   }
 
@@ -83,6 +87,26 @@ export class LayoutScene {
   getMode(): LayoutMode {
     return this.mode;
   }
+
+  /** Recolours the scene for a theme: background (`background`, a CSS colour), outlines, stop, image plane. */
+  setTheme(theme: 'dark' | 'light', background: string): void {
+    palette = PALETTES[theme];
+    this.scene.background = new THREE.Color(background);
+    this.built = { lens: false, section: false };
+    this.buildVisible();
+    this.requestRender();
+  }
+
+  /** Pixels per mm at the orbit target (3D) or in the section plane: for a scale bar. */
+  pixelsPerMm(): number {
+    if (this.mode === 'section') return (this.height * this.ortho.zoom) / (this.ortho.top - this.ortho.bottom);
+    const d = this.persp.position.distanceTo(this.controls.target);
+    const visibleHeight = 2 * d * Math.tan((this.persp.fov * Math.PI) / 360);
+    return this.height / visibleHeight;
+  }
+
+  /** Called after every camera change (orbit, pan, zoom, fit). */
+  onCameraChange: (() => void) | null = null;
 
   /** Replaces the lens and rays. Refits the camera the first time or when asked (edits must not jump). */
   setData(layout: LayoutData, fieldColors: string[], refit = false): void {
@@ -123,7 +147,7 @@ export class LayoutScene {
     if (stop) {
       const ring = new THREE.Mesh(
         new THREE.RingGeometry(stop.semiDiameter, stop.semiDiameter * 1.3 + 1, LATHE_SEGMENTS),
-        cached('stop', () => new THREE.MeshBasicMaterial({ color: 0x3a3f47, side: THREE.DoubleSide })),
+        cached(`stop-${palette.name}`, () => new THREE.MeshBasicMaterial({ color: palette.stopRing, side: THREE.DoubleSide })),
       );
       ring.position.z = stop.z0;
       this.lens.add(ring);
@@ -133,13 +157,13 @@ export class LayoutScene {
       const h = this.imageHalfHeight(layout, image.z0);
       const plane = new THREE.Mesh(
         new THREE.PlaneGeometry(2 * h, 2 * h),
-        cached('image', () => new THREE.MeshBasicMaterial({ color: 0x5a6270, side: THREE.DoubleSide, transparent: true, opacity: 0.18, depthWrite: false })),
+        cached(`image-${palette.name}`, () => new THREE.MeshBasicMaterial({ color: palette.imagePlane, side: THREE.DoubleSide, transparent: true, opacity: 0.18, depthWrite: false })),
       );
       plane.position.z = image.z0;
       this.lens.add(plane);
       const frame = new THREE.LineLoop(
         new THREE.BufferGeometry().setFromPoints([new THREE.Vector3(-h, -h, image.z0), new THREE.Vector3(h, -h, image.z0), new THREE.Vector3(h, h, image.z0), new THREE.Vector3(-h, h, image.z0)]),
-        lineMaterial('#8a95a3'),
+        lineMaterial(palette.frame),
       );
       this.lens.add(frame);
     }
@@ -151,20 +175,20 @@ export class LayoutScene {
     this.built.section = true;
     for (const el of elementOutlines(layout.profiles)) this.section.add(sectionOf(el.r, el.z));
     for (const p of layout.profiles) {
-      if (p.isMirror && p.r.length) this.section.add(polyline(Array.from(p.r, (r, k) => [r, p.z[k]] as [number, number]), '#d0d4da', true));
+      if (p.isMirror && p.r.length) this.section.add(polyline(Array.from(p.r, (r, k) => [r, p.z[k]] as [number, number]), palette.mirror, true));
     }
     const stop = layout.profiles.find((p) => p.isStop);
     if (stop) {
       const inner = stop.semiDiameter;
       const outer = inner * 1.3 + 1;
-      this.section.add(segments([[inner, stop.z0, outer, stop.z0], [-inner, stop.z0, -outer, stop.z0]], '#e0e4ea', 3));
+      this.section.add(segments([[inner, stop.z0, outer, stop.z0], [-inner, stop.z0, -outer, stop.z0]], palette.stop, 3));
     }
     const image = layout.profiles[layout.profiles.length - 1];
     if (image) {
       const h = this.imageHalfHeight(layout, image.z0);
-      this.section.add(segments([[-h, image.z0, h, image.z0]], '#9aa4b2', 2));
+      this.section.add(segments([[-h, image.z0, h, image.z0]], palette.image, 2));
     }
-    this.section.add(segments([[0, this.bounds.zMin - 2, 0, this.bounds.zMax + 2]], '#3c4654', 1, true));
+    this.section.add(segments([[0, this.bounds.zMin - 2, 0, this.bounds.zMax + 2]], palette.axis, 1, true));
   }
 
   private imageHalfHeight(layout: LayoutData, zImage: number): number {
@@ -323,16 +347,16 @@ function solidOf(r: number[], z: number[]): THREE.Group {
   g.add(
     latheMesh(
       pts,
-      cached('glass', () => new THREE.MeshLambertMaterial({ color: GLASS, transparent: true, opacity: 0.42, side: THREE.DoubleSide, depthWrite: false })),
+      cached(`glass-${palette.name}`, () => new THREE.MeshLambertMaterial({ color: palette.glass, transparent: true, opacity: 0.42, side: THREE.DoubleSide, depthWrite: false })),
     ),
   );
   // Outline: the meridional profile (top and bottom) and the circles where the rim turns.
   const outline: [number, number][] = r.map((rv, k) => [rv, z[k]]);
-  g.add(polyline3d(outline, EDGE, 0));
-  g.add(polyline3d(outline, EDGE, Math.PI));
+  g.add(polyline3d(outline, palette.edge, 0));
+  g.add(polyline3d(outline, palette.edge, Math.PI));
   const rim = Math.max(...r);
   for (let k = 0; k < r.length; k++) {
-    if (Math.abs(r[k] - rim) < 1e-9) g.add(circle(rim, z[k], EDGE));
+    if (Math.abs(r[k] - rim) < 1e-9) g.add(circle(rim, z[k], palette.edge));
   }
   return g;
 }
@@ -365,8 +389,8 @@ function sectionOf(r: number[], z: number[]): THREE.Group {
     const zz = pos.getX(i), y = pos.getY(i);
     pos.setXYZ(i, 0.01, y, zz);
   }
-  g.add(new THREE.Mesh(geom, cached('sectionGlass', () => new THREE.MeshBasicMaterial({ color: GLASS, transparent: true, opacity: 0.22, side: THREE.DoubleSide, depthWrite: false }))));
-  g.add(polyline(ring, '#a9cdf2', true));
+  g.add(new THREE.Mesh(geom, cached(`sectionGlass-${palette.name}`, () => new THREE.MeshBasicMaterial({ color: palette.glass, transparent: true, opacity: 0.22, side: THREE.DoubleSide, depthWrite: false }))));
+  g.add(polyline(ring, `#${palette.edge.getHexString()}`, true));
   return g;
 }
 

@@ -4,8 +4,11 @@
  */
 import type { LayoutData } from '../../../app/contract/studioApi.ts';
 import { elementOutlines, layoutBounds } from './lensGeometry.ts';
+import { PALETTES } from './scenePalette.ts';
 
-export function drawSectionCanvas(canvas: HTMLCanvasElement, layout: LayoutData, fieldColors: string[]): void {
+/** Draws the section; returns its scale, pixels per mm (for a scale bar). */
+export function drawSectionCanvas(canvas: HTMLCanvasElement, layout: LayoutData, fieldColors: string[]): number {
+  const pal = PALETTES[document.documentElement.dataset.theme === 'light' ? 'light' : 'dark'];
   const dpr = window.devicePixelRatio || 1;
   const rect = canvas.getBoundingClientRect();
   canvas.width = Math.max(1, Math.round(rect.width * dpr));
@@ -19,7 +22,7 @@ export function drawSectionCanvas(canvas: HTMLCanvasElement, layout: LayoutData,
   const k = Math.min((W - 40) / Math.max(zMax - zMin, 1e-6), (H - 40) / (2 * yMax));
   const X = (z: number) => 20 + (z - zMin) * k + ((W - 40) - (zMax - zMin) * k) / 2;
   const Y = (y: number) => H / 2 - y * k;
-  ctx.strokeStyle = '#3c4654';
+  ctx.strokeStyle = pal.axis;
   ctx.setLineDash([4, 3]);
   ctx.beginPath();
   ctx.moveTo(X(zMin), Y(0));
@@ -31,14 +34,16 @@ export function drawSectionCanvas(canvas: HTMLCanvasElement, layout: LayoutData,
     el.r.forEach((r, i) => (i ? ctx.lineTo(X(el.z[i]), Y(r)) : ctx.moveTo(X(el.z[i]), Y(r))));
     for (let i = el.r.length - 1; i >= 0; i--) ctx.lineTo(X(el.z[i]), Y(-el.r[i]));
     ctx.closePath();
-    ctx.fillStyle = 'rgba(127, 178, 229, 0.22)';
+    ctx.globalAlpha = 0.22;
+    ctx.fillStyle = `#${pal.glass.getHexString()}`;
     ctx.fill();
-    ctx.strokeStyle = '#a9cdf2';
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = `#${pal.edge.getHexString()}`;
     ctx.stroke();
   }
   const stop = layout.profiles.find((p) => p.isStop);
   if (stop) {
-    ctx.strokeStyle = '#e0e4ea';
+    ctx.strokeStyle = pal.stop;
     ctx.lineWidth = 3;
     const o = stop.semiDiameter * 1.3 + 1;
     ctx.beginPath();
@@ -69,4 +74,5 @@ export function drawSectionCanvas(canvas: HTMLCanvasElement, layout: LayoutData,
     }
     ctx.stroke();
   }
+  return k;
 }

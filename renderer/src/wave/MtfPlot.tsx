@@ -12,11 +12,9 @@ import type { WaveMtfData, WaveMtfField } from '../../../app/contract/studioApi.
 import { fieldColor } from '../colors.ts';
 import { plotAxes } from '../components/plotTheme.ts';
 import { UPlotBox } from './UPlotBox.tsx';
+import { cssVar, useTheme } from '../theme.ts';
 import { num } from './waveCommon.tsx';
 
-function cssVar(name: string, fallback: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-}
 
 /** The smallest 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k ≥ v. */
 function roundUp(v: number): number {
@@ -118,7 +116,9 @@ function options(fields: WaveMtfField[], maxF: number, width: number, height: nu
 export function MtfPlot({ data, maxFrequency, frequencies, onDrawn }: { data: WaveMtfData; maxFrequency: number | 'cutoff' | null; frequencies: number[]; onDrawn?: () => void }) {
   const maxF = mtfRange(data, maxFrequency, frequencies);
   const aligned = useMemo(() => buildData(data, maxF), [data, maxF]);
-  const shapeKey = `${data.fields.map((f) => f.fieldIndex).join(',')}|${maxF}`;
+  // Colours are read when the plot is made: a theme change makes it again.
+  const theme = useTheme((s) => s.theme);
+  const shapeKey = `${data.fields.map((f) => f.fieldIndex).join(',')}|${maxF}|${theme}`;
   return <UPlotBox options={(w, h) => options(data.fields, maxF, w, h)} data={aligned} shapeKey={shapeKey} onDrawn={onDrawn} />;
 }
 

@@ -7,6 +7,7 @@
 import { useEffect, useRef } from 'react';
 import type { WavePsfData } from '../../../app/contract/studioApi.ts';
 import { useCanvasSize } from '../components/useCanvasSize.ts';
+import { useTheme } from '../theme.ts';
 import { colorTable, drawColorBar, niceTicks } from './colorMaps.ts';
 
 const FONT = '10px "DejaVu Sans Mono", monospace';
@@ -125,11 +126,13 @@ function draw(canvas: HTMLCanvasElement, d: WavePsfData, log: boolean): void {
 export function PsfView({ data, log, onDrawn }: { data: WavePsfData; log: boolean; onDrawn?: () => void }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const size = useCanvasSize(canvas);
+  // Axis and outline colours come from the theme: redraw when it changes.
+  const theme = useTheme((s) => s.theme);
   useEffect(() => {
     const c = canvas.current;
     if (!c || size.width === 0) return;
     draw(c, data, log);
     onDrawn?.();
-  }, [data, log, size, onDrawn]);
+  }, [data, log, size, onDrawn, theme]);
   return <canvas ref={canvas} className="fill" aria-label="Diffraction PSF" data-testid="psf-canvas" />;
 }

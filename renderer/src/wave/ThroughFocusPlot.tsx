@@ -8,10 +8,8 @@ import type { WaveThroughFocusData } from '../../../app/contract/studioApi.ts';
 import { fieldColor } from '../colors.ts';
 import { plotAxes } from '../components/plotTheme.ts';
 import { UPlotBox } from './UPlotBox.tsx';
+import { cssVar, useTheme } from '../theme.ts';
 
-function cssVar(name: string, fallback: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-}
 
 export function ThroughFocusPlot({ data, onDrawn }: { data: WaveThroughFocusData; onDrawn?: () => void }) {
   const aligned = useMemo(() => {
@@ -39,6 +37,7 @@ export function ThroughFocusPlot({ data, onDrawn }: { data: WaveThroughFocusData
       series,
     };
   };
-  const shapeKey = `${data.fields.length}|${lo}|${hi}|${data.frequency}`;
+  const theme = useTheme((s) => s.theme);
+  const shapeKey = `${data.fields.length}|${lo}|${hi}|${data.frequency}|${theme}`;
   return <UPlotBox options={options} data={aligned} shapeKey={shapeKey} onDrawn={onDrawn} />;
 }

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { WaveBundle } from '../../../app/contract/studioApi.ts';
 import { useStudio } from '../store.ts';
+import { useTheme } from '../theme.ts';
 import { fieldColor } from '../colors.ts';
 import { requestKey, useWave, type WaveView } from './waveStore.ts';
 import { ChromaticSwitch, FieldPicker, Switch, WaveNotes, WavelengthPicker, num, passStatus, useFieldLabels } from './waveCommon.tsx';
@@ -285,6 +286,7 @@ export function WavePanel() {
   const error = useWave((s) => s.error);
   const revision = useStudio((s) => s.analysis?.revision ?? -1);
   const key = useWave((s) => requestKey(s.view, s.settings));
+  useTheme((s) => s.theme); // field colours of the legend and table follow the theme
   useEffect(() => {
     useWave.getState().setVisible(true);
     return () => useWave.getState().setVisible(false);

@@ -7,6 +7,7 @@
 import { useEffect, useRef } from 'react';
 import type { WavefrontData } from '../../../app/contract/studioApi.ts';
 import { useCanvasSize } from '../components/useCanvasSize.ts';
+import { useTheme } from '../theme.ts';
 import { colorTable, drawColorBar, niceTicks } from './colorMaps.ts';
 
 const FONT = '10px "DejaVu Sans Mono", monospace';
@@ -130,11 +131,13 @@ function draw(canvas: HTMLCanvasElement, d: WavefrontData): void {
 export function WavefrontMap({ data, onDrawn }: { data: WavefrontData; onDrawn?: () => void }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const size = useCanvasSize(canvas);
+  // Axis and outline colours come from the theme: redraw when it changes.
+  const theme = useTheme((s) => s.theme);
   useEffect(() => {
     const c = canvas.current;
     if (!c || size.width === 0) return;
     draw(c, data);
     onDrawn?.();
-  }, [data, size, onDrawn]);
+  }, [data, size, onDrawn, theme]);
   return <canvas ref={canvas} className="fill" aria-label="Wavefront map" data-testid="wavefront-canvas" />;
 }

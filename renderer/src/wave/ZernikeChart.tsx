@@ -8,6 +8,7 @@ import uPlot from 'uplot';
 import type { WaveZernikeData } from '../../../app/contract/studioApi.ts';
 import { plotAxes } from '../components/plotTheme.ts';
 import { UPlotBox } from './UPlotBox.tsx';
+import { cssVar, useTheme } from '../theme.ts';
 import { num } from './waveCommon.tsx';
 
 const NAMES: Record<string, string> = {
@@ -40,9 +41,6 @@ export function zernikeLabel(j: number, [n, m]: [number, number]): string {
   return name ? `Z${j} ${name}` : `Z${j} (${n}, ${m})`;
 }
 
-function cssVar(name: string, fallback: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
-}
 
 export function ZernikeChart({ data, onDrawn }: { data: WaveZernikeData; onDrawn?: () => void }) {
   const maxAbs = Math.max(1e-6, ...data.coefficients.map(Math.abs));
@@ -67,7 +65,8 @@ export function ZernikeChart({ data, onDrawn }: { data: WaveZernikeData; onDrawn
     ],
   });
   // The scale follows the data: recreate when its magnitude changes by more than a few per cent.
-  const shapeKey = `${data.basis}|${data.coefficients.length}|${maxAbs.toPrecision(2)}`;
+  const theme = useTheme((s) => s.theme);
+  const shapeKey = `${data.basis}|${data.coefficients.length}|${maxAbs.toPrecision(2)}|${theme}`;
   const largest = data.coefficients
     .map((c, j) => ({ c, j }))
     .filter(({ c }) => Math.abs(c) >= 5e-5)

@@ -148,10 +148,21 @@ describe.skipIf(!existsSync(CHROMIUM))('the wave-optics panel in Chromium', () =
     await screenshot(page, 'wave-07-zernike-standard');
   });
 
-  it('through-focus MTF draws every field', async () => {
+  it('through-focus MTF draws every field; the plots follow the light theme', async () => {
     await page.getByTestId('wave-view-focus').click();
     await refined(page, 'focus', await spotsRevision(page));
     await screenshot(page, 'wave-08-through-focus');
+    const before = await page.evaluate(() => window.__wavePerf!.log.length);
+    await page.getByTestId('theme-toggle').click();
+    await poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await page.getByTestId('wave-view-mtf').click();
+    await poll(() => page.evaluate(() => window.__wavePerf!.log.length)).toBeGreaterThan(before);
+    await screenshot(page, 'wave-08b-mtf-light-theme');
+    await page.getByTestId('wave-view-wavefront').click();
+    await refined(page, 'wavefront', await spotsRevision(page));
+    await screenshot(page, 'wave-08c-wavefront-light-theme');
+    await page.getByTestId('theme-toggle').click();
+    await poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
   });
 
   it('redraws after a radius edit: live, then refined with the CLI\'s numbers for the edited lens', { timeout: 300_000 }, async () => {

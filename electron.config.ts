@@ -3,8 +3,8 @@
  * Used by `npm run dist` (app/electron/dist.ts), which first builds the renderer (vite) and the
  * sandboxed preload bundle (esbuild), then calls electron-builder with this object.
  *
- * The package ships bundles, not TypeScript: out/electron/main.cjs, engineUtility.cjs and
- * preload.cjs (app/electron/buildElectron.ts), the built renderer (no source maps) and the lens
+ * The package ships bundles, not TypeScript: out/electron/main.cjs, engineUtility.cjs,
+ * waveWorker.cjs and preload.cjs (app/electron/buildElectron.ts), the built renderer (no source maps) and the lens
  * library, all inside an asar archive whose integrity Electron checks at start. Electron fuses
  * (flipped by electron-builder before signing) turn off what the app never uses: running the binary
  * as plain Node (ELECTRON_RUN_AS_NODE), NODE_OPTIONS, --inspect; cookies are encrypted; the app is
@@ -46,7 +46,7 @@ const config: BuilderConfig = {
   productName: 'Lens Studio',
   copyright: 'MIT License',
   directories: { output: 'dist/installers', buildResources: 'build' },
-  files: ['package.json', 'out/electron/main.cjs', 'out/electron/engineUtility.cjs', 'out/electron/preload.cjs', 'renderer/dist/**/*', '!**/*.map', 'lens-library/**/*'],
+  files: ['package.json', 'out/electron/main.cjs', 'out/electron/engineUtility.cjs', 'out/electron/waveWorker.cjs', 'out/electron/preload.cjs', 'renderer/dist/**/*', '!**/*.map', 'lens-library/**/*'],
   asar: true,
   // Native TensorFlow bindings and the wasm backend's binaries are loaded by path: keep them outside the archive.
   asarUnpack: ['node_modules/@tensorflow/tfjs-node*/**', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm'],

@@ -24,6 +24,11 @@ export const API_LIMITS = {
     layoutRays: [1, 101],
   },
   optimize: { maxIterations: [1, 10_000] },
+  /**
+   * analyzeWave (served beside the queue): how many frequencies of exact MTF, their range
+   * (cycles/mm), the through-focus half range (mm), and passes running at once per host.
+   */
+  wave: { frequencies: [1, 16], frequency: [0, 10_000], halfRangeMm: [1e-6, 100], passes: [1, 8] },
   calibration: { maxIterations: [1, 1000] },
   simulate: { binning: [4, 256], seed: [0, 2 ** 31 - 1] },
   tolerance: { monteCarlo: [0, 1_000_000], seed: [0, 2 ** 31 - 1] },

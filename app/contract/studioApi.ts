@@ -3,7 +3,8 @@
  * and the engine host (a worker thread or Electron utility process). Both sides import these types;
  * the transports (`studioRpc.ts` over `studioWire.ts` frames, beside this file) carry them
  * unchanged, typed arrays as binary attachments and NaN / ±Infinity intact. The lab panels' types
- * (deflectometry, end-to-end training) are in `studioLabApi.ts` and re-exported here.
+ * (deflectometry, end-to-end training) are in `studioLabApi.ts`, the wave-optics analyses' types in
+ * `studioWaveApi.ts`; both are re-exported here.
  *
  * Units follow the engine: lengths in mm, wavelengths in µm, field angles in degrees. Spot and fan
  * coordinates are image-plane mm relative to the primary-wavelength real chief ray.
@@ -17,6 +18,7 @@ import type { CellMarker } from '../../engine/io/cellMarkers.ts';
 import type { SurfaceSolves } from '../../engine/io/solves.ts';
 import type { MeritRow, MeritTable } from '../../engine/optimize/meritTable.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, E2eTaskInfo, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
+import type { WaveAnalysisOptions, WaveBundle } from './studioWaveApi.ts';
 import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions, ToleranceSpec } from './studioToleranceApi.ts';
 
 /**
@@ -26,6 +28,7 @@ import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions
  */
 export type { AnalysisReport, CellMarker, FieldPlots, MaterialRef, MeritRow, MeritTable, Prescription, SurfaceSolves, SurfaceSpec };
 export type * from './studioLabApi.ts';
+export type * from './studioWaveApi.ts';
 export type * from './studioToleranceApi.ts';
 
 /** A lens of the bundled library (`lens-library/*.json`). */
@@ -365,6 +368,13 @@ export interface StudioApi {
   throughFocusSpots(options?: ThroughFocusOptions): Promise<ThroughFocusData>;
   /** The glass map of the loaded catalogs with the current lens's glasses. */
   glassMap(): Promise<GlassMapData>;
+  /**
+   * Wave-optics analyses of the current lens (MTF, wavefront, PSF, Zernike, through-focus MTF;
+   * studioWaveApi.ts). Served outside the request queue and computed in slices, so edits and
+   * `analyze` go on meanwhile; it sees the lens as it is when it starts, and its answer names that
+   * revision. Rejects with BAD_REQUEST for options out of range (naming the option).
+   */
+  analyzeWave(options: WaveAnalysisOptions): Promise<WaveBundle>;
   startOptimization(options?: OptimizeOptions): Promise<{ runId: string }>;
   /**
    * The merit function as its editor shows it, on the current lens: a merit spec (default: the lens's
@@ -437,8 +447,11 @@ export interface StudioApi {
   onEvent(listener: (event: StudioEvent) => void): () => void;
 }
 
-/** Methods served at once, overtaking a queue that may be busy (they stop runs). */
-export const OVERTAKING_METHODS: readonly StudioMethod[] = ['stopOptimization', 'stopCalibration', 'stopE2e', 'stopTolerance', 'stopRobust'];
+/**
+ * Methods served at once, outside the request queue: the stop methods (they must overtake a queue
+ * that may be busy) and `analyzeWave` (long, computed on the host's wave-analysis thread).
+ */
+export const OVERTAKING_METHODS: readonly StudioMethod[] = ['stopOptimization', 'stopCalibration', 'stopE2e', 'stopTolerance', 'stopRobust', 'analyzeWave'];
 
 /** Names of the request/response methods (everything but `onEvent`). */
 export type StudioMethod = Exclude<keyof StudioApi, 'onEvent'>;
@@ -458,6 +471,7 @@ export const STUDIO_METHODS = [
   'analyze',
   'throughFocusSpots',
   'glassMap',
+  'analyzeWave',
   'startOptimization',
   'stopOptimization',
   'evaluateMerit',

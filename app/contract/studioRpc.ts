@@ -8,8 +8,10 @@
  *   event    {t: "evt", event}
  *
  * The server handles requests strictly in arrival order (an `edit` followed by `analyze` sees the
- * edit), except the stop methods (`OVERTAKING_METHODS`), which must overtake a queue that may be busy.
- * One client may have at most `MAX_QUEUED_REQUESTS` requests waiting; more are answered BUSY.
+ * edit), except `OVERTAKING_METHODS`: the stop methods, which must overtake a queue that may be
+ * busy, and `analyzeWave`, which runs beside the queue on the host's wave-analysis thread (it
+ * names the revision it saw). One client may have at most `MAX_QUEUED_REQUESTS` requests waiting;
+ * more are answered BUSY.
  *
  * Browser-safe: no Node built-ins.
  */

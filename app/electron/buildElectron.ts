@@ -3,9 +3,10 @@
  *
  * - preload.cjs (always, also in development): a sandboxed preload may `require` only
  *   'electron', so it cannot import the shared TypeScript modules at run time;
- * - main.cjs and engineUtility.cjs (for the package, `npm run dist`): the main process and the
- *   engine utility process as plain CommonJS, so the packaged app runs from an asar archive with
- *   integrity validation and without tsx. `import.meta.url` is defined as the bundle's own file URL.
+ * - main.cjs, engineUtility.cjs and waveWorker.cjs (for the package, `npm run dist`): the main
+ *   process, the engine utility process and its wave-analysis thread as plain CommonJS, so the
+ *   packaged app runs from an asar archive with integrity validation and without tsx.
+ *   `import.meta.url` is defined as the bundle's own file URL.
  *
  * Rebuilt when an output is older than its sources. No source maps unless LENS_STUDIO_SOURCEMAPS.
  */
@@ -63,14 +64,16 @@ export async function buildPreload(opts: { packaged?: boolean } = {}): Promise<s
 }
 
 /**
- * Bundles the main process (app/electron/main.ts) and the engine utility process
- * (app/host/engineUtility.ts) into out/electron/main.cjs and engineUtility.cjs.
- * @returns the two output paths
+ * Bundles the main process (app/electron/main.ts), the engine utility process
+ * (app/host/engineUtility.ts) and its wave-analysis thread (app/host/waveWorker.ts, which the
+ * utility process starts from the bundle beside its own: app/host/waveWorkerClient.ts) into
+ * out/electron/main.cjs, engineUtility.cjs and waveWorker.cjs.
+ * @returns the three output paths
  * @throws Error from esbuild naming the file and line
  */
-export async function buildElectronBundles(outDir = OUT_DIR): Promise<{ main: string; engine: string }> {
+export async function buildElectronBundles(outDir = OUT_DIR): Promise<{ main: string; engine: string; wave: string }> {
   const esbuild = await import('esbuild');
-  const out = { main: path.join(outDir, 'main.cjs'), engine: path.join(outDir, 'engineUtility.cjs') };
+  const out = { main: path.join(outDir, 'main.cjs'), engine: path.join(outDir, 'engineUtility.cjs'), wave: path.join(outDir, 'waveWorker.cjs') };
   const common = {
     bundle: true,
     format: 'cjs' as const,
@@ -84,5 +87,6 @@ export async function buildElectronBundles(outDir = OUT_DIR): Promise<{ main: st
   };
   await esbuild.build({ ...common, entryPoints: [path.join(here, 'main.ts')], outfile: out.main });
   await esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'app', 'host', 'engineUtility.ts')], outfile: out.engine });
+  await esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'app', 'host', 'waveWorker.ts')], outfile: out.wave });
   return out;
 }

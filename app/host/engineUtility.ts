@@ -58,7 +58,7 @@ async function main(parent: ParentPort): Promise<void> {
     if ((e.data as { type?: string })?.type === 'connect' && port) void ready.then((session) => serveStudio(session, portMainFramePort(port)));
   });
   for (const w of await configureGlass(options.glassDirs)) process.stderr.write(`lens-studio: ${w}\n`);
-  const session = new StudioSession({ libraryDir: options.libraryDir, stateDir: options.stateDir, mode: 'electron', engineThread: 'utility-process', version: options.version });
+  const session = new StudioSession({ libraryDir: options.libraryDir, stateDir: options.stateDir, mode: 'electron', engineThread: 'utility-process', version: options.version, glassDirs: options.glassDirs });
   if (options.lens) {
     await session.openStartupLens(options.lens).catch((e: Error) => process.stderr.write(`lens-studio: ${e.message}\n`));
   }

@@ -34,11 +34,14 @@ import {
   type RecentFile,
   type StudioEvent,
   type StudioService,
+  type WaveAnalysisOptions,
+  type WaveBundle,
   type GlassMapData,
   type ThroughFocusData,
   type ThroughFocusOptions,
 } from '../contract/studioApi.ts';
 import { checkAnalyzeOptions, computeAnalysis } from './analysisBundle.ts';
+import { WaveAnalyses } from './waveJob.ts';
 import { API_LIMITS, MAX_COALESCE_KEY, MAX_LENS_FILE_BYTES, choiceOption, intOption } from '../contract/apiLimits.ts';
 import { computeGlassMap, computeThroughFocus } from './studioViews.ts';
 import { applyEdit, editLabel } from './lensEdits.ts';
@@ -76,6 +79,8 @@ export interface StudioSessionOptions {
   /** Rig file and lens under test for "simulate a session" (default: the shared rig, LE1234-A). */
   deflectometryRig?: string;
   deflectometryLens?: string;
+  /** The AGF folders of the host's glass library, for the wave-analysis thread (which builds lenses too). */
+  glassDirs?: string[];
   /**
    * Which host paths clients may name (app/host/fileAccess.ts): `granted` (default in web and
    * Electron mode) limits them to the start-up lens, recent files, folders the host made and
@@ -114,12 +119,14 @@ export class StudioSession implements StudioService {
   private readonly optimizer: OptimizationRunner;
   private readonly deflectometry: DeflectometryHost;
   private e2eHost: E2eHost | null = null;
+  private readonly wave: WaveAnalyses;
   private toleranceHost: ToleranceHost | null = null;
   private readonly files: FileAccess;
 
   constructor(private readonly options: StudioSessionOptions) {
     this.files = new FileAccess(options.fileAccess ?? (options.mode === 'in-process' ? 'host' : 'granted'));
     this.recent = new RecentFiles(options.stateDir);
+    this.wave = new WaveAnalyses(options.glassDirs ?? []);
     this.deflectometry = new DeflectometryHost(
       {
         rigFile:
@@ -200,6 +207,7 @@ export class StudioSession implements StudioService {
     c.prescription = writeSolvedValues(system, p);
     c.system = system;
     this.revision++;
+    this.wave.lensChanged(this.revision);
     const snap = this.snapshot();
     this.emit({ type: 'lens', snapshot: snap });
     return snap;
@@ -226,6 +234,7 @@ export class StudioSession implements StudioService {
     if (this.current) return this.setLens(p, { record: { before: this.current.prescription, label: `Open ${fileName}` }, identity, system });
     this.current = { prescription: p, system, ...identity };
     this.revision++;
+    this.wave.lensChanged(this.revision);
     const snap = this.snapshot();
     this.emit({ type: 'lens', snapshot: snap });
     return snap;
@@ -380,6 +389,11 @@ export class StudioSession implements StudioService {
     const bundle = await computeAnalysis(c.system, revision, checked);
     if (revision >= (this.analysisCache?.revision ?? -1)) this.analysisCache = { revision, key, bundle };
     return bundle;
+  }
+
+  async analyzeWave(options: WaveAnalysisOptions): Promise<WaveBundle> {
+    const c = this.requireLens();
+    return this.wave.analyze(c.prescription, c.system, this.revision, options);
   }
 
   async throughFocusSpots(options: ThroughFocusOptions = {}): Promise<ThroughFocusData> {

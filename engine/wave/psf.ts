@@ -17,6 +17,9 @@
  * Normalisation: Strehl units — the aberration-free PSF of the same (vignetted) pupil peaks at 1.
  * Polychromatic: Σ_λ w_λ PSF_λ with each PSF_λ of unit energy, over the same sum for W = 0; each
  * wavelength is placed at its own chief ray relative to the reference wavelength's chief ray.
+ * With `diffractionLimited`, the same sum with W = 0 and no lateral-colour shift (the aberration-free
+ * PSF of the same transmitted pupil, on the same grid, peak 1 at the centre pixel) comes back too:
+ * its FFT MTF (engine/wave/mtf.ts `fftMtf`) is the diffraction limit of that pupil, vignetting included.
  */
 import FFT from 'fft.js';
 import type { LensSystem } from '../optics/system.ts';
@@ -48,6 +51,8 @@ export interface PsfOptions {
   maxPupilSamples?: number;
   /** Image pixel size, µm (default: Nyquist for the reference wavelength at padding 2). */
   pixelUm?: number;
+  /** Also return the aberration-free PSF of the same pupil (`diffractionLimitedData`; default false). */
+  diffractionLimited?: boolean;
   ctx?: LaunchContext;
 }
 
@@ -59,6 +64,8 @@ export interface DiffractionPsf {
   pixelUm: number;
   /** Intensity in Strehl units (aberration-free peak = 1), row-major. */
   data: Float64Array;
+  /** With `diffractionLimited`: the aberration-free PSF (W = 0) of the same pupil, same units; else null. */
+  diffractionLimitedData: Float64Array | null;
   /** Pupil samples across the wider axis at the reference wavelength. */
   pupilSamples: number;
   padding: number;
@@ -74,13 +81,15 @@ export interface DiffractionPsf {
 interface PupilField {
   re: Float64Array;
   im: Float64Array;
+  /** The pupil amplitude alone (W = 0, no shift), when asked for: the diffraction-limited pupil. */
+  amplitude: Float64Array | null;
   sumA: number;
   sumA2: number;
   phaseStep: number;
 }
 
 /** The sampled pupil function of one wavelength on the G × G grid, with an image-plane shift (mm). */
-function samplePupil(system: LensSystem, f: number, w: number, G: number, pixelMm: number, scale: { aS: number; aT: number }, shiftMm: [number, number], ctx: LaunchContext, checker: boolean): PupilField & { chief: [number, number] | null } {
+function samplePupil(system: LensSystem, f: number, w: number, G: number, pixelMm: number, scale: { aS: number; aT: number }, shiftMm: [number, number], ctx: LaunchContext, checker: boolean, withAmplitude = false): PupilField & { chief: [number, number] | null } {
   const lambda = system.wavelengthsUm[w] * 1e-3;
   const dx = lambda / (G * pixelMm * Math.abs(scale.aS));
   const dy = lambda / (G * pixelMm * Math.abs(scale.aT));
@@ -110,6 +119,7 @@ function samplePupil(system: LensSystem, f: number, w: number, G: number, pixelM
   const s = { ...s0, valid: Uint8Array.from(src, (k) => s0.valid[k]), opd: Float64Array.from(src, (k) => s0.opd[k]) };
   const pxAll = Float64Array.from(idx, (g) => ((g % G) - G / 2) * dx), pyAll = Float64Array.from(idx, (g) => (Math.floor(g / G) - G / 2) * dy);
   const re = new Float64Array(G * G), im = new Float64Array(G * G);
+  const amplitude = withAmplitude ? new Float64Array(G * G) : null;
   const wmap = new Float64Array(G * G).fill(NaN);
   let sumA = 0;
   const kx = (2 * Math.PI * scale.aS * shiftMm[0]) / lambda, ky = (2 * Math.PI * scale.aT * shiftMm[1]) / lambda;
@@ -121,6 +131,7 @@ function samplePupil(system: LensSystem, f: number, w: number, G: number, pixelM
     const sg = checker && (i + j) % 2 === 1 ? -1 : 1;
     re[g] = sg * Math.cos(ph);
     im[g] = sg * Math.sin(ph);
+    if (amplitude) amplitude[g] = sg;
     wmap[g] = s.opd[k];
     sumA++;
   });
@@ -134,7 +145,7 @@ function samplePupil(system: LensSystem, f: number, w: number, G: number, pixelM
     }
   }
   const chief: [number, number] | null = s.sphere ? [s.sphere.cx, s.sphere.cy] : null;
-  return { re, im, sumA, sumA2: sumA, phaseStep: step, chief };
+  return { re, im, amplitude, sumA, sumA2: sumA, phaseStep: step, chief };
 }
 
 const ffts = new Map<number, FFT>();
@@ -222,11 +233,11 @@ export function diffractionPsf(system: LensSystem, f: number, opts: PsfOptions =
     // Reference chief ray first (its intercept places the other wavelengths).
     for (let k = 0; k < wl.length; k++) {
       const shift: [number, number] = [0, 0];
-      const pf0 = samplePupil(system, f, wl[k], G, pixelMm, scales[k], shift, ctx, true);
+      const pf0 = samplePupil(system, f, wl[k], G, pixelMm, scales[k], shift, ctx, true, opts.diffractionLimited);
       if (k === 0) refChief = pf0.chief;
       let pf = pf0;
       if (k > 0 && refChief && pf0.chief) {
-        pf = samplePupil(system, f, wl[k], G, pixelMm, scales[k], [refChief[0] - pf0.chief[0], refChief[1] - pf0.chief[1]], ctx, true);
+        pf = samplePupil(system, f, wl[k], G, pixelMm, scales[k], [refChief[0] - pf0.chief[0], refChief[1] - pf0.chief[1]], ctx, true, opts.diffractionLimited);
       }
       step = Math.max(step, pf.phaseStep);
       fields.push(pf);
@@ -239,6 +250,7 @@ export function diffractionPsf(system: LensSystem, f: number, opts: PsfOptions =
       continue;
     }
     const data = new Float64Array(G * G);
+    const dlData = opts.diffractionLimited ? new Float64Array(G * G) : null;
     let dlPeak = 0;
     fields.forEach((pf, k) => {
       if (pf.sumA === 0) return;
@@ -248,10 +260,18 @@ export function diffractionPsf(system: LensSystem, f: number, opts: PsfOptions =
       const energy = G * G * pf.sumA2;
       for (let i = 0; i < p.length; i++) data[i] += (weight * p[i]) / energy;
       dlPeak += (weight * pf.sumA * pf.sumA) / energy;
+      if (dlData && pf.amplitude) {
+        // The amplitude is real and centrally placed: its PSF is symmetric, no flip needed.
+        const p0 = fft2Power(pf.amplitude, new Float64Array(G * G), G);
+        for (let i = 0; i < p0.length; i++) dlData[i] += (weight * p0[i]) / energy;
+      }
     });
-    if (dlPeak > 0) for (let i = 0; i < data.length; i++) data[i] /= dlPeak;
+    if (dlPeak > 0) {
+      for (let i = 0; i < data.length; i++) data[i] /= dlPeak;
+      if (dlData) for (let i = 0; i < dlData.length; i++) dlData[i] /= dlPeak;
+    }
     return {
-      fieldIndex: f, wavelengthIndices: wl, size: G, pixelUm: pixelMm * 1e3, data, pupilSamples: N, padding,
+      fieldIndex: f, wavelengthIndices: wl, size: G, pixelUm: pixelMm * 1e3, data, diffractionLimitedData: dlData, pupilSamples: N, padding,
       maxPhaseStepWaves: step, undersampled, centreMm: refChief ?? [0, 0], scales: scales.map((s) => [s.aS, s.aT]),
     };
   }

@@ -68,6 +68,24 @@ describe('perfect paraboloid on axis', () => {
     }
   });
 
+  it('diffraction-limited PSF option: equals the aberration-free PSF, its FFT MTF the Airy MTF', () => {
+    const dl = diffractionPsf(system, 0, { pupilSamples: 128, diffractionLimited: true });
+    expect(diffractionPsf(system, 0, { pupilSamples: 128 }).diffractionLimitedData).toBeNull();
+    const G = dl.size;
+    expect(dl.diffractionLimitedData![(G / 2) * G + G / 2]).toBeCloseTo(1, 12);
+    // A perfect mirror: the aberrated and aberration-free PSFs agree (OPD < 1e-6 waves).
+    let maxDiff = 0;
+    for (let i = 0; i < G * G; i++) maxDiff = Math.max(maxDiff, Math.abs(dl.data[i] - dl.diffractionLimitedData![i]));
+    expect(maxDiff).toBeLessThan(1e-6);
+    const cutoff = mtfAtFrequencies(system, 0, [1]).cutoffTangential;
+    const c = fftMtf({ ...dl, data: dl.diffractionLimitedData! });
+    for (let s = 0; s < c.frequencies.length; s++) {
+      const airy = diffractionLimitedMtf(c.frequencies[s] / cutoff);
+      expect(Math.abs(c.tangential[s] - airy)).toBeLessThan(1e-3);
+      expect(Math.abs(c.sagittal[s] - airy)).toBeLessThan(1e-3);
+    }
+  });
+
   it('Airy encircled energy: 83.8 % inside the first dark ring 0.6098·λ/NA', () => {
     const psf = diffractionPsf(system, 0, { pupilSamples: 256, padding: 4 });
     const na = 10 / Math.hypot(10, 200 - 100 / 800);
@@ -77,6 +95,34 @@ describe('perfect paraboloid on axis', () => {
     const [sq] = psfEncircledEnergy(psf, [0.8378], 'square');
     expect(sq).toBeLessThan(r);
     expect(sq).toBeGreaterThan(r / Math.SQRT2);
+  });
+});
+
+describe('diffraction-limited PSF of an aberrated, vignetted pupil', () => {
+  it('keeps the clipped pupil (its FFT MTF is the Airy MTF of the smaller disk) and drops the OPD', () => {
+    // The defocused mirror clipped to a semi-diameter of 9 mm: the collimated 20 mm beam keeps a
+    // disk of 0.9 of the pupil radius, so the limit is the Airy MTF at ν = f / (0.9·cutoff).
+    const p = paraboloid(0.2);
+    (p.surfaces[1] as { semiDiameter?: number }).semiDiameter = 9;
+    const system = buildSystem(p, lib);
+    const psf = diffractionPsf(system, 0, { pupilSamples: 128, diffractionLimited: true });
+    const G = psf.size;
+    // Aberrated (0.2 mm of defocus): the peak drops; aberration-free: 1 at the centre pixel.
+    expect(psf.data[(G / 2) * G + G / 2]).toBeLessThan(0.85);
+    expect(psf.diffractionLimitedData![(G / 2) * G + G / 2]).toBeCloseTo(1, 12);
+    const c = fftMtf({ ...psf, data: psf.diffractionLimitedData! });
+    const cutoff = mtfAtFrequencies(buildSystem(paraboloid(), lib), 0, [1]).cutoffTangential;
+    let checked = 0;
+    for (let s = 1; s < c.frequencies.length; s++) {
+      const nu = c.frequencies[s] / cutoff;
+      if (nu > 0.85) break;
+      expect(Math.abs(c.tangential[s] - diffractionLimitedMtf(nu / 0.9))).toBeLessThan(2e-3);
+      expect(Math.abs(c.sagittal[s] - diffractionLimitedMtf(nu / 0.9))).toBeLessThan(2e-3);
+      // Clearly below the unclipped pupil's limit at mid frequencies.
+      if (nu > 0.2 && nu < 0.6) expect(c.tangential[s]).toBeLessThan(diffractionLimitedMtf(nu) - 0.02);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(40);
   });
 });
 

@@ -18,6 +18,7 @@ import { LayoutView } from './components/LayoutView.tsx';
 import { SpotDiagrams } from './components/SpotDiagrams.tsx';
 import { RayFans } from './components/RayFans.tsx';
 import { GlassMap } from './components/GlassMap.tsx';
+import { WavePanel } from './wave/WavePanel.tsx';
 import { LibraryDialog } from './components/LibraryDialog.tsx';
 import { OpenGuard } from './components/OpenGuard.tsx';
 import { DeflectometryPanel } from './lab/DeflectometryPanel.tsx';
@@ -28,7 +29,7 @@ import { useLab } from './lab/labStore.ts';
 import './lab/lab.css';
 import './components/panels.css';
 
-type LeftTab = 'optimize' | 'system' | 'firstOrder' | 'glassMap';
+type LeftTab = 'optimize' | 'system' | 'firstOrder' | 'glassMap' | 'wave';
 type RightTab = 'spots' | 'fans' | 'both';
 type Workspace = 'design' | 'deflectometry' | 'e2e' | 'tolerance';
 
@@ -153,6 +154,7 @@ export function App() {
                         ['system', 'System'],
                         ['firstOrder', 'First-order'],
                         ['glassMap', 'Glass map'],
+                        ['wave', 'Wave optics'],
                       ]}
                       active={leftTab}
                       set={setLeftTab}
@@ -164,6 +166,7 @@ export function App() {
                     {leftTab === 'system' && <SystemSettings />}
                     {leftTab === 'firstOrder' && <FirstOrderPanel />}
                     {leftTab === 'glassMap' && <GlassMap />}
+                    {leftTab === 'wave' && <WavePanel />}
                   </div>
                 </section>
               </Panel>

@@ -53,14 +53,14 @@ describe('the Electron package', () => {
       grantFileProtocolExtraPrivileges: false,
     });
     expect(config.extraMetadata?.main).toBe('out/electron/main.cjs');
-    expect(config.files).toEqual(expect.arrayContaining(['out/electron/main.cjs', 'out/electron/engineUtility.cjs', 'out/electron/preload.cjs', '!**/*.map']));
+    expect(config.files).toEqual(expect.arrayContaining(['out/electron/main.cjs', 'out/electron/engineUtility.cjs', 'out/electron/waveWorker.cjs', 'out/electron/preload.cjs', '!**/*.map']));
     expect(config.files.some((f) => /^(app|engine)\//.test(f))).toBe(false);
   });
 
   it('bundles the main and engine processes as CommonJS that need neither tsx nor import.meta', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'lens-studio-electron-'));
-    const { main, engine } = await buildElectronBundles(out);
-    for (const file of [main, engine]) {
+    const { main, engine, wave } = await buildElectronBundles(out);
+    for (const file of [main, engine, wave]) {
       const text = await readFile(file, 'utf8');
       // (a quoted "import.meta.url" is the define key of buildElectron.ts, bundled into main.cjs)
       expect(text).not.toMatch(/[^"']import\.meta|require\("tsx/);
@@ -76,6 +76,7 @@ describe('the Electron package', () => {
       }
     };
     expect(run(engine)).toMatch(/must run in an Electron utility process/);
+    expect(run(wave)).toMatch(/must run in a worker thread/);
     expect(run(main)).toMatch(/Cannot find module 'electron'/);
   }, 120_000);
 });

@@ -4,42 +4,101 @@
  * frame that shows the new rays and spots (the renderer's own instrumentation,
  * renderer/src/perf.ts), median over 20 edits of the Cooke triplet's first radius, after 3
  * warm-up edits.
+ *
+ * studio_edit_to_frame_mtf_ms: the same with the Wave optics panel open on the MTF view, which
+ * asks the host for a live MTF pass after every ray analysis (renderer/src/wave/waveStore.ts).
+ * The two are measured in the same run in alternating blocks of 10 edits, so a loaded machine
+ * weighs on both alike.
+ *
+ * studio_edit_to_mtf_frame_ms: with the MTF view open and the studio idle (the refined pass of the
+ * previous lens shown), the time from a radius edit to the frame in which the MTF view has drawn
+ * the live pass of that lens; median over 8 edits.
  */
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { openStudioInBrowser, repoRoot, waitForDrawn } from '../browser/harness.ts';
 
-const EDITS = 20;
+const BLOCK = 10;
 const WARMUP = 3;
+const WAVE_EDITS = 8;
 
-export async function benchStudioEditToFrame(): Promise<{ studio_edit_to_frame_ms: number; studio_edit_to_frame_p90_ms: number }> {
+const median = (t: number[]) => {
+  const s = [...t].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
+};
+const p90 = (t: number[]) => {
+  const s = [...t].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)];
+};
+const round = (v: number) => Number(v.toFixed(2));
+
+/** Alternates the radius around the design value so the lens stays sensible. */
+const radiusOf = (k: number) => 22.01359 * (1 + (k % 2 ? 0.004 : -0.004) * (1 + (k % 5) / 5));
+
+/** One edit; returns the edit-to-frame time of the rays and spots, ms. */
+async function editOnce(page: Page, k: number): Promise<number> {
+  const cell = page.getByTestId('radius-0');
+  await page.evaluate(() => window.__studioPerf!.reset());
+  await cell.fill(radiusOf(k).toFixed(6));
+  await cell.press('Enter');
+  await page.waitForFunction(() => (window.__studioPerf?.frames.length ?? 0) > 0, undefined, { timeout: 30_000 });
+  const f = await page.evaluate(() => window.__studioPerf!.frames[0]);
+  if (process.env.LENS_STUDIO_BENCH_DEBUG) {
+    const rel = (t?: number) => (t === undefined ? '-' : (t - f.editAt).toFixed(1));
+    console.error(`edit→reply ${rel(f.editReplyAt)} analysis ${rel(f.analysisAt)} layout ${rel(f.layoutAt)} spots ${rel(f.spotsAt)} frame ${rel(f.shownAt)}`);
+  }
+  return f.shownAt - f.editAt;
+}
+
+async function showWavePanel(page: Page, open: boolean): Promise<void> {
+  await page.getByTestId(open ? 'tab-wave' : 'tab-optimize').click();
+  if (open) {
+    await page.getByTestId('wave-view-mtf').click();
+    await page.getByTestId('wave-body-mtf').waitFor();
+  }
+}
+
+export async function benchStudioEditToFrame(): Promise<Record<string, number>> {
   const sb = await openStudioInBrowser({ lens: path.join(repoRoot, 'lens-library/cooke-triplet.json'), process: true });
   try {
     const { page } = sb;
     await page.getByTestId('radius-0').waitFor();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=spots]')?.getAttribute('data-revision')) > 0);
     await waitForDrawn(page, Number(await page.getByTestId('spots').getAttribute('data-revision')));
-    const cell = page.getByTestId('radius-0');
-    await cell.click();
+    await page.getByTestId('radius-0').click();
 
-    const times: number[] = [];
-    for (let k = 0; k < EDITS + WARMUP; k++) {
-      await page.evaluate(() => window.__studioPerf!.reset());
-      // Alternate around the design value so the lens stays sensible.
-      const radius = 22.01359 * (1 + (k % 2 ? 0.004 : -0.004) * (1 + (k % 5) / 5));
-      await cell.fill(radius.toFixed(6));
-      await cell.press('Enter');
-      await page.waitForFunction(() => (window.__studioPerf?.frames.length ?? 0) > 0, undefined, { timeout: 10_000 });
-      const f = await page.evaluate(() => window.__studioPerf!.frames[0]);
-      if (process.env.LENS_STUDIO_BENCH_DEBUG) {
-        const rel = (t?: number) => (t === undefined ? '-' : (t - f.editAt).toFixed(1));
-        console.error(`edit→reply ${rel(f.editReplyAt)} analysis ${rel(f.analysisAt)} layout ${rel(f.layoutAt)} spots ${rel(f.spotsAt)} frame ${rel(f.shownAt)}`);
+    const base: number[] = [], mtf: number[] = [];
+    let k = 0;
+    for (let block = 0; block < 4; block++) {
+      const withMtf = block % 2 === 1;
+      await showWavePanel(page, withMtf);
+      await page.getByTestId('radius-0').click();
+      for (let i = 0; i < BLOCK + (block < 2 ? WARMUP : 0); i++, k++) {
+        const t = await editOnce(page, k);
+        if (i >= (block < 2 ? WARMUP : 0)) (withMtf ? mtf : base).push(t);
       }
-      if (k >= WARMUP) times.push(f.shownAt - f.editAt);
     }
-    times.sort((a, b) => a - b);
-    const median = (times[(times.length - 1) >> 1] + times[times.length >> 1]) / 2;
-    const p90 = times[Math.min(times.length - 1, Math.ceil(0.9 * times.length) - 1)];
-    return { studio_edit_to_frame_ms: Number(median.toFixed(2)), studio_edit_to_frame_p90_ms: Number(p90.toFixed(2)) };
+
+    // Edit → MTF view drawn (live pass), from an idle studio.
+    await showWavePanel(page, true);
+    const waveTimes: number[] = [];
+    for (let i = 0; i < WAVE_EDITS; i++, k++) {
+      await page.waitForFunction(() => document.querySelector('[data-testid=wave-body-mtf]')?.getAttribute('data-quality') === 'refined', undefined, { timeout: 120_000 });
+      await page.evaluate(() => window.__wavePerf!.reset());
+      await page.getByTestId('radius-0').click();
+      await editOnce(page, k);
+      const f = await page.evaluate(() => window.__studioPerf!.frames[0]);
+      await page.waitForFunction((rev) => window.__wavePerf!.log.some((d) => d.view === 'mtf' && d.revision >= rev), f.revision, { timeout: 60_000 });
+      const drawn = await page.evaluate((rev) => window.__wavePerf!.log.find((d) => d.view === 'mtf' && d.revision >= rev)!, f.revision);
+      waveTimes.push(drawn.at - f.editAt);
+    }
+    return {
+      studio_edit_to_frame_ms: round(median(base)),
+      studio_edit_to_frame_p90_ms: round(p90(base)),
+      studio_edit_to_frame_mtf_ms: round(median(mtf)),
+      studio_edit_to_frame_mtf_p90_ms: round(p90(mtf)),
+      studio_edit_to_mtf_frame_ms: round(median(waveTimes)),
+    };
   } finally {
     await sb.close();
   }

@@ -20,6 +20,7 @@ import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { StudioError, type OptimizationEvent, type StudioApi, type StudioEvent } from '../../app/contract/studioApi.ts';
 import { describeLabContract } from './studioLabContract.ts';
 import { describeDesignContract } from './studioDesignContract.ts';
+import { describeWaveContract } from './studioWaveContract.ts';
 import { describeEditorContract } from './studioEditorContract.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -359,5 +360,6 @@ export function describeStudioContract(name: string, expectedMode: string, open:
     describeDesignContract(() => api);
     describeEditorContract(() => api);
     describeLabContract(() => api, expectedMode);
+    describeWaveContract(() => api);
   });
 }

@@ -142,6 +142,9 @@ function buildSlotMap(system: LensSystem, params: readonly ParamRef[]): SlotMap 
  * Runs the adjoint pass. See the module doc for the meaning of `out`.
  * @param rec the record of a trace that started at surface 0 and ended at the image surface
  * @param out length rays·P (perRay) or P; accumulated into (zero it first)
+ * @param pupilOut optional, length rays each: accumulates ∂(seeded final state of ray i)/∂Px_i and
+ *   ∂/∂Py_i, the derivatives with respect to the ray's own launch pupil coordinates (the
+ *   normalised coordinates launched, i.e. after real aiming if any), e.g. the pupil gradient of the OPD
  */
 export function traceAdjoint(
   system: LensSystem,
@@ -152,6 +155,7 @@ export function traceAdjoint(
   params: readonly ParamRef[],
   out: Float64Array,
   perRay = false,
+  pupilOut?: { px: Float64Array; py: Float64Array },
 ): Float64Array {
   const ns = system.surfaces.length;
   const size = rec.size;
@@ -283,6 +287,10 @@ export function traceAdjoint(
       const pd = ax * l0 + ay * m0 + az * n0;
       eplb = az;
       rb = (ax - l0 * pd) * Px + (ay - m0 * pd) * Py;
+      if (pupilOut) {
+        pupilOut.px[i] += r * (ax - l0 * pd);
+        pupilOut.py[i] += r * (ay - m0 * pd);
+      }
       if (fieldMoves) {
         const dbx = al - proj * ax - pd * ex, dby = am - proj * ay - pd * ey, dbz = an - proj * az;
         const vn = Math.sqrt(field.x * field.x + field.y * field.y + 1);
@@ -299,6 +307,10 @@ export function traceAdjoint(
       const dot = al * hx + am * hy + an * hz;
       const vbx = (sg * (al - dot * hx)) / vn, vby = (sg * (am - dot * hy)) / vn, vbz = (sg * (an - dot * hz)) / vn;
       rb = vbx * Px + vby * Py;
+      if (pupilOut) {
+        pupilOut.px[i] += r * vbx;
+        pupilOut.py[i] += r * vby;
+      }
       fxb = ax - vbx;
       fyb = ay - vby;
       eplb = vbz;

@@ -15,6 +15,7 @@ import { COMPENSATOR_TYPES, ToleranceSpec, type Compensator, type CompensatorTyp
 import { defaultToleranceSpec } from '../../engine/tolerance/defaults.ts';
 import { ToleranceError } from '../../engine/tolerance/perturbation.ts';
 import { prepareTolerancing, type CriterionSpec, type Tolerancing } from '../../engine/tolerance/setup.ts';
+import { mtfQuadratureOrder } from '../../engine/tolerance/waveCriteria.ts';
 import { sensitivity } from '../../engine/tolerance/sensitivity.ts';
 import { inverseSensitivity } from '../../engine/tolerance/inverse.ts';
 import { mergeShards, runTrials, statistics, type Shard } from '../../engine/tolerance/monteCarlo.ts';
@@ -146,11 +147,21 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
     if (o.reference !== 'centroid' && o.reference !== 'chief') throw new CliError(`--reference: expected centroid or chief (got "${o.reference}")`, 2);
     criterion = { type: 'rms-spot', reference: o.reference };
   } else if (o.criterion === 'wavefront') {
-    throw new CliError('--criterion wavefront needs the wave-optics analyses (engine/wave), which are not in this build yet; use rms-spot or a merit spec', 2);
+    criterion = { type: 'wavefront' };
+  } else if (/^mtf@/.test(o.criterion)) {
+    const frequency = Number(o.criterion.slice(4));
+    if (!(frequency > 0 && Number.isFinite(frequency))) throw new CliError(`--criterion ${o.criterion}: expected mtf@FREQUENCY with a positive frequency in cycles/mm, e.g. mtf@30`, 2);
+    // The quadrature order is fixed once, on the nominal lens, and handed to the workers.
+    try {
+      criterion = { type: 'mtf', frequency, order: mtfQuadratureOrder(loaded.system, frequency) };
+    } catch (err) {
+      if (err instanceof ToleranceError) throw new CliError(`${path.basename(lensFile)}: ${err.message}`);
+      throw err;
+    }
   } else if (o.criterion.endsWith('.json')) {
     criterion = { type: 'merit', spec: await loadMeritSpecFile(o.criterion), name: path.basename(o.criterion) };
   } else {
-    throw new CliError(`--criterion: expected rms-spot, wavefront or a merit spec file.json (got "${o.criterion}")`, 2);
+    throw new CliError(`--criterion: expected rms-spot, wavefront, mtf@FREQUENCY or a merit spec file.json (got "${o.criterion}")`, 2);
   }
 
   let tol: Tolerancing;
@@ -165,11 +176,15 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
   const nominalComp = evaluator.nominalCompensators();
   const nominal = evaluator.evaluate(new Float64Array(D), nominalComp).value;
   const nominalAsDesigned = evaluator.evaluateFixed(new Float64Array(D), new Float64Array(model.compensators.length));
+  const nf = loaded.system.fieldY.length;
   const description =
     criterion.type === 'rms-spot'
-      ? `RMS spot radius about the ${criterion.reference ?? 'centroid'}, polychromatic, all ${loaded.system.fieldY.length} fields, Gaussian quadrature 3 rings × 6 arms`
-      : `merit function ${criterion.name}`;
-  const info = { name: criterion.type === 'rms-spot' ? 'rms-spot' : criterion.name ?? 'merit', description, unit: tol.criterion.unit, nominal, nominalAsDesigned };
+      ? `RMS spot radius about the ${criterion.reference ?? 'centroid'}, polychromatic, all ${nf} fields, Gaussian quadrature 3 rings × 6 arms`
+      : criterion.type === 'merit'
+        ? `merit function ${criterion.name}`
+        : `${tol.criterion.name}, all ${nf} fields and ${loaded.system.wavelengthsUm.length} wavelengths${criterion.type === 'mtf' ? ' (lower is better; MTF ≈ 1 − criterion)' : ''}`;
+  const name = criterion.type === 'merit' ? criterion.name ?? 'merit' : criterion.type === 'mtf' ? `mtf@${criterion.frequency}` : criterion.type;
+  const info = { name, description, unit: tol.criterion.unit, nominal, nominalAsDesigned };
 
   const trials = o.monteCarlo !== undefined ? num(o.monteCarlo, '--monte-carlo', (v) => Number.isInteger(v) && v >= 1, 'a positive number of trials') : 0;
   const seed = num(o.seed, '--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
@@ -288,7 +303,7 @@ async function writeOutputs(dir: string, r: ToleranceRunResult, json: Record<str
   const files: { histogram?: string; cdf?: string; worst?: string; spec?: string } = { spec: 'spec.json' };
   const mc = r.monteCarlo;
   const scale = r.criterion.unit === 'mm' ? 1000 : 1;
-  const axis = r.criterion.unit === 'mm' ? 'RMS spot radius (µm)' : 'merit';
+  const axis = r.criterion.unit === 'mm' ? 'RMS spot radius (µm)' : r.criterion.unit === 'waves' ? 'RMS wavefront error (waves)' : r.criterion.name.startsWith('mtf@') ? `1 − MTF at ${r.criterion.name.slice(4)} cycles/mm` : 'merit';
   if (mc) {
     const v = mc.shard.values.map((x) => x * scale);
     const markers = [
@@ -312,7 +327,7 @@ async function writeOutputs(dir: string, r: ToleranceRunResult, json: Record<str
 
 function printSummary(r: ToleranceRunResult, out: string | undefined): void {
   const rms = r.criterion.unit === 'mm';
-  const show = (v: number) => (rms ? `${(v * 1000).toFixed(4)} µm` : v.toPrecision(6));
+  const show = (v: number) => (rms ? `${(v * 1000).toFixed(4)} µm` : `${v.toPrecision(6)}${r.criterion.unit ? ` ${r.criterion.unit}` : ''}`);
   const lines = [`${r.lens.name}: ${r.criterion.description}`, `nominal ${show(r.criterion.nominalAsDesigned)} as designed, ${show(r.criterion.nominal)} with compensators (${r.compensatorLabels.join(', ') || 'none'})`];
   const s = r.sensitivity;
   if (s) {

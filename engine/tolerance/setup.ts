@@ -18,7 +18,7 @@ import type { SampledOperand } from './sampling.ts';
  * MTF deficit at a frequency (cycles/mm), or a merit spec.
  */
 export type CriterionSpec =
-  | { type: 'rms-spot'; reference?: 'centroid' | 'chief' }
+  | { type: 'rms-spot'; reference?: 'centroid' | 'chief'; rings?: number; arms?: number }
   | { type: 'wavefront'; rings?: number; arms?: number }
   | { type: 'mtf'; frequency: number; order?: number }
   | { type: 'merit'; spec: MeritSpec; name?: string };
@@ -32,7 +32,7 @@ function makeCriterion(system: LensSystem, c: CriterionSpec): Criterion {
     case 'mtf':
       return mtfCriterion(system, { frequency: c.frequency, order: c.order });
     default:
-      return rmsSpotCriterion(system, { reference: c.reference });
+      return rmsSpotCriterion(system, { reference: c.reference, rings: c.rings, arms: c.arms });
   }
 }
 

@@ -96,7 +96,7 @@ describe('RMS wavefront criterion', () => {
     const tol = prepareTolerancing(lens('cooke-triplet'), spec, glass, { type: 'wavefront' });
     const { model, evaluator } = tol;
     const bf = model.params[model.compensators[0].refs[0]].surface;
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 2; k++) {
       const delta = perturbation(tol.limits, k);
       const ours = evaluator.evaluate(delta);
       expect(ours.iterations).toBeGreaterThan(0);
@@ -133,7 +133,7 @@ describe('MTF criterion', () => {
       const m = mtfAtFrequencies(s, f, [nu], { wavelengths: wl });
       ms += (s.fieldWeights[f] / fsum) * ((1 - m.tangential[0]!) ** 2 + (1 - m.sagittal[0]!) ** 2) / 2;
     }
-    // The adaptive MTF converges to 2e-5; the criterion's fixed order is one level finer.
+    // The adaptive MTF stops where it changes by < 2e-5; the criterion's fixed order is the largest of those.
     expect(Math.abs(c.value(sumSq(r)) - Math.sqrt(ms))).toBeLessThan(3e-5);
     expect(c.value(sumSq(r))).toBeGreaterThan(0.1);
   });
@@ -184,7 +184,7 @@ describe('MTF criterion', () => {
   });
 
   it('Jacobians with respect to operands and compensators equal central finite differences', () => {
-    checkJacobians({ type: 'mtf', frequency: nu, order: 24 }, 1e-6);
+    checkJacobians({ type: 'mtf', frequency: nu, order: 16 }, 1e-6);
   });
 
   it('refuses a frequency that is not positive and a lens with real ray aiming', () => {

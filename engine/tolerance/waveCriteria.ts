@@ -19,8 +19,8 @@
  * the criterion √Σ r² is the RMS MTF deficit 1 − MTF over fields and azimuths (0 for a perfect
  * MTF of 1; an MTF of 0.6 everywhere gives 0.4). Lower is better, as for every criterion. The
  * gradient is exact (engine/wave/mtfGradient.ts). The lens quadrature's order is fixed when the
- * criterion is built: the order at which the nominal lens's adaptive MTF converges, one level finer,
- * so the criterion is a smooth function of the lens. Needs paraxial ray aiming.
+ * criterion is built — the order at which the nominal lens's adaptive MTF converges — so the
+ * criterion is a smooth function of the lens. Needs paraxial ray aiming.
  */
 import type { LensSystem } from '../optics/system.ts';
 import type { ParamRef } from '../optics/params.ts';
@@ -113,12 +113,19 @@ export interface MtfCriterionOptions {
   order?: number;
 }
 
+/** The MTF criterion's wavelengths: the primary (the lateral-colour reference) first. */
+function mtfWavelengths(system: LensSystem): number[] {
+  return [system.primaryIndex, ...system.wavelengthsUm.map((_, w) => w).filter((w) => w !== system.primaryIndex)];
+}
+
 /**
- * The smallest adaptive order at which every field, azimuth and wavelength of the lens converges,
- * one level finer.
+ * The lens-quadrature order of the MTF criterion: the smallest adaptive order of engine/wave/mtf.ts
+ * at which every field, azimuth and wavelength of the (nominal) lens converges (to 2e-5, with at
+ * most ½ wave of phase between neighbouring nodes).
  * @throws ToleranceError when the MTF is undersampled even at the finest order
  */
-function chooseOrder(system: LensSystem, frequency: number, wavelengths: number[]): number {
+export function mtfQuadratureOrder(system: LensSystem, frequency: number): number {
+  const wavelengths = mtfWavelengths(system);
   const ctx = launchContext(system);
   let level = 0;
   for (let f = 0; f < system.fieldY.length; f++) {
@@ -132,7 +139,7 @@ function chooseOrder(system: LensSystem, frequency: number, wavelengths: number[
       }
     }
   }
-  return OTF_QUADRATURE_LEVELS[Math.min(OTF_QUADRATURE_LEVELS.length - 1, level + 1)];
+  return OTF_QUADRATURE_LEVELS[level];
 }
 
 /**
@@ -145,8 +152,8 @@ export function mtfCriterion(system: LensSystem, options: MtfCriterionOptions): 
   if (!(nu > 0 && Number.isFinite(nu))) throw new ToleranceError(`the MTF frequency must be a positive number of cycles/mm (got ${nu})`);
   if (system.rayAiming === 'real') throw new ToleranceError('the MTF criterion needs paraxial ray aiming (its exact gradient moves the pupil samples)');
   const nf = system.fieldY.length;
-  const wavelengths = [system.primaryIndex, ...system.wavelengthsUm.map((_, w) => w).filter((w) => w !== system.primaryIndex)];
-  const order = options.order ?? chooseOrder(system, nu, wavelengths);
+  const wavelengths = mtfWavelengths(system);
+  const order = options.order ?? mtfQuadratureOrder(system, nu);
   const fsum = system.fieldWeights.reduce((a, v) => a + v, 0) || 1;
   const sf = system.fieldWeights.map((v) => Math.sqrt(v / (2 * fsum)));
   return {
@@ -161,13 +168,14 @@ export function mtfCriterion(system: LensSystem, options: MtfCriterionOptions): 
       if (J) J.fill(0);
       const ctx = launchContext(sys);
       for (let f = 0; f < nf; f++) {
+        const area = new Map<number, number>();
         (['tangential', 'sagittal'] as MtfAxis[]).forEach((axis, a) => {
           const row = 2 * f + a;
           if (sf[f] === 0) {
             r[row] = 0;
             return;
           }
-          const m = mtfWithGradient(sys, f, nu, axis, wavelengths, order, J ? params : [], ctx);
+          const m = mtfWithGradient(sys, f, nu, axis, wavelengths, order, J ? params : [], ctx, area);
           r[row] = sf[f] * (1 - m.value);
           if (J) for (let j = 0; j < P; j++) J[row * P + j] = -sf[f] * m.gradient[j];
         });

@@ -74,9 +74,10 @@ function scaleWithGradient(system: LensSystem, f: number, w: number, axis: MtfAx
  * The polychromatic diffraction MTF of field f at `frequency` (cycles/mm) along `axis`, over
  * `wavelengths` (indices; the first is the reference of the lateral colour), with a lens
  * quadrature of `order`, and its gradient with respect to `params` (module docs).
+ * @param area optional cache of A₀ per wavelength index for this field and lens (shared by the azimuths)
  * @throws Error for a system with real ray aiming
  */
-export function mtfWithGradient(system: LensSystem, f: number, frequency: number, axis: MtfAxis, wavelengths: readonly number[], order: number, params: readonly ParamRef[], ctx: LaunchContext = launchContext(system)): MtfGradient {
+export function mtfWithGradient(system: LensSystem, f: number, frequency: number, axis: MtfAxis, wavelengths: readonly number[], order: number, params: readonly ParamRef[], ctx: LaunchContext = launchContext(system), area?: Map<number, number>): MtfGradient {
   if (system.rayAiming === 'real') throw new Error('the MTF gradient needs paraxial ray aiming');
   const P = params.length;
   const wsum = wavelengths.reduce((a, w) => a + system.wavelengthWeights[w], 0) || 1;
@@ -105,7 +106,7 @@ export function mtfWithGradient(system: LensSystem, f: number, frequency: number
     const { a, da } = scaleWithGradient(system, f, w, axis, P > 0 ? params : [], ctx);
     const delta = (frequency * lambda) / a;
     const d = Math.abs(delta);
-    const A0 = transmittedFraction(system, f, w, { ctx });
+    const A0 = transmittedFraction(system, f, w, { ctx, area });
     const entry: PerWavelength = { re: 0, im: 0, chief: null, s: null, rec: null, A0, d, sign: Math.sign(delta), a, da, weight: new Float64Array(0), dpx: new Float64Array(0), dpy: new Float64Array(0), dweight: new Float64Array(0), ph: new Float64Array(0), ok: new Uint8Array(0) };
     const chiefOnly = opdAboutReferenceSphere(system, f, w, [], [], { ctx }).sphere;
     entry.chief = chiefOnly ? (axis === 'tangential' ? chiefOnly.cy : chiefOnly.cx) : null;

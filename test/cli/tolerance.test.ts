@@ -110,11 +110,31 @@ describe('lens-studio tolerance', () => {
     fs.writeFileSync(glassless, JSON.stringify({ operands: [{ type: 'TIND', surface: 1, min: -0.001, max: 0.001 }] }));
     const r2 = run('tolerance', 'lens-library/cooke-triplet.json', '--spec', glassless);
     expect(r2.stderr.trim()).toBe(`lens-studio: cooke-triplet.json: ${glassless}: operands[0] (TIND): the medium after surface 1 is not a glass`);
-    const wf = run('tolerance', 'lens-library/cooke-triplet.json', '--defaults', '--criterion', 'wavefront');
-    expect(wf.status).toBe(2);
-    expect(wf.stderr).toMatch(/wavefront needs the wave-optics analyses/);
+    const mtf = run('tolerance', 'lens-library/cooke-triplet.json', '--defaults', '--criterion', 'mtf@-3');
+    expect(mtf.status).toBe(2);
+    expect(mtf.stderr.trim()).toBe('lens-studio: --criterion mtf@-3: expected mtf@FREQUENCY with a positive frequency in cycles/mm, e.g. mtf@30');
     const comp = run('tolerance', 'lens-library/cooke-triplet.json', '--defaults', '--compensators', 'focus');
     expect(comp.status).toBe(2);
     expect(comp.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('tolerances on the RMS wavefront and the MTF at a frequency (a small spec, two workers)', () => {
+    const spec = path.join(dir, 'small-tol.json');
+    fs.writeFileSync(spec, JSON.stringify({ operands: [{ type: 'TSDY', surface: 2, min: -0.05, max: 0.05 }, { type: 'TTHI', surface: 3, min: -0.1, max: 0.1 }] }));
+    for (const [criterion, unit] of [['wavefront', 'waves'], ['mtf@30', '']] as const) {
+      const r = run('tolerance', 'lens-library/cooke-triplet.json', '--spec', spec, '--criterion', criterion, '--sensitivity', '--monte-carlo', '60', '--workers', '2', '--json');
+      expect(r.status, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.criterion.name).toBe(criterion);
+      expect(j.criterion.unit).toBe(unit);
+      expect(j.criterion.nominal).toBeGreaterThan(0.05);
+      expect(j.criterion.nominal).toBeLessThan(criterion === 'wavefront' ? 5 : 1);
+      // Compensated: the nominal with its back focus re-optimized is no worse than as designed.
+      expect(j.criterion.nominal).toBeLessThanOrEqual(j.criterion.nominal_as_designed);
+      expect(j.sensitivity).toHaveLength(2);
+      expect(j.monte_carlo.trials).toBe(60);
+      expect(j.monte_carlo.p90).toBeGreaterThan(j.monte_carlo.p10);
+    }
+  });
 });
+

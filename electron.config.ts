@@ -3,9 +3,12 @@
  * Used by `npm run dist` (app/electron/dist.ts), which first builds the renderer (vite) and the
  * sandboxed preload bundle (esbuild), then calls electron-builder with this object.
  *
- * The app runs its TypeScript through tsx at start (no compile step), so the package ships the
- * sources of app/ and engine/ with tsx, the built renderer and the preload bundle. asar is off:
- * Node's ES module loader (used by tsx) cannot read inside asar archives.
+ * The package ships bundles, not TypeScript: out/electron/main.cjs, engineUtility.cjs and
+ * preload.cjs (app/electron/buildElectron.ts), the built renderer (no source maps) and the lens
+ * library, all inside an asar archive whose integrity Electron checks at start. Electron fuses
+ * (flipped by electron-builder before signing) turn off what the app never uses: running the binary
+ * as plain Node (ELECTRON_RUN_AS_NODE), NODE_OPTIONS, --inspect; cookies are encrypted; the app is
+ * loaded only from the asar archive; file:// gets no extra privileges (the renderer is app://).
  */
 
 /** The subset of electron-builder's Configuration used here (electron-builder is not a dependency). */
@@ -16,6 +19,18 @@ export interface BuilderConfig {
   directories: { output: string; buildResources?: string };
   files: string[];
   asar: boolean;
+  asarUnpack?: string[];
+  /** electron-builder's FuseOptionsV1 (@electron/fuses). */
+  electronFuses: {
+    runAsNode: boolean;
+    enableCookieEncryption: boolean;
+    enableNodeOptionsEnvironmentVariable: boolean;
+    enableNodeCliInspectArguments: boolean;
+    enableEmbeddedAsarIntegrityValidation: boolean;
+    onlyLoadAppFromAsar: boolean;
+    loadBrowserProcessSpecificV8Snapshot?: boolean;
+    grantFileProtocolExtraPrivileges: boolean;
+  };
   extraMetadata?: Record<string, unknown>;
   linux: { target: string[]; category: string; maintainer?: string; synopsis?: string };
   deb?: { depends?: string[] };
@@ -31,21 +46,21 @@ const config: BuilderConfig = {
   productName: 'Lens Studio',
   copyright: 'MIT License',
   directories: { output: 'dist/installers', buildResources: 'build' },
-  files: [
-    'package.json',
-    'app/**/*',
-    'engine/**/*',
-    'renderer/dist/**/*',
-    'out/electron/preload.cjs',
-    'lens-library/**/*',
-    'bin/**/*',
-    '!**/*.test.ts',
-    '!**/*.testProblems.ts',
-    '!**/*-fixture.ts',
-  ],
-  asar: false,
-  // Electron starts the bootstrap (JS), which registers tsx and loads app/electron/main.ts.
-  extraMetadata: { main: 'app/electron/bootstrap.mjs' },
+  files: ['package.json', 'out/electron/main.cjs', 'out/electron/engineUtility.cjs', 'out/electron/preload.cjs', 'renderer/dist/**/*', '!**/*.map', 'lens-library/**/*'],
+  asar: true,
+  // Native TensorFlow bindings and the wasm backend's binaries are loaded by path: keep them outside the archive.
+  asarUnpack: ['node_modules/@tensorflow/tfjs-node*/**', 'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm'],
+  electronFuses: {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  },
+  // The packaged app starts the bundled main process (no tsx).
+  extraMetadata: { main: 'out/electron/main.cjs' },
   linux: { target: ['AppImage', 'deb'], category: 'Science', maintainer: 'Lens Studio', synopsis: 'Optical design studio' },
   deb: { depends: ['libnss3', 'libgtk-3-0', 'libxss1', 'libasound2'] },
   mac: { target: ['dmg'], category: 'public.app-category.developer-tools' },

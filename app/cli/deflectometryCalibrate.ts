@@ -11,6 +11,7 @@
  *   loss-history.csv         iteration, merit (mm²), RMS (µm)
  * Ctrl-C stops the fit at the next iteration and still writes the best result so far.
  */
+import { terminalJson, writeErr, writeOut } from './terminal.ts';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { stringifyPrescription } from '../../engine/io/json.ts';
@@ -24,7 +25,9 @@ import { readCaptureImages, readSession } from '../node/deflectometrySession.ts'
 import { encodeGray16 } from '../node/png16.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { CliError } from './errors.ts';
-import { loadSystemFile, printWarnings } from './loadLens.ts';
+import { loadSystemFile, printWarnings, strictInputs } from './loadLens.ts';
+import { glassRangeWarnings } from '../../engine/optics/glassRange.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 
 /** A progress bar on stderr (drawn only on a terminal). */
 export function progressBar(label: string): cliProgress.SingleBar {
@@ -96,7 +99,8 @@ export async function runCalibrateCommand(sessionDir: string, opts: CalibrateCli
   if (opts.start !== 'flat' && opts.start !== 'nominal') throw new CliError(`--start: expected flat or nominal, got "${opts.start}"`, 2);
   const maxIterations = Number(opts.iterations);
   if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new CliError(`--iterations: expected a positive integer, got "${opts.iterations}"`, 2);
-  const session = await readSession(sessionDir);
+  const session = await readSession(sessionDir, { strict: strictInputs() });
+  for (const w of session.warnings) writeErr(`warning: ${w}\n`);
   let nominal: Prescription;
   let glass: GlassResolver;
   let nominalName: string;
@@ -112,6 +116,12 @@ export async function runCalibrateCommand(sessionDir: string, opts: CalibrateCli
     nominalName = path.join(sessionDir, session.manifest.nominalLens ?? '');
   } else {
     throw new CliError(`${sessionDir}: the session carries no nominal lens; give --nominal lens.json`);
+  }
+  // The rig's wavelength against the catalogued range of the lens's glasses.
+  try {
+    printWarnings(nominalName, glassRangeWarnings(buildSystem(nominal, glass), [session.manifest.wavelengthUm]));
+  } catch {
+    // A lens that does not build is reported by the calibration itself.
   }
   let initialPose = session.manifest.initialPose;
   if (!initialPose) {
@@ -180,7 +190,7 @@ export async function runCalibrateCommand(sessionDir: string, opts: CalibrateCli
   const doc = resultDocument(result, path.resolve(sessionDir), nominalName, vary, opts.start);
   await writeFileAtomic(path.join(out, 'result.json'), `${JSON.stringify(doc, null, 2)}\n`);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`${terminalJson(doc)}\n`);
     return;
   }
   const lines = [
@@ -191,5 +201,5 @@ export async function runCalibrateCommand(sessionDir: string, opts: CalibrateCli
     `  reprojection RMS ${result.lensRmsUm.toFixed(3)} µm (${result.cameras.map((c) => `${c.name}: ${c.lensPixels} px, ${c.lensRmsUm.toFixed(3)} µm`).join('; ')})`,
     `  wrote ${path.resolve(out)}`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeOut(`${lines.join('\n')}\n`);
 }

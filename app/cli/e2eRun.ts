@@ -9,6 +9,7 @@
  * the same number of network updates; they differ only in whether the lens learns. Ctrl-C saves a
  * checkpoint of the current run and exits 130; `--resume` continues from it.
  */
+import { writeErr, writeOut } from './terminal.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
@@ -176,7 +177,7 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
     } catch (err) {
       throw new CliError((err as Error).message);
     }
-    for (const w of folder.warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const w of folder.warnings) writeErr(`warning: ${w}\n`);
     data = photoScenes(folder.images, folder.names, channels, o.images);
   } else {
     data = deadLeavesScenes({ channels, size: Math.max(256, 2 * (patch + psfSize)), trainCount: 48, heldOutCount: 12 });
@@ -256,7 +257,7 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
           ph.timing.steps++;
           ph.timing.losses.push(p.loss);
           bar.update(p.step, p);
-          if (p.warning) process.stderr.write(`\nwarning: step ${p.step}: ${p.warning}\n`);
+          if (p.warning) writeErr(`\nwarning: step ${p.step}: ${p.warning}\n`);
           if (checkpointEvery > 0 && p.step % checkpointEvery === 0 && p.step < steps) await save(ph);
         },
       });
@@ -342,7 +343,7 @@ export async function e2eCommand(o: E2eCommandOptions, signal?: AbortSignal): Pr
   writeFileAtomic(path.join(o.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   const md = reportMarkdown(report);
   writeFileAtomic(path.join(o.out, 'report.md'), md);
-  process.stdout.write(`${md.split('## Lens')[0].trim()}\n\nwrote ${path.join(o.out, 'report.md')}\n`);
+  writeOut(`${md.split('## Lens')[0].trim()}\n\nwrote ${path.join(o.out, 'report.md')}\n`);
   for (const ph of phases) ph.trainer.dispose();
   return 'done';
 }

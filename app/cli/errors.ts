@@ -2,6 +2,8 @@
  * Error reporting for the command line: a known error prints one line `lens-studio: <message>`
  * and exits with code 1 (2 for usage errors); LENS_STUDIO_DEBUG=1 prints the stack as well.
  */
+import { terminalText } from './terminal.ts';
+
 export class CliError extends Error {
   constructor(
     message: string,
@@ -23,7 +25,7 @@ export async function runMain(body: () => Promise<unknown>): Promise<void> {
       return;
     }
     const message = e instanceof Error ? e.message : String(err);
-    process.stderr.write(`lens-studio: ${message}\n`);
+    process.stderr.write(`lens-studio: ${terminalText(message)}\n`);
     if (process.env.LENS_STUDIO_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     process.exitCode = e instanceof CliError ? e.exitCode : 1;
   }

@@ -8,7 +8,11 @@ import path from 'node:path';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { parseMeritSpecJson, type MeritSpec } from '../../engine/io/meritSpecSchema.ts';
 import { VARY_GROUPS } from '../../engine/optimize/variables.ts';
+import type { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
+import { writeFileAtomic } from '../node/atomicWrite.ts';
+import { encodeLensFile } from '../node/lensFile.ts';
 import { CliError } from './errors.ts';
+import { printWarnings, strictInputs } from './loadLens.ts';
 
 /**
  * Parses `--vary a,b,c` (the groups of engine/optimize/variables.ts); undefined gives [].
@@ -57,11 +61,15 @@ export async function loadMeritSpecFile(file: string): Promise<MeritSpec> {
   } catch (err) {
     throw new CliError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  const warnings: string[] = [];
+  let spec: MeritSpec;
   try {
-    return parseMeritSpecJson(text, path.basename(file));
+    spec = parseMeritSpecJson(text, path.basename(file), { strict: strictInputs(), warnings });
   } catch (err) {
     throw new CliError((err as Error).message);
   }
+  printWarnings(file, warnings);
+  return spec;
 }
 
 /**
@@ -79,4 +87,39 @@ export async function chooseMeritSpec(
   if (opts.defaultMerit) return { spec: { defaultMerit: {} }, source: 'default merit function' };
   if (prescription.merit) return { spec: prescription.merit, source: `${path.basename(lensFile)} (merit field)` };
   throw new CliError(`${path.basename(lensFile)} has no merit function: give --merit <spec.json> or --default-merit`, 2);
+}
+
+/**
+ * The format `--out` asks for, by extension (case-insensitive).
+ * @throws CliError (usage, exit 2) for any extension but .json and .zmx, before anything runs
+ */
+export function outputFormat(out: string): 'json' | 'zmx' {
+  const ext = path.extname(out).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.zmx') return 'zmx';
+  throw new CliError(`--out ${out}: cannot write "${ext || '(no extension)'}" lens files (supported: .json, .zmx)`, 2);
+}
+
+/**
+ * Writes an optimized lens atomically in the `--out` format: JSON (with its merit spec and
+ * `meta.optimization` record), or .zmx (export warnings on stderr for what it cannot hold).
+ * @throws CliError naming the file when the .zmx export cannot express the lens or the write fails
+ */
+export async function writeOptimizedLens(out: string, format: 'json' | 'zmx', lens: Prescription, library: GlassLibrary): Promise<void> {
+  let bytes: Uint8Array | string;
+  if (format === 'zmx') {
+    let encoded;
+    try {
+      encoded = encodeLensFile(out, lens, library);
+    } catch (err) {
+      throw new CliError(`${path.basename(out)}: ${(err as Error).message}`);
+    }
+    printWarnings(out, encoded.warnings);
+    bytes = encoded.bytes;
+  } else bytes = `${JSON.stringify(lens, null, 2)}\n`;
+  try {
+    await writeFileAtomic(out, bytes);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
 }

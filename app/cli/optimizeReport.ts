@@ -36,11 +36,11 @@ export function meritProgressBar(total: number): RunProgress {
 }
 
 /** Why the run ended, as the report says it. */
-export function stopReasonText(reason: StopReason): string {
+export function stopReasonText(reason: StopReason, signal: 'SIGINT' | 'SIGTERM' | null = 'SIGINT'): string {
   return {
     converged: 'converged',
     maxIterations: 'iteration limit reached',
-    cancelled: 'stopped by Ctrl-C; the best lens so far was kept',
+    cancelled: `stopped by ${signal === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C'}; the best lens so far was kept`,
     stalled: 'stalled (no step lowers the merit)',
   }[reason];
 }

@@ -6,6 +6,7 @@
  * nominal design. The report compares the input (nominal) design and the robust one: nominal
  * criterion (compensated) and Monte Carlo statistics of both over the same perturbations.
  */
+import { writeOut } from './terminal.ts';
 import path from 'node:path';
 import { validatePrescription } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
@@ -25,10 +26,9 @@ import { ToleranceError, type DesignVariable } from '../../engine/tolerance/pert
 import { prepareTolerancing, type CriterionSpec } from '../../engine/tolerance/setup.ts';
 import { buildRobustProblem } from '../../engine/tolerance/robust.ts';
 import { runTrials, statistics, type MonteCarloStatistics } from '../../engine/tolerance/monteCarlo.ts';
-import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { CliError } from './errors.ts';
 import { loadSystemFile, printWarnings } from './loadLens.ts';
-import { chooseMeritSpec, parseOptimizerArgs, parseVary } from './optimizeArgs.ts';
+import { chooseMeritSpec, outputFormat, parseOptimizerArgs, parseVary, writeOptimizedLens } from './optimizeArgs.ts';
 import { meritProgressBar, stopReasonText } from './optimizeReport.ts';
 import { loadToleranceSpecFile } from './toleranceRun.ts';
 
@@ -66,6 +66,7 @@ function evaluateDesign(p: Prescription, spec: ToleranceSpec, library: GlassLibr
 
 /** Runs the robust optimization and writes the robust lens; returns the optimizer's result. */
 export async function robustOptimizeCommand(lensFile: string, opts: RobustCommandOptions, signal?: AbortSignal): Promise<OptimizeResult> {
+  const outFormat = outputFormat(opts.out);
   const { algorithm, iterations } = parseOptimizerArgs(opts);
   if (algorithm !== 'dls') throw new CliError('--robust runs damped least squares (--algorithm dls)', 2);
   const vary = parseVary(opts.vary);
@@ -175,7 +176,7 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
     },
     path.basename(opts.out),
   );
-  await writeFileAtomic(opts.out, `${JSON.stringify(out, null, 2)}\n`);
+  await writeOptimizedLens(opts.out, outFormat, out, library);
 
   const um = (v: number) => (v * 1000).toFixed(4);
   const pct = (a: number, b: number) => `${b >= a ? '+' : ''}${((100 * (b - a)) / a).toFixed(1)} %`;
@@ -187,7 +188,7 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
     ['98% <=', before.stats.p98, after.stats.p98],
   ];
   const table = rows.map(([label, a, b]) => `${label.padEnd(24)}${um(a).padStart(16)}${um(b).padStart(16)}${pct(a, b).padStart(10)}`).join('\n');
-  process.stdout.write(
+  writeOut(
     `${system.name}: robust design (${objective}, ${tol.model.compensators.map((d) => d.label).join(', ') || 'no'} compensator${tol.model.compensators.length === 1 ? '' : 's'}), ` +
       `damped least squares on ${variables.length} variables; ${result.iterations} iterations, ${stopReasonText(result.stopReason)}\n\n` +
       `RMS spot radius, µm (${source}; Monte Carlo ${trials} trials, seed ${seed}, the same perturbations for both designs)\n` +

@@ -5,6 +5,7 @@
  * `--out DIR` with report.md, tolerance.json, histogram.png, cdf.png, worst-trial.json, spec.json.
  * Shards (`--trials-range A:B`) write shard-A-B.json, merged by `lens-studio tolerance merge`.
  */
+import { terminalJson, writeOut } from './terminal.ts';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -255,7 +256,7 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
     }
     const json = toleranceJson(result);
     if (o.out) await writeOutputs(o.out, result, json, worstLens);
-    if (o.json) process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    if (o.json) process.stdout.write(`${terminalJson(json)}\n`);
     else printSummary(result, o.out);
     if (signal.aborted) process.exitCode = 130;
   } finally {
@@ -340,7 +341,7 @@ function printSummary(r: ToleranceRunResult, out: string | undefined): void {
     lines.push(`Monte Carlo ${st.trials} trials (seed ${st.seed}): mean ${show(st.mean)}, std ${show(st.std)}, 90% <= ${show(st.p90)}, 98% <= ${show(st.p98)}, yield ${((st.yield ?? 0) * 100).toFixed(1)}% at ${show(st.threshold ?? NaN)}`);
   }
   if (out) lines.push(`report: ${path.join(out, 'report.md')}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeOut(`${lines.join('\n')}\n`);
 }
 
 /** `lens-studio tolerance merge shard-*.json --out all.json`: the statistics of the whole run. */
@@ -376,6 +377,6 @@ export async function mergeShardFiles(files: string[], out: string | undefined, 
   };
   const text = `${JSON.stringify(result, null, 2)}\n`;
   if (out) await writeFileAtomic(out, text);
-  if (json || !out) process.stdout.write(text);
+  if (json || !out) process.stdout.write(`${terminalJson(result)}\n`);
   else process.stdout.write(`wrote ${out}: ${merged.values.length} trials from ${shards.length} shards\n`);
 }

@@ -260,9 +260,17 @@ export interface StudioApi {
   hostInfo(): Promise<HostInfo>;
   listLibrary(): Promise<LibraryEntry[]>;
   openLibraryLens(id: string): Promise<LensSnapshot>;
-  /** Opens .json, .zmx or dO .txt bytes; on failure the previous lens stays loaded. */
+  /**
+   * Opens .json, .zmx or dO .txt bytes (a file chosen in the browser's file chooser, or a lens
+   * moved in from another panel); on failure the previous lens stays loaded. The lens has no host
+   * path: Save exports it (a download).
+   */
   openFile(fileName: string, bytes: Uint8Array): Promise<LensSnapshot>;
-  /** Opens a file from the host's disk (command line argument, recent files). */
+  /**
+   * Opens a file from the host's disk. In web and Electron mode only a path the user already chose
+   * is allowed (the start-up lens, a recent file, a path saved to); any other path is refused
+   * (BAD_REQUEST) before the disk is touched, with the same message whether it exists or not.
+   */
   openPath(path: string): Promise<LensSnapshot>;
   openRecent(id: string): Promise<LensSnapshot>;
   recentFiles(): Promise<RecentFile[]>;
@@ -275,10 +283,25 @@ export interface StudioApi {
   /** Stops a run; the best lens so far stays loaded (one undo step). Resolves when it has stopped. */
   stopOptimization(runId: string): Promise<void>;
   exportLens(format: 'json' | 'zmx'): Promise<ExportedLens>;
-  /** Writes the lens to the host's disk (temp file then rename); default: where it was opened. */
+  /**
+   * Writes the lens to the host's disk (temp file then rename); default: where it was opened. In
+   * web and Electron mode `path` must be one the user chose (as `openPath`); elsewhere export.
+   */
   saveLens(path?: string): Promise<{ path: string }>;
-  /** Opens a deflectometry session folder on the host's disk and decodes its fringe images. */
+  /**
+   * Opens a deflectometry session folder on the host's disk and decodes its fringe images. In web
+   * and Electron mode only a recent, simulated or uploaded session folder (as `openPath`).
+   */
   openDeflectometrySession(dir: string): Promise<DeflectometrySessionInfo>;
+  /**
+   * Sends one file of a session folder chosen in the browser: its path inside the folder
+   * ("session.json", "camera1/lens/x-p70-s0.png"; plain names, .json or .png). The first call
+   * (no `uploadId`) starts a new upload; pass the returned id with the others. At most 4,096 files,
+   * 64 MiB each, 2 GiB in all.
+   */
+  uploadDeflectometryFile(relativePath: string, bytes: Uint8Array, uploadId?: string): Promise<{ uploadId: string }>;
+  /** Opens an uploaded session folder (once every file is sent), as `openDeflectometrySession`. */
+  openDeflectometryUpload(uploadId: string): Promise<DeflectometrySessionInfo>;
   /** Simulates a session of the bundled rig and lens (LE1234-A) into a temp folder, then opens it. */
   simulateDeflectometrySession(options?: SimulateSessionOptions): Promise<DeflectometrySessionInfo>;
   /** Recently opened session folders, newest first. */
@@ -334,6 +357,8 @@ export const STUDIO_METHODS = [
   'exportLens',
   'saveLens',
   'openDeflectometrySession',
+  'uploadDeflectometryFile',
+  'openDeflectometryUpload',
   'simulateDeflectometrySession',
   'recentDeflectometrySessions',
   'deflectometryImage',
@@ -350,6 +375,13 @@ export const STUDIO_METHODS = [
   'stopRobust',
   'useRobustDesign',
 ] as const satisfies readonly StudioMethod[];
+
+/**
+ * The methods the studio UI calls: all the Electron preload exposes to the page (the page has no
+ * use for the rest, e.g. `openPath` or `hostInfo`). test/architecture/preloadSurface.test.ts checks
+ * this list against the renderer's sources, so it stays the minimum.
+ */
+export const RENDERER_METHODS = STUDIO_METHODS.filter((m) => m !== 'openPath' && m !== 'hostInfo');
 
 /** The host-side implementation: the API without the client-side subscription helper. */
 export type StudioService = Pick<StudioApi, StudioMethod> & {

@@ -50,6 +50,8 @@ export interface DeflectometrySessionInfo {
   /** Screen size, mm. */
   screenMm: [number, number];
   decodeMs: number;
+  /** Unknown keys in the session's JSON files, each naming the file and the key's path. */
+  warnings: string[];
 }
 
 export interface SimulateSessionOptions {

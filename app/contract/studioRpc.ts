@@ -9,6 +9,7 @@
  *
  * The server handles requests strictly in arrival order (an `edit` followed by `analyze` sees the
  * edit), except the stop methods (`OVERTAKING_METHODS`), which must overtake a queue that may be busy.
+ * One client may have at most `MAX_QUEUED_REQUESTS` requests waiting; more are answered BUSY.
  *
  * Browser-safe: no Node built-ins.
  */
@@ -23,6 +24,7 @@ import {
   type StudioService,
 } from './studioApi.ts';
 import { decodeFrame, encodeFrame } from './studioWire.ts';
+import { MAX_QUEUED_REQUESTS } from './apiLimits.ts';
 
 /** A duplex channel of binary frames (MessagePort, WebSocket, Electron port...). */
 export interface FramePort {
@@ -131,8 +133,10 @@ function trimUndefined(args: unknown[]): unknown[] {
  * Serves `service` on `port` until the port closes. Returns a function that detaches it.
  * Unexpected exceptions become INTERNAL errors with their message (the host keeps running).
  */
-export function serveStudio(service: StudioService, port: FramePort): () => void {
+export function serveStudio(service: StudioService, port: FramePort, options: { maxQueued?: number } = {}): () => void {
+  const maxQueued = options.maxQueued ?? MAX_QUEUED_REQUESTS;
   let queue: Promise<unknown> = Promise.resolve();
+  let queued = 0;
   const send = (msg: Msg) => {
     try {
       port.send(encodeFrame(msg));
@@ -182,7 +186,12 @@ export function serveStudio(service: StudioService, port: FramePort): () => void
       void handle(msg);
       return;
     }
-    queue = queue.then(() => handle(msg));
+    if (queued >= maxQueued) {
+      send({ t: 'res', id: msg.id, ok: false, error: { code: 'BUSY', message: `more than ${maxQueued} requests waiting: wait for the answers first` } });
+      return;
+    }
+    queued++;
+    queue = queue.then(() => handle(msg)).finally(() => queued--);
   });
 
   const detach = () => {

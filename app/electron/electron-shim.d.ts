@@ -11,7 +11,12 @@ declare module 'electron' {
     contextIsolation?: boolean;
     sandbox?: boolean;
     nodeIntegration?: boolean;
+    nodeIntegrationInWorker?: boolean;
     webSecurity?: boolean;
+    allowRunningInsecureContent?: boolean;
+    experimentalFeatures?: boolean;
+    navigateOnDragDrop?: boolean;
+    webviewTag?: boolean;
     spellcheck?: boolean;
   }
   interface BrowserWindowConstructorOptions {
@@ -27,17 +32,23 @@ declare module 'electron' {
   interface HandlerDetails {
     url: string;
   }
+  interface PreventableEvent {
+    preventDefault(): void;
+  }
   interface WebContents extends EventEmitter {
     postMessage(channel: string, message: unknown, transfer?: MessagePortMain[]): void;
     setWindowOpenHandler(handler: (details: HandlerDetails) => { action: 'allow' | 'deny' }): void;
+    reload(): void;
     on(event: 'did-finish-load', listener: () => void): this;
-    on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): this;
+    on(event: 'will-navigate' | 'will-redirect', listener: (event: PreventableEvent, url: string) => void): this;
+    on(event: 'will-attach-webview', listener: (event: PreventableEvent, webPreferences: WebPreferences, params: Record<string, string>) => void): this;
     on(event: 'render-process-gone', listener: (event: unknown, details: { reason: string }) => void): this;
   }
   class BrowserWindow extends EventEmitter {
     constructor(options?: BrowserWindowConstructorOptions);
     readonly webContents: WebContents;
     loadFile(filePath: string): Promise<void>;
+    loadURL(url: string): Promise<void>;
     show(): void;
     isDestroyed(): boolean;
     once(event: 'ready-to-show', listener: () => void): this;
@@ -80,19 +91,50 @@ declare module 'electron' {
     readonly isPackaged: boolean;
     whenReady(): Promise<void>;
     quit(): void;
+    enableSandbox(): void;
     requestSingleInstanceLock(): boolean;
     getPath(name: 'userData' | 'home' | 'documents'): string;
+    getAppPath(): string;
     getVersion(): string;
     on(event: 'window-all-closed' | 'before-quit', listener: () => void): this;
     on(event: 'activate', listener: () => void): this;
     on(event: 'second-instance', listener: () => void): this;
+    on(event: 'web-contents-created', listener: (event: unknown, contents: WebContents) => void): this;
   }
   const app: App;
+  interface CustomScheme {
+    scheme: string;
+    privileges?: {
+      standard?: boolean;
+      secure?: boolean;
+      bypassCSP?: boolean;
+      allowServiceWorkers?: boolean;
+      supportFetchAPI?: boolean;
+      corsEnabled?: boolean;
+      stream?: boolean;
+      codeCache?: boolean;
+    };
+  }
+  const protocol: {
+    registerSchemesAsPrivileged(customSchemes: CustomScheme[]): void;
+    handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
+  };
+  interface Session {
+    setPermissionRequestHandler(handler: ((webContents: WebContents, permission: string, callback: (permissionGranted: boolean) => void, details: unknown) => void) | null): void;
+    setPermissionCheckHandler(handler: ((webContents: WebContents | null, permission: string, requestingOrigin: string, details: unknown) => boolean) | null): void;
+  }
+  const session: {
+    readonly defaultSession: Session;
+  };
+  const dialog: {
+    showErrorBox(title: string, content: string): void;
+  };
   interface IpcRendererEvent {
     ports: MessagePort[];
   }
   const ipcRenderer: {
     on(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): void;
+    once(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): void;
   };
   const contextBridge: {
     exposeInMainWorld(apiKey: string, api: unknown): void;

@@ -1,14 +1,15 @@
 /**
- * Electron preload (sandboxed, context-isolated): exposes the StudioApi as `window.studio` through
- * contextBridge and nothing else (no ipcRenderer, no Node). The engine's MessagePort arrives from
+ * Electron preload (sandboxed, context-isolated): exposes the StudioApi methods the UI calls
+ * (`RENDERER_METHODS`) as `window.studio` through contextBridge and nothing else (no ipcRenderer,
+ * no Node, no `openPath`). The engine's MessagePort arrives from
  * the main process on `studio:port`; calls made before it arrives wait for it. Errors cross the
  * bridge with their StudioError code in the message (app/contract/bridgeErrors.ts).
  *
  * Sandboxed preloads cannot load modules, so this file is bundled into one CommonJS script by
- * app/electron/buildPreload.ts before the window opens.
+ * app/electron/buildElectron.ts before the window opens.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { STUDIO_METHODS, type StudioApi, type StudioEvent } from '../contract/studioApi.ts';
+import { RENDERER_METHODS, type StudioApi, type StudioEvent } from '../contract/studioApi.ts';
 import { createStudioClient, type StudioClient } from '../contract/studioRpc.ts';
 import { messagePortFramePort } from '../contract/studioTransports.ts';
 import { toBridgeError } from '../contract/bridgeErrors.ts';
@@ -16,13 +17,14 @@ import { toBridgeError } from '../contract/bridgeErrors.ts';
 let resolveClient: (c: StudioClient) => void;
 const clientReady = new Promise<StudioClient>((resolve) => (resolveClient = resolve));
 
-ipcRenderer.on('studio:port', (event) => {
+// One port per page load, from the main process only (a message from anywhere else has no port).
+ipcRenderer.once('studio:port', (event) => {
   const port = event.ports[0];
   if (port) resolveClient(createStudioClient(messagePortFramePort(port)));
 });
 
 const api: Record<string, unknown> = {};
-for (const method of STUDIO_METHODS) {
+for (const method of RENDERER_METHODS) {
   api[method] = async (...args: unknown[]) => {
     const client = await clientReady;
     try {

@@ -6,6 +6,10 @@
  * Each part is computed independently: a part that fails (a chief ray that misses, say) is left
  * empty and its error is listed, so the rest still draws. Spot and fan data follow the engine's
  * conventions (hexapolar sampling, primary-wavelength chief-ray reference, mm).
+ *
+ * Time-sliced: the host's event loop gets a turn between parts (each spot diagram, each fan, the
+ * layout), so other clients are answered while a large analysis runs; the options are bounded
+ * (app/contract/apiLimits.ts), so each part is.
  */
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { analyze } from '../../engine/analysis/report.ts';
@@ -13,15 +17,17 @@ import { spotDiagram } from '../../engine/analysis/spot.ts';
 import { rayFan } from '../../engine/analysis/rayFan.ts';
 import { launchContext } from '../../engine/trace/rayAiming.ts';
 import { layoutRays, surfaceProfiles } from '../../engine/analysis/layout.ts';
-import type {
-  AnalysisBundle,
-  AnalysisReport,
-  AnalyzeOptions,
-  FanData,
-  LayoutData,
-  SpotData,
-  SurfaceProfile,
+import {
+  StudioError,
+  type AnalysisBundle,
+  type AnalysisReport,
+  type AnalyzeOptions,
+  type FanData,
+  type LayoutData,
+  type SpotData,
+  type SurfaceProfile,
 } from '../contract/studioApi.ts';
+import { API_LIMITS, choiceOption, intOption } from '../contract/apiLimits.ts';
 
 const now = () => performance.now();
 
@@ -29,11 +35,44 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Analysis options with every default filled in, each checked against API_LIMITS. */
+export type CheckedAnalyzeOptions = Required<Pick<AnalyzeOptions, 'spotRings' | 'fanPoints' | 'layoutRays' | 'layoutPlane' | 'spots' | 'fans' | 'layout'>>;
+
 /**
- * Computes the analysis bundle of `system` for lens `revision`.
- * Never throws for an optical failure: those land in `errors`.
+ * Checks a client's analysis options (undefined → default).
+ * @throws StudioError BAD_REQUEST naming the option, its range and the value
  */
-export function computeAnalysis(system: LensSystem, revision: number, options: AnalyzeOptions = {}): AnalysisBundle {
+export function checkAnalyzeOptions(options: unknown): CheckedAnalyzeOptions {
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+    throw new StudioError('BAD_REQUEST', 'analyze: options must be an object');
+  }
+  const o = (options ?? {}) as AnalyzeOptions;
+  const flag = (name: string, v: unknown) => {
+    if (v !== undefined && typeof v !== 'boolean') throw new StudioError('BAD_REQUEST', `${name}: expected true or false`);
+    return v !== false;
+  };
+  const L = API_LIMITS.analyze;
+  return {
+    spotRings: intOption('spotRings', o.spotRings, 6, L.spotRings),
+    fanPoints: intOption('fanPoints', o.fanPoints, 257, L.fanPoints),
+    layoutRays: intOption('layoutRays', o.layoutRays, 7, L.layoutRays),
+    layoutPlane: choiceOption('layoutPlane', o.layoutPlane, 'yz', ['yz', '3d'] as const),
+    spots: flag('spots', o.spots),
+    fans: flag('fans', o.fans),
+    layout: flag('layout', o.layout),
+  };
+}
+
+/** Hands the event loop a turn (other clients' requests, stop calls). */
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Computes the analysis bundle of `system` for lens `revision`, yielding between parts.
+ * Never throws for an optical failure: those land in `errors`.
+ * @throws StudioError BAD_REQUEST for options outside API_LIMITS (before any work)
+ */
+export async function computeAnalysis(system: LensSystem, revision: number, options: AnalyzeOptions = {}): Promise<AnalysisBundle> {
+  const opts = checkAnalyzeOptions(options);
   const errors: string[] = [];
   const timingsMs: Record<string, number> = {};
   const nFields = system.fieldY.length;
@@ -56,12 +95,14 @@ export function computeAnalysis(system: LensSystem, revision: number, options: A
   timingsMs.report = now() - t;
 
   const spots: SpotData[] = [];
-  if (options.spots !== false && ctx) {
-    t = now();
+  if (opts.spots && ctx) {
+    timingsMs.spots = 0;
     for (let f = 0; f < nFields; f++) {
       for (let w = 0; w < nWaves; w++) {
+        await yieldTurn();
+        t = now();
         try {
-          const s = spotDiagram(system, f, w, { density: options.spotRings ?? 6, ctx });
+          const s = spotDiagram(system, f, w, { density: opts.spotRings, ctx });
           const [cx, cy] = s.centroid ?? [NaN, NaN];
           spots.push({
             fieldIndex: f,
@@ -78,18 +119,20 @@ export function computeAnalysis(system: LensSystem, revision: number, options: A
         } catch (e) {
           errors.push(`spot field ${f + 1}, ${system.wavelengthsUm[w]} µm: ${describe(e)}`);
         }
+        timingsMs.spots += now() - t;
       }
     }
-    timingsMs.spots = now() - t;
   }
 
   const fans: FanData[] = [];
-  if (options.fans !== false && ctx) {
-    t = now();
+  if (opts.fans && ctx) {
+    timingsMs.fans = 0;
     for (let f = 0; f < nFields; f++) {
       for (let w = 0; w < nWaves; w++) {
+        await yieldTurn();
+        t = now();
         try {
-          const r = rayFan(system, f, w, { points: options.fanPoints ?? 257, ctx });
+          const r = rayFan(system, f, w, { points: opts.fanPoints, ctx });
           fans.push({
             fieldIndex: f,
             wavelengthIndex: w,
@@ -103,16 +146,17 @@ export function computeAnalysis(system: LensSystem, revision: number, options: A
         } catch (e) {
           errors.push(`ray fan field ${f + 1}, ${system.wavelengthsUm[w]} µm: ${describe(e)}`);
         }
+        timingsMs.fans += now() - t;
       }
     }
-    timingsMs.fans = now() - t;
   }
 
   let layout: LayoutData | null = null;
-  if (options.layout !== false && ctx) {
+  if (opts.layout && ctx) {
+    await yieldTurn();
     t = now();
     try {
-      layout = computeLayout(system, options, ctx);
+      layout = computeLayout(system, opts, ctx);
     } catch (e) {
       errors.push(`layout: ${describe(e)}`);
     }
@@ -122,9 +166,9 @@ export function computeAnalysis(system: LensSystem, revision: number, options: A
   return { revision, report, spots, fans, layout, errors, timingsMs };
 }
 
-function computeLayout(system: LensSystem, options: AnalyzeOptions, ctx: ReturnType<typeof launchContext>): LayoutData {
-  const nRays = options.layoutRays ?? 7;
-  const plane = options.layoutPlane ?? 'yz';
+function computeLayout(system: LensSystem, options: CheckedAnalyzeOptions, ctx: ReturnType<typeof launchContext>): LayoutData {
+  const nRays = options.layoutRays;
+  const plane = options.layoutPlane;
   const rays: LayoutData['rays'] = [];
   for (let f = 0; f < system.fieldY.length; f++) {
     const r = layoutRays(system, { fieldIndex: f, wavelengthIndex: system.primaryIndex, nRays, plane, ctx });

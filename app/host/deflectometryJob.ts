@@ -25,7 +25,12 @@ import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
-import { readCaptureImages, readSession, writeSession, type LoadedSession } from '../node/deflectometrySession.ts';
+import { insideSession, readCaptureImages, readSession, writeSession, type LoadedSession } from '../node/deflectometrySession.ts';
+import { redactFileText, type FileAccess } from './fileAccess.ts';
+import { API_LIMITS, intOption } from '../contract/apiLimits.ts';
+import { glassRangeWarnings } from '../../engine/optics/glassRange.ts';
+import { buildLensSystem } from './engineIo.ts';
+import { SessionUploads } from './sessionUpload.ts';
 import {
   StudioError,
   type CalibrationEvent,
@@ -42,6 +47,8 @@ export interface DeflectometryPaths {
   rigFile: string;
   lensFile: string;
   stateDir: string | null;
+  /** Which session folders a client may name (fileAccess.ts). */
+  files: FileAccess;
 }
 
 interface Open {
@@ -94,6 +101,7 @@ export class DeflectometryHost {
   private run: { id: string; abort: AbortController; done: Promise<void> } | null = null;
   private counter = 0;
   private lastResult: CalibrationSummary | null = null;
+  private readonly uploads = new SessionUploads();
 
   constructor(
     private readonly paths: DeflectometryPaths,
@@ -109,6 +117,8 @@ export class DeflectometryHost {
       try {
         const list = JSON.parse(await readFile(this.recentFile, 'utf8'));
         if (Array.isArray(list)) this.recent = list.filter((s): s is string => typeof s === 'string').slice(0, MAX_RECENT);
+        // The host wrote these when the user opened them: they are the user's choice.
+        for (const d of this.recent) this.paths.files.grant(d);
       } catch {
         // no list yet
       }
@@ -130,13 +140,30 @@ export class DeflectometryHost {
   }
 
   /**
-   * Reads and decodes a session folder.
-   * @throws StudioError BAD_FILE naming the file and what is wrong
+   * Reads and decodes a session folder a client names: only one the file-access policy allows (a
+   * recent session, a simulated or uploaded one; any folder in the in-process studio).
+   * @throws StudioError BAD_REQUEST (a path the policy refuses, before touching the disk), BAD_FILE
+   *   naming the file and what is wrong
    */
   async openSession(dir: string): Promise<DeflectometrySessionInfo> {
     if (typeof dir !== 'string' || !dir.trim()) throw new StudioError('BAD_REQUEST', 'give the path of a session folder');
+    await this.recentSessions();
+    return this.openFolder(this.paths.files.check(dir.trim(), 'openDeflectometrySession'));
+  }
+
+  /** Stores one file of a session folder sent from the browser (sessionUpload.ts). */
+  async uploadFile(relativePath: string, bytes: Uint8Array, uploadId?: string): Promise<{ uploadId: string }> {
+    return this.uploads.addFile(relativePath, bytes, uploadId);
+  }
+
+  /** Opens the folder of a finished upload. */
+  async openUpload(uploadId: string): Promise<DeflectometrySessionInfo> {
     this.assertIdle();
-    const abs = path.resolve(dir.trim());
+    return this.openFolder(this.paths.files.grant(this.uploads.finish(uploadId)));
+  }
+
+  private async openFolder(abs: string): Promise<DeflectometrySessionInfo> {
+    this.assertIdle();
     const t0 = performance.now();
     let session: LoadedSession;
     const measurements: CameraMeasurements[] = [];
@@ -148,7 +175,7 @@ export class DeflectometryHost {
         measurements.push({ camera, lens: await decode('lens'), reference: await decode('reference') });
       }
     } catch (e) {
-      throw new StudioError('BAD_FILE', (e as Error).message);
+      throw new StudioError('BAD_FILE', redactFileText((e as Error).message));
     }
     const frames = patternFrames(session.set).map((f) => `${f.direction} p${f.periodPx} s${f.step}`);
     const info: DeflectometrySessionInfo = {
@@ -175,6 +202,7 @@ export class DeflectometryHost {
         };
       }),
       decodeMs: performance.now() - t0,
+      warnings: [...session.warnings, ...this.nominalRangeWarnings(session)],
     };
     this.open = { session, measurements, info };
     this.lastResult = null;
@@ -182,14 +210,23 @@ export class DeflectometryHost {
     return info;
   }
 
+  /** The rig's wavelength against the catalogued range of the nominal lens's glasses. */
+  private nominalRangeWarnings(session: LoadedSession): string[] {
+    if (!session.nominalLens) return [];
+    try {
+      return glassRangeWarnings(buildLensSystem(session.nominalLens), [session.manifest.wavelengthUm]).map((w) => `nominal lens: ${w}`);
+    } catch {
+      return []; // a lens that does not build is reported when the calibration starts
+    }
+  }
+
   /** Simulates the bundled rig + lens into a fresh temp folder and opens it. */
   async simulate(options: SimulateSessionOptions = {}): Promise<DeflectometrySessionInfo> {
     this.assertIdle();
-    const binning = options.binning ?? 16;
-    if (!Number.isInteger(binning) || binning < 4 || binning > 256) throw new StudioError('BAD_REQUEST', `binning: expected a whole number from 4 to 256, got ${binning}`);
+    const binning = intOption('binning', options.binning, 16, API_LIMITS.simulate.binning);
     const noise = options.noise ?? DEFAULT_SENSOR.readNoise;
-    if (!(noise >= 0 && noise < 0.1)) throw new StudioError('BAD_REQUEST', `noise: expected a fraction of full scale in [0, 0.1), got ${noise}`);
-    const seed = options.seed ?? 1;
+    if (!(typeof noise === 'number' && noise >= 0 && noise < 0.1)) throw new StudioError('BAD_REQUEST', `noise: expected a fraction of full scale in [0, 0.1), got ${String(noise)}`);
+    const seed = intOption('seed', options.seed, 1, API_LIMITS.simulate.seed);
     const rigText = await readFile(this.paths.rigFile, 'utf8');
     const rig = parseRig(rigText, this.paths.rigFile);
     const truth = parsePrescriptionJson(await readFile(this.paths.lensFile, 'utf8'), this.paths.lensFile);
@@ -223,20 +260,22 @@ export class DeflectometryHost {
       scene.cameras,
       (ci, capture, k) => renderFrame(hits(ci, capture), set, frames[k], scene.screen, sensor, frameSeed(seed, ci, capture === 'lens' ? 0 : 1, k), binning),
     );
-    return this.openSession(out);
+    return this.openFolder(this.paths.files.grant(out));
   }
 
   async image(camera: number, capture: 'lens' | 'reference', frame: number): Promise<PreviewImage & { min: number; max: number }> {
     const o = this.requireOpen();
+    if (!Number.isInteger(camera) || camera < 0 || camera >= o.session.cameras.length) {
+      throw new StudioError('BAD_REQUEST', `camera: expected a whole number from 0 to ${o.session.cameras.length - 1}, got ${String(camera)}`);
+    }
     const cam = o.session.cameras[camera];
-    if (!cam) throw new StudioError('BAD_REQUEST', `no camera ${camera} in ${o.info.dir}`);
     if (capture !== 'lens' && capture !== 'reference') throw new StudioError('BAD_REQUEST', `capture: lens or reference, got ${String(capture)}`);
     if (!Number.isInteger(frame) || frame < 0 || frame >= o.info.frames.length) throw new StudioError('BAD_REQUEST', `frame ${frame} out of range 0–${o.info.frames.length - 1}`);
     let images: Uint16Array[];
     try {
       images = await readCaptureImages(o.session, cam, capture);
     } catch (e) {
-      throw new StudioError('BAD_FILE', (e as Error).message);
+      throw new StudioError('BAD_FILE', redactFileText((e as Error).message));
     }
     return preview16(images[frame], cam.widthPx, cam.heightPx);
   }
@@ -259,7 +298,7 @@ export class DeflectometryHost {
     }
     const start = options.start ?? 'flat';
     if (start !== 'flat' && start !== 'nominal') throw new StudioError('BAD_REQUEST', `start: flat or nominal, got ${String(start)}`);
-    const maxIterations = Math.max(1, Math.min(1000, Math.floor(options.maxIterations ?? 100)));
+    const maxIterations = intOption('maxIterations', options.maxIterations, 100, API_LIMITS.calibration.maxIterations);
     const nominal = o.session.nominalLens;
     if (!nominal) throw new StudioError('BAD_FILE', `${o.info.dir}: the session carries no nominal lens`);
     let initialPose = o.session.manifest.initialPose;
@@ -344,7 +383,7 @@ export class DeflectometryHost {
     if (sim) {
       const file = path.join(o.session.dir, sim.lens);
       try {
-        const t = parsePrescriptionJson(await readFile(file, 'utf8'), file);
+        const t = parsePrescriptionJson(await readFile(await insideSession(o.session.dir, file), 'utf8'), file);
         truth = { radiiMm: t.surfaces.map((s) => ('radius' in s ? (s.radius ?? null) : null)), thicknessMm: t.surfaces[0].thickness };
       } catch {
         // A simulated session without its truth lens: nothing to compare with.

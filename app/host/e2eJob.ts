@@ -22,6 +22,7 @@ import { sensorForLens } from '../cli/e2eRun.ts';
 import { describeBackend, initTfBackend } from '../node/tfBackend.ts';
 import { StudioError, type E2eEvent, type E2eStudioOptions, type PreviewImage, type StudioEvent } from '../contract/studioApi.ts';
 import { buildLensSystem } from './engineIo.ts';
+import { API_LIMITS, intOption } from '../contract/apiLimits.ts';
 
 const UNET_LEVELS = 2;
 const HELD_OUT_SHOWN = 3;
@@ -30,11 +31,6 @@ function rgba(img: FloatImage): PreviewImage {
   return { width: img.width, height: img.height, channels: 4, pixels: toRgba8(img) };
 }
 
-function int(name: string, v: number | undefined, fallback: number, min: number, max: number): number {
-  const n = v ?? fallback;
-  if (!Number.isInteger(n) || n < min || n > max) throw new StudioError('BAD_REQUEST', `${name}: expected a whole number from ${min} to ${max}, got ${n}`);
-  return n;
-}
 
 export class E2eHost {
   private run: { id: string; abort: AbortController; done: Promise<void> } | null = null;
@@ -50,15 +46,16 @@ export class E2eHost {
    */
   async start(prescription: Prescription, options: E2eStudioOptions = {}): Promise<{ runId: string }> {
     if (this.run) throw new StudioError('BUSY', 'an end-to-end run is going on: stop it first');
-    const steps = int('steps', options.steps, 40, 1, 100_000);
-    const batch = int('batch', options.batch, 2, 1, 32);
-    const patch = int('patch', options.patch, 32, 16, 256);
-    const warmup = int('warmup', options.warmup, Math.round(steps / 10), 0, steps);
-    const fieldGrid = int('fieldGrid', options.fieldGrid, 3, 1, 9);
-    const psfSize = int('psfSize', options.psfSize, 15, 3, 63);
+    const L = API_LIMITS.e2e;
+    const steps = intOption('steps', options.steps, 40, L.steps);
+    const batch = intOption('batch', options.batch, 2, L.batch);
+    const patch = intOption('patch', options.patch, 32, L.patch);
+    const warmup = intOption('warmup', options.warmup, Math.round(steps / 10), [0, steps]);
+    const fieldGrid = intOption('fieldGrid', options.fieldGrid, 3, L.fieldGrid);
+    const psfSize = intOption('psfSize', options.psfSize, 15, L.psfSize);
     if (psfSize % 2 === 0) throw new StudioError('BAD_REQUEST', `psfSize: expected an odd number of pixels, got ${psfSize}`);
-    const seed = int('seed', options.seed, 1, 0, 2 ** 31 - 1);
-    const imagesEvery = int('imagesEvery', options.imagesEvery, 5, 1, 100_000);
+    const seed = intOption('seed', options.seed, 1, L.seed);
+    const imagesEvery = intOption('imagesEvery', options.imagesEvery, 5, L.imagesEvery);
     if (patch % unetSizeMultiple(UNET_LEVELS) !== 0) throw new StudioError('BAD_REQUEST', `patch: ${patch} is not a multiple of ${unetSizeMultiple(UNET_LEVELS)}`);
     // Reserve the slot before the first await, so two quick starts cannot both run.
     const id = `e2e-${++this.counter}`;

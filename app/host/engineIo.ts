@@ -8,7 +8,7 @@ import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
-import { encodeLensFile, glassResolverFor } from '../node/lensFile.ts';
+import { encodeLensFile, glassMatchesFor, glassResolverFor } from '../node/lensFile.ts';
 
 let glassLibrary: GlassLibrary = GlassLibrary.builtin();
 
@@ -28,7 +28,7 @@ export function getGlassLibrary(): GlassLibrary {
 export function loadLensFile(fileName: string, bytes: Uint8Array): { prescription: Prescription; warnings: string[] } {
   // A UTF-8 BOM is legal in a .json file saved by an editor; the JSON parser itself would choke on it.
   const body = /\.json$/i.test(fileName) && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  return loadLensBytes(fileName, body, { resolveGlass: glassResolverFor(glassLibrary) });
+  return loadLensBytes(fileName, body, { resolveGlass: glassResolverFor(glassLibrary), glassMatches: glassMatchesFor(glassLibrary) });
 }
 
 /**

@@ -16,8 +16,9 @@ export async function configureGlass(glassDirs: readonly string[]): Promise<stri
     return [];
   }
   try {
-    setGlassLibrary(GlassLibrary.builtin().withCatalogs(await loadGlassDirs(glassDirs)));
-    return [];
+    const catalogs = await loadGlassDirs(glassDirs);
+    setGlassLibrary(GlassLibrary.builtin().withCatalogs(catalogs));
+    return catalogs.flatMap((c) => c.warnings);
   } catch (e) {
     setGlassLibrary(GlassLibrary.builtin());
     return [`${(e as Error).message} (using the built-in glass table)`];

@@ -36,7 +36,8 @@ export function createLensOptimization(p: Prescription, options: OptimizeOptions
   }
   const vary = options.vary && options.vary !== 'flags' ? options.vary : undefined;
   const merit = buildMeritProblem(buildLensSystem(p), parsed.data, vary);
-  const iterations = Math.max(1, Math.min(10_000, Math.floor(options.maxIterations ?? 50)));
+  // Checked against API_LIMITS by the session (app/contract/apiLimits.ts).
+  const iterations = options.maxIterations ?? 50;
   return {
     merit,
     run: (signal, onProgress) => runOptimizer(merit.problem, merit.x0, { algorithm: options.method ?? 'dls', iterations, signal, onProgress }),

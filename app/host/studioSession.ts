@@ -5,12 +5,16 @@
  * Runs inside the engine host (a worker thread or an Electron utility process), never on a UI
  * thread. Every change bumps `revision` and is pushed to all clients as a `lens` event, so several
  * windows stay in step. A failed open or edit leaves the current lens untouched.
+ *
+ * A little over 450 lines because it is the one StudioService facade: the lab panels
+ * (deflectometry, end-to-end, tolerancing) and lens files are delegated in one-line methods.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringifyPrescription } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
+import { glassRangeWarnings } from '../../engine/optics/glassRange.ts';
 import {
   StudioError,
   type AnalysisBundle,
@@ -27,14 +31,17 @@ import {
   type StudioEvent,
   type StudioService,
 } from '../contract/studioApi.ts';
-import { computeAnalysis } from './analysisBundle.ts';
+import { checkAnalyzeOptions, computeAnalysis } from './analysisBundle.ts';
+import { API_LIMITS, MAX_COALESCE_KEY, MAX_LENS_FILE_BYTES, choiceOption, intOption } from '../contract/apiLimits.ts';
 import { applyEdit, editLabel } from './lensEdits.ts';
 import { History } from './history.ts';
 import { RecentFiles, type RecentTarget } from './recentFiles.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
 import { listLensLibrary } from '../node/lensLibrary.ts';
-import { buildLensSystem, encodeLens, getGlassLibrary, loadLensFile } from './engineIo.ts';
+import { buildLensSystem, getGlassLibrary } from './engineIo.ts';
 import { OptimizationRunner } from './optimization.ts';
+import { encodeForSave, exportLensFile, parseLensBytes } from './lensFiles.ts';
+import { FileAccess, type FileAccessPolicy } from './fileAccess.ts';
 import { DeflectometryHost } from './deflectometryJob.ts';
 import type { E2eHost } from './e2eJob.ts';
 import type { ToleranceHost } from './toleranceJob.ts';
@@ -60,6 +67,12 @@ export interface StudioSessionOptions {
   /** Rig file and lens under test for "simulate a session" (default: the shared rig, LE1234-A). */
   deflectometryRig?: string;
   deflectometryLens?: string;
+  /**
+   * Which host paths clients may name (app/host/fileAccess.ts): `granted` (default in web and
+   * Electron mode) limits them to the start-up lens, recent files, folders the host made and
+   * paths saved to; `host` (default in-process) allows any.
+   */
+  fileAccess?: FileAccessPolicy;
 }
 
 interface Current {
@@ -83,8 +96,10 @@ export class StudioSession implements StudioService {
   private readonly deflectometry: DeflectometryHost;
   private e2eHost: E2eHost | null = null;
   private toleranceHost: ToleranceHost | null = null;
+  private readonly files: FileAccess;
 
   constructor(private readonly options: StudioSessionOptions) {
+    this.files = new FileAccess(options.fileAccess ?? (options.mode === 'in-process' ? 'host' : 'granted'));
     this.recent = new RecentFiles(options.stateDir);
     this.deflectometry = new DeflectometryHost(
       {
@@ -94,6 +109,7 @@ export class StudioSession implements StudioService {
           path.resolve(options.libraryDir, '../../shared/data/deflectometry/rig-2021-04-03.json'),
         lensFile: options.deflectometryLens ?? path.join(options.libraryDir, 'thorlabs-le1234-a.json'),
         stateDir: options.stateDir,
+        files: this.files,
       },
       (e) => this.emit(e),
     );
@@ -138,7 +154,8 @@ export class StudioSession implements StudioService {
       canRedo: this.history.redoLabel !== undefined,
       undoLabel: this.history.undoLabel,
       redoLabel: this.history.redoLabel,
-      warnings: c.warnings,
+      // Load warnings, and wavelengths outside a glass's catalogued range (these follow the edits).
+      warnings: [...c.warnings, ...glassRangeWarnings(c.system)],
     };
   }
 
@@ -211,24 +228,23 @@ export class StudioSession implements StudioService {
     } catch {
       throw new StudioError('NOT_FOUND', `no library lens "${id}"`);
     }
-    const { prescription, warnings } = this.parse(fileName, bytes);
+    const { prescription, warnings } = this.parse(fileName, bytes, true);
     const snap = this.open(prescription, fileName, { kind: 'library', id }, warnings);
     await this.recent.add({ kind: 'library', id }, fileName).catch(() => {});
     return snap;
   }
 
-  private parse(fileName: string, bytes: Uint8Array): { prescription: Prescription; warnings: string[] } {
-    try {
-      return loadLensFile(fileName, bytes);
-    } catch (e) {
-      const msg = (e as Error).message;
-      throw new StudioError('BAD_FILE', msg.includes(fileName) ? msg : `${fileName}: ${msg}`);
-    }
+  /** Reads a lens file's bytes: no quoted file text in errors for host files, and for all under the `granted` policy. */
+  private parse(fileName: string, bytes: Uint8Array, fromDisk = false): { prescription: Prescription; warnings: string[] } {
+    return parseLensBytes(fileName, bytes, fromDisk || this.files.policy === 'granted');
   }
 
   async openFile(fileName: string, bytes: Uint8Array): Promise<LensSnapshot> {
     if (typeof fileName !== 'string' || !fileName) throw new StudioError('BAD_REQUEST', 'openFile needs a file name');
     if (!(bytes instanceof Uint8Array)) throw new StudioError('BAD_REQUEST', 'openFile needs the file bytes (Uint8Array)');
+    if (bytes.byteLength > MAX_LENS_FILE_BYTES) {
+      throw new StudioError('BAD_FILE', `${path.basename(fileName)}: ${bytes.byteLength} bytes is more than a lens file may have (${MAX_LENS_FILE_BYTES / 1024 ** 2} MiB)`);
+    }
     const name = path.basename(fileName);
     const { prescription, warnings } = this.parse(name, bytes);
     const snap = this.open(prescription, name, { kind: 'upload' }, warnings);
@@ -236,22 +252,37 @@ export class StudioSession implements StudioService {
     return snap;
   }
 
+  /**
+   * Opens a host file named by a client; only paths the file-access policy allows (fileAccess.ts).
+   * @throws StudioError BAD_REQUEST for a path the policy refuses (before touching the disk)
+   */
   async openPath(filePath: string): Promise<LensSnapshot> {
-    if (typeof filePath !== 'string' || !filePath) throw new StudioError('BAD_REQUEST', 'openPath needs a path');
-    const abs = path.resolve(filePath);
+    return this.openHostFile(this.files.check(filePath, 'openPath'));
+  }
+
+  /**
+   * Opens the lens given on the command line and grants its path (Save writes back to it). Not part
+   * of the StudioApi: only the host process calls it, at start.
+   */
+  async openStartupLens(filePath: string): Promise<LensSnapshot> {
+    return this.openHostFile(this.files.grant(filePath));
+  }
+
+  private async openHostFile(abs: string): Promise<LensSnapshot> {
     // A file of the bundled library opens as a library lens (Save then asks where, it never
     // overwrites the library).
     const rel = path.relative(path.resolve(this.options.libraryDir), abs);
     if (/^[\w.-]+\.json$/.test(rel)) return this.openLibraryLens(rel.replace(/\.json$/, ''));
+    const name = path.basename(abs);
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await readFile(abs));
     } catch (e) {
-      throw new StudioError('BAD_FILE', `${filePath}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new StudioError('BAD_FILE', `${name}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'read error'})`);
     }
-    const name = path.basename(abs);
-    const { prescription, warnings } = this.parse(name, bytes);
+    const { prescription, warnings } = this.parse(name, bytes, true);
     const snap = this.open(prescription, name, { kind: 'path', path: abs }, warnings);
+    this.files.grant(abs);
     await this.recent.add({ kind: 'path', path: abs }, name).catch(() => {});
     return snap;
   }
@@ -260,7 +291,8 @@ export class StudioSession implements StudioService {
     const target: RecentTarget | null = await this.recent.resolve(id).catch(() => null);
     if (!target) throw new StudioError('NOT_FOUND', 'that recent file is no longer available');
     if (target.kind === 'library') return this.openLibraryLens(target.id);
-    if (target.kind === 'path') return this.openPath(target.path);
+    // The host wrote this entry when the user opened the file: its path is the user's choice.
+    if (target.kind === 'path') return this.openHostFile(this.files.grant(target.path));
     return this.openFile(target.fileName, target.bytes);
   }
 
@@ -274,6 +306,10 @@ export class StudioSession implements StudioService {
 
   async edit(edit: LensEdit, options: EditOptions = {}): Promise<LensSnapshot> {
     if (!edit || typeof edit !== 'object') throw new StudioError('BAD_REQUEST', 'edit needs an edit object');
+    const key = options?.coalesceKey;
+    if (key !== undefined && (typeof key !== 'string' || key.length > MAX_COALESCE_KEY)) {
+      throw new StudioError('BAD_REQUEST', `coalesceKey: expected a string of at most ${MAX_COALESCE_KEY} characters`);
+    }
     this.optimizer.assertIdle();
     const before = this.requireLens().prescription;
     const next = applyEdit(before, edit);
@@ -295,18 +331,27 @@ export class StudioSession implements StudioService {
   }
 
   async analyze(options: AnalyzeOptions = {}): Promise<AnalysisBundle> {
+    const checked = checkAnalyzeOptions(options);
     const c = this.requireLens();
-    const key = JSON.stringify(options);
+    const key = JSON.stringify(checked);
+    const revision = this.revision;
     const cached = this.analysisCache;
-    if (cached && cached.revision === this.revision && cached.key === key) return cached.bundle;
-    const bundle = computeAnalysis(c.system, this.revision, options);
-    this.analysisCache = { revision: this.revision, key, bundle };
+    if (cached && cached.revision === revision && cached.key === key) return cached.bundle;
+    // Computed on this revision's system even if the lens changes meanwhile (the bundle says which).
+    const bundle = await computeAnalysis(c.system, revision, checked);
+    if (revision >= (this.analysisCache?.revision ?? -1)) this.analysisCache = { revision, key, bundle };
     return bundle;
   }
 
   async startOptimization(options: OptimizeOptions = {}): Promise<{ runId: string }> {
+    if (options === null || typeof options !== 'object') throw new StudioError('BAD_REQUEST', 'startOptimization: options must be an object');
+    const checked: OptimizeOptions = {
+      ...options,
+      method: choiceOption('method', options.method, 'dls', ['dls', 'adam'] as const),
+      maxIterations: intOption('maxIterations', options.maxIterations, 50, API_LIMITS.optimize.maxIterations),
+    };
     this.history.seal();
-    return this.optimizer.start(options);
+    return this.optimizer.start(checked);
   }
 
   async stopOptimization(runId: string): Promise<void> {
@@ -315,39 +360,15 @@ export class StudioSession implements StudioService {
 
   async exportLens(format: 'json' | 'zmx'): Promise<ExportedLens> {
     const c = this.requireLens();
-    const stem = c.fileName.replace(/\.(json|zmx|txt)$/i, '');
-    if (format === 'json') {
-      return {
-        fileName: `${stem}.json`,
-        mimeType: 'application/json',
-        bytes: new TextEncoder().encode(stringifyPrescription(c.prescription)),
-        warnings: [],
-      };
-    }
-    if (format === 'zmx') {
-      let out: { bytes: Uint8Array; warnings: string[] };
-      try {
-        out = encodeLens(`${stem}.zmx`, c.prescription);
-      } catch (e) {
-        throw new StudioError('BAD_REQUEST', (e as Error).message);
-      }
-      return { fileName: `${stem}.zmx`, mimeType: 'application/octet-stream', ...out };
-    }
-    throw new StudioError('BAD_REQUEST', `unknown export format "${String(format)}" (json or zmx)`);
+    return exportLensFile(c.fileName, c.prescription, format);
   }
 
   async saveLens(target?: string): Promise<{ path: string }> {
     const c = this.requireLens();
-    const dest = target ? path.resolve(target) : c.source.kind === 'path' ? c.source.path : null;
-    if (!dest) throw new StudioError('BAD_REQUEST', `${c.fileName} was not opened from disk: give a path, or export it`);
-    if (!/\.(json|zmx)$/i.test(dest)) throw new StudioError('BAD_REQUEST', `${dest}: save as .json or .zmx`);
-    let bytes: Uint8Array;
-    try {
-      bytes = encodeLens(dest, c.prescription).bytes;
-    } catch (e) {
-      throw new StudioError('BAD_REQUEST', (e as Error).message);
-    }
-    await writeFileAtomic(dest, bytes);
+    const dest = target !== undefined ? this.files.check(target, 'saveLens') : c.source.kind === 'path' ? c.source.path : null;
+    if (!dest) throw new StudioError('BAD_REQUEST', `${c.fileName} was not opened from disk: export it (a download) instead`);
+    await writeFileAtomic(dest, encodeForSave(dest, c.prescription));
+    this.files.grant(dest);
     c.savedJson = stringifyPrescription(c.prescription);
     c.source = { kind: 'path', path: dest };
     c.fileName = path.basename(dest);
@@ -359,6 +380,14 @@ export class StudioSession implements StudioService {
 
   async openDeflectometrySession(dir: string): Promise<DeflectometrySessionInfo> {
     return this.deflectometry.openSession(dir);
+  }
+
+  async uploadDeflectometryFile(relativePath: string, bytes: Uint8Array, uploadId?: string): Promise<{ uploadId: string }> {
+    return this.deflectometry.uploadFile(relativePath, bytes, uploadId);
+  }
+
+  async openDeflectometryUpload(uploadId: string): Promise<DeflectometrySessionInfo> {
+    return this.deflectometry.openUpload(uploadId);
   }
 
   async simulateDeflectometrySession(options: SimulateSessionOptions = {}): Promise<DeflectometrySessionInfo> {

@@ -22,6 +22,7 @@ import { sensitivity } from '../../engine/tolerance/sensitivity.ts';
 import { prepareTolerancing, type Tolerancing } from '../../engine/tolerance/setup.ts';
 import { StudioError, type DesignComparison, type RobustEvent, type RobustRunOptions, type StudioEvent, type ToleranceEvent, type ToleranceRunOptions } from '../contract/studioApi.ts';
 import { buildLensSystem, getGlassLibrary } from './engineIo.ts';
+import { API_LIMITS, intOption, numberOption } from '../contract/apiLimits.ts';
 
 const CHUNK = 20;
 const ROBUST_SEED = 7919;
@@ -41,11 +42,6 @@ function prepare(prescription: Prescription, spec: ToleranceSpec, design: Parame
   }
 }
 
-function int(name: string, v: number | undefined, fallback: number, min: number, max: number): number {
-  const n = v ?? fallback;
-  if (!Number.isInteger(n) || n < min || n > max) throw new StudioError('BAD_REQUEST', `${name}: expected a whole number from ${min} to ${max}, got ${n}`);
-  return n;
-}
 
 export class ToleranceHost {
   private run: { id: string; abort: AbortController } | null = null;
@@ -69,8 +65,9 @@ export class ToleranceHost {
   start(prescription: Prescription, options: ToleranceRunOptions): { runId: string } {
     if (this.run) throw new StudioError('BUSY', 'a tolerancing run is going on: stop it first');
     const spec = checkSpec(options.spec);
-    const trials = int('monteCarlo', options.monteCarlo, 200, 0, 1_000_000);
-    const seed = int('seed', options.seed, 1, 0, 2 ** 31 - 1);
+    const trials = intOption('monteCarlo', options.monteCarlo, 200, API_LIMITS.tolerance.monteCarlo);
+    const seed = intOption('seed', options.seed, 1, API_LIMITS.tolerance.seed);
+    if (options.threshold !== undefined) numberOption('threshold', options.threshold, 0, [Number.MIN_VALUE, Number.MAX_VALUE]);
     const tol = prepare(prescription, spec);
     const id = `tolerance-${++this.counter}`;
     const abort = new AbortController();
@@ -144,10 +141,10 @@ export class ToleranceHost {
   startRobust(prescription: Prescription, options: RobustRunOptions): { runId: string } {
     if (this.robustRun) throw new StudioError('BUSY', 'a robust design run is going on: stop it first');
     const spec = checkSpec(options.spec);
-    const samples = int('samples', options.samples, 8, 1, 1000);
-    const iterations = int('iterations', options.iterations, 10, 1, 10_000);
-    const trials = int('monteCarlo', options.monteCarlo, 100, 1, 1_000_000);
-    if (options.quantile !== undefined && !(options.quantile > 0 && options.quantile < 1)) throw new StudioError('BAD_REQUEST', `quantile: expected a number between 0 and 1, got ${options.quantile}`);
+    const samples = intOption('samples', options.samples, 8, API_LIMITS.robust.samples);
+    const iterations = intOption('iterations', options.iterations, 10, API_LIMITS.robust.iterations);
+    const trials = intOption('monteCarlo', options.monteCarlo, 100, API_LIMITS.robust.monteCarlo);
+    if (options.quantile !== undefined && !(typeof options.quantile === 'number' && options.quantile > 0 && options.quantile < 1)) throw new StudioError('BAD_REQUEST', `quantile: expected a number between 0 and 1, got ${options.quantile}`);
     const system = buildLensSystem(prescription);
     const vars = variablesFromGroups(system, ['curvatures']);
     if (vars.length === 0) throw new StudioError('BAD_EDIT', 'the lens has no curvature to vary');
@@ -192,15 +189,20 @@ export class ToleranceHost {
       await turn();
       vars.forEach((v, j) => setParam(system, v, result.x[j]));
       const design: Prescription = { ...writeBack(system), name: `${prescription.name} (robust)` };
-      const compare = (p: Prescription): DesignComparison => {
+      // Time-sliced like the tolerancing run: the host answers other calls between chunks of trials.
+      const compare = async (p: Prescription): Promise<DesignComparison> => {
         const t = prepare(p, spec);
         const nominal = t.evaluator.evaluate(new Float64Array(t.model.operands.length)).value;
-        const st = statistics(runTrials(t.evaluator, t.sampled, 1, trials, 0, trials), null);
+        const parts: Shard[] = [];
+        for (let a = 0; a < trials; a += CHUNK) {
+          await turn();
+          parts.push(runTrials(t.evaluator, t.sampled, 1, trials, a, Math.min(trials, a + CHUNK)));
+        }
+        const st = statistics(mergeShards(parts), null);
         return { nominal, mean: st.mean, p50: st.p50, p90: st.p90, p98: st.p98 };
       };
-      const nominal = compare(prescription);
-      await turn();
-      const robustCmp = compare(design);
+      const nominal = await compare(prescription);
+      const robustCmp = await compare(design);
       this.robustDesign = design;
       this.emit({ ...base, phase: result.stopReason === 'cancelled' ? 'stopped' : 'finished', iteration: result.iterations, objective: result.merit, comparison: { nominal, robust: robustCmp, trials } });
     } catch (e) {

@@ -12,11 +12,18 @@ import type { StudioSessionOptions } from './studioSession.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export type WorkerHostOptions = Omit<StudioSessionOptions, 'engineThread'> & { glassDirs?: string[] };
+export type WorkerHostOptions = Omit<StudioSessionOptions, 'engineThread'> & {
+  glassDirs?: string[];
+  /** A lens file to open before any client connects (its path is granted: Save writes back to it). */
+  startupLens?: string;
+};
 
 export class WorkerEngineHost {
   private readonly worker: Worker;
-  /** Resolves when the engine is loaded and serving (rejects if the worker fails to start). */
+  /**
+   * Resolves when the engine is loaded and serving; rejects if the worker fails to start or the
+   * start-up lens cannot be opened (with its message).
+   */
   readonly ready: Promise<void>;
   private exited = false;
 
@@ -27,10 +34,11 @@ export class WorkerEngineHost {
       name: 'lens-studio-engine',
     });
     this.ready = new Promise((resolve, reject) => {
-      const onMessage = (m: { type?: string }) => {
+      const onMessage = (m: { type?: string; startupError?: string }) => {
         if (m?.type === 'ready') {
           this.worker.off('message', onMessage);
-          resolve();
+          if (m.startupError !== undefined) reject(new Error(m.startupError));
+          else resolve();
         }
       };
       this.worker.on('message', onMessage);

@@ -93,4 +93,42 @@ describe('deflectometry session folders', () => {
     fs.mkdirSync(path.join(tmp, 'empty'));
     await expect(readSession(path.join(tmp, 'empty'))).rejects.toThrow(/empty\/session\.json: cannot read the session manifest \(no such file\)/);
   });
+
+  it('never follows a symbolic link out of the session folder (image, rig, nominal lens)', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'lens-studio-outside-'));
+    const secretPng = path.join(outside, 'secret.png');
+    fs.writeFileSync(secretPng, encodeGray16({ width: 32, height: 32, data: new Uint16Array(32 * 32).fill(4242) }));
+    // An image replaced by a link to a file outside: reading the capture refuses it.
+    const dir = await makeSession('link-image');
+    const img = path.join(dir, 'camera1/lens/x-p070-s1.png');
+    fs.rmSync(img);
+    fs.symlinkSync(secretPng, img);
+    await expect(readSession(dir)).rejects.toThrow(/x-p070-s1\.png: a symbolic link out of the session folder/);
+    // The rig file as a link out of the folder.
+    const dir2 = await makeSession('link-rig');
+    fs.copyFileSync(path.join(dir2, 'rig.json'), path.join(outside, 'rig.json'));
+    fs.rmSync(path.join(dir2, 'rig.json'));
+    fs.symlinkSync(path.join(outside, 'rig.json'), path.join(dir2, 'rig.json'));
+    await expect(readSession(dir2)).rejects.toThrow(/rig\.json: a symbolic link out of the session folder/);
+    // A link that stays inside the folder is fine, and so is a session folder that is itself a link.
+    const dir3 = await makeSession('link-inside');
+    const a = path.join(dir3, 'camera1/lens/x-p070-s1.png');
+    fs.renameSync(a, path.join(dir3, 'camera1/lens/moved.png'));
+    fs.symlinkSync(path.join(dir3, 'camera1/lens/moved.png'), a);
+    const linkedDir = path.join(outside, 'linked-session');
+    fs.symlinkSync(dir3, linkedDir);
+    const s = await readSession(linkedDir);
+    const imgs = await readCaptureImages(s, s.cameras[0], 'lens');
+    expect(imgs[1][0]).toBe(value(0, 'lens', 1));
+  });
+
+  it('refuses a frame whose header declares another size before decoding it (a 20000² px PNG of a few hundred bytes)', async () => {
+    const dir = await makeSession('bomb');
+    const png = Buffer.from(encodeGray16({ width: 1, height: 1, data: new Uint16Array(1) }));
+    png.writeUInt32BE(20000, 16); // IHDR width
+    png.writeUInt32BE(20000, 20); // IHDR height (the CRC no longer matches: never read that far)
+    fs.writeFileSync(path.join(dir, 'camera1/lens/x-p070-s1.png'), png);
+    const s = await readSession(dir);
+    await expect(readCaptureImages(s, s.cameras[0], 'lens')).rejects.toThrow(/x-p070-s1\.png: image is 20000×20000 px, expected 32×32/);
+  });
 });

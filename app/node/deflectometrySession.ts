@@ -5,8 +5,12 @@
  * Layout (see engine/deflectometry/session.ts): `session.json`, `rig.json`, optionally
  * `nominal-lens.json` and `truth-lens.json`, and `<camera>/<capture>/<dir>-p<period>-s<step>.png`.
  * Every file is written atomically and session.json last, so a folder with a manifest is complete.
+ *
+ * Reading never leaves the folder: the manifest's paths are relative without "..", and every file
+ * is read through its real path, which must lie inside the folder (a symbolic link out of it is
+ * refused, not followed).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePrescriptionJson, stringifyPrescription } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
@@ -26,6 +30,7 @@ import {
   type SessionManifest,
 } from '../../engine/deflectometry/session.ts';
 import { decodeGray16, encodeGray16 } from './png16.ts';
+import { readImageHeader } from './imageHeader.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 
 export interface LoadedSession {
@@ -37,13 +42,34 @@ export interface LoadedSession {
   readonly cameras: PinholeCamera[];
   /** The nominal lens the session carries, if any. */
   readonly nominalLens?: Prescription;
+  /** Unknown keys in session.json, the rig file and the nominal lens (each naming file and path). */
+  readonly warnings: string[];
 }
 
-async function readText(file: string, what: string): Promise<string> {
+/**
+ * The real path of `file`, which must lie inside the session folder `dir` once symbolic links are
+ * followed (a link to a file outside the folder is never read).
+ * @throws SessionError naming the file: missing, or a link out of the folder
+ */
+export async function insideSession(dir: string, file: string): Promise<string> {
+  let real: string;
+  let realDir: string;
   try {
-    return await readFile(file, 'utf8');
+    [real, realDir] = await Promise.all([realpath(file), realpath(dir)]);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    throw Object.assign(new SessionError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (err as Error).message})`}`), { code });
+  }
+  if (!real.startsWith(realDir + path.sep)) throw new SessionError(`${file}: a symbolic link out of the session folder (not followed)`);
+  return real;
+}
+
+async function readText(dir: string, file: string, what: string): Promise<string> {
+  try {
+    return await readFile(await insideSession(dir, file), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof SessionError && code === undefined) throw err; // a link out of the folder
     throw new SessionError(`${file}: cannot read ${what} (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`);
   }
 }
@@ -51,9 +77,18 @@ async function readText(file: string, what: string): Promise<string> {
 /**
  * Reads and validates a session folder: manifest, rig, nominal lens, and that every listed image
  * exists (its size is checked when it is read).
+ * @param opts.strict unknown keys in the JSON files are errors (else they are `warnings`)
  * @throws SessionError / RigError / PrescriptionError naming the file and what is wrong
  */
-export async function readSession(dir: string): Promise<LoadedSession> {
+export async function readSession(dir: string, opts: { strict?: boolean } = {}): Promise<LoadedSession> {
+  const warnings: string[] = [];
+  const perFile: [string, string[]][] = [];
+  /** Read options for one file: its unknown-key warnings are kept with the file's name. */
+  const read = (file: string) => {
+    const own: string[] = [];
+    perFile.push([file, own]);
+    return { strict: opts.strict, warnings: own };
+  };
   let info;
   try {
     info = await stat(dir);
@@ -62,10 +97,10 @@ export async function readSession(dir: string): Promise<LoadedSession> {
   }
   if (!info.isDirectory()) throw new SessionError(`${dir}: not a folder (a session is a folder with ${SESSION_FILE})`);
   const manifestFile = path.join(dir, SESSION_FILE);
-  const manifestText = await readText(manifestFile, 'the session manifest');
-  const pre = parseSessionManifest(manifestText, manifestFile);
+  const manifestText = await readText(dir, manifestFile, 'the session manifest');
+  const pre = parseSessionManifest(manifestText, manifestFile, undefined, read(manifestFile));
   const rigFile = path.join(dir, pre.rig);
-  const rig = parseRig(await readText(rigFile, 'the rig file'), rigFile);
+  const rig = parseRig(await readText(dir, rigFile, 'the rig file'), rigFile, read(rigFile));
   const manifest = parseSessionManifest(manifestText, manifestFile, rig.cameras.map((c) => c.name));
   const set = manifestPatternSet(manifest, manifestFile);
   const names = new Set(manifest.images.map((im) => im.camera));
@@ -78,14 +113,16 @@ export async function readSession(dir: string): Promise<LoadedSession> {
       } catch {
         throw new SessionError(`${file}: missing (listed in ${manifestFile} images[${i}])`);
       }
+      await insideSession(dir, file);
     }),
   );
   let nominalLens: Prescription | undefined;
   if (manifest.nominalLens) {
     const f = path.join(dir, manifest.nominalLens);
-    nominalLens = parsePrescriptionJson(await readText(f, 'the nominal lens'), f);
+    nominalLens = parsePrescriptionJson(await readText(dir, f, 'the nominal lens'), f, read(f));
   }
-  return { dir, manifest, rig, set, cameras, nominalLens };
+  for (const [file, own] of perFile) warnings.push(...own.map((w) => `${path.basename(file)}: ${w}`));
+  return { dir, manifest, rig, set, cameras, nominalLens, warnings };
 }
 
 /**
@@ -100,23 +137,26 @@ export async function readCaptureImages(session: LoadedSession, camera: PinholeC
       if (!im) throw new SessionError(`${path.join(session.dir, SESSION_FILE)}: no ${capture} image of ${camera.name} for ${f.direction}, period ${f.periodPx}, step ${f.step}`);
       const file = path.join(session.dir, im.file);
       let bytes: Uint8Array;
+      const real = await insideSession(session.dir, file);
       try {
-        bytes = await readFile(file);
+        bytes = await readFile(real);
       } catch (err) {
         throw new SessionError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
+      const wrongSize = (w: number, h: number) => {
+        const bin = session.manifest.binning;
+        return new SessionError(`${file}: image is ${w}×${h} px, expected ${camera.widthPx}×${camera.heightPx} (${camera.name}${bin > 1 ? `, binned ${bin}×` : ''})`);
+      };
+      // The size the header declares is checked before decoding (a small file may declare 20000² px).
+      const header = readImageHeader(bytes);
+      if (header && (header.width !== camera.widthPx || header.height !== camera.heightPx)) throw wrongSize(header.width, header.height);
       let img;
       try {
         img = decodeGray16(bytes, file);
       } catch (err) {
         throw new SessionError((err as Error).message);
       }
-      if (img.width !== camera.widthPx || img.height !== camera.heightPx) {
-        const bin = session.manifest.binning;
-        throw new SessionError(
-          `${file}: image is ${img.width}×${img.height} px, expected ${camera.widthPx}×${camera.heightPx} (${camera.name}${bin > 1 ? `, binned ${bin}×` : ''})`,
-        );
-      }
+      if (img.width !== camera.widthPx || img.height !== camera.heightPx) throw wrongSize(img.width, img.height);
       return img.data;
     }),
   );

@@ -45,4 +45,15 @@ describe('loadGlassDirs', () => {
       `${path.join(bad, 'bad.agf')}: glass catalog BAD, line 5 (CD): field 2 "zz" is not a number`,
     );
   });
+
+  it('warns about an empty or non-AGF catalog file and goes on with the others', async () => {
+    const dir = tempDir({ 'a.agf': AGF, 'empty.agf': '', 'photo.agf': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0, 0, 0, 13]), 'notes.agf': 'just some notes\n42 lines\n' });
+    const cats = await loadGlassDirs([dir]);
+    expect(cats.map((c) => [c.name, c.size])).toEqual([['A', 1], ['EMPTY', 0], ['NOTES', 0], ['PHOTO', 0]]);
+    expect(cats.flatMap((c) => c.warnings)).toEqual([
+      `glass catalog ${path.join(dir, 'empty.agf')} is empty; ignored`,
+      `glass catalog ${path.join(dir, 'notes.agf')} has no glass in it (not an AGF catalog?); ignored`,
+      `glass catalog ${path.join(dir, 'photo.agf')} has no glass in it (not an AGF catalog?); ignored`,
+    ]);
+  });
 });

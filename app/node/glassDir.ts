@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseAgf } from '../../engine/materials/agf.ts';
-import type { GlassCatalog } from '../../engine/materials/catalog.ts';
+import { decodeAgfText, parseAgfText } from '../../engine/materials/agf.ts';
+import { GlassCatalog } from '../../engine/materials/catalog.ts';
 
 /**
  * Reads the AGF catalogs of each folder (files in name order; folders in the order given).
@@ -22,7 +22,11 @@ export async function loadGlassDirs(dirs: readonly string[]): Promise<GlassCatal
   return catalogs;
 }
 
-/** Parses one AGF file into a catalog named after its upper-cased stem. */
+/**
+ * Parses one AGF file into a catalog named after its upper-cased stem. A file with no NM record
+ * (empty, or not an AGF catalog at all) gives an empty catalog whose `warnings` say so, rather
+ * than an error: one stray file must not stop the others from loading.
+ */
 export async function loadAgfFile(file: string): Promise<GlassCatalog> {
   let bytes: Uint8Array;
   try {
@@ -30,8 +34,14 @@ export async function loadAgfFile(file: string): Promise<GlassCatalog> {
   } catch (err) {
     throw new Error(`glass catalog ${file}: cannot read (${errorCode(err)})`);
   }
+  const name = path.parse(file).name.toUpperCase();
+  const text = decodeAgfText(bytes);
+  if (!/^[ \t]*NM\b/im.test(text)) {
+    const what = text.trim() === '' ? 'is empty' : 'has no glass in it (not an AGF catalog?)';
+    return new GlassCatalog(name, [], { source: file, warnings: [`glass catalog ${file} ${what}; ignored`] });
+  }
   try {
-    return parseAgf(bytes, path.parse(file).name.toUpperCase(), file);
+    return parseAgfText(text, name, file);
   } catch (err) {
     throw new Error(`${file}: ${(err as Error).message}`);
   }

@@ -14,6 +14,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { createImage, toRgba8, withChannels, type FloatImage } from '../../engine/e2e/image.ts';
 import { writeFileAtomicSync } from './atomicWrite.ts';
+import { checkImageSize } from './imageHeader.ts';
 
 const IMAGE_EXT = /\.(png|jpe?g)$/i;
 
@@ -30,9 +31,11 @@ export function linearToSrgb(v: number): number {
 
 /**
  * Decodes PNG or JPEG bytes into a linear-light float image with 1 or 3 channels.
- * @throws Error (from the decoder) for corrupt data, or for an unknown format
+ * @throws Error for an image that declares more than 16384 px a side (checked from the header,
+ *   before decoding), (from the decoder) for corrupt data, or for an unknown format
  */
 export function decodeImage(bytes: Uint8Array, fileName: string, channels: 1 | 3): FloatImage {
+  checkImageSize(bytes, fileName);
   let rgba: Uint8Array;
   let width: number;
   let height: number;

@@ -14,7 +14,8 @@ import type { Prescription } from '../../engine/io/prescription.ts';
 import { encodeUtf16Le } from '../../engine/io/text.ts';
 import { writeZmx } from '../../engine/io/zmxWrite.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
-import { abbeNumber, LAMBDA_D_UM } from '../../engine/materials/material.ts';
+import { LAMBDA_D_UM } from '../../engine/materials/material.ts';
+import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { loadGlassDirs } from './glassDir.ts';
 
@@ -23,6 +24,8 @@ export interface LensFileOptions {
   glassDirs?: string[];
   /** A glass library already loaded (takes precedence over glassDirs). */
   library?: GlassLibrary;
+  /** Unknown keys in a .json lens are errors instead of warnings. */
+  strict?: boolean;
 }
 
 export interface ReadLensResult {
@@ -45,6 +48,21 @@ export function glassResolverFor(library: GlassLibrary): (name: string, catalogs
   return (name, catalogs) => library.find(name, { catalogOrder: catalogs }) !== undefined;
 }
 
+/** `glassMatches` for the .zmx reader: every catalog holding the name, the one a plain search finds first. */
+export function glassMatchesFor(library: GlassLibrary): (name: string) => { catalog: string; nd: number }[] {
+  return (name) => {
+    const first = library.find(name);
+    if (!first) return [];
+    const out = [{ catalog: first.catalog, nd: first.index(LAMBDA_D_UM) }];
+    for (const c of library.catalogs()) {
+      if (out.some((o) => o.catalog.toUpperCase() === c.name.toUpperCase())) continue;
+      const g = c.get(name);
+      if (g) out.push({ catalog: c.name, nd: g.index(LAMBDA_D_UM) });
+    }
+    return out;
+  };
+}
+
 /**
  * Reads a lens file, choosing the format by extension (.json, .zmx, .txt).
  * @throws Error naming the file: unreadable, unknown extension, or the parser's error (with line)
@@ -57,14 +75,15 @@ export async function readLensFile(file: string, opts: LensFileOptions = {}): Pr
     throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const library = await glassLibraryFor(opts);
-  const { prescription, warnings } = loadLensBytes(path.basename(file), bytes, { resolveGlass: glassResolverFor(library) });
+  const { prescription, warnings } = loadLensBytes(path.basename(file), bytes, { resolveGlass: glassResolverFor(library), glassMatches: glassMatchesFor(library), strict: opts.strict });
   return { prescription, warnings, library };
 }
 
 /**
  * The bytes of a prescription in the format of `file`'s extension: .json (UTF-8) or .zmx
- * (UTF-16 LE with BOM, as OpticStudio writes). Catalog glasses get their nd/Vd from the library
- * on the .zmx GLAS lines.
+ * (UTF-16 LE with BOM, as OpticStudio writes). For .zmx, glasses are resolved in the library (GCAT
+ * lists the catalogs used; glasses from no catalog become model glasses, with a warning) and a
+ * paraxial-focus image solve is written with its solved thickness.
  * @returns the bytes and the warnings (features the format cannot hold)
  * @throws Error for another extension, or a prescription feature the format cannot express
  */
@@ -73,13 +92,15 @@ export function encodeLensFile(file: string, p: Prescription, library: GlassLibr
   if (ext === '.json') return { bytes: new TextEncoder().encode(stringifyPrescription(p)), warnings: [] };
   if (ext === '.zmx') {
     const warnings: string[] = [];
-    const text = writeZmx(p, {
-      warnings,
-      glassData: (name, catalogs) => {
-        const g = library.find(name, { catalogOrder: catalogs });
-        return g ? { nd: g.index(LAMBDA_D_UM), vd: abbeNumber(g) } : undefined;
-      },
-    });
+    let solvedLastThickness: number | undefined;
+    if (p.imageSolve === 'paraxialFocus') {
+      try {
+        solvedLastThickness = buildSystem(p, library).surfaces[p.surfaces.length - 1].thickness;
+      } catch (err) {
+        warnings.push(`the paraxial-focus solve could not be evaluated (${(err as Error).message}); the last thickness is written as given, with the solve`);
+      }
+    }
+    const text = writeZmx(p, { warnings, glassLibrary: library, solvedLastThickness });
     return { bytes: encodeUtf16Le(text), warnings };
   }
   throw new Error(`${file}: cannot write "${ext || '(no extension)'}" lens files (supported: .json, .zmx)`);

@@ -7,6 +7,7 @@
  * (an 8-bit value v becomes 257·v, so full scale stays 65535). Alpha is ignored.
  */
 import { PNG } from 'pngjs';
+import { checkImageSize } from './imageHeader.ts';
 
 /** A grayscale image, row-major, 16-bit values. */
 export interface Gray16Image {
@@ -41,9 +42,15 @@ export function encodeGray16(image: Gray16Image): Uint8Array {
 /**
  * Decodes a PNG into 16-bit grey levels (see the module doc).
  * @param fileName used in error messages
- * @throws PngError naming the file when the bytes are not a valid PNG
+ * @throws PngError naming the file when the bytes are not a valid PNG, or declare more than
+ *   16384 px a side (checked from the header, before decoding)
  */
 export function decodeGray16(bytes: Uint8Array, fileName = 'image.png'): Gray16Image {
+  try {
+    checkImageSize(bytes, fileName);
+  } catch (err) {
+    throw new PngError((err as Error).message);
+  }
   let png: PNG;
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true } as never);

@@ -6,7 +6,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createStudioClient } from '../contract/studioRpc.ts';
 import { WorkerEngineHost } from '../host/workerHost.ts';
 import { startStudioServer, type StudioServer } from './server.ts';
 import { ensureRendererBuilt } from './rendererBuild.ts';
@@ -30,9 +29,12 @@ export interface WebStudioOptions {
   stateDir?: string | null;
   glassDirs?: string[];
   log?: (line: string) => void;
+  /** Serve source maps (default: $LENS_STUDIO_SOURCEMAPS set). */
+  sourceMaps?: boolean;
 }
 
 export interface WebStudio {
+  /** The page with its launch token: http://127.0.0.1:PORT/?token=… */
   url: string;
   server: StudioServer;
   host: WorkerEngineHost;
@@ -52,19 +54,17 @@ export async function startWebStudio(options: WebStudioOptions = {}): Promise<We
     mode: 'web',
     version: process.env.npm_package_version ?? '0.1.0',
     glassDirs: options.glassDirs ?? [],
+    ...(options.lens && { startupLens: path.resolve(options.lens) }),
   });
   let server: StudioServer | undefined;
   try {
     await host.ready;
-    if (options.lens) {
-      const client = createStudioClient(host.connect());
-      try {
-        await client.openPath(path.resolve(options.lens));
-      } finally {
-        client.close();
-      }
-    }
-    server = await startStudioServer({ rendererDir, connectEngine: () => host.connect(), port: options.port ?? 0 });
+    server = await startStudioServer({
+      rendererDir,
+      connectEngine: () => host.connect(),
+      port: options.port ?? 0,
+      sourceMaps: options.sourceMaps ?? !!process.env.LENS_STUDIO_SOURCEMAPS,
+    });
   } catch (e) {
     await host.close();
     throw e;

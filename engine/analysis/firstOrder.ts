@@ -5,11 +5,19 @@
  *   [y'; N'u'] = [A B; C D] [y; Nu],   φ = −C,
  * EFL = n'/φ (f2), f1 = −n/φ, front focal point F1 = D n / C from surface 1, back focal point
  * F2 = −A n'/C from the image plane, principal points P1 = F1 + n/φ and P2 = F2 − n'/φ, nodal
- * points N1 = F1 + n'/φ and N2 = F2 − n/φ. FFL = −F1, BFL = last thickness + F2.
+ * points N1 = F1 + n'/φ and N2 = F2 − n/φ. FFL = −F1. BFL = F2 + the axial distance from the last
+ * surface that is not a coordinate break (the last lens or mirror surface) to the image plane: the
+ * thicknesses after it summed along the unfolded paraxial axis (thickness × propagation direction),
+ * so trailing coordinate breaks (a fold or tilt before the image) do not move it.
  * The exit pupil is where the paraxial chief ray crosses the axis in image space (XPL from the
  * image plane), XPD twice the paraxial marginal-ray height there. The Lagrange invariant is
  * H = n(ȳu − yū) at surface 1 with the marginal ray (y = EPD/2, u = 0 for an object at infinity)
  * and the chief ray of the largest field. All lengths in mm, signs as ../shared/oracles/README.md.
+ *
+ * Afocal systems (φ = 0 to working precision: |EFL| beyond 1e12 times the system's length scale)
+ * have no focal points: EFL, BFL, FFL, F/# and the cardinal points are +Infinity (never NaN, never
+ * a sign picked by round-off), `afocal` is true, and `angularMagnification` = n u′ / n′ u of the
+ * chief ray = D n / n′ (with C = 0, n′u′ = D n u).
  */
 import type { LensSystem } from '../optics/system.ts';
 import { directionBefore } from '../optics/system.ts';
@@ -44,6 +52,18 @@ export interface FirstOrderData {
   totalTrack: number;
   /** Image-space paraxial working F-number, n'/(2 n'|u'|) of the marginal ray. */
   workingFno: number;
+  /** True when the system has no optical power (a telescope, a window): no focal points. */
+  afocal: boolean;
+  /** Afocal systems: image-space over object-space chief-ray angle (paraxial); null otherwise. */
+  angularMagnification: number | null;
+}
+
+/**
+ * True when a system with power φ (1/mm) and length scale `lengthMm` is afocal to working
+ * precision: |EFL| = 1/|φ| beyond 1e12 × the length scale (or φ exactly 0).
+ */
+export function isAfocal(phi: number, lengthMm: number): boolean {
+  return !(Math.abs(phi) * Math.max(1, Math.abs(lengthMm)) > 1e-12);
 }
 
 /** Effective focal length EFL = n'/φ at wavelength w (default primary), mm. */
@@ -52,11 +72,25 @@ export function efl(system: LensSystem, w = system.primaryIndex): number {
   return nImage(system, w) / -C;
 }
 
-/** Back focal length at wavelength w (default primary): last vertex to the paraxial focus F2, mm. */
+/**
+ * The surface BFL is measured from: the last one before the image that is not a coordinate break
+ * (surface 0 if every one is).
+ */
+export function bflSurface(system: LensSystem): number {
+  let k = system.surfaces.length - 2;
+  while (k > 0 && system.surfaces[k].kind === 'coordinateBreak') k--;
+  return k;
+}
+
+/**
+ * Back focal length at wavelength w (default primary), mm: from the vertex of the last surface that
+ * is not a coordinate break (bflSurface) to the paraxial focus F2, along the unfolded axis.
+ */
 export function bfl(system: LensSystem, w = system.primaryIndex): number {
-  const last = system.surfaces.length - 2;
   const [A, C] = paraxialAtImage(system, w, 1, 0);
-  return system.surfaces[last].thickness * directionBefore(system, last + 1) + (-A * nImage(system, w)) / C;
+  let d = 0;
+  for (let s = bflSurface(system); s < system.surfaces.length - 1; s++) d += system.surfaces[s].thickness * directionBefore(system, s + 1);
+  return d + (-A * nImage(system, w)) / C;
 }
 
 /** Paraxial working F-number at infinity, EFL / EPD (primary wavelength). */
@@ -99,16 +133,34 @@ export function firstOrder(system: LensSystem): FirstOrderData {
   const invariant = n0 * (yc0 * (num0 / n0) - ym0 * (nuc0 / n0));
 
   const finite = Number.isFinite(system.objectDistance);
-  return {
-    efl: f,
-    bfl: bfl(system, w),
-    ffl: -F1,
-    fno: fno(system, pupil),
+  const track = totalTrack(system);
+  const afocal = isAfocal(phi, Math.max(Math.abs(track), epd));
+  const common = {
     epd,
     epl,
     xpd,
     xpl,
     invariant,
+    paraxialImageHeight: ycI,
+    totalTrack: track,
+    workingFno: um === 0 ? Infinity : 1 / (2 * Math.abs(um)),
+  };
+  if (afocal) {
+    const inf = Infinity;
+    return {
+      ...common,
+      efl: inf, bfl: inf, ffl: inf, fno: inf, f1: inf, F1: inf, F2: inf, P1: inf, P2: inf, N1: inf, N2: inf,
+      magnification: finite ? imageHeightPerField(system, pupil) : 0,
+      afocal: true,
+      angularMagnification: (D * n0) / nI,
+    };
+  }
+  return {
+    ...common,
+    efl: f,
+    bfl: bfl(system, w),
+    ffl: -F1,
+    fno: fno(system, pupil),
     f1: -n0 / phi,
     F1,
     F2,
@@ -116,9 +168,8 @@ export function firstOrder(system: LensSystem): FirstOrderData {
     P2: F2 - nI / phi,
     N1: F1 + nI / phi,
     N2: F2 - n0 / phi,
-    paraxialImageHeight: ycI,
     magnification: finite ? imageHeightPerField(system, pupil) : 0,
-    totalTrack: totalTrack(system),
-    workingFno: um === 0 ? Infinity : 1 / (2 * Math.abs(um)),
+    afocal: false,
+    angularMagnification: null,
   };
 }

@@ -16,7 +16,7 @@ import { directionBefore } from '../optics/system.ts';
 import { dSignedIndexAfter, dThickness, paraxialTangent } from '../paraxial/paraxialTangent.ts';
 import { entrancePupil, nImage, type EntrancePupil } from '../paraxial/pupil.ts';
 import { pupilTangent } from '../paraxial/pupilTangent.ts';
-import { efl } from './firstOrder.ts';
+import { bflSurface, efl } from './firstOrder.ts';
 
 /** dEFL/dθ at wavelength w (default primary). */
 export function eflTangent(system: LensSystem, p: ParamRef, w = system.primaryIndex): number {
@@ -27,13 +27,15 @@ export function eflTangent(system: LensSystem, p: ParamRef, w = system.primaryIn
   return dnI / phi + (nI * dC) / (phi * phi);
 }
 
-/** dBFL/dθ at wavelength w (default primary). */
+/** dBFL/dθ at wavelength w (default primary); BFL as firstOrder.ts (from bflSurface). */
 export function bflTangent(system: LensSystem, p: ParamRef, w = system.primaryIndex): number {
   const last = system.surfaces.length - 2;
   const [A, C, dA, dC] = paraxialTangent(system, p, w, 1, 0, 0, 0);
   const nI = nImage(system, w);
   const dnI = Math.abs(dSignedIndexAfter(system, p, last, w));
-  return dThickness(system, p, last) * directionBefore(system, last + 1) - (dA * nI + A * dnI) / C + (A * nI * dC) / (C * C);
+  let dd = 0;
+  for (let s = bflSurface(system); s <= last; s++) dd += dThickness(system, p, s) * directionBefore(system, s + 1);
+  return dd - (dA * nI + A * dnI) / C + (A * nI * dC) / (C * C);
 }
 
 /** d(F/#)/dθ, F/# = EFL/EPD at the primary wavelength. */

@@ -23,7 +23,7 @@ import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { coordinateBreakRotation } from '../trace/coordinateBreak.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
-import { aimAtStop, launchContext, launchRays, type LaunchContext } from '../trace/rayAiming.ts';
+import { launchAimed, launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { sagAt } from '../trace/sag.ts';
 
 /** A surface frame: origin and axes (row-major 3×3, columns are the local axes in global coordinates). */
@@ -119,9 +119,8 @@ function pupilFan(n: number, plane: 'yz' | '3d'): { px: Float64Array; py: Float6
 /** Traces rays of one field through pupil points, recording every surface. */
 function traceRecorded(system: LensSystem, f: number, w: number, px: Float64Array, py: Float64Array, ctx: LaunchContext) {
   const field = objectField(system, system.fieldX[f], system.fieldY[f], ctx.pupil);
-  let ax: ArrayLike<number> = px, ay: ArrayLike<number> = py;
-  if (system.rayAiming === 'real') ({ px: ax, py: ay } = aimAtStop(system, field, w, px, py, ctx));
-  const batch = launchRays(system, field, ax, ay, new RayBatch(px.length), ctx);
+  const batch = new RayBatch(px.length);
+  launchAimed(system, field, w, px, py, batch, ctx);
   const rec = new TraceRecord(system.surfaces.length, px.length);
   traceBatch(system, batch, w, { record: rec });
   return { batch, rec };
@@ -153,9 +152,10 @@ export function layoutRays(system: LensSystem, opts: LayoutRayOptions): LayoutRa
         valid[base + 1 + s] = 1;
       }
     }
-    // A vignetted ray did reach the surface that clipped it: the batch holds that point, carried
-    // (unchanged in x, y; z moved with each frame) into the last frame.
-    if (!ok && batch.status[i] === RayStatus.VIGNETTED && lostAt >= 0 && lostAt < S) {
+    // A vignetted or obscured ray did reach the surface that stopped it: the batch holds that
+    // point, carried (unchanged in x, y; z moved with each frame) into the last frame.
+    const stopped = batch.status[i] === RayStatus.VIGNETTED || batch.status[i] === RayStatus.OBSCURED;
+    if (!ok && stopped && lostAt >= 0 && lostAt < S) {
       toGlobal(frames[S - 1], batch.x[i], batch.y[i], batch.z[i], points, 3 * (base + 1 + lostAt));
       valid[base + 1 + lostAt] = 1;
     }

@@ -3,7 +3,11 @@
  *
  * Spot radii are referenced to the primary-wavelength chief ray with hexapolar density 6;
  * distortion and field curvature are at the largest field. Lengths in mm. Values that cannot be
- * computed (every ray lost) are null, never NaN.
+ * computed (every ray lost) are null, never NaN: the finished report is checked for NaN anywhere.
+ *
+ * Afocal systems (a telescope, a window) are reported as such: `paraxial.afocal` is true, EFL, BFL,
+ * FFL and F/# are +Infinity (null in JSON, "—" in text), `paraxial.angular_magnification` is given,
+ * and distortion and field curvature (which need an image at a finite distance) are null.
  */
 import type { LensSystem } from '../optics/system.ts';
 import { maxField } from '../optics/system.ts';
@@ -24,6 +28,10 @@ export interface AnalysisReport {
   paraxial: {
     efl: number; bfl: number; ffl: number; fno: number; epd: number; epl: number; xpd: number; xpl: number; invariant: number;
     total_track: number; paraxial_image_height: number; working_fno: number;
+    /** No optical power: EFL, BFL, FFL, F/# are +Infinity. */
+    afocal: boolean;
+    /** Afocal systems: paraxial angular magnification (image-space over object-space chief-ray angle); else null. */
+    angular_magnification: number | null;
   };
   spot: { field_index: number; wavelength_um: number; rms_radius: number | null; geo_radius: number | null; centroid: [number, number] | null; valid_rays: number; total_rays: number }[];
   seidel: { S1: number; S2: number; S3: number; S4: number; S5: number };
@@ -61,7 +69,10 @@ export function analyze(system: LensSystem, options: ReportOptions = {}): Analys
   const s = seidelSums(system);
   const fmax = maxField(system);
   const wl = Array.from(system.wavelengthsUm);
-  return {
+  if (fo.afocal) {
+    warnings.push('afocal system (no optical power): EFL, BFL, FFL and F/# are not defined; distortion and field curvature need an image at a finite distance');
+  }
+  const report: AnalysisReport = {
     name: system.name,
     units: 'mm',
     wavelengths_um: wl,
@@ -70,14 +81,38 @@ export function analyze(system: LensSystem, options: ReportOptions = {}): Analys
     paraxial: {
       efl: fo.efl, bfl: fo.bfl, ffl: fo.ffl, fno: fo.fno, epd: fo.epd, epl: fo.epl, xpd: fo.xpd, xpl: fo.xpl, invariant: fo.invariant,
       total_track: fo.totalTrack, paraxial_image_height: fo.paraxialImageHeight, working_fno: fo.workingFno,
+      afocal: fo.afocal, angular_magnification: fo.angularMagnification,
     },
     spot,
     seidel: { S1: s.S1, S2: s.S2, S3: s.S3, S4: s.S4, S5: s.S5 },
-    distortion_percent: wl.map((wum, w) => ({ wavelength_um: wum, max_field: distortionPercent(system, fmax, w, ctx) })),
-    field_curvature: wl.map((wum, w) => ({ wavelength_um: wum, ...fieldCurvature(system, fmax, w, ctx) })),
+    distortion_percent: wl.map((wum, w) => ({ wavelength_um: wum, max_field: fo.afocal ? null : distortionPercent(system, fmax, w, ctx) })),
+    field_curvature: wl.map((wum, w) => (fo.afocal ? { wavelength_um: wum, tangential: null, sagittal: null } : { wavelength_um: wum, ...fieldCurvature(system, fmax, w, ctx) })),
     opd_rms_waves: options.opd === false || !options.opdRms ? [] : spot.map((s) => ({ field_index: s.field_index, wavelength_um: s.wavelength_um, rms: options.opdRms!(system, s.field_index, wl.indexOf(s.wavelength_um)) })),
     warnings,
   };
+  // Last line of defence: a value that came out NaN is reported as not computable (null) with a warning.
+  const nan = scrubNaN(report);
+  if (nan.length > 0) report.warnings.push(`not computable for this system (shown as —): ${nan.join(', ')}`);
+  return report;
+}
+
+/**
+ * Replaces every NaN inside `value` (objects and arrays, in place) by null.
+ * @returns the JSON-style paths replaced, e.g. ["seidel.S1"]
+ */
+export function scrubNaN(value: unknown, path = ''): string[] {
+  if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return [];
+  const out: string[] = [];
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    const at = Array.isArray(value) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+    const v = obj[k];
+    if (typeof v === 'number' && Number.isNaN(v)) {
+      obj[k] = null;
+      out.push(at);
+    } else out.push(...scrubNaN(v, at));
+  }
+  return out;
 }
 
 /** Replaces non-finite numbers by null (JSON has no NaN/Infinity) — for printing reports. */

@@ -11,7 +11,7 @@ import { maxField } from '../optics/system.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { RAY_STATUS_NAMES, RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { TraceRecord, surfaceNormal, traceBatch } from '../trace/realTrace.ts';
-import { aimAtStop, launchContext, launchRays } from '../trace/rayAiming.ts';
+import { launchAimed, launchContext } from '../trace/rayAiming.ts';
 
 export interface SingleRayRow {
   surface: number;
@@ -39,13 +39,8 @@ export function singleRay(system: LensSystem, hx: number, hy: number, px: number
   const ctx = launchContext(system);
   const fmax = maxField(system);
   const field = objectField(system, hx * fmax, hy * fmax, ctx.pupil);
-  let ax = [px], ay = [py];
-  if (system.rayAiming === 'real') {
-    const a = aimAtStop(system, field, w, ax, ay, ctx);
-    ax = [a.px[0]];
-    ay = [a.py[0]];
-  }
-  const b = launchRays(system, field, ax, ay, new RayBatch(1), ctx);
+  const b = new RayBatch(1);
+  launchAimed(system, field, w, [px], [py], b, ctx);
   let l0 = b.l[0], m0 = b.m[0], n0 = b.n[0];
   const ns = system.surfaces.length;
   const rec = new TraceRecord(ns, 1);
@@ -56,7 +51,7 @@ export function singleRay(system: LensSystem, hx: number, hy: number, px: number
   for (let s = 0; s < ns; s++) {
     traceBatch(system, b, w, { firstSurface: s, lastSurface: s, record: rec });
     opl[s] = b.opl[0];
-    if (b.status[0] !== RayStatus.OK && b.lostAt[0] === s) break;
+    if (b.status[0] !== RayStatus.OK && b.lostAt[0] <= s) break;
     const surf = system.surfaces[s];
     let aoi: number | null = null;
     if (surf.kind !== 'coordinateBreak') {
@@ -75,7 +70,7 @@ export function singleRay(system: LensSystem, hx: number, hy: number, px: number
     pupil: [px, py],
     wavelengthUm: system.wavelengthsUm[w],
     status: RAY_STATUS_NAMES[b.status[0]],
-    lostAtSurface: ok ? null : b.lostAt[0] + 1,
+    lostAtSurface: ok || b.lostAt[0] < 0 ? null : b.lostAt[0] + 1,
     rows,
   };
 }

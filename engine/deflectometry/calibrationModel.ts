@@ -199,7 +199,9 @@ export class CalibrationModel implements LeastSquaresProblem {
     // Lens rows: rays into the lens frame, trace (recorded for the adjoint), back to the world.
     const system = state.fit.system;
     raysToLensFrame(this.lensRays, state.pose, batch);
-    traceBatch(system, batch, 0, { record: wantJacobian ? this.record : undefined });
+    // Intermediate lens shapes of the fit may cross at the edge: rays there are traced virtually
+    // (not flagged backward), so no measured pixel drops out of the fit mid-way.
+    traceBatch(system, batch, 0, { record: wantJacobian ? this.record : undefined, allowBackward: true });
     const r = new Float64Array(9);
     const drx = new Float64Array(9);
     const dry = new Float64Array(9);

@@ -15,7 +15,8 @@
  */
 import { z } from 'zod';
 import { formatPath } from '../io/jsonText.ts';
-import { parseJsonText } from '../io/jsonText.ts';
+import { parseJsonText, type JsonReadOptions } from '../io/jsonText.ts';
+import { checkUnknownKeys } from '../io/unknownKeys.ts';
 
 /** Tolerance on ‖RᵀR − I‖ (max entry) and |det R − 1| for a rotation matrix. */
 export const ROTATION_TOLERANCE = 1e-6;
@@ -149,12 +150,13 @@ export function rotationProblem(r: ArrayLike<number>, tol = ROTATION_TOLERANCE):
  * @throws RigError naming the file and the field, e.g.
  *   `rig.json: cameras[1] (camera2): R_matlab is not a rotation: det = -1.000000 (a reflection, ...)`
  */
-export function validateRig(value: unknown, fileName = 'rig.json'): Rig {
+export function validateRig(value: unknown, fileName = 'rig.json', opts: JsonReadOptions = {}): Rig {
   const result = RigFileSchema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
     throw new RigError(`${fileName}: ${issues[0]}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`);
   }
+  checkUnknownKeys(RigFileSchema, value, fileName, RigError, opts);
   const file = result.data;
   const names = new Set<string>();
   const cameras = file.cameras.map((c, i): RigCamera => {
@@ -192,6 +194,6 @@ export function validateRig(value: unknown, fileName = 'rig.json'): Rig {
  * @throws RigError for malformed JSON (line, column), a schema violation (field path) or a
  *   non-rotation R_matlab (camera name and what is wrong)
  */
-export function parseRig(text: string, fileName = 'rig.json'): Rig {
-  return validateRig(parseJsonText(text, fileName, RigError), fileName);
+export function parseRig(text: string, fileName = 'rig.json', opts: JsonReadOptions = {}): Rig {
+  return validateRig(parseJsonText(text, fileName, RigError), fileName, opts);
 }

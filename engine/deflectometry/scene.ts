@@ -123,9 +123,7 @@ export function raysToLensFrame(rays: RayBundle, pose: LensPose, batch = new Ray
     batch.l[i] = r[0] * dx + r[3] * dy + r[6] * dz;
     batch.m[i] = r[1] * dx + r[4] * dy + r[7] * dz;
     batch.n[i] = r[2] * dx + r[5] * dy + r[8] * dz;
-    batch.opl[i] = 0;
-    batch.status[i] = RayStatus.OK;
-    batch.lostAt[i] = -1;
+    batch.resetRay(i);
   }
   return batch;
 }

@@ -11,7 +11,8 @@
 import { z } from 'zod';
 import { formatPath } from '../io/jsonText.ts';
 import { makePatternSet, patternFrames, type FringeDirection, type PatternSet } from './patterns.ts';
-import { parseJsonText } from '../io/jsonText.ts';
+import { parseJsonText, type JsonReadOptions } from '../io/jsonText.ts';
+import { checkUnknownKeys } from '../io/unknownKeys.ts';
 
 export const SESSION_FORMAT = 'lens-studio/deflectometry-session/1';
 export const SESSION_FILE = 'session.json';
@@ -93,13 +94,14 @@ export class SessionError extends Error {
  * @param cameraNames the rig's cameras (every image must name one)
  * @throws SessionError naming the file and the field or the missing frame
  */
-export function parseSessionManifest(text: string, fileName = SESSION_FILE, cameraNames?: readonly string[]): SessionManifest {
+export function parseSessionManifest(text: string, fileName = SESSION_FILE, cameraNames?: readonly string[], opts: JsonReadOptions = {}): SessionManifest {
   const value = parseJsonText(text, fileName, SessionError);
   const result = SessionManifestSchema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
     throw new SessionError(`${fileName}: ${issues[0]}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`);
   }
+  checkUnknownKeys(SessionManifestSchema, value, fileName, SessionError, opts);
   const m = result.data;
   if (cameraNames) checkImageSet(m, fileName, cameraNames);
   return m;

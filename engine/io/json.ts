@@ -4,7 +4,8 @@
  * Errors name the file and the JSON path of the offending field, e.g.
  * `cooke.json: surfaces[3].thickness: expected a number`.
  */
-import { formatIssue, parseJsonText } from './jsonText.ts';
+import { formatIssue, parseJsonText, type JsonReadOptions } from './jsonText.ts';
+import { checkUnknownKeys } from './unknownKeys.ts';
 import { FORMAT, Prescription } from './prescription.ts';
 
 /** A prescription that failed to parse or validate; `issues` holds one line per problem. */
@@ -19,10 +20,11 @@ export class PrescriptionError extends Error {
 }
 
 /**
- * Validates an already-parsed value as a prescription.
+ * Validates an already-parsed value as a prescription. Keys the format does not know are reported
+ * (engine/io/unknownKeys.ts): as warnings added to `opts.warnings`, or with `opts.strict` as an error.
  * @throws PrescriptionError listing every problem with its JSON path
  */
-export function validatePrescription(value: unknown, fileName = 'prescription'): Prescription {
+export function validatePrescription(value: unknown, fileName = 'prescription', opts: JsonReadOptions = {}): Prescription {
   if (value && typeof value === 'object' && 'format' in value && (value as { format: unknown }).format !== FORMAT) {
     throw new PrescriptionError(
       `${fileName}: format: expected "${FORMAT}", got ${JSON.stringify((value as { format: unknown }).format)}`,
@@ -33,6 +35,7 @@ export function validatePrescription(value: unknown, fileName = 'prescription'):
     const issues = result.error.issues.map(formatIssue);
     throw new PrescriptionError(`${fileName}: ${issues[0]}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, issues);
   }
+  checkUnknownKeys(Prescription, value, fileName, PrescriptionError, opts);
   return result.data;
 }
 
@@ -40,8 +43,8 @@ export function validatePrescription(value: unknown, fileName = 'prescription'):
  * Parses JSON text into a validated prescription.
  * @throws PrescriptionError for malformed JSON (with line and column) or an invalid prescription
  */
-export function parsePrescriptionJson(text: string, fileName = 'prescription.json'): Prescription {
-  return validatePrescription(parseJsonText(text, fileName, PrescriptionError), fileName);
+export function parsePrescriptionJson(text: string, fileName = 'prescription.json', opts: JsonReadOptions = {}): Prescription {
+  return validatePrescription(parseJsonText(text, fileName, PrescriptionError), fileName, opts);
 }
 
 /** Serialises a prescription as stable, human-readable JSON (2-space indent, trailing newline). */

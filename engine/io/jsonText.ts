@@ -7,8 +7,47 @@
  * V8 gives a position for some syntax errors only ("Unexpected token ',', ... is not valid JSON"
  * has none), so a small recursive-descent scanner of the JSON grammar (RFC 8259) finds the offset
  * itself.
+ *
+ * Sizes: nesting deeper than `MAX_JSON_DEPTH` (64) levels is refused before parsing, with its line
+ * and column (no legitimate input nests that deep, and the recursive parsers and schema checks
+ * would otherwise end in "Maximum call stack size exceeded").
+ *
+ * Unknown keys (unknownKeys.ts, `checkUnknownKeys`): the schemas drop keys they do not know; each
+ * one is reported as a warning naming its JSON path and the closest known key, or, with `strict`,
+ * as an error.
  */
 import type { z } from 'zod';
+
+/** Deepest nesting of arrays and objects a JSON input may have. */
+export const MAX_JSON_DEPTH = 64;
+
+/** How a JSON input is read: `strict` makes unknown keys errors; otherwise they are added to `warnings`. */
+export interface JsonReadOptions {
+  strict?: boolean;
+  warnings?: string[];
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+/** Offset of the bracket that first nests deeper than `max` levels, or -1 (strings are skipped). */
+export function jsonDepthExceeded(text: string, max = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return -1;
+}
 
 /** Offset of the first character where `text` stops being valid JSON (text.length if it ends early). */
 export function jsonErrorOffset(text: string): number {
@@ -101,6 +140,8 @@ export function jsonErrorOffset(text: string): number {
  * @throws an ErrorType instance with that message
  */
 export function parseJsonText(text: string, fileName: string, ErrorType: new (m: string) => Error): unknown {
+  const deep = jsonDepthExceeded(text);
+  if (deep >= 0) throw new ErrorType(`${fileName}: JSON nested deeper than ${MAX_JSON_DEPTH} levels at ${lineColumn(text, deep)}`);
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -109,9 +150,8 @@ export function parseJsonText(text: string, fileName: string, ErrorType: new (m:
     const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
     let where = '';
     if (offset >= 0) {
-      const before = text.slice(0, offset);
       const found = offset < text.length ? `unexpected ${JSON.stringify(text[offset])}` : 'unexpected end of text';
-      where = ` at line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}: ${found}`;
+      where = ` at ${lineColumn(text, offset)}: ${found}`;
     }
     throw new ErrorType(`${fileName}: malformed JSON${where}`);
   }
@@ -137,3 +177,4 @@ export function formatIssue(issue: z.core.$ZodIssue): string {
   }
   return `${where}: ${message}`;
 }
+

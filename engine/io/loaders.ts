@@ -17,6 +17,10 @@ export interface LoadedLens {
 export interface LoadOptions {
   /** Returns true when a catalog glass can be resolved (used by formats that fall back to model glass). */
   resolveGlass?: (name: string, catalogs: string[]) => boolean;
+  /** Every catalog holding a glass name, with its nd, the one a search without GCAT uses first (.zmx warnings). */
+  glassMatches?: (name: string) => { catalog: string; nd: number }[];
+  /** Unknown keys in a .json lens are errors instead of warnings (`--strict`). */
+  strict?: boolean;
 }
 
 export type LensLoader = (fileName: string, bytes: Uint8Array, opts: LoadOptions) => LoadedLens;
@@ -28,11 +32,12 @@ export function registerLensLoader(extension: string, loader: LensLoader): void 
   loaders.set(extension.toLowerCase(), loader);
 }
 
-registerLensLoader('.json', (fileName, bytes) => ({
-  prescription: parsePrescriptionJson(decodeText(bytes).text, fileName),
-  warnings: [],
-}));
-registerLensLoader('.zmx', (fileName, bytes, opts) => parseZmx(bytes, { fileName, resolveGlass: opts.resolveGlass }));
+registerLensLoader('.json', (fileName, bytes, opts) => {
+  // Unknown keys (a misspelt "semiDiamter") are warnings naming the closest known key, or errors when strict.
+  const warnings: string[] = [];
+  return { prescription: parsePrescriptionJson(decodeText(bytes).text, fileName, { strict: opts.strict, warnings }), warnings };
+});
+registerLensLoader('.zmx', (fileName, bytes, opts) => parseZmx(bytes, { fileName, resolveGlass: opts.resolveGlass, glassMatches: opts.glassMatches }));
 registerLensLoader('.txt', (fileName, bytes, opts) => parseDOLens(bytes, { fileName, resolveGlass: opts.resolveGlass }));
 
 /** The extensions a loader is registered for, e.g. [".json", ".zmx", ".txt"]. */

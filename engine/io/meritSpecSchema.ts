@@ -16,7 +16,8 @@
  * radius of every field × wavelength by Gaussian quadrature, plus thickness boundaries).
  */
 import { z } from 'zod';
-import { formatIssue, parseJsonText } from './jsonText.ts';
+import { formatIssue, parseJsonText, type JsonReadOptions } from './jsonText.ts';
+import { checkUnknownKeys } from './unknownKeys.ts';
 import { PARAM_KINDS } from './paramKinds.ts';
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
@@ -264,15 +265,18 @@ export class MeritSpecError extends Error {
 }
 
 /**
- * Parses merit spec JSON text (a `--merit spec.json` file).
+ * Parses merit spec JSON text (a `--merit spec.json` file); unknown keys are warnings in
+ * `opts.warnings`, or an error with `opts.strict`.
  * @throws MeritSpecError for malformed JSON (line and column) or a spec that breaks the schema
  *   (`spec.json: operands[0].weight: expected a number`, and `issues` with every problem)
  */
-export function parseMeritSpecJson(text: string, fileName = 'merit.json'): MeritSpec {
-  const result = MeritSpec.safeParse(parseJsonText(text, fileName, MeritSpecError));
+export function parseMeritSpecJson(text: string, fileName = 'merit.json', opts: JsonReadOptions = {}): MeritSpec {
+  const value = parseJsonText(text, fileName, MeritSpecError);
+  const result = MeritSpec.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map(formatIssue);
     throw new MeritSpecError(`${fileName}: ${issues[0]}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, issues);
   }
+  checkUnknownKeys(MeritSpec, value, fileName, MeritSpecError, opts);
   return result.data;
 }

@@ -8,6 +8,11 @@
  * thickness is the distance to the image plane. `material` is the medium after the surface
  * (null = air, n = 1 exactly). Signs follow the usual convention: a radius is positive when its
  * centre of curvature lies on the +z side of the vertex; after a mirror, thicknesses are negative.
+ *
+ * Physical sense (`LIMITS`): wavelengths 0.1–20 µm with one weight each; field angles inside
+ * (−90°, 90°); |radius| and |focal length| ≥ 1e-6 mm; EPD up to 1e6 mm, F-number up to 1e4, NA
+ * positive; at most 1,000 surfaces, 200 fields and 100 wavelengths. Each violation is an error
+ * naming its JSON path.
  */
 import { z } from 'zod';
 import type { MaterialReference } from '../materials/material.ts';
@@ -15,6 +20,20 @@ import { MeritSpec } from './meritSpecSchema.ts';
 import { ToleranceSpec } from './toleranceSpec.ts';
 
 export const FORMAT = 'lens-studio/1';
+
+/** The bounds of physical sense the schema enforces (see the module doc). */
+export const LIMITS = {
+  minWavelengthUm: 0.1,
+  maxWavelengthUm: 20,
+  maxFieldAngleDeg: 90,
+  minRadiusMm: 1e-6,
+  minFocalLengthMm: 1e-6,
+  maxEpdMm: 1e6,
+  maxFNumber: 1e4,
+  maxSurfaces: 1000,
+  maxFields: 200,
+  maxWavelengths: 100,
+} as const;
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'expected a finite number' });
 const positive = () => finite().refine((v) => v > 0, { message: 'expected a positive number' });
@@ -56,6 +75,31 @@ export const OffsetGlassRef = z.strictObject({
  */
 export const MaterialRef = z.union([z.null(), z.string().min(1), FormulaGlassRef, ModelGlassRef, CatalogGlassRef, OffsetGlassRef]);
 
+const nonNegative = () => finite().refine((v) => v >= 0, { message: 'expected a number ≥ 0' });
+
+/**
+ * A surface aperture or obscuration, as OpticStudio's surface aperture types (circular aperture /
+ * obscuration, rectangular aperture / obscuration, elliptical aperture / obscuration; .zmx CLAP,
+ * OBSC, SQAP, SQOB, ELAP, ELOB with OBDC for the decenter). Lengths in mm, in the surface's local
+ * frame, centred at (decenterX, decenterY). A ray passes an aperture when its intersection lies
+ * inside the shape and passes an obscuration when it lies outside it (a point on the boundary
+ * passes both); otherwise it is flagged (vignetted, or obscured).
+ * - circular: the annulus minRadius ≤ r ≤ maxRadius (minRadius 0 by default: a disc);
+ * - rectangular: |x| ≤ halfWidthX and |y| ≤ halfWidthY;
+ * - elliptical: (x / halfWidthX)² + (y / halfWidthY)² ≤ 1.
+ */
+const apertureCommon = {
+  /** true: the shape blocks rays (an obscuration); false or absent: it passes them (an aperture). */
+  obscuration: z.boolean().optional(),
+  decenterX: finite().optional(),
+  decenterY: finite().optional(),
+};
+export const SurfaceAperture = z.discriminatedUnion('shape', [
+  z.strictObject({ shape: z.literal('circular'), minRadius: nonNegative().optional(), maxRadius: positive(), ...apertureCommon }),
+  z.strictObject({ shape: z.literal('rectangular'), halfWidthX: positive(), halfWidthY: positive(), ...apertureCommon }),
+  z.strictObject({ shape: z.literal('elliptical'), halfWidthX: positive(), halfWidthY: positive(), ...apertureCommon }),
+]);
+
 const surfaceCommon = {
   /** Distance to the next vertex along local z, mm (signed). */
   thickness: finite(),
@@ -64,6 +108,10 @@ const surfaceCommon = {
   stop: z.boolean().optional(),
   /** Clear semi-aperture in mm: rays beyond it are vignetted (flagged). Absent = unclipped. */
   semiDiameter: positive().optional(),
+  /** Circular central obscuration, mm: rays nearer the axis than this (r < obscuration) are blocked (flagged obscured). */
+  obscuration: positive().optional(),
+  /** An aperture or obscuration shape with decenter (see SurfaceAperture); applies with semiDiameter. */
+  aperture: SurfaceAperture.optional(),
   /** Which parameters the optimizer may vary, e.g. {"radius": true, "thickness": true}. */
   variables: z.record(z.string(), z.boolean()).optional(),
 };
@@ -74,6 +122,9 @@ const radius = () =>
     .number()
     .refine(Number.isFinite, { message: 'expected a finite number' })
     .refine((v) => v !== 0, { message: 'radius 0 is not a surface: use null for a plane' })
+    .refine((v) => v === 0 || !Number.isFinite(v) || Math.abs(v) >= LIMITS.minRadiusMm, {
+      message: '|radius| below 1e-6 mm is not a surface (use null for a plane)',
+    })
     .nullable();
 
 /** Sphere / conic / plane: z = c r² / (1 + sqrt(1 - (1+k) c² r²)). */
@@ -136,7 +187,9 @@ export const CoordinateBreakSurface = z.object({
 /** An ideal thin lens of the given focal length (Zemax PARAXIAL), mm. */
 export const ParaxialSurface = z.object({
   type: z.literal('paraxial'),
-  focalLength: finite().refine((v) => v !== 0, { message: 'focal length 0 is not a lens' }),
+  focalLength: finite()
+    .refine((v) => v !== 0, { message: 'focal length 0 is not a lens' })
+    .refine((v) => v === 0 || Math.abs(v) >= LIMITS.minFocalLengthMm, { message: '|focal length| below 1e-6 mm is not a lens' }),
   material: MaterialRef.optional(),
   ...surfaceCommon,
 });
@@ -151,9 +204,17 @@ export const SurfaceSpec = z.discriminatedUnion('type', [
 
 export const ApertureSpec = z.object({
   /** EPD: entrance-pupil diameter (mm); imageFNumber: paraxial working F/# at infinity (EFL/EPD);
-   * objectNA: n sin θ of the marginal ray in object space; floatByStop: the stop's semiDiameter. */
+   * objectNA: n sin θ of the marginal ray in object space (below the object-space index);
+   * floatByStop: the stop's semiDiameter. */
   type: z.enum(['EPD', 'imageFNumber', 'objectNA', 'floatByStop']),
   value: finite().optional(),
+}).superRefine((a, ctx) => {
+  const v = a.value;
+  if (v === undefined || !Number.isFinite(v)) return;
+  const bad = (message: string) => ctx.addIssue({ code: 'custom', path: ['value'], message });
+  if (a.type === 'EPD' && !(v > 0 && v <= LIMITS.maxEpdMm)) bad(`expected an entrance-pupil diameter in (0, ${LIMITS.maxEpdMm}] mm, got ${v}`);
+  if (a.type === 'imageFNumber' && !(v > 0 && v <= LIMITS.maxFNumber)) bad(`expected an F-number in (0, ${LIMITS.maxFNumber}], got ${v}`);
+  if (a.type === 'objectNA' && !(v > 0)) bad(`expected a numerical aperture > 0, got ${v}`);
 });
 
 export const FieldPoint = z.object({
@@ -172,14 +233,38 @@ export const FieldPoint = z.object({
 export const FieldsSpec = z.object({
   /** angle: degrees in object space; objectHeight: mm; paraxialImageHeight: mm on the image plane. */
   type: z.enum(['angle', 'objectHeight', 'paraxialImageHeight']),
-  points: z.array(FieldPoint).min(1),
+  points: z.array(FieldPoint).min(1).max(LIMITS.maxFields, { message: `at most ${LIMITS.maxFields} field points` }),
+}).superRefine((f, ctx) => {
+  if (f.type !== 'angle') return;
+  f.points.forEach((p, i) => {
+    for (const axis of ['x', 'y'] as const) {
+      if (Math.abs(p[axis]) >= LIMITS.maxFieldAngleDeg) {
+        ctx.addIssue({ code: 'custom', path: ['points', i, axis], message: `field angle ${p[axis]}° is outside (−90°, 90°)` });
+      }
+    }
+  });
 });
 
 export const WavelengthsSpec = z.object({
-  valuesUm: z.array(positive()).min(1),
-  weights: z.array(finite()).optional(),
+  valuesUm: z
+    .array(
+      positive().refine((v) => !(v > 0) || (v >= LIMITS.minWavelengthUm && v <= LIMITS.maxWavelengthUm), {
+        message: `expected a wavelength from ${LIMITS.minWavelengthUm} to ${LIMITS.maxWavelengthUm} µm (wavelengths are in µm, not nm)`,
+      }),
+    )
+    .min(1)
+    .max(LIMITS.maxWavelengths, { message: `at most ${LIMITS.maxWavelengths} wavelengths` }),
+  /** One weight ≥ 0 per wavelength (default all 1). */
+  weights: z.array(finite().refine((v) => !Number.isFinite(v) || v >= 0, { message: 'expected a weight ≥ 0' })).optional(),
   /** 0-based index of the primary wavelength. */
   primaryIndex: z.number().int().min(0),
+}).superRefine((w, ctx) => {
+  if (w.weights && w.weights.length !== w.valuesUm.length) {
+    ctx.addIssue({ code: 'custom', path: ['weights'], message: `expected one weight per wavelength (${w.valuesUm.length}), got ${w.weights.length}` });
+  }
+  if (w.primaryIndex >= w.valuesUm.length) {
+    ctx.addIssue({ code: 'custom', path: ['primaryIndex'], message: `${w.primaryIndex} is out of range (${w.valuesUm.length} wavelengths, indices start at 0)` });
+  }
 });
 
 export const Prescription = z.object({
@@ -202,11 +287,13 @@ export const Prescription = z.object({
   rayAiming: z.enum(['paraxial', 'real']).optional(),
   /** "paraxialFocus": the last thickness is solved to put the image at the paraxial focus. */
   imageSolve: z.enum(['none', 'paraxialFocus']).optional(),
-  surfaces: z.array(SurfaceSpec).min(1),
+  surfaces: z.array(SurfaceSpec).min(1).max(LIMITS.maxSurfaces, { message: `more than ${LIMITS.maxSurfaces} surfaces` }),
   image: z
     .object({
       radius: radius().optional(),
       semiDiameter: positive().optional(),
+      obscuration: positive().optional(),
+      aperture: SurfaceAperture.optional(),
     })
     .optional(),
   /** The merit function saved with the prescription (engine/io/meritSpecSchema.ts). */
@@ -227,6 +314,7 @@ type MaterialRefFits = MaterialRef extends MaterialReference ? true : never;
 const materialRefFits: MaterialRefFits = true;
 void materialRefFits;
 export type SurfaceSpec = z.infer<typeof SurfaceSpec>;
+export type SurfaceAperture = z.infer<typeof SurfaceAperture>;
 export type ApertureSpec = z.infer<typeof ApertureSpec>;
 export type FieldsSpec = z.infer<typeof FieldsSpec>;
 export type WavelengthsSpec = z.infer<typeof WavelengthsSpec>;

@@ -238,7 +238,7 @@ describe('writeZmx', () => {
     expect(back.glassCatalogs).toEqual(['SCHOTT', 'OHARA']);
   });
 
-  it('writes inline-formula glasses by name with nd/Vd and a warning; refuses XY polynomials', () => {
+  it('without a glass library, writes an inline-formula glass as a model glass with a warning; refuses XY polynomials', () => {
     const warnings: string[] = [];
     const p: Prescription = {
       ...base,
@@ -248,8 +248,8 @@ describe('writeZmx', () => {
       ],
     };
     const text = writeZmx(p, { warnings });
-    expect(text).toMatch(/GLAS SK16 0 0 1\.62\d+ 60\.\d+/);
-    expect(warnings).toEqual([expect.stringMatching(/^surfaces\[0\]: glass SK16 is given by an inline dispersion formula/)]);
+    expect(text).toMatch(/GLAS ___BLANK 1 0 1\.62\d+ 60\.\d+/);
+    expect(warnings).toEqual([expect.stringMatching(/^surfaces\[0\]: glass SK16 is given by an inline dispersion formula that matches no catalog glass at hand; written as a model glass/)]);
     const xy: Prescription = { ...base, surfaces: [{ type: 'xyPolynomial', xy: [0, 0, 0], thickness: 1 }] };
     expect(() => writeZmx(xy)).toThrow(ZmxWriteError);
   });

@@ -15,11 +15,14 @@
  * - surfaces: TYPE STANDARD (the default), EVENASPH (PARM i = coefficient of r^(2i)), ODDASPHE
  *   (only when its odd terms are 0: then it is an even asphere), COORDBRK (PARM 1-6: decenter x,
  *   y, tilt x, y, z in degrees, order), PARAXIAL (PARM 1 = focal length); CURV, CONI, DISZ
- *   (INFINITY on the object), STOP, COMM, DIAM (a semi-diameter), CLAP (circular aperture
- *   rmin rmax) and FLAP (floating aperture at DIAM) → `semiDiameter`, which clips rays. A plain
- *   DIAM does not clip (as in OpticStudio), except the stop's DIAM under FLOA.
+ *   (INFINITY on the object), STOP, COMM, DIAM; apertures and obscurations (CLAP, OBSC, SQAP,
+ *   SQOB, ELAP, ELOB with OBDC, FLAP: zmxApertures.ts). A plain DIAM does not clip (as in
+ *   OpticStudio), except the stop's DIAM under FLOA;
+ * - RAIM (ray aiming) and MAZH 0 0 on the last lens surface (the marginal-ray-height solve that
+ *   puts the image at the paraxial focus): zmxAimAndFocus.ts;
+ * - glass names found in several catalogs with no GCAT to choose: warned (zmxGlass.ts).
  * Keywords that do not change the sequential optics are ignored silently; unknown keywords, and
- * known ones whose effect is not modelled (OBSC, SQAP, ELAP, OBDC, telecentric object space),
+ * known ones whose effect is not modelled (spiders, user apertures, telecentric object space),
  * produce warnings. Unsupported surface types and NSC mode are errors naming the line.
  * Source for the keyword meanings: OpticStudio files in ../shared/data/zmx, cross-checked with the
  * .zmx readers of optiland (fileio/zemax) and ray-optics (zemax/zmxread.py).
@@ -31,6 +34,8 @@ import type { FieldsSpec, MaterialRef, Prescription, SurfaceSpec } from './presc
 import { decodeText, splitLines } from './text.ts';
 import { buildZmxAperture, buildZmxFields, buildZmxWavelengths, statedFirstOrder, type ZmxHeader } from './zmxHeader.ts';
 import { materialFromGlas } from './zmxGlass.ts';
+import { apertureFields, readApertureKeyword, ZMX_APERTURE_KEYWORDS, type ZmxApertureRecord } from './zmxApertures.ts';
+import { imageSolveOf, readMazh, readRaim, type ZmxMazh } from './zmxAimAndFocus.ts';
 
 export { writeZmx } from './zmxWrite.ts';
 
@@ -39,6 +44,11 @@ export interface ZmxParseOptions {
   fileName: string;
   /** True when a catalog glass name is found in the given catalogs (GCAT order) or the built-in table. */
   resolveGlass?: (name: string, catalogs: string[]) => boolean;
+  /**
+   * The catalogs that hold a glass of this name, with its nd, first the one a search without
+   * GCAT would use; lets the reader warn about an ambiguous name in a file with no GCAT.
+   */
+  glassMatches?: (name: string) => { catalog: string; nd: number }[];
 }
 
 /** Lens units → mm. */
@@ -49,9 +59,9 @@ const SUPPORTED_TYPES = new Set(['STANDARD', 'EVENASPH', 'ODDASPHE', 'COORDBRK',
 /** Keywords read elsewhere in this module, or with no effect on the sequential optics. */
 const SILENT = new Set(
   (
-    'VERS PFIL LANG ENVD GFAC RAIM PUSH SDMA OMMA ROPD HYPR PICB POLS GLRS GSTD NSCD COFN BLNK TOL ' +
+    'VERS PFIL LANG ENVD GFAC PUSH SDMA OMMA ROPD HYPR PICB POLS GLRS GSTD NSCD COFN BLNK TOL ' +
     'TOLE MNUM MOFF DMFS OPDX SSID DBDT AUTH IWDP LUID EERA FIMP HIDE MIRR SLAB POPS MEMA OEMA COAT ' +
-    'MAZH PZUP PPAR VPAR VDSZ XDAT YDAT PKUP EDGE VCON UDAD USAP TCED CONF PUPD EFFL ISNA WAVN ' +
+    'PZUP PPAR VPAR VDSZ XDAT YDAT PKUP EDGE VCON UDAD USAP TCED CONF PUPD EFFL ISNA WAVN ' +
     'WWGN MNCA MNEA MNCG MNEG MXCA MXCG RGLA TRAC TCMM PMAG TOTR EFLY REAY BLNK TFIL PRAM ZVCX ' +
     'ZVCY ZVDX ZVDY ZVAN'
   ).split(' '),
@@ -70,8 +80,8 @@ interface RawSurface {
   diam?: number;
   stop: boolean;
   comment?: string;
-  clap?: { min: number; max: number; line: number };
-  flap?: number;
+  apertures: ZmxApertureRecord;
+  mazh?: ZmxMazh;
 }
 
 /**
@@ -173,7 +183,7 @@ export function parseZmx(bytes: Uint8Array, opts: ZmxParseOptions): LensFileResu
         h.gcat = tok.slice();
         break;
       case 'SURF':
-        cur = { n: num(0), line, type: 'STANDARD', curv: 0, parms: new Map(), stop: false };
+        cur = { n: num(0), line, type: 'STANDARD', curv: 0, parms: new Map(), stop: false, apertures: {} };
         surfs.push(cur);
         break;
       case 'TYPE': {
@@ -210,18 +220,20 @@ export function parseZmx(bytes: Uint8Array, opts: ZmxParseOptions): LensFileResu
       case 'COMM':
         if (rest) inSurf().comment = rest;
         break;
-      case 'CLAP':
-        inSurf().clap = { min: num(0), max: num(1), line };
+      case 'RAIM':
+        h.raim = readRaim(tok, line);
         break;
-      case 'FLAP':
-        inSurf().flap = tok[1] !== undefined ? num(1) : 0;
+      case 'MAZH':
+        inSurf().mazh = readMazh(tok, line);
         break;
-      case 'OBSC': case 'SQAP': case 'ELAP': case 'OBDC': {
-        const what = { OBSC: 'circular obscuration', SQAP: 'rectangular aperture', ELAP: 'elliptical aperture', OBDC: 'aperture decenter' }[kw];
-        warnings.push(`${fileName}:${line}: SURF ${inSurf().n}: ${kw} (${what}) is not modelled and was ignored`);
-        break;
-      }
       default:
+        if (ZMX_APERTURE_KEYWORDS.has(kw)) {
+          const s = inSurf();
+          const numeric = kw === 'SPID' || kw === 'UDAP' ? [] : nums();
+          const w = readApertureKeyword(s.apertures, kw, numeric, line);
+          if (w) warnings.push(`${fileName}:${line}: SURF ${s.n}: ${w}`);
+          break;
+        }
         if (!SILENT.has(kw)) {
           const u = unknown.get(kw);
           if (u) u.count++;
@@ -259,7 +271,16 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
   const catalogs = h.gcat ?? [];
   const glass = (r: RawSurface): MaterialRef | undefined =>
     r.glas
-      ? materialFromGlas(r.glas.tokens, { fileName, line: r.glas.line, surf: r.n, catalogs, resolveGlass: opts.resolveGlass, warnings })
+      ? materialFromGlas(r.glas.tokens, {
+          fileName,
+          line: r.glas.line,
+          surf: r.n,
+          catalogs,
+          resolveGlass: opts.resolveGlass,
+          glassMatches: opts.glassMatches,
+          gcatGiven: h.gcat !== undefined,
+          warnings,
+        })
       : undefined;
 
   const obj = surfs[0];
@@ -279,17 +300,8 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
   if (stops.length > 1) warnings.push(`${fileName}: STOP on several surfaces; the first (SURF ${surfs[stops[0]].n}) is used`);
   const floatByStop = h.aperture?.kind === 'FLOA';
 
-  const clipOf = (r: RawSurface, isStop: boolean): number | undefined => {
-    let sd: number | undefined;
-    if (r.clap) {
-      if (r.clap.min > 0) warnings.push(`${fileName}:${r.clap.line}: SURF ${r.n}: CLAP minimum radius ${r.clap.min} (annular aperture) ignored; maximum radius kept`);
-      sd = r.clap.max;
-    } else if (r.flap !== undefined) {
-      sd = r.flap > 0 ? r.flap : r.diam;
-    }
-    if (isStop && floatByStop && sd === undefined) sd = r.diam;
-    return sd !== undefined && sd > 0 ? sd * s : undefined;
-  };
+  const clipOf = (r: RawSurface, isStop: boolean) =>
+    apertureFields(r.apertures, s, r.diam, isStop && floatByStop, (msg) => warnings.push(`${fileName}:${r.apertures.line ?? r.line}: SURF ${r.n}: ${msg}`));
 
   const surfaces: SurfaceSpec[] = [];
   for (let k = 1; k < surfs.length - 1; k++) {
@@ -298,9 +310,9 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
     const common: Record<string, unknown> = { thickness: ((r.disz as number | undefined) ?? 0) * s };
     if (r.comment) common.comment = r.comment;
     if (k === stopIndex) common.stop = true;
-    const sd = clipOf(r, k === stopIndex);
-    if (sd !== undefined) common.semiDiameter = sd;
-    if (k === stopIndex && floatByStop && sd === undefined) {
+    const clip = clipOf(r, k === stopIndex);
+    Object.assign(common, clip);
+    if (k === stopIndex && floatByStop && clip.semiDiameter === undefined) {
       fail(h.aperture?.line, `FLOA: the aperture floats by the stop's size, but the stop (SURF ${r.n}) has no DIAM`);
     }
     const radius = r.curv === 0 ? null : 1 / (r.curv / s);
@@ -350,8 +362,8 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
 
   const image: Prescription['image'] = {};
   if (img.curv !== 0) image.radius = 1 / (img.curv / s);
-  const imageSd = clipOf(img, false);
-  if (imageSd !== undefined) image.semiDiameter = imageSd;
+  Object.assign(image, clipOf(img, false));
+  const imageSolve = imageSolveOf(surfs, fileName, warnings);
 
   const aperture = buildZmxAperture(h, s, fileName, warnings);
   const fields: FieldsSpec = buildZmxFields(h, s, objectDistance === 'infinity', fileName, warnings);
@@ -370,6 +382,8 @@ function assemble(h: ZmxHeader, surfs: RawSurface[], opts: ZmxParseOptions, warn
     fields,
     wavelengths,
     ...(catalogs.length ? { glassCatalogs: catalogs } : {}),
+    ...(h.raim?.real ? { rayAiming: 'real' as const } : {}),
+    ...(imageSolve ? { imageSolve } : {}),
     surfaces,
     ...(Object.keys(image).length ? { image } : {}),
     meta: { ...(h.version ? { zmxVersion: h.version } : {}), ...stated },

@@ -9,6 +9,8 @@
  *   When the caller's `resolveGlass` says the name is in none of the catalogs, the line's own
  *   nd/Vd become a model glass, with a warning: OpticStudio rewrites those tokens only when it
  *   saves with the catalog at hand, so they are often stale placeholders (1.5 / 40 is common).
+ *   When the file has no GCAT and the name is in several catalogs with different indices, the
+ *   glass the search finds first is used, with a warning naming the others.
  */
 import { LensFileError } from './lensFileError.ts';
 import type { MaterialRef } from './prescription.ts';
@@ -22,6 +24,10 @@ export interface GlasContext {
   /** GCAT catalogs, in search order. */
   catalogs: string[];
   resolveGlass?: (name: string, catalogs: string[]) => boolean;
+  /** Catalogs holding a glass of this name, with nd, first the one a search without GCAT finds. */
+  glassMatches?: (name: string) => { catalog: string; nd: number }[];
+  /** Whether the file has a GCAT line. */
+  gcatGiven?: boolean;
   warnings: string[];
 }
 
@@ -46,6 +52,16 @@ export function constantIndexOf(ref: MaterialRef | undefined): number | undefine
   const c = ref.coefficients;
   if (c.length < 1 || !(c[0] > 0) || c.slice(1).some((v) => v !== 0)) return undefined;
   return Math.sqrt(c[0]);
+}
+
+/** Warns when a name is in several catalogs with different indices and no GCAT picks one. */
+function warnAmbiguous(name: string, ctx: GlasContext): void {
+  const matches = ctx.glassMatches!(name);
+  if (matches.length < 2 || matches.every((m) => Math.abs(m.nd - matches[0].nd) < 1e-6)) return;
+  const list = matches.map((m) => `${m.catalog} (nd ${m.nd.toFixed(5)})`).join(', ');
+  ctx.warnings.push(
+    `${ctx.fileName}:${ctx.line}: SURF ${ctx.surf}: glass ${name} is in several catalogs, ${list}, and the file has no GCAT to choose; ${matches[0].catalog}'s is used`,
+  );
 }
 
 /**
@@ -77,7 +93,10 @@ export function materialFromGlas(tokens: string[], ctx: GlasContext): MaterialRe
   if (/^\d{6}$/.test(name)) {
     return { model: { nd: 1 + Number(name.slice(0, 3)) / 1000, vd: Number(name.slice(3)) / 10 }, name };
   }
-  if (!ctx.resolveGlass || ctx.resolveGlass(name, ctx.catalogs)) return name;
+  if (!ctx.resolveGlass || ctx.resolveGlass(name, ctx.catalogs)) {
+    if (!ctx.gcatGiven && ctx.glassMatches) warnAmbiguous(name, ctx);
+    return name;
+  }
   const where = ctx.catalogs.length ? `catalogs ${ctx.catalogs.join(', ')}` : 'any catalog';
   if (nd === undefined || !(nd > 1) || vd === undefined || !(vd > 0)) {
     return fail(`${name}: glass not found in ${where} or the built-in table, and the GLAS line carries no nd/Vd to fall back on`);

@@ -21,6 +21,8 @@ export interface ZmxHeader {
   wavm: Map<number, { um: number; weight: number; line: number }>;
   pwav?: { value: number; line: number };
   gcat?: string[];
+  /** RAIM: true when the file asks for ray aiming at the stop (zmxAimAndFocus.ts). */
+  raim?: { real: boolean; line: number };
 }
 
 const VIGNETTING = [

@@ -2,37 +2,45 @@
  * Lens Studio prescription → Zemax OpticStudio sequential .zmx text.
  *
  * Writes the keywords OpticStudio, optiland and ray-optics read: VERS, MODE SEQ, NAME, NOTE,
- * UNIT MM, the aperture (ENPD / FNUM / OBNA / FLOA), GCAT, FTYP, XFLN/YFLN/FWGN (and the
- * vignetting factors when set), WAVM, PWAV, then SURF blocks with STOP, COMM, TYPE, CURV, PARM,
- * DISZ, GLAS, CONI, DIAM and CLAP. Numbers are written in their shortest round-trip form, and a
+ * UNIT MM, the aperture (ENPD / FNUM / OBNA / FLOA), GCAT (the catalogs the glasses come from,
+ * zmxGlassExport.ts), RAIM, FTYP, XFLN/YFLN/FWGN (and the vignetting factors when set), WAVM,
+ * PWAV, then SURF blocks with STOP, COMM, TYPE, CURV, PARM, DISZ (with MAZH 0 0 for the
+ * paraxial-focus image solve, zmxAimAndFocus.ts), GLAS, CONI and the apertures (DIAM, CLAP,
+ * OBSC, SQAP, SQOB, ELAP, ELOB, OBDC: zmxApertures.ts). Numbers are written in their shortest round-trip form, and a
  * radius R is written as a curvature c whose reciprocal gives R back exactly. Such a c always
  * exists for a radius read from a .zmx (R = 1/c there), so .zmx → JSON → .zmx → JSON keeps every
  * number; for other radii it may not exist (the doubles near 1/R are too sparse), and R comes
  * back within 1 ulp. Save the text with `encodeUtf16Le` (text.ts),
  * the encoding OpticStudio itself writes and the one every .zmx reader tries first.
  *
- * Not expressible in .zmx (warned, written as the nearest thing): glasses given by an inline
- * dispersion formula (written by name with their nd/Vd); more than 8 even-asphere terms.
- * XY-polynomial surfaces have no .zmx counterpart here and are refused.
+ * Not expressible in .zmx (warned, written as the nearest thing): glasses from no catalog at hand
+ * (written as model glasses, nd and Vd); more than 8 even-asphere terms. Refused (ZmxWriteError):
+ * XY-polynomial surfaces, and a surface with an aperture shape as well as a semi-diameter or
+ * obscuration (OpticStudio holds one aperture per surface).
  */
-import { FormulaGlass } from '../materials/dispersion.ts';
-import { LAMBDA_C_UM, LAMBDA_D_UM, LAMBDA_F_UM } from '../materials/material.ts';
-import type { MaterialRef, Prescription, SurfaceSpec } from './prescription.ts';
-import { constantIndexOf } from './zmxGlass.ts';
+import type { Prescription, SurfaceSpec } from './prescription.ts';
+import { apertureLines, ZmxApertureError } from './zmxApertures.ts';
+import { PARAXIAL_FOCUS_SOLVE, raimLine } from './zmxAimAndFocus.ts';
+import { planGlasses, type GlassLookup, type GlassPlan } from './zmxGlassExport.ts';
+import { ZmxWriteError } from './zmxWriteError.ts';
+
+export { ZmxWriteError } from './zmxWriteError.ts';
+export type { GlassLookup } from './zmxGlassExport.ts';
 
 export interface ZmxWriteOptions {
-  /** nd and Vd of a catalog glass, put on its GLAS line so readers without the catalog can fall back. */
-  glassData?: (name: string, catalogs: string[]) => { nd: number; vd: number } | undefined;
+  /**
+   * The glass library the lens was built with: resolves each glass to its catalog, for GCAT and the
+   * nd/Vd on its GLAS line (zmxGlassExport.ts). Without it, names are written as given.
+   */
+  glassLibrary?: GlassLookup;
+  /**
+   * The solved last thickness (mm) when the prescription has "imageSolve": "paraxialFocus": the
+   * DISZ written beside the solve (MAZH 0 0), so that readers that ignore the solve still get the
+   * focus. Without it, the prescription's own last thickness is written.
+   */
+  solvedLastThickness?: number;
   /** Receives one line per feature .zmx cannot hold exactly. */
   warnings?: string[];
-}
-
-/** Thrown for a prescription feature that has no .zmx form. */
-export class ZmxWriteError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ZmxWriteError';
-  }
 }
 
 /** Shortest decimal that parses back to exactly `v`. */
@@ -68,65 +76,16 @@ export function curvatureFor(radius: number | null | undefined): number {
   return c0;
 }
 
-const GLASS_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_.+\-()]*$/;
-
-function glasLine(
-  ref: MaterialRef | undefined,
-  where: string,
-  catalogs: string[],
-  opts: ZmxWriteOptions,
-): string | undefined {
-  if (ref === undefined || ref === null) return undefined;
-  const tail = (nd: number, vd: number) => `${fmt(nd)} ${fmt(vd)} 0 0 0 0 0 0`;
-  const byName = (name: string, catalog?: string): string => {
-    const data = opts.glassData?.(name, catalog ? [catalog] : catalogs);
-    return data ? `GLAS ${name} 0 0 ${tail(data.nd, data.vd)}` : `GLAS ${name} 0 0`;
-  };
-  if (typeof ref === 'string') {
-    const upper = ref.toUpperCase();
-    if (upper === 'AIR') return undefined;
-    if (upper === 'MIRROR') return 'GLAS MIRROR 0 0';
-    const colon = ref.indexOf(':');
-    return colon > 0 ? byName(ref.slice(colon + 1), ref.slice(0, colon)) : byName(ref);
+function apertures(f: Parameters<typeof apertureLines>[0], where: string): string[] {
+  try {
+    return apertureLines(f);
+  } catch (err) {
+    if (err instanceof ZmxApertureError) throw new ZmxWriteError(`${where}: ${err.message}`);
+    throw err;
   }
-  if ('offset' in ref) {
-    opts.warnings?.push(`${where}: the glass offset (Δnd ${ref.offset.nd}, ΔVd ${ref.offset.vd}) is not written; .zmx gets the base glass`);
-    return glasLine(ref.glass, where, catalogs, opts);
-  }
-  if ('model' in ref) {
-    const { nd, vd } = ref.model;
-    if (ref.name && GLASS_TOKEN.test(ref.name) && !ref.name.startsWith('___')) return `GLAS ${ref.name} 0 0 ${tail(nd, vd)}`;
-    return `GLAS ___BLANK 1 0 ${tail(nd, vd)}`;
-  }
-  if ('formula' in ref) {
-    const n = constantIndexOf(ref);
-    if (n !== undefined) return `GLAS ___BLANK 1 0 ${tail(n, 0)}`;
-    const g = new FormulaGlass(ref.name, ref.formula, ref.coefficients, ref.catalog);
-    const nd = g.index(LAMBDA_D_UM);
-    const vd = (nd - 1) / (g.index(LAMBDA_F_UM) - g.index(LAMBDA_C_UM));
-    const name = ref.name.replace(/\s+/g, '_');
-    opts.warnings?.push(
-      `${where}: glass ${ref.name} is given by an inline dispersion formula, which .zmx cannot hold; written by name with nd = ${nd.toFixed(6)}, Vd = ${vd.toFixed(3)}`,
-    );
-    return `GLAS ${name} 0 0 ${tail(nd, vd)}`;
-  }
-  return byName(ref.name, ref.catalog);
 }
 
-function catalogsOf(p: Prescription): string[] {
-  const out = [...(p.glassCatalogs ?? [])];
-  const add = (c: string | undefined) => {
-    if (c && !out.some((o) => o.toUpperCase() === c.toUpperCase())) out.push(c);
-  };
-  for (const s of p.surfaces) {
-    const m = 'material' in s ? s.material : undefined;
-    if (typeof m === 'string' && m.indexOf(':') > 0) add(m.slice(0, m.indexOf(':')));
-    else if (m && typeof m === 'object' && !('model' in m) && !('formula' in m) && !('offset' in m)) add(m.catalog);
-  }
-  return out;
-}
-
-function surfaceLines(s: SurfaceSpec, i: number, catalogs: string[], opts: ZmxWriteOptions): string[] {
+function surfaceLines(s: SurfaceSpec, i: number, last: boolean, p: Prescription, glasses: GlassPlan, opts: ZmxWriteOptions): string[] {
   const where = `surfaces[${i}]`;
   const out: string[] = [];
   if (s.stop) out.push('STOP');
@@ -156,17 +115,19 @@ function surfaceLines(s: SurfaceSpec, i: number, catalogs: string[], opts: ZmxWr
       throw new ZmxWriteError(`${where}: XY-polynomial (dO implicit freeform) surfaces cannot be written to .zmx yet`);
   }
   parms.forEach((v, k) => out.push(`PARM ${k + 1} ${fmt(v)}`));
-  out.push(`DISZ ${fmt(s.thickness)}`);
-  const glas = 'material' in s ? glasLine(s.material, where, catalogs, opts) : undefined;
+  const solved = last && p.imageSolve === 'paraxialFocus';
+  out.push(`DISZ ${fmt(solved ? (opts.solvedLastThickness ?? s.thickness) : s.thickness)}`);
+  if (solved) out.push(PARAXIAL_FOCUS_SOLVE);
+  const glas = 'material' in s ? glasses.line(s.material) : undefined;
   if (glas) out.push(glas);
   if ((s.type === 'standard' || s.type === 'evenAsphere') && s.conic) out.push(`CONI ${fmt(s.conic)}`);
-  if (s.semiDiameter !== undefined) out.push(`DIAM ${fmt(s.semiDiameter)} 1 0 0 1 ""`, `CLAP 0 ${fmt(s.semiDiameter)} 0`);
+  out.push(...apertures(s, where));
   return out;
 }
 
 /**
  * Writes a prescription as .zmx text (CRLF line ends, lengths in mm).
- * @throws ZmxWriteError for XY-polynomial surfaces, which .zmx cannot express
+ * @throws ZmxWriteError for XY-polynomial surfaces and double apertures, which .zmx cannot express
  */
 export function writeZmx(p: Prescription, opts: ZmxWriteOptions = {}): string {
   const lines: string[] = ['VERS 190513 0 0', 'MODE SEQ', `NAME ${p.name.replace(/[\r\n]+/g, ' ')}`];
@@ -182,8 +143,9 @@ export function writeZmx(p: Prescription, opts: ZmxWriteOptions = {}): string {
   else if (a.type === 'imageFNumber') lines.push(`FNUM ${fmt(a.value ?? 0)} 0`);
   else if (a.type === 'objectNA') lines.push(`OBNA ${fmt(a.value ?? 0)} 0`);
   else lines.push('FLOA');
-  const catalogs = catalogsOf(p);
-  if (catalogs.length) lines.push(`GCAT ${catalogs.join(' ')}`);
+  const glasses = planGlasses(p, opts.glassLibrary, opts.warnings);
+  if (glasses.gcat.length) lines.push(`GCAT ${glasses.gcat.join(' ')}`);
+  lines.push(raimLine(p.rayAiming));
   const pts = p.fields.points;
   const ftyp = { angle: 0, objectHeight: 1, paraxialImageHeight: 2 }[p.fields.type];
   const wl = p.wavelengths;
@@ -201,11 +163,11 @@ export function writeZmx(p: Prescription, opts: ZmxWriteOptions = {}): string {
   const indent = (l: string) => `  ${l}`;
   const d = p.object.distance;
   lines.push('SURF 0', ...['TYPE STANDARD', 'CURV 0', `DISZ ${d === 'infinity' ? 'INFINITY' : fmt(d)}`].map(indent));
-  const objGlas = glasLine(p.object.material, 'object', catalogs, opts);
+  const objGlas = glasses.line(p.object.material);
   if (objGlas) lines.push(indent(objGlas));
-  p.surfaces.forEach((s, i) => lines.push(`SURF ${i + 1}`, ...surfaceLines(s, i, catalogs, opts).map(indent)));
-  lines.push(`SURF ${p.surfaces.length + 1}`, ...['TYPE STANDARD', `CURV ${fmt(curvatureFor(p.image?.radius))}`, 'DISZ 0'].map(indent));
-  const sd = p.image?.semiDiameter;
-  if (sd !== undefined) lines.push(indent(`DIAM ${fmt(sd)} 1 0 0 1 ""`), indent(`CLAP 0 ${fmt(sd)} 0`));
+  const n = p.surfaces.length;
+  p.surfaces.forEach((s, i) => lines.push(`SURF ${i + 1}`, ...surfaceLines(s, i, i === n - 1, p, glasses, opts).map(indent)));
+  lines.push(`SURF ${n + 1}`, ...['TYPE STANDARD', `CURV ${fmt(curvatureFor(p.image?.radius))}`, 'DISZ 0'].map(indent));
+  lines.push(...apertures(p.image ?? {}, 'image').map(indent));
   return `${lines.join('\r\n')}\r\n`;
 }

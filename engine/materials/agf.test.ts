@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AgfParseError, decodeAgfText, parseAgf, parseAgfText } from './agf.ts';
+import { GlassLibrary, RejectedGlassError } from './glassLibrary.ts';
 import { abbeNumber, LAMBDA_D_UM } from './material.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,7 +25,7 @@ const FIXTURE = [
   'IT 0.4 0.997',
   'IT 0.5 0.999 25',
   'ZZ an unknown record',
-  'NM GLÄS 1 500600 1.5 60 0 0',
+  'NM GLÄS 1 510600 1.50962 60 0 0',
   'GC Glas für Tests',
   'CD 2.25 0 0.01 0 0 0',
 ].join('\r\n');
@@ -119,10 +120,37 @@ describe('parseAgf: malformed input', () => {
     expect(parse('12 13\nNM A 2')).toThrow(/line 1/);
   });
   it('skips a glass with a formula outside 1..13, with a warning', () => {
-    const cat = parseAgfText('NM A 14 0 1.5 60\nCD 1 2\nNM B 2.00000E+00 0 1.5 60\nCD 1 0.01', 'w');
+    const cat = parseAgfText('NM A 14 0 1.5 60\nCD 1 2\nNM B 2.00000E+00 0 1.42472 60\nCD 1 0.01', 'w');
     expect(cat.glasses.map((g) => g.name)).toEqual(['B']);
     expect(cat.warnings).toHaveLength(1);
     expect(cat.warnings[0]).toMatch(/W:A \(line 1\).*formula 14/);
+  });
+});
+
+describe('parseAgf: contradictory entries', () => {
+  it('rejects an entry whose formula contradicts its stated nd by more than 1e-3, naming glass and catalog', () => {
+    // N-BK7's Sellmeier coefficients with nd misstated as 1.5268 (formula: 1.5168).
+    const cat = parseAgfText(
+      'NM N-BK7 2 517642 1.5268 64.17 0 1\nCD 1.03961212 6.00069867E-03 2.31792344E-01 2.00179144E-02 1.01046945 1.03560653E+02\nNM OK 1 0 1.5 60\nCD 2.25',
+      'ACME',
+    );
+    expect(cat.glasses.map((g) => g.name)).toEqual(['OK']);
+    expect(cat.warnings).toEqual([
+      'glass N-BK7 of catalog ACME (line 1) rejected: its formula gives nd = 1.516800 but the catalog states nd = 1.5268 (more than 0.001 apart)',
+    ]);
+    expect(cat.rejected.get('N-BK7')).toMatch(/N-BK7 of catalog ACME/);
+    // Within 1e-3 it is kept; an infrared glass whose range excludes the d line is not checked.
+    expect(parseAgfText('NM A 1 0 1.5009 60\nCD 2.25', 'X').glasses).toHaveLength(1);
+    expect(parseAgfText('NM IR 1 0 1 60\nCD 16\nLD 2 14', 'X').glasses).toHaveLength(1);
+  });
+
+  it('using a rejected glass is an error that says why; it is not taken from a later catalog', () => {
+    const acme = parseAgfText('NM N-BK7 2 517642 1.5268 64.17 0 1\nCD 1.03961212 6.00069867E-03 2.31792344E-01 2.00179144E-02 1.01046945 1.03560653E+02', 'ACME');
+    const lib = GlassLibrary.builtin().withCatalogs([acme]);
+    expect(() => lib.resolve('N-BK7', ['ACME'])).toThrow(/glass N-BK7 of catalog ACME \(line 1\) rejected: its formula gives nd = 1\.516800/);
+    expect(() => lib.resolve('ACME:N-BK7')).toThrow(RejectedGlassError);
+    // Asked from SCHOTT explicitly, the built-in N-BK7 is fine.
+    expect(lib.resolve('SCHOTT:N-BK7').index(LAMBDA_D_UM)).toBeCloseTo(1.5168, 5);
   });
 });
 

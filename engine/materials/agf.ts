@@ -21,11 +21,13 @@ import {
   type CatalogGlassData,
   type ExtraData,
   GlassCatalog,
+  glassKey,
   type OtherData,
   type ThermalData,
   type TransmissionPoint,
 } from './catalog.ts';
 import { isDispersionFormula } from './dispersion.ts';
+import { LAMBDA_D_UM } from './material.ts';
 
 /** A malformed AGF line. */
 export class AgfParseError extends Error {
@@ -104,17 +106,25 @@ export function parseAgfText(text: string, catalogName: string, source?: string)
   const glasses: CatalogGlass[] = [];
   const comments: string[] = [];
   const warnings: string[] = [];
+  const rejected = new Map<string, string>();
   let cur: { data: CatalogGlassData; transmission: TransmissionPoint[]; line: number; hasCd: boolean } | null = null;
   let skipping = false;
 
   const finish = () => {
     if (!cur) return;
     if (!cur.hasCd) throw new AgfParseError(catalog, cur.line, 'NM', `glass ${cur.data.name} has no CD record`);
+    let glass: CatalogGlass;
     try {
-      glasses.push(new CatalogGlass({ ...cur.data, transmission: cur.transmission }));
+      glass = new CatalogGlass({ ...cur.data, transmission: cur.transmission });
     } catch (e) {
       throw new AgfParseError(catalog, cur.line, 'NM', (e as Error).message);
     }
+    const contradiction = ndContradiction(glass);
+    if (contradiction) {
+      const why = `glass ${glass.name} of catalog ${catalog} (line ${cur.line}) rejected: ${contradiction}`;
+      warnings.push(why);
+      if (!rejected.has(glassKey(glass.name))) rejected.set(glassKey(glass.name), why);
+    } else glasses.push(glass);
     cur = null;
   };
 
@@ -230,7 +240,29 @@ export function parseAgfText(text: string, catalogName: string, source?: string)
     }
   }
   finish();
-  return new GlassCatalog(catalog, glasses, { comments, warnings, source });
+  return new GlassCatalog(catalog, glasses, { comments, warnings, source, rejected });
+}
+
+/** Largest |n(d) − stated nd| a catalog entry may show before it is rejected as contradictory. */
+export const ND_TOLERANCE = 1e-3;
+
+/**
+ * Why a catalog entry contradicts itself, or null: its formula's index at the d line (587.5618 nm)
+ * differs from the nd its NM line states by more than ND_TOLERANCE. Entries without a stated nd,
+ * or whose LD range excludes the d line (infrared materials often state nd = 1), are not checked.
+ */
+export function ndContradiction(glass: CatalogGlass): string | null {
+  if (glass.nd === undefined || !Number.isFinite(glass.nd)) return null;
+  const range = glass.rangeUm;
+  if (range && !(LAMBDA_D_UM >= range[0] && LAMBDA_D_UM <= range[1])) return null;
+  let n: number;
+  try {
+    n = glass.index(LAMBDA_D_UM);
+  } catch {
+    return `its formula gives no index at the d line (${LAMBDA_D_UM} µm) but the catalog states nd = ${glass.nd}`;
+  }
+  if (Math.abs(n - glass.nd) <= ND_TOLERANCE) return null;
+  return `its formula gives nd = ${n.toFixed(6)} but the catalog states nd = ${glass.nd} (more than ${ND_TOLERANCE} apart)`;
 }
 
 /** Splits text into records: code, blank-separated fields (continuation lines appended), line number. */

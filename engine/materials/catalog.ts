@@ -130,18 +130,24 @@ export class GlassCatalog {
   readonly comments: readonly string[];
   /** Entries the parser skipped, one readable line each (e.g. an unsupported formula). */
   readonly warnings: readonly string[];
+  /**
+   * Entries refused as contradictory (glassKey → why, naming glass and catalog), e.g. a formula
+   * that does not give the stated nd: using such a glass is an error that says why.
+   */
+  readonly rejected: ReadonlyMap<string, string>;
   private readonly byKey = new Map<string, CatalogGlass>();
 
   constructor(
     name: string,
     glasses: readonly CatalogGlass[],
-    opts: { source?: string; comments?: readonly string[]; warnings?: readonly string[] } = {},
+    opts: { source?: string; comments?: readonly string[]; warnings?: readonly string[]; rejected?: ReadonlyMap<string, string> } = {},
   ) {
     this.name = glassKey(name);
     this.glasses = glasses;
     this.source = opts.source;
     this.comments = opts.comments ?? [];
     this.warnings = opts.warnings ?? [];
+    this.rejected = opts.rejected ?? new Map();
     for (const g of glasses) {
       const k = glassKey(g.name);
       if (!this.byKey.has(k)) this.byKey.set(k, g);

@@ -123,7 +123,7 @@ describe('oracle index tables', () => {
 
 describe('GlassLibrary search', () => {
   // Two user catalogs: SCHOTT with an N-BK7 that differs from the built-in one, and ACME.
-  const userSchott = parseAgfText('NM N-BK7 2 0 1.6 60\nCD 1.5 0.01 0 0 0 0\nNM ONLY-SCHOTT 1 0 1.5 60\nCD 2.25', 'SCHOTT');
+  const userSchott = parseAgfText('NM N-BK7 2 0 1.59523 60\nCD 1.5 0.01 0 0 0 0\nNM ONLY-SCHOTT 1 0 1.5 60\nCD 2.25', 'SCHOTT');
   const acme = parseAgfText('NM N-BK7 1 0 1.7 50\nCD 2.89\nNM F2 1 0 1.8 40\nCD 3.24', 'ACME');
   const lib = GlassLibrary.builtin().withCatalogs([userSchott, acme]);
 

@@ -33,6 +33,17 @@ export class UnknownGlassError extends Error {
   }
 }
 
+/** Thrown when the catalog entry of a glass was rejected as contradictory (glassCatalog.rejected). */
+export class RejectedGlassError extends Error {
+  constructor(
+    readonly glass: string,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'RejectedGlassError';
+  }
+}
+
 /** A dO-style model glass string "nd/Vd", e.g. "1.5168/64.12". */
 const MODEL_STRING = /^\s*(\d+(?:\.\d*)?)\s*\/\s*(\d+(?:\.\d*)?)\s*$/;
 
@@ -75,7 +86,8 @@ export class GlassLibrary {
    * - {name, formula, coefficients} → FormulaGlass.
    * - {glass, offset: {nd, vd}} → OffsetGlass (the base glass with Δnd and ΔVd).
    * "MIRROR" is not a medium: the caller handles it; here it throws an Error saying so.
-   * @throws UnknownGlassError naming the glass, the catalogs searched and close names
+   * @throws UnknownGlassError naming the glass, the catalogs searched and close names;
+   *   RejectedGlassError when the first catalog that lists it rejected the entry (naming why)
    */
   resolve(ref: MaterialReference | undefined, catalogOrder: readonly string[] = []): Material {
     if (ref == null) return AIR;
@@ -141,8 +153,14 @@ export class GlassLibrary {
 
   private lookup(name: string, catalog: string | undefined, catalogOrder: readonly string[]): CatalogGlass {
     const trimmed = name.trim();
-    const found = this.find(trimmed, { catalog, catalogOrder });
-    if (found) return found;
+    // In search order: the first catalog that has the name, or that rejected an entry of that name
+    // (then the glass is not silently taken from a later catalog).
+    for (const c of this.searchOrder(catalog, catalogOrder)) {
+      const glass = c.get(trimmed);
+      if (glass) return glass;
+      const why = c.rejected.get(glassKey(trimmed));
+      if (why) throw new RejectedGlassError(trimmed, why);
+    }
     const searched = [...this.searchOrder(catalog, catalogOrder)];
     const asked = catalog ? `${glassKey(catalog)}:${trimmed}` : trimmed;
     const labels = searched.map((c) => (c.source === 'builtin' ? `${c.name} (built-in)` : c.name));

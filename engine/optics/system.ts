@@ -15,6 +15,7 @@
 import type { Material, MaterialReference } from '../materials/material.ts';
 import { AIR } from '../materials/material.ts';
 import type { MaterialRef, Prescription, SurfaceSpec } from '../io/prescription.ts';
+import { clipShapes, type ClipShape } from './aperture.ts';
 
 /** Anything that turns a prescription material into a Material (engine/materials/glassLibrary.ts). */
 export interface GlassResolver {
@@ -50,6 +51,8 @@ export interface Surface {
   readonly stop: boolean;
   /** Clear semi-aperture, mm; Infinity when rays are not clipped here. */
   semiDiameter: number;
+  /** Further aperture and obscuration shapes (aperture.ts); empty for most surfaces. */
+  readonly clips: readonly ClipShape[];
   /** The medium after the surface (for a mirror, the medium before). */
   material: Material;
   /** Index of the medium after this surface, per wavelength. */
@@ -179,6 +182,7 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
       mirror,
       stop: spec?.stop === true,
       semiDiameter: (spec ? spec.semiDiameter : p.image?.semiDiameter) ?? Infinity,
+      clips: spec ? clipShapes(spec.obscuration, spec.aperture) : clipShapes(p.image?.obscuration, p.image?.aperture),
       material: current,
       nAfter: currentN,
       direction,
@@ -198,6 +202,7 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
         base.c = curvatureOf(spec.radius);
         base.k = spec.conic ?? 0;
         base.asphere = Float64Array.from(spec.asphere);
+        checkAsphereSag(base.asphere, base.semiDiameter, where);
         break;
       case 'xyPolynomial':
         base.xyB = spec.b ?? 0;
@@ -242,6 +247,10 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
   if (p.aperture.type === 'objectNA' && !Number.isFinite(objectDistance)) {
     throw new SystemError('aperture.type: objectNA needs an object at a finite distance');
   }
+  const nPrimary = nObject[p.wavelengths.primaryIndex];
+  if (p.aperture.type === 'objectNA' && p.aperture.value !== undefined && !(p.aperture.value < nPrimary)) {
+    throw new SystemError(`aperture.value: a numerical aperture of ${p.aperture.value} needs an object-space index above it (n = ${nPrimary})`);
+  }
   if (p.aperture.type !== 'floatByStop' && (p.aperture.value === undefined || !(p.aperture.value > 0))) {
     throw new SystemError(`aperture.value: ${p.aperture.type} needs a positive value`);
   }
@@ -270,6 +279,25 @@ export function assembleSystem(p: Prescription, glass: GlassResolver): LensSyste
     glassCatalogs: catalogs,
   };
   return system;
+}
+
+/**
+ * Checks that an even asphere's polynomial Σ A_{2i} r^{2i} is finite at the clear semi-diameter
+ * (coefficients like 1e300 overflow there and would turn every ray's sag into ±Infinity / NaN).
+ * @throws SystemError naming the surface
+ */
+function checkAsphereSag(asphere: Float64Array, semiDiameter: number, where: string): void {
+  if (!Number.isFinite(semiDiameter)) return;
+  const r2 = semiDiameter * semiDiameter;
+  let power = r2;
+  let sum = 0;
+  for (let i = 0; i < asphere.length; i++) {
+    if (asphere[i] !== 0) sum += asphere[i] * power;
+    power *= r2;
+  }
+  if (!Number.isFinite(sum)) {
+    throw new SystemError(`${where}.asphere: the sag is not finite at the clear semi-diameter ${semiDiameter} mm (the coefficients overflow there)`);
+  }
 }
 
 /** Index of the medium before surface s at wavelength w (positive). */

@@ -8,7 +8,7 @@ import { applySolves } from '../paraxial/solves.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
-import { launchContext, launchRays } from '../trace/rayAiming.ts';
+import { launchAimed, launchContext } from '../trace/rayAiming.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
 import type { LensFunction } from './tfBridge.ts';
 
@@ -24,7 +24,8 @@ export function imageIntercepts(system: LensSystem, params: readonly ParamRef[],
     applySolves(system);
     const ctx = launchContext(system);
     const fx = system.fieldX[f], fy = system.fieldY[f];
-    const b = launchRays(system, objectField(system, fx, fy, ctx.pupil), px, py, new RayBatch(n), ctx);
+    const b = new RayBatch(n);
+    const launched = launchAimed(system, objectField(system, fx, fy, ctx.pupil), w, px, py, b, ctx);
     const rec = new TraceRecord(system.surfaces.length, n);
     traceBatch(system, b, w, { record: rec });
     const value = new Float64Array(3 * n);
@@ -38,7 +39,7 @@ export function imageIntercepts(system: LensSystem, params: readonly ParamRef[],
       value,
       vjp: (dy: Float64Array) => {
         const g = new Float64Array(params.length);
-        traceAdjoint(system, rec, { fx, fy, px, py }, w, { x: dy.subarray(0, n), y: dy.subarray(n, 2 * n) }, params, g);
+        traceAdjoint(system, rec, { fx, fy, ...launched, aimed: system.rayAiming === 'real' }, w, { x: dy.subarray(0, n), y: dy.subarray(n, 2 * n) }, params, g);
         return g;
       },
     };

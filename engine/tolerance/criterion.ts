@@ -19,7 +19,7 @@ import { readParams } from '../optics/params.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { TraceRecord, traceBatch } from '../trace/realTrace.ts';
-import { aimAtStop, launchContext, launchRays } from '../trace/rayAiming.ts';
+import { launchAimed, launchContext } from '../trace/rayAiming.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
 import { gaussianPupil } from '../optimize/pupilQuadrature.ts';
 import type { MeritSpec } from '../io/meritSpecSchema.ts';
@@ -113,6 +113,7 @@ export function rmsSpotCriterion(system: LensSystem, options: RmsSpotOptions = {
         J.fill(0);
       }
       const ctx = launchContext(sys);
+      const aimed = sys.rayAiming === 'real';
       const cjx = new Float64Array(P), cjy = new Float64Array(P);
       for (let f = 0; f < nf; f++) {
         const fx = sys.fieldX[f], fy = sys.fieldY[f];
@@ -120,9 +121,7 @@ export function rmsSpotCriterion(system: LensSystem, options: RmsSpotOptions = {
         let chiefX = 0, chiefY = 0, chiefOk = true;
         if (reference === 'chief') {
           const w0 = sys.primaryIndex;
-          let ax: ArrayLike<number> = zero, ay: ArrayLike<number> = zero;
-          if (sys.rayAiming === 'real') ({ px: ax, py: ay } = aimAtStop(sys, field, w0, zero, zero, ctx));
-          launchRays(sys, field, ax, ay, chiefBatch, ctx);
+          const { px: ax, py: ay } = launchAimed(sys, field, w0, zero, zero, chiefBatch, ctx);
           traceBatch(sys, chiefBatch, w0, { record: J ? chiefRec! : undefined });
           chiefOk = chiefBatch.status[0] === RayStatus.OK;
           chiefX = chiefBatch.x[0];
@@ -132,16 +131,14 @@ export function rmsSpotCriterion(system: LensSystem, options: RmsSpotOptions = {
           if (J && chiefOk) {
             cjx.fill(0);
             cjy.fill(0);
-            traceAdjoint(sys, chiefRec!, { fx, fy, px: ax, py: ay }, w0, { x: one }, params, cjx, true);
-            traceAdjoint(sys, chiefRec!, { fx, fy, px: ax, py: ay }, w0, { y: one }, params, cjy, true);
+            traceAdjoint(sys, chiefRec!, { fx, fy, px: ax, py: ay, aimed }, w0, { x: one }, params, cjx, true);
+            traceAdjoint(sys, chiefRec!, { fx, fy, px: ax, py: ay, aimed }, w0, { y: one }, params, cjy, true);
           }
         }
         for (let w = 0; w < nw; w++) {
           const sw = Math.sqrt((sys.fieldWeights[f] * sys.wavelengthWeights[w]) / (fsum * wsum));
           const row0 = (f * nw + w) * nr * 2;
-          let ax: ArrayLike<number> = pupil.px, ay: ArrayLike<number> = pupil.py;
-          if (sys.rayAiming === 'real') ({ px: ax, py: ay } = aimAtStop(sys, field, w, pupil.px, pupil.py, ctx));
-          launchRays(sys, field, ax, ay, batch, ctx);
+          const { px: ax, py: ay } = launchAimed(sys, field, w, pupil.px, pupil.py, batch, ctx);
           traceBatch(sys, batch, w, { record: J ? rec! : undefined });
           const blk = (f * nw + w) * nr;
           blockOk[f * nw + w] = chiefOk ? 1 : 0;
@@ -168,8 +165,8 @@ export function rmsSpotCriterion(system: LensSystem, options: RmsSpotOptions = {
             if (J) {
               jx.fill(0);
               jy.fill(0);
-              traceAdjoint(sys, rec!, { fx, fy, px: ax, py: ay }, w, { x: onesN }, params, jx, true);
-              traceAdjoint(sys, rec!, { fx, fy, px: ax, py: ay }, w, { y: onesN }, params, jy, true);
+              traceAdjoint(sys, rec!, { fx, fy, px: ax, py: ay, aimed }, w, { x: onesN }, params, jx, true);
+              traceAdjoint(sys, rec!, { fx, fy, px: ax, py: ay, aimed }, w, { y: onesN }, params, jy, true);
               cjx.fill(0);
               cjy.fill(0);
               for (let k = 0; k < nr; k++) {
@@ -184,8 +181,8 @@ export function rmsSpotCriterion(system: LensSystem, options: RmsSpotOptions = {
           } else if (J) {
             jx.fill(0);
             jy.fill(0);
-            traceAdjoint(sys, rec!, { fx, fy, px: ax, py: ay }, w, { x: onesN }, params, jx, true);
-            traceAdjoint(sys, rec!, { fx, fy, px: ax, py: ay }, w, { y: onesN }, params, jy, true);
+            traceAdjoint(sys, rec!, { fx, fy, px: ax, py: ay, aimed }, w, { x: onesN }, params, jx, true);
+            traceAdjoint(sys, rec!, { fx, fy, px: ax, py: ay, aimed }, w, { y: onesN }, params, jy, true);
           }
           for (let k = 0; k < nr; k++) {
             const s = sw * sqrtQ[k];

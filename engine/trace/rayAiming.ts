@@ -8,18 +8,19 @@
  *   so its optical path is counted from a common incoming plane wavefront.
  * - Finite object: the ray starts at the object point (x, y, −d) towards the pupil point; its
  *   optical path is counted from the object point.
- * Real aiming: the pupil coordinates are solved per ray so that the real ray crosses the stop at
- * (Px, Py) times the paraxial stop radius (Newton on the entrance-pupil point, finite-difference
- * Jacobian, tolerance 1e-10 mm).
+ * Real aiming (`"rayAiming": "real"`): the launch pupil coordinates are solved per ray so that the
+ * real ray crosses the stop at (Px, Py) times the paraxial stop radius (realAim.ts: damped Newton
+ * with continuation in field and pupil); a ray that cannot be aimed is flagged AIM_FAILED.
  * Positions are in the object-space frame (surface 1's vertex at z = 0).
  */
 import type { LensSystem } from '../optics/system.ts';
 import type { EntrancePupil, ObjectField } from '../paraxial/pupil.ts';
 import { entrancePupil, objectField } from '../paraxial/pupil.ts';
-import { paraxialHeightAt } from '../paraxial/paraxial.ts';
-import { marginalRayStart } from '../paraxial/rays.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
+import { aimRays, paraxialStopRadius, type AimedPupil } from './realAim.ts';
 import { traceBatch } from './realTrace.ts';
+
+export type { AimedPupil } from './realAim.ts';
 
 /** Pupil and field context reused across many launches (computed once per system state). */
 export interface LaunchContext {
@@ -64,9 +65,7 @@ export function launchRays(
       batch.l[i] = dx;
       batch.m[i] = dy;
       batch.n[i] = dz;
-      batch.opl[i] = 0;
-      batch.status[i] = RayStatus.OK;
-      batch.lostAt[i] = -1;
+      batch.resetRay(i);
     }
   } else {
     const d = system.objectDistance;
@@ -80,17 +79,16 @@ export function launchRays(
       batch.l[i] = vx * inv;
       batch.m[i] = vy * inv;
       batch.n[i] = vz * inv;
-      batch.opl[i] = 0;
-      batch.status[i] = RayStatus.OK;
-      batch.lostAt[i] = -1;
+      batch.resetRay(i);
     }
   }
   return batch;
 }
 
 /**
- * Real ray aiming: returns pupil coordinates (px', py') such that each ray crosses the stop at
- * (px, py) × the paraxial stop radius. Rays that cannot be aimed keep their paraxial aim.
+ * Real ray aiming: the launch pupil coordinates that make each ray cross the stop at (px, py) ×
+ * the paraxial stop radius (realAim.ts). Where an aim fails, `ok` is 0 and the coordinates are the
+ * requested ones, unusable as an aim: launch with launchAimed, which flags those rays AIM_FAILED.
  */
 export function aimAtStop(
   system: LensSystem,
@@ -99,42 +97,34 @@ export function aimAtStop(
   px: ArrayLike<number>,
   py: ArrayLike<number>,
   ctx: LaunchContext = launchContext(system),
-): { px: Float64Array; py: Float64Array } {
-  const stop = system.stopIndex;
-  const { epd, epl } = ctx.pupil;
-  const w0 = system.primaryIndex;
-  // Paraxial stop radius: the marginal ray height at the stop.
-  const [y0, nu0] = marginalRayStart(system, epd, epl, w0);
-  const rStop = Math.abs(paraxialHeightAt(system, w0, y0, nu0, stop));
-  const count = px.length;
-  const outX = Float64Array.from(px);
-  const outY = Float64Array.from(py);
-  const b = new RayBatch(3);
-  const ax = new Float64Array(3), ay = new Float64Array(3);
-  const h = 1e-6;
-  for (let k = 0; k < count; k++) {
-    const tx = px[k] * rStop, ty = py[k] * rStop;
-    let ux = outX[k], uy = outY[k];
-    for (let it = 0; it < 30; it++) {
-      ax[0] = ux; ay[0] = uy;
-      ax[1] = ux + h; ay[1] = uy;
-      ax[2] = ux; ay[2] = uy + h;
-      launchRays(system, field, ax, ay, b, ctx);
-      traceBatch(system, b, w, { lastSurface: stop });
-      if (b.status[0] !== RayStatus.OK || b.status[1] !== RayStatus.OK || b.status[2] !== RayStatus.OK) break;
-      const fx = b.x[0] - tx, fy = b.y[0] - ty;
-      if (Math.abs(fx) < 1e-10 && Math.abs(fy) < 1e-10) break;
-      const j11 = (b.x[1] - b.x[0]) / h, j21 = (b.y[1] - b.y[0]) / h;
-      const j12 = (b.x[2] - b.x[0]) / h, j22 = (b.y[2] - b.y[0]) / h;
-      const det = j11 * j22 - j12 * j21;
-      if (!(Math.abs(det) > 0)) break;
-      ux -= (j22 * fx - j12 * fy) / det;
-      uy -= (-j21 * fx + j11 * fy) / det;
-    }
-    outX[k] = ux;
-    outY[k] = uy;
+): AimedPupil {
+  const launch = (f: ObjectField, ax: ArrayLike<number>, ay: ArrayLike<number>, b: RayBatch) => launchRays(system, f, ax, ay, b, ctx);
+  return aimRays(system, field, w, px, py, launch, paraxialStopRadius(system, ctx.pupil));
+}
+
+/**
+ * Fills `batch` with rays of one field through normalised pupil points as the system aims them:
+ * paraxially, or with real aiming (aimAtStop), where rays that cannot be aimed are flagged
+ * AIM_FAILED (lostAt −1) and are not traced.
+ * @returns the launch pupil coordinates (what the adjoint's LaunchInfo needs)
+ */
+export function launchAimed(
+  system: LensSystem,
+  field: ObjectField,
+  w: number,
+  px: ArrayLike<number>,
+  py: ArrayLike<number>,
+  batch: RayBatch,
+  ctx: LaunchContext = launchContext(system),
+): { px: ArrayLike<number>; py: ArrayLike<number> } {
+  if (system.rayAiming !== 'real') {
+    launchRays(system, field, px, py, batch, ctx);
+    return { px, py };
   }
-  return { px: outX, py: outY };
+  const aim = aimAtStop(system, field, w, px, py, ctx);
+  launchRays(system, field, aim.px, aim.py, batch, ctx);
+  for (let i = 0; i < aim.ok.length; i++) if (!aim.ok[i]) batch.lose(i, -1, RayStatus.AIM_FAILED);
+  return { px: aim.px, py: aim.py };
 }
 
 /**
@@ -152,9 +142,6 @@ export function traceField(
   ctx: LaunchContext = launchContext(system),
   batch: RayBatch = new RayBatch(px.length),
 ): RayBatch {
-  const field = objectField(system, fx, fy, ctx.pupil);
-  let ux = px, uy = py;
-  if (system.rayAiming === 'real') ({ px: ux, py: uy } = aimAtStop(system, field, w, px, py, ctx));
-  launchRays(system, field, ux, uy, batch, ctx);
+  launchAimed(system, objectField(system, fx, fy, ctx.pupil), w, px, py, batch, ctx);
   return traceBatch(system, batch, w);
 }

@@ -1,15 +1,16 @@
 /**
  * Real rays of one field at one wavelength with their exact per-ray Jacobians: the image-plane
  * intercepts x, y (mm) and ∂x/∂θ_j, ∂y/∂θ_j from one adjoint pass per seed (adjoint.ts), so a
- * Jacobian costs about three forward traces whatever the number of parameters. Paraxial ray aiming
- * is differentiated; with real aiming the aimed pupil coordinates are held fixed in the derivative.
+ * Jacobian costs about three forward traces whatever the number of parameters. Ray aiming is
+ * differentiated: paraxial aiming through the pupil's tangents, real aiming implicitly at the
+ * converged aim (adjointAim.ts).
  */
 import type { ParamRef } from '../optics/params.ts';
 import type { LensSystem } from '../optics/system.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { traceAdjoint } from './adjoint.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
-import { aimAtStop, launchContext, launchRays } from './rayAiming.ts';
+import { launchAimed, launchContext } from './rayAiming.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
 
 /** Real rays of one field at one wavelength with per-ray Jacobians of x and y (rays × P, row-major). */
@@ -32,10 +33,9 @@ export function traceRaysWithJacobian(system: LensSystem, f: number, w: number, 
   const ctx = launchContext(system);
   const fx = system.fieldX[f], fy = system.fieldY[f];
   const field = objectField(system, fx, fy, ctx.pupil);
-  let ax = px, ay = py;
-  if (system.rayAiming === 'real') ({ px: ax, py: ay } = aimAtStop(system, field, w, px, py, ctx));
   const n = px.length;
-  const b = launchRays(system, field, ax, ay, new RayBatch(n), ctx);
+  const b = new RayBatch(n);
+  const { px: ax, py: ay } = launchAimed(system, field, w, px, py, b, ctx);
   const rec = wantJ ? new TraceRecord(system.surfaces.length, n) : undefined;
   traceBatch(system, b, w, { record: rec });
   const ok = new Uint8Array(n);
@@ -44,8 +44,9 @@ export function traceRaysWithJacobian(system: LensSystem, f: number, w: number, 
   if (wantJ && rec) {
     const P = params.length;
     const ones = new Float64Array(n).fill(1);
-    out.jx = traceAdjoint(system, rec, { fx, fy, px: ax, py: ay }, w, { x: ones }, params, new Float64Array(n * P), true);
-    out.jy = traceAdjoint(system, rec, { fx, fy, px: ax, py: ay }, w, { y: ones }, params, new Float64Array(n * P), true);
+    const launch = { fx, fy, px: ax, py: ay, aimed: system.rayAiming === 'real' };
+    out.jx = traceAdjoint(system, rec, launch, w, { x: ones }, params, new Float64Array(n * P), true);
+    out.jy = traceAdjoint(system, rec, launch, w, { y: ones }, params, new Float64Array(n * P), true);
   }
   return out;
 }

@@ -2,22 +2,37 @@
  * Real-ray sequential trace of a RayBatch through a LensSystem, in float64, allocation-free per ray.
  *
  * For each surface: move into its local frame (z −= previous thickness; a coordinate break applies
- * its decenter and tilts, coordinateBreak.ts), intersect, clip by the clear semi-aperture, then
- * refract (vector Snell: d' = μ d + (cos t − μ cos i) N, μ = n/n', cos t = sqrt(1 − μ²(1 − cos² i)))
- * or reflect (d' = d − 2 cos i N). Intersections: spheres and conics by the quadratic A s² + 2B s + C = 0 of
+ * its decenter and tilts, coordinateBreak.ts), intersect, check the ray got there forwards, clip by
+ * the clear semi-aperture and the aperture / obscuration shapes, then refract or reflect
+ * (refract.ts). Intersections: spheres and conics by the quadratic A s² + 2B s + C = 0 of
  * c(x²+y²+(1+k)z²) − 2z = 0 on the ray, taking the root on the branch through the vertex that the
  * ray meets travelling in the system's direction ν = ±1: A s + B = −ν sqrt(B² − AC), written
  * without cancellation as s = −C / (B − ν sqrt(B² − AC)) (or (−B − ν√·)/A when that form cancels);
  * even aspheres and XY polynomials by Newton's method from the base-conic (or plane) root, to
- * |Δs| < 1e-12 mm in at most 40 iterations. Misses, total internal reflection, vignetting and
- * failed Newton iterations are flagged per ray (RayStatus); lost rays are not traced further and
- * never produce NaN in the batch.
+ * |Δs| < 1e-12 mm in at most 40 iterations.
+ *
+ * Backward propagation: the geometric path since the ray last refracted or reflected (RayBatch
+ * freePath, from +∞ at the launch, whose plane is arbitrary) must not be negative when it reaches
+ * the next refracting or reflecting surface (a surface with a different index after it, a mirror,
+ * or an ideal lens): a ray that gets there only by travelling backwards, by more than 1e-9 mm, is
+ * flagged BACKWARD. Dummy surfaces (same index on both sides), coordinate breaks and the image
+ * surface are not checked, so virtual propagation through them (a negative thickness, a stop
+ * inside a lens, a virtual image) stays allowed.
+ *
+ * Misses, total internal reflection, backward propagation, vignetting, obscuration and failed
+ * Newton iterations are flagged per ray (RayStatus); lost rays are not traced further and never
+ * produce NaN in the batch.
  */
+import { clipVerdict } from '../optics/aperture.ts';
 import type { LensSystem, Surface } from '../optics/system.ts';
 import { directionBefore, indexBefore } from '../optics/system.ts';
 import { applyCoordinateBreak } from './coordinateBreak.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
+import { bendParaxial, refract } from './refract.ts';
+import { arrive, BACKWARD_TOL, clip } from './arrival.ts';
 import { asphereSag, asphereSagDr2, xyPolynomial } from './sag.ts';
+
+export { surfaceNormal } from './refract.ts';
 
 const NEWTON_TOL = 1e-12;
 const NEWTON_MAX = 40;
@@ -73,6 +88,17 @@ export interface TraceOptions {
   lastSurface?: number;
   /** First surface to trace (the batch is in the frame before it; default 0). */
   firstSurface?: number;
+  /**
+   * Ignore clear semi-diameters and aperture / obscuration shapes (ray aiming does: it aims at
+   * the stop whatever vignets the ray on the way, and the final trace flags it).
+   */
+  ignoreApertures?: boolean;
+  /**
+   * Trace rays that run backwards to their next refracting surface virtually instead of flagging
+   * them BACKWARD (the older sequential-trace behaviour). For fits whose intermediate lens shapes
+   * may briefly cross at the edge, as the deflectometry calibration's.
+   */
+  allowBackward?: boolean;
 }
 
 const scratch3 = new Float64Array(3);
@@ -94,14 +120,17 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
     rec.m0.set(batch.m);
     rec.n0.set(batch.n);
   }
+  const clipping = options.ignoreApertures !== true;
+  const flagBackward = options.allowBackward !== true;
   for (let s = first; s <= last; s++) {
     const surf = surfaces[s];
+    const isImage = s === surfaces.length - 1;
     if (surf.kind === 'standard') {
       // The common case, fused into one pass per ray: transfer, intersect, clip, refract, record.
-      const isImage = s === surfaces.length - 1;
       const n1 = indexBefore(system, s, w);
       const n2 = surf.nAfter[w];
-      standardStep(surf, batch, s, s > 0 ? surfaces[s - 1].thickness : 0, n1, n2, directionBefore(system, s), !isImage || surf.mirror || n1 !== n2, rec);
+      const interacts = surf.mirror || n1 !== n2;
+      standardStep(surf, batch, s, s > 0 ? surfaces[s - 1].thickness : 0, n1, n2, directionBefore(system, s), !isImage || surf.mirror || n1 !== n2, flagBackward && interacts && !isImage, clipping, rec);
       continue;
     }
     if (s > 0) {
@@ -132,8 +161,9 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
         intersectPlane(batch, s, n1, tArr, off);
         break;
     }
-    if (Number.isFinite(surf.semiDiameter)) clip(batch, s, surf.semiDiameter);
-    const isImage = s === surfaces.length - 1;
+    const interacts = surf.kind === 'paraxial' || surf.mirror || n1 !== n2;
+    arrive(batch, s, flagBackward && interacts && !isImage, interacts);
+    if (clipping) clip(batch, s, surf);
     if (surf.kind === 'paraxial') bendParaxial(surf, batch);
     else if (!isImage || surf.mirror || n1 !== n2) refract(surf, batch, s, n1, n2);
     if (rec) recordState(rec, s, batch);
@@ -146,15 +176,29 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
  * One sphere / conic / plane surface for every ray in a single pass (the same arithmetic as
  * intersectConic + clip + refract, fused for memory locality).
  */
-function standardStep(surf: Surface, b: RayBatch, s: number, tPrev: number, n1: number, n2: number, nu: number, bends: boolean, rec: TraceRecord | undefined): void {
+function standardStep(
+  surf: Surface,
+  b: RayBatch,
+  s: number,
+  tPrev: number,
+  n1: number,
+  n2: number,
+  nu: number,
+  bends: boolean,
+  checkBackward: boolean,
+  clipping: boolean,
+  rec: TraceRecord | undefined,
+): void {
   const c = surf.c;
   const kp1 = 1 + surf.k;
   const ckp1 = c * kp1;
-  const sd2 = Number.isFinite(surf.semiDiameter) ? surf.semiDiameter * surf.semiDiameter : Infinity;
+  const sd2 = clipping && Number.isFinite(surf.semiDiameter) ? surf.semiDiameter * surf.semiDiameter : Infinity;
+  const shapes = clipping && surf.clips.length > 0 ? surf.clips : null;
+  const interacts = surf.mirror || n1 !== n2;
   const mu = n1 / n2;
   const mu2 = mu * mu;
   const mirror = surf.mirror;
-  const { x, y, z, l, m, n, opl, status, lostAt } = b;
+  const { x, y, z, l, m, n, opl, status, lostAt, freePath } = b;
   const size = b.size;
   const off = s * size;
   const rx = rec?.x, ry = rec?.y, rz = rec?.z, rl = rec?.l, rm = rec?.m, rn = rec?.n, rt = rec?.t;
@@ -186,10 +230,25 @@ function standardStep(surf: Surface, b: RayBatch, s: number, tPrev: number, n1: 
     z[i] = Z;
     opl[i] += n1 * t;
     if (rt) rt[off + i] = t;
+    const free = freePath[i] + t;
+    if (checkBackward && free < -BACKWARD_TOL) {
+      status[i] = 5; // BACKWARD
+      lostAt[i] = s;
+      continue;
+    }
+    freePath[i] = interacts ? 0 : free;
     if (X * X + Y * Y > sd2) {
       status[i] = 3; // VIGNETTED
       lostAt[i] = s;
       continue;
+    }
+    if (shapes) {
+      const verdict = clipVerdict(shapes, X, Y);
+      if (verdict !== 0) {
+        status[i] = verdict === 1 ? 3 : 6; // VIGNETTED : OBSCURED
+        lostAt[i] = s;
+        continue;
+      }
     }
     if (bends) {
       let Nx = -c * X, Ny = -c * Y, Nz = 1 - ckp1 * Z;
@@ -257,6 +316,7 @@ function intersectPlane(b: RayBatch, s: number, n1: number, tArr: Float64Array |
     y[i] += t * m[i];
     z[i] = 0;
     opl[i] += n1 * t;
+    b.freePath[i] += t;
     if (tArr) tArr[off + i] = t;
   }
 }
@@ -362,103 +422,6 @@ function moveToRoot(b: RayBatch, i: number, s: number, t: number, n1: number, tA
   b.y[i] += t * b.m[i];
   b.z[i] += t * b.n[i];
   b.opl[i] += n1 * t;
+  b.freePath[i] += t;
   if (tArr) tArr[off + i] = t;
-}
-
-function clip(b: RayBatch, s: number, sd: number): void {
-  const sd2 = sd * sd;
-  for (let i = 0; i < b.size; i++) {
-    if (b.status[i] !== RayStatus.OK) continue;
-    if (b.x[i] * b.x[i] + b.y[i] * b.y[i] > sd2) b.lose(i, s, RayStatus.VIGNETTED);
-  }
-}
-
-/**
- * Unit surface normal at the ray's intersection (oriented towards +z local), written to out.
- * Conic: ∝ (−c x, −c y, 1 − c(1+k) z); asphere: ∝ (−∂z/∂x, −∂z/∂y, 1); XY: ∝ (−g_x, −g_y, 1 − 2bz).
- */
-export function surfaceNormal(surf: Surface, x: number, y: number, z: number, out: Float64Array): Float64Array {
-  let nx = 0, ny = 0, nz = 1;
-  switch (surf.kind) {
-    case 'standard':
-      nx = -surf.c * x;
-      ny = -surf.c * y;
-      nz = 1 - surf.c * (1 + surf.k) * z;
-      break;
-    case 'evenAsphere': {
-      const r2 = x * x + y * y;
-      const q = 1 - (1 + surf.k) * surf.c * surf.c * r2;
-      const d = surf.c / (2 * Math.sqrt(q)) + asphereSagDr2(surf.asphere, r2);
-      nx = -2 * d * x;
-      ny = -2 * d * y;
-      break;
-    }
-    case 'xyPolynomial':
-      xyPolynomial(surf.xy, x, y, out);
-      nx = -out[1];
-      ny = -out[2];
-      nz = 1 - 2 * surf.xyB * z;
-      break;
-    default:
-      break;
-  }
-  const inv = 1 / Math.sqrt(nx * nx + ny * ny + nz * nz);
-  out[0] = nx * inv;
-  out[1] = ny * inv;
-  out[2] = nz * inv;
-  return out;
-}
-
-const nrm = new Float64Array(3);
-
-function refract(surf: Surface, b: RayBatch, s: number, n1: number, n2: number): void {
-  const { x, y, z, l, m, n, status } = b;
-  const mu = n1 / n2;
-  const mirror = surf.mirror;
-  for (let i = 0; i < b.size; i++) {
-    if (status[i] !== RayStatus.OK) continue;
-    surfaceNormal(surf, x[i], y[i], z[i], nrm);
-    let Nx = nrm[0], Ny = nrm[1], Nz = nrm[2];
-    let cosI = l[i] * Nx + m[i] * Ny + n[i] * Nz;
-    if (cosI < 0) {
-      Nx = -Nx;
-      Ny = -Ny;
-      Nz = -Nz;
-      cosI = -cosI;
-    }
-    if (mirror) {
-      const k2 = 2 * cosI;
-      l[i] -= k2 * Nx;
-      m[i] -= k2 * Ny;
-      n[i] -= k2 * Nz;
-      continue;
-    }
-    const rad = 1 - mu * mu * (1 - cosI * cosI);
-    if (rad < 0) {
-      b.lose(i, s, RayStatus.TIR);
-      continue;
-    }
-    const g = Math.sqrt(rad) - mu * cosI;
-    l[i] = mu * l[i] + g * Nx;
-    m[i] = mu * m[i] + g * Ny;
-    n[i] = mu * n[i] + g * Nz;
-  }
-}
-
-/**
- * Ideal thin lens (Zemax PARAXIAL) at the plane z = 0: direction tangents change as
- * tan' = tan − h/f in x and y (exact imaging of every ray through the front focal point).
- */
-function bendParaxial(surf: Surface, b: RayBatch): void {
-  const f = surf.focalLength;
-  for (let i = 0; i < b.size; i++) {
-    if (b.status[i] !== RayStatus.OK) continue;
-    const dn = b.n[i];
-    const tx = b.l[i] / dn - b.x[i] / f;
-    const ty = b.m[i] / dn - b.y[i] / f;
-    const inv = Math.sign(dn) / Math.sqrt(1 + tx * tx + ty * ty);
-    b.l[i] = tx * inv;
-    b.m[i] = ty * inv;
-    b.n[i] = inv;
-  }
 }

@@ -9,7 +9,7 @@ import type { ParamRef } from '../optics/params.ts';
 import { objectField } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
-import { launchContext, launchRays } from './rayAiming.ts';
+import { launchAimed, launchContext } from './rayAiming.ts';
 import { traceAdjoint } from './adjoint.ts';
 
 export interface SpotGradient {
@@ -48,7 +48,8 @@ export function spotGradient(system: LensSystem, f: number, w: number, px: Float
   const n = px.length;
   const ctx = launchContext(system);
   const fx = system.fieldX[f], fy = system.fieldY[f];
-  const b = launchRays(system, objectField(system, fx, fy, ctx.pupil), px, py, new RayBatch(n), ctx);
+  const b = new RayBatch(n);
+  const launched = launchAimed(system, objectField(system, fx, fy, ctx.pupil), w, px, py, b, ctx);
   const rec = withGradient ? reusableRecord(system.surfaces.length, n) : undefined;
   traceBatch(system, b, w, { record: rec });
   let cx = 0, cy = 0, N = 0;
@@ -71,6 +72,6 @@ export function spotGradient(system: LensSystem, f: number, w: number, px: Float
     sx[i] = (2 * dx) / N;
     sy[i] = (2 * dy) / N;
   }
-  if (rec) traceAdjoint(system, rec, { fx, fy, px, py }, w, { x: sx, y: sy }, params, gradient);
+  if (rec) traceAdjoint(system, rec, { fx, fy, ...launched, aimed: system.rayAiming === 'real' }, w, { x: sx, y: sy }, params, gradient);
   return { value: L / N, gradient, validRays: N };
 }

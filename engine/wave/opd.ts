@@ -25,7 +25,7 @@ import { objectField } from '../paraxial/pupil.ts';
 import { nImage } from '../paraxial/pupil.ts';
 import { RayBatch, RayStatus } from '../trace/rayBatch.ts';
 import { traceBatch, type TraceRecord } from '../trace/realTrace.ts';
-import { aimAtStop, launchContext, launchRays, type LaunchContext } from '../trace/rayAiming.ts';
+import { launchAimed, launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { firstOrder } from '../analysis/firstOrder.ts';
 
 /** The reference sphere of one field and wavelength, in the image surface's frame (mm). */
@@ -111,8 +111,11 @@ export function opdAboutReferenceSphere(system: LensSystem, fieldIndex: number, 
     lx[i] = px[i];
     ly[i] = py[i];
   }
-  if (system.rayAiming === 'real') ({ px: lx, py: ly } = aimAtStop(system, field, w, lx, ly, ctx));
-  const b = launchRays(system, field, lx, ly, new RayBatch(n + 1), ctx);
+  const b = new RayBatch(n + 1);
+  // Real aiming flags rays it cannot aim (AIM_FAILED) instead of launching them unaimed.
+  const launched = launchAimed(system, field, w, lx, ly, b, ctx);
+  lx = Float64Array.from(launched.px);
+  ly = Float64Array.from(launched.py);
   const shift = opts.focusShiftMm ?? 0;
   const dir = directionBefore(system, ns - 1);
   if (shift === 0) traceBatch(system, b, w, { record: opts.record });

@@ -22,6 +22,7 @@ import { dSignedIndexAfter, paraxialTangent } from '../paraxial/paraxialTangent.
 import { signedIndexAfter } from '../paraxial/paraxial.ts';
 import { TraceRecord } from '../trace/realTrace.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
+import { adjointPass } from '../trace/adjointPass.ts';
 import { launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { opdAboutReferenceSphere, type OpdSamples } from './opd.ts';
 import { diskQuadrature } from './quadrature.ts';
@@ -149,11 +150,16 @@ export function opdVectorJacobianProduct(system: LensSystem, s: OpdSamples, reco
   seeds.y[c] = acc[1] + (extras.chiefY ?? 0);
   seeds.z[c] = acc[2];
   seeds.opl[c] = acc[3];
-  const pupil = extras.pupil ? { px: new Float64Array(n + 1), py: new Float64Array(n + 1) } : undefined;
-  traceAdjoint(system, record, launchOf(system, s), s.wavelengthIndex, seeds, params, out, false, pupil);
-  if (pupil) {
-    extras.pupil!.px.set(pupil.px.subarray(0, n));
-    extras.pupil!.py.set(pupil.py.subarray(0, n));
+  if (extras.pupil) {
+    // Paraxial aiming: the pass's pupil adjoints are the derivatives in the normalised coordinates.
+    const pupilBar = new Float64Array(2 * (n + 1));
+    adjointPass(system, record, launchOf(system, s), s.wavelengthIndex, seeds, params, out, false, { pupilBar });
+    for (let i = 0; i < n; i++) {
+      extras.pupil.px[i] = pupilBar[2 * i];
+      extras.pupil.py[i] = pupilBar[2 * i + 1];
+    }
+  } else {
+    traceAdjoint(system, record, launchOf(system, s), s.wavelengthIndex, seeds, params, out);
   }
   if (acc[4] !== 0 || acc[5] !== 0) {
     const { de, dn } = paraxialParts(system, s.wavelengthIndex, params);
@@ -163,7 +169,7 @@ export function opdVectorJacobianProduct(system: LensSystem, s: OpdSamples, reco
 }
 
 function launchOf(system: LensSystem, s: OpdSamples) {
-  return { fx: system.fieldX[s.fieldIndex], fy: system.fieldY[s.fieldIndex], px: s.launchPx, py: s.launchPy };
+  return { fx: system.fieldX[s.fieldIndex], fy: system.fieldY[s.fieldIndex], px: s.launchPx, py: s.launchPy, aimed: system.rayAiming === 'real' };
 }
 
 /**

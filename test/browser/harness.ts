@@ -48,7 +48,7 @@ export async function startStudioProcess(opts: { lens?: string; stateDir: string
     const timer = setTimeout(() => reject(new Error(`no URL from lens-studio studio within 60 s:\n${output}`)), 60_000);
     const onData = (d: Buffer) => {
       output += d.toString();
-      const m = /running at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      const m = /running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);

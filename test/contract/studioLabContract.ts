@@ -46,7 +46,7 @@ async function expectCode(p: Promise<unknown>, code: string, message?: RegExp): 
 }
 
 /** Registers the lab tests; `getApi` returns the transport's client (set in the suite's beforeAll). */
-export function describeLabContract(getApi: () => StudioApi): void {
+export function describeLabContract(getApi: () => StudioApi, mode: string): void {
   describe('deflectometry sessions', () => {
     let info: DeflectometrySessionInfo;
 
@@ -80,8 +80,14 @@ export function describeLabContract(getApi: () => StudioApi): void {
 
     it('names what is wrong with a folder that is not a session', async () => {
       const api = getApi();
-      await expectCode(api.openDeflectometrySession('/nonexistent/session-42'), 'BAD_FILE', /session-42: no such session folder/);
-      await expectCode(api.openDeflectometrySession(path.dirname(info.dir)), 'BAD_FILE', /session\.json/);
+      if (mode === 'web') {
+        // Web mode: only recent, simulated or uploaded folders (test/contract/fileAccess.test.ts).
+        await expectCode(api.openDeflectometrySession('/nonexistent/session-42'), 'BAD_REQUEST', /only files you chose/);
+        await expectCode(api.openDeflectometrySession(path.dirname(info.dir)), 'BAD_REQUEST', /only files you chose/);
+      } else {
+        await expectCode(api.openDeflectometrySession('/nonexistent/session-42'), 'BAD_FILE', /session-42: no such session folder/);
+        await expectCode(api.openDeflectometrySession(path.dirname(info.dir)), 'BAD_FILE', /session\.json/);
+      }
       await expectCode(api.deflectometryImage(0, 'lens', 999), 'BAD_REQUEST', /out of range/);
     });
 

@@ -36,8 +36,8 @@ function lens(name: string): LoadedCorpusLens {
 
 const lastThickness = (p: Prescription) => p.surfaces[p.surfaces.length - 1].thickness;
 /** A lens designed for an object at infinity has its image plane near the paraxial focus. */
-const imageNearFocus = (l: LoadedCorpusLens, fraction: number) =>
-  expect(Math.abs(l.fo.bfl - lastThickness(l.prescription))).toBeLessThan(fraction * Math.abs(l.fo.efl));
+/** F2 is the paraxial focus measured from the image plane (BFL minus the distance to the image). */
+const imageNearFocus = (l: LoadedCorpusLens, fraction: number) => expect(Math.abs(l.fo.F2)).toBeLessThan(fraction * Math.abs(l.fo.efl));
 const placeholderWarnings = (l: LoadedCorpusLens) =>
   l.warnings.filter((w) => /not found in .* using the GLAS line's nd = 1\.5, Vd = 40 as a model glass/.test(w)).map((w) => /glass (\S+) not found/.exec(w)![1]);
 
@@ -113,7 +113,14 @@ const loading: Record<string, () => void> = {
     const l = lens('rayoptics__US00583336-2-scaled.zmx');
     expect(l.prescription.fields.points.map((f) => f.y)).toEqual([0, 17, 24]);
     expect(l.prescription.fields.points[1].vignetting).toEqual({ vdy: 6.208442661354e-2, vcx: 2.455956935883e-3, vcy: 1.556542586327e-1 });
-    expect(l.warnings).toEqual([expect.stringMatching(/vignetting factors .* not applied by the tracer/)]);
+    // RAIM 0 2: real ray aiming. MAZH 0 0.7: a marginal-ray-height solve at pupil zone 0.7 (best
+    // focus for that zone), which is not the paraxial-focus solve: warned, the DISZ kept.
+    expect(l.prescription.rayAiming).toBe('real');
+    expect(l.prescription.imageSolve).toBeUndefined();
+    expect(l.warnings).toEqual([
+      expect.stringMatching(/:193: SURF 12: MAZH 0 0\.7 \(marginal-ray-height thickness solve\) is only modelled as height 0, zone 0/),
+      expect.stringMatching(/vignetting factors .* not applied by the tracer/),
+    ]);
     expect(l.fo.fno).toBeCloseTo(4.5, 12);
     imageNearFocus(l, 0.02);
   },
@@ -175,7 +182,14 @@ const loading: Record<string, () => void> = {
     expect(p.surfaces.map(materialOf).filter((m) => m === 'MIRROR')).toHaveLength(4);
     expect(p.surfaces[5]).toEqual({ type: 'coordinateBreak', decenterY: 140, thickness: 3.799995994472e2 });
     expect(p.fields.points).toHaveLength(9);
-    expect(l.warnings.filter((w) => /SQAP|OBDC/.test(w))).toHaveLength(6);
+    // SQAP with OBDC: decentred rectangular apertures on the three off-axis mirrors, in mm.
+    expect(l.warnings).toEqual([]);
+    expect(p.surfaces.map((s) => s.aperture).filter(Boolean)).toEqual([
+      { shape: 'rectangular', halfWidthX: 424, halfWidthY: 192, decenterY: -397 },
+      { shape: 'rectangular', halfWidthX: 190, halfWidthY: 95, decenterY: -156 },
+      { shape: 'rectangular', halfWidthX: 225.435, halfWidthY: 140, decenterY: 140 },
+    ]);
+    expect(p.rayAiming).toBe('real');
     expect(l.fo.fno).toBeCloseTo(3.5, 12);
     imageNearFocus(l, 0.001);
   },
@@ -183,7 +197,9 @@ const loading: Record<string, () => void> = {
     // GCAT names SUMITA_AUG2011, which is not at hand: its glasses fall back to the GLAS tokens.
     const l = lens('rayoptics__US05331467-1.zmx');
     expect(placeholderWarnings(l)).toEqual(['J-LAK02', 'E-LAFH3', 'K-SSK1', 'K-SSK1', 'K-FK5', 'K-SFLD6']);
-    expect(l.warnings.some((w) => /SURF 2: OBSC \(circular obscuration\) is not modelled/.test(w))).toBe(true);
+    // A catadioptric (mirror) lens: OBSC 0 25 on SURF 2 is the central obscuration, 25 mm.
+    expect(l.prescription.surfaces[1].obscuration).toBe(25);
+    expect(l.warnings.filter((w) => !/not found in/.test(w))).toEqual([]);
     expect(l.prescription.fields.type).toBe('paraxialImageHeight');
     expect(l.fo.fno).toBeCloseTo(7.5, 12);
   },

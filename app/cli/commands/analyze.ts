@@ -2,6 +2,7 @@
  * `lens-studio analyze <file> [--glass-dir DIR]... [--wave [--frequencies LIST]] [--json]`: first-order
  * data, spots, Seidel, distortion; with --wave also wavefront, Zernike, Strehl, MTF and encircled energy.
  */
+import { terminalJson, writeOut } from '../terminal.ts';
 import type { Command } from 'commander';
 import { analyze, sanitizeForJson, type AnalysisReport } from '../../../engine/analysis/report.ts';
 import { rmsWavefrontError } from '../../../engine/wave/wavefront.ts';
@@ -34,12 +35,12 @@ export function register(program: Command): void {
           bar.stop();
         }
       }
-      if (opts.json) process.stdout.write(`${JSON.stringify(sanitizeForJson(wave ? { ...report, wave } : report), null, 2)}\n`);
+      if (opts.json) process.stdout.write(`${terminalJson(sanitizeForJson(wave ? { ...report, wave } : report))}\n`);
       else {
-        process.stdout.write(`${formatReport(report)}\n`);
+        writeOut(`${formatReport(report)}\n`);
         if (wave) {
           const unit = report.fields[0]?.type === 'angle' ? '°' : ' mm';
-          process.stdout.write(`\n${formatWaveReport(wave, (f) => `${f + 1}: ${num(report.fields[f].y, 5)}${unit}`)}\n`);
+          writeOut(`\n${formatWaveReport(wave, (f) => `${f + 1}: ${num(report.fields[f].y, 5)}${unit}`)}\n`);
         }
       }
     });
@@ -53,6 +54,7 @@ export function formatReport(r: AnalysisReport): string {
   out.push(`${r.name}`);
   out.push(`wavelengths ${r.wavelengths_um.map((w) => `${w} µm`).join(', ')} (primary ${r.primary_wavelength_um} µm); fields ${r.fields.map((f) => `${num(f.y, 5)}${unit}`).join(', ')} (${r.fields[0]?.type})`);
   out.push('');
+  if (p.afocal) out.push(`afocal: EFL —, angular magnification ${num(p.angular_magnification, 6)}× (no focal points; distortion and field curvature not defined)`);
   out.push('First-order data (paraxial, primary wavelength; mm)');
   out.push(
     table(

@@ -1,10 +1,23 @@
-/** `lens-studio convert <in> <out> [--glass-dir DIR]...`: converts a lens file by extension (.json, .zmx, dO .txt → .json, .zmx). */
+/**
+ * `lens-studio convert <in> <out> [--glass-dir DIR]...`: converts a lens file by extension (.json,
+ * .zmx, dO .txt → .json, .zmx).
+ *
+ * Keys of a .json input that the format does not know (a misspelt `semiDiamter`) are never dropped
+ * silently: a .json output keeps them under `meta.unknownKeys` (by JSON path), a .zmx output, which
+ * cannot hold them, is refused; with `--strict` the input itself is refused.
+ */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { formatPath, parseJsonText } from '../../../engine/io/jsonText.ts';
+import { PrescriptionError } from '../../../engine/io/json.ts';
+import { Prescription } from '../../../engine/io/prescription.ts';
+import { decodeText } from '../../../engine/io/text.ts';
+import { describeUnknownKey, findUnknownKeys } from '../../../engine/io/unknownKeys.ts';
 import { writeFileAtomic } from '../../node/atomicWrite.ts';
 import { encodeLensFile, readLensFile } from '../../node/lensFile.ts';
 import { CliError } from '../errors.ts';
-import { collect, printWarnings } from '../loadLens.ts';
+import { collect, printWarnings, strictInputs } from '../loadLens.ts';
 
 export function register(program: Command): void {
   program
@@ -20,11 +33,29 @@ export function register(program: Command): void {
       }
       let read;
       try {
-        read = await readLensFile(input, { glassDirs: opts.glassDir });
+        read = await readLensFile(input, { glassDirs: opts.glassDir, strict: strictInputs() });
       } catch (err) {
         throw new CliError((err as Error).message);
       }
       printWarnings(input, read.warnings);
+      if (path.extname(input).toLowerCase() === '.json') {
+        const raw = parseJsonText(decodeText(await readFile(input)).text, path.basename(input), PrescriptionError);
+        const unknown = findUnknownKeys(Prescription, raw);
+        if (unknown.length > 0 && outExt === '.zmx') {
+          throw new CliError(
+            `${path.basename(input)}: ${unknown.map(describeUnknownKey).join('; ')}: a .zmx file cannot keep unknown keys (fix them, or convert to .json, which keeps them under meta.unknownKeys)`,
+          );
+        }
+        if (unknown.length > 0) {
+          const kept = Object.fromEntries(unknown.map((u) => [formatPath(u.path), u.value]));
+          const before = read.prescription.meta?.unknownKeys;
+          read.prescription = {
+            ...read.prescription,
+            meta: { ...read.prescription.meta, unknownKeys: { ...(typeof before === 'object' && before !== null ? before : {}), ...kept } },
+          };
+          printWarnings(output, [`kept ${unknown.length} unknown key${unknown.length > 1 ? 's' : ''} under meta.unknownKeys`]);
+        }
+      }
       let encoded;
       try {
         encoded = encodeLensFile(output, read.prescription, read.library);

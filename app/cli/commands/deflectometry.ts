@@ -2,6 +2,7 @@
  * `lens-studio deflectometry simulate|calibrate`: simulated refractive-deflectometry sessions of a
  * rig and self-calibration of the lens under test (see engine/deflectometry/).
  */
+import { writeOut } from '../terminal.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -20,7 +21,8 @@ import type { ScreenHits } from '../../../engine/deflectometry/scene.ts';
 import { DEFAULT_SENSOR, frameSeed, renderFrame, type SensorModel } from '../../../engine/deflectometry/simulate.ts';
 import { writeSession } from '../../node/deflectometrySession.ts';
 import { CliError } from '../errors.ts';
-import { loadSystemFile, printWarnings } from '../loadLens.ts';
+import { loadSystemFile, printWarnings, strictInputs } from '../loadLens.ts';
+import { glassRangeWarnings } from '../../../engine/optics/glassRange.ts';
 import { progressBar, runCalibrateCommand, type CalibrateCliOptions } from '../deflectometryCalibrate.ts';
 
 interface SimulateOptions {
@@ -69,7 +71,9 @@ async function simulate(opts: SimulateOptions): Promise<void> {
   } catch (err) {
     throw new CliError(`${opts.rig}: cannot read the rig file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const rig = parseRig(rigText, opts.rig);
+  const rigWarnings: string[] = [];
+  const rig = parseRig(rigText, opts.rig, { strict: strictInputs(), warnings: rigWarnings });
+  printWarnings(opts.rig, rigWarnings);
   const binning = numberOption(opts.bin, 'bin', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
   const readNoise = numberOption(opts.noise, 'noise', (v) => v >= 0, 'a non-negative fraction of full scale');
   const fullWell = numberOption(opts.fullWell, 'full-well', (v) => v >= 0, 'a non-negative number of electrons');
@@ -83,6 +87,8 @@ async function simulate(opts: SimulateOptions): Promise<void> {
   printWarnings(opts.lens, truth.warnings);
   const nominal = opts.nominal ? await loadSystemFile(opts.nominal) : truth;
   if (opts.nominal) printWarnings(opts.nominal, nominal.warnings);
+  // The rig's wavelength against the catalogued range of the lens's glasses.
+  printWarnings(opts.lens, glassRangeWarnings(truth.system, [wavelengthUm]));
   let mount: LensPose | undefined;
   try {
     mount = mountPose(rig);
@@ -156,7 +162,7 @@ async function simulate(opts: SimulateOptions): Promise<void> {
     (done) => bar.update(done, { detail: '' }),
   );
   bar.stop();
-  process.stdout.write(
+  writeOut(
     `wrote ${manifest.images.length} images (${scene.cameras.map((c) => `${c.name} ${c.widthPx}×${c.heightPx}`).join(', ')}) to ${path.resolve(opts.out)}\n`,
   );
 }

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { e2eCommand, type E2eCommandOptions } from '../e2eRun.ts';
 import { collect } from '../loadLens.ts';
-import { interruptOnSigint } from '../interrupt.ts';
+import { interruptOnSigint, signalExitCode } from '../interrupt.ts';
 
 export function register(program: Command): void {
   program
@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .action(async (opts: E2eCommandOptions) => {
       const sigint = interruptOnSigint(() => process.stderr.write('\nstopping after this step and saving a checkpoint… (Ctrl-C again to quit now)\n'));
       try {
-        if ((await e2eCommand(opts, sigint.signal)) === 'cancelled') process.exitCode = 130;
+        if ((await e2eCommand(opts, sigint.signal)) === 'cancelled') process.exitCode = signalExitCode(sigint.received() ?? 'SIGINT');
       } finally {
         sigint.dispose();
       }

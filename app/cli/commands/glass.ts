@@ -3,6 +3,7 @@
  * the refractive index of a glass at given wavelengths (µm; default F, d, C), its nd and Abbe
  * number Vd computed from the dispersion formula, and the catalog's stated nd and Vd.
  */
+import { terminalJson, writeOut } from '../terminal.ts';
 import type { Command } from 'commander';
 import { CatalogGlass } from '../../../engine/materials/catalog.ts';
 import { FORMULA_COEFFICIENT_COUNT, FORMULA_NAMES, FormulaGlass } from '../../../engine/materials/dispersion.ts';
@@ -37,7 +38,6 @@ export function register(program: Command): void {
     .action(async (name: string, opts: GlassOptions) => {
       const wavelengths = parseWavelengths(opts.wavelengths);
       const library = await loadGlassLibrary(opts.glassDir);
-      for (const c of library.catalogs()) for (const w of c.warnings) process.stderr.write(`warning: ${w}\n`);
       let glass: Material;
       try {
         glass = library.resolve(opts.catalog ? { name, catalog: opts.catalog } : name);
@@ -46,7 +46,8 @@ export function register(program: Command): void {
         throw err;
       }
       const report = glassReport(glass, wavelengths);
-      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatGlassReport(report)}\n`);
+      if (opts.json) process.stdout.write(`${terminalJson(report)}\n`);
+      else writeOut(`${formatGlassReport(report)}\n`);
     });
 }
 

@@ -1,4 +1,5 @@
 /** `lens-studio library [--json]`: the lens library with name, file, EFL, F#, field and source. */
+import { terminalJson, writeOut } from '../terminal.ts';
 import type { Command } from 'commander';
 import { LENS_LIBRARY_DIR, listLensLibrary } from '../../node/lensLibrary.ts';
 import { num, table } from '../format.ts';
@@ -11,7 +12,7 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const entries = await listLensLibrary();
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+        process.stdout.write(`${terminalJson(entries)}\n`);
         return;
       }
       const rows = entries.map((e) => [
@@ -22,7 +23,7 @@ export function register(program: Command): void {
         `${num(e.field.max, 4)}${e.field.type === 'angle' ? '°' : ' mm'}`,
         e.source.length > 70 ? `${e.source.slice(0, 69)}…` : e.source,
       ]);
-      process.stdout.write(`${table(['name', 'file', 'EFL mm', 'F/#', 'field', 'source'], rows)}\n`);
-      process.stdout.write(`(${entries.length} designs in ${LENS_LIBRARY_DIR})\n`);
+      writeOut(`${table(['name', 'file', 'EFL mm', 'F/#', 'field', 'source'], rows)}\n`);
+      writeOut(`(${entries.length} designs in ${LENS_LIBRARY_DIR})\n`);
     });
 }

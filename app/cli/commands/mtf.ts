@@ -1,4 +1,5 @@
 /** `lens-studio mtf <file> [--frequencies LIST] [--field i] [--json]`: diffraction MTF per field. */
+import { terminalJson, writeOut } from '../terminal.ts';
 import type { Command } from 'commander';
 import { mtfAtFrequencies } from '../../../engine/wave/mtf.ts';
 import { DEFAULT_MTF_FREQUENCIES, type WaveMtfJson } from '../../../engine/wave/waveReport.ts';
@@ -44,7 +45,7 @@ export function register(program: Command): void {
       const undersampled = mono.filter((m) => m.undersampled).map((m) => `field ${m.field_index + 1}: the MTF quadrature is undersampled at some frequencies (the phase changes by more than 0.5 wave between nodes); those values are not reported`);
       printWarnings(file, undersampled);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ wavelength_um: system.wavelengthsUm[w], mtf: mono, mtf_polychromatic: polychromatic }, null, 2)}\n`);
+        process.stdout.write(`${terminalJson({ wavelength_um: system.wavelengthsUm[w], mtf: mono, mtf_polychromatic: polychromatic })}\n`);
         return;
       }
       const rows: string[][] = [];
@@ -55,8 +56,8 @@ export function register(program: Command): void {
         rows.push([`${label} S`, ...m.sagittal.map((v) => num(v, 4)), ...p.sagittal.map((v) => num(v, 4))]);
         rows.push(['  diffraction limit T', ...m.diffraction_limit_tangential.map((v) => num(v, 4)), ...p.diffraction_limit_tangential.map((v) => num(v, 4))]);
       }
-      process.stdout.write(`Diffraction MTF of ${system.name} (T = frequency along y, S = along x; cycles/mm)\n`);
-      process.stdout.write(`${table(['field', ...freqs.map((f) => `${f} @${system.wavelengthsUm[w]}µm`), ...freqs.map((f) => `${f} poly`)], rows)}\n`);
+      writeOut(`Diffraction MTF of ${system.name} (T = frequency along y, S = along x; cycles/mm)\n`);
+      writeOut(`${table(['field', ...freqs.map((f) => `${f} @${system.wavelengthsUm[w]}µm`), ...freqs.map((f) => `${f} poly`)], rows)}\n`);
     });
 }
 

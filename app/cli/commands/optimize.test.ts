@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parsePrescriptionJson } from '../../../engine/io/json.ts';
+import { loadLensBytes } from '../../../engine/io/loaders.ts';
 import { optimizeCommand, type OptimizeCommandOptions } from './optimize.ts';
 import { parseVary } from '../optimizeArgs.ts';
 import { IMAGE_DISTANCE_TARGET, imageDistanceProblem } from './optimize.testProblems.ts';
@@ -63,14 +64,15 @@ function options(extra: Partial<OptimizeCommandOptions>): OptimizeCommandOptions
 }
 
 /** Runs the command with stdout captured. */
-async function runCommand(o: OptimizeCommandOptions, signal?: AbortSignal) {
+async function runCommand(o: OptimizeCommandOptions, signal?: AbortSignal, onEvaluate?: () => void) {
   let stdout = '';
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += String(chunk);
     return true;
   });
   try {
-    const result = await optimizeCommand(cooke, o, imageDistanceProblem, signal);
+    const build: typeof imageDistanceProblem = onEvaluate ? (...a) => (onEvaluate(), imageDistanceProblem(...a)) : imageDistanceProblem;
+    const result = await optimizeCommand(cooke, o, build, signal);
     return { result, stdout };
   } finally {
     spy.mockRestore();
@@ -131,8 +133,8 @@ describe('lens-studio optimize (machinery, on a toy problem)', () => {
     await expect(runCommand(options({ merit: spec, defaultMerit: false }))).rejects.toThrow(/bad-spec\.json: operands\[0\]\.weight: expected a number ≥ 0/);
   });
 
-  it('stops cleanly on Ctrl-C (SIGINT), writing the best lens so far, and exits 130', async () => {
-    const out = path.join(dir, 'sigint.json');
+  /** Runs the slow fixture, sends `sig` after a few evaluations; returns exit code, outputs and the file. */
+  async function interrupted(sig: 'SIGINT' | 'SIGTERM', out: string) {
     const child = spawn(
       process.execPath,
       [path.join(repoRoot, 'bin/run-ts.js'), 'app/cli/commands/optimize.sigint-fixture.ts', 'optimize', cooke, '--default-merit', '--iterations', '100000', '--out', out],
@@ -147,10 +149,16 @@ describe('lens-studio optimize (machinery, on a toy problem)', () => {
         stderr += d;
         evaluations = (stderr.match(/evaluating/g) ?? []).length;
         // Interrupt once a few evaluations (≥ one accepted step) have happened.
-        if (evaluations >= 4 && !child.killed) child.kill('SIGINT');
+        if (evaluations >= 4 && !child.killed) child.kill(sig);
       });
       child.on('exit', (c) => resolve(c));
     });
+    return { code, stdout, stderr };
+  }
+
+  it('stops cleanly on Ctrl-C (SIGINT), writing the best lens so far, and exits 130', async () => {
+    const out = path.join(dir, 'sigint.json');
+    const { code, stdout, stderr } = await interrupted('SIGINT', out);
     expect(stderr).toMatch(/stopping after this iteration/);
     expect(code).toBe(130);
     expect(stdout).toMatch(/stopped by Ctrl-C/);
@@ -160,5 +168,36 @@ describe('lens-studio optimize (machinery, on a toy problem)', () => {
     expect(Math.abs(t - IMAGE_DISTANCE_TARGET)).toBeLessThan(Math.abs(42.20778 - IMAGE_DISTANCE_TARGET));
     expect(lens.meta?.optimization).toMatchObject({ stopReason: 'cancelled' });
     expect((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('saves the best lens on SIGTERM as on Ctrl-C, and exits 143', async () => {
+    const out = path.join(dir, 'sigterm.json');
+    const { code, stdout, stderr } = await interrupted('SIGTERM', out);
+    expect(stderr).toMatch(/stopping after this iteration… \(SIGTERM again/);
+    expect(code).toBe(143);
+    expect(stdout).toMatch(/stopped by SIGTERM/);
+    const lens = parsePrescriptionJson(await fs.readFile(out, 'utf8'));
+    expect(Math.abs(lens.surfaces[5].thickness - IMAGE_DISTANCE_TARGET)).toBeLessThan(Math.abs(42.20778 - IMAGE_DISTANCE_TARGET));
+    expect(lens.meta?.optimization).toMatchObject({ stopReason: 'cancelled' });
+  });
+
+  it('--out decides the format: .zmx writes OpticStudio, other extensions are refused before the run', async () => {
+    const zmx = path.join(dir, 'result.ZMX');
+    const { result } = await runCommand(options({ out: zmx, vary: 'thicknesses' }));
+    expect(result.stopReason).toBe('converged');
+    const bytes = await fs.readFile(zmx);
+    expect([bytes[0], bytes[1]]).toEqual([0xff, 0xfe]); // UTF-16 LE, as OpticStudio writes
+    expect(bytes.subarray(0, 200).toString('utf16le')).toMatch(/VERS|MODE/);
+    const back = loadLensBytes('result.zmx', new Uint8Array(bytes), {}).prescription;
+    expect(back.surfaces[5].thickness).toBeCloseTo(IMAGE_DISTANCE_TARGET, 8);
+    for (const bad of ['result.txt', 'result', 'result.json.bak']) {
+      const out = path.join(dir, bad);
+      let ran = false;
+      await expect(
+        runCommand(options({ out, vary: 'thicknesses' }), undefined, () => (ran = true)),
+      ).rejects.toThrow(/cannot write .* lens files \(supported: \.json, \.zmx\)/);
+      expect(ran).toBe(false);
+      await expect(fs.stat(out)).rejects.toThrow(/ENOENT/);
+    }
   });
 });

@@ -9,10 +9,15 @@
  * is formatted in ../optimizeReport.ts. The lens-side least-squares problem is
  * engine/optimize/meritProblem.ts's buildMeritProblem, or a toy handed in by a test.
  *
- * Ctrl-C: the first SIGINT aborts the optimizer; it returns the best point so far, which is written
- * and reported as usual, and the process exits with 130. A second Ctrl-C quits at once without
- * writing (the output file is never half-written).
+ * Ctrl-C or SIGTERM: the first one aborts the optimizer; it returns the best point so far, which is
+ * written and reported as usual, and the process exits with 130 (SIGINT) or 143 (SIGTERM). A
+ * second signal quits at once without writing (the output file is never half-written).
+ *
+ * `--out` decides the format by its extension: .json (the lens with its merit spec and the
+ * `optimization` record) or .zmx (OpticStudio, with export warnings for what it cannot hold); any
+ * other extension is refused before the run starts.
  */
+import { writeOut } from '../terminal.ts';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { validatePrescription } from '../../../engine/io/json.ts';
@@ -23,11 +28,10 @@ import { checkMeritIndices } from '../../../engine/io/meritSpecSchema.ts';
 import type { OptimizeResult } from '../../../engine/optimize/problem.ts';
 import { optimizeLens, prepareLensOptimization, summarizeLens, type LensOptimizationSetup, type MeritProblemBuilder } from '../../../engine/optimize/run.ts';
 import { VARY_GROUPS } from '../../../engine/optimize/variables.ts';
-import { writeFileAtomic } from '../../node/atomicWrite.ts';
 import { CliError } from '../errors.ts';
-import { interruptOnSigint } from '../interrupt.ts';
+import { interruptOnSigint, signalExitCode } from '../interrupt.ts';
 import { collect, loadSystemFile, printWarnings } from '../loadLens.ts';
-import { chooseMeritSpec, parseOptimizerArgs, parseVary } from '../optimizeArgs.ts';
+import { chooseMeritSpec, outputFormat, parseOptimizerArgs, parseVary, writeOptimizedLens } from '../optimizeArgs.ts';
 import { formatComparison, formatOperands, formatSubstitutions, meritProgressBar, stopReasonText } from '../optimizeReport.ts';
 import { robustOptimizeCommand, type RobustCommandOptions } from '../robustRun.ts';
 
@@ -54,7 +58,9 @@ export async function optimizeCommand(
   opts: OptimizeCommandOptions,
   build: MeritProblemBuilder,
   signal?: AbortSignal,
+  stoppedBy: () => 'SIGINT' | 'SIGTERM' | null = () => 'SIGINT',
 ): Promise<OptimizeResult> {
+  const outFormat = outputFormat(opts.out);
   const { algorithm, iterations, learningRate } = parseOptimizerArgs(opts);
   const vary = parseVary(opts.vary);
 
@@ -104,12 +110,12 @@ export async function optimizeCommand(
     },
     path.basename(opts.out),
   );
-  await writeFileAtomic(opts.out, `${JSON.stringify(out, null, 2)}\n`);
+  await writeOptimizedLens(opts.out, outFormat, out, library);
 
   const after = { ...summarizeLens(buildSystem(out, library)), merit: result.merit };
-  process.stdout.write(
+  writeOut(
     `${system.name}: ${algorithm === 'dls' ? 'damped least squares' : 'Adam'} on ${problem.nVariables} variables, ` +
-      `${problem.nResiduals} residuals (${source}); ${result.iterations} iterations, ${stopReasonText(result.stopReason)}\n\n` +
+      `${problem.nResiduals} residuals (${source}); ${result.iterations} iterations, ${stopReasonText(result.stopReason, stoppedBy())}\n\n` +
       `${formatComparison(system, before, after)}\n\n` +
       (run.operandsBefore && run.operandsAfter ? `${formatOperands(run.operandsBefore, run.operandsAfter)}\n\n` : '') +
       (run.substitutions.length > 0 ? `glass substituted (nearest catalog glass, then re-optimized):\n${formatSubstitutions(run.substitutions)}\n\n` : '') +
@@ -133,7 +139,7 @@ export function register(program: Command, build: MeritProblemBuilder = buildMer
     .option('--iterations <n>', 'iteration limit', '50')
     .option('--algorithm <name>', 'dls (damped least squares) or adam', 'dls')
     .option('--learning-rate <r>', 'Adam: step per iteration as a fraction of each variable (default 0.01)')
-    .requiredOption('--out <result.json>', 'where to write the optimized lens (JSON)')
+    .requiredOption('--out <result.json>', 'where to write the optimized lens: .json, or .zmx (by extension)')
     .option('--glass-dir <dir>', 'folder of Zemax AGF catalogs (repeatable)', collect, [])
     .option('--robust <tol.json>', 'uncertainty-aware design: minimise the criterion over tolerance samples (a tolerance spec, or "defaults")')
     .option('--samples <k>', 'robust: number of tolerance samples (default 16)')
@@ -142,10 +148,15 @@ export function register(program: Command, build: MeritProblemBuilder = buildMer
     .option('--seed <s>', 'robust: seed of that Monte Carlo comparison (default 1)')
     .option('--max-nominal-rise <r>', 'robust: keep the compensated nominal criterion within (1 + r) × its starting value (e.g. 0.1)')
     .action(async (lens: string, opts: OptimizeCommandOptions & Partial<RobustCommandOptions>) => {
-      const sigint = interruptOnSigint(() => process.stderr.write('\nstopping after this iteration… (Ctrl-C again to quit now)\n'));
+      const sigint = interruptOnSigint((sig) => process.stderr.write(`
+stopping after this iteration… (${sig === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to quit now)
+`));
       try {
-        const result = opts.robust !== undefined ? await robustOptimizeCommand(lens, opts as RobustCommandOptions, sigint.signal) : await optimizeCommand(lens, opts, build, sigint.signal);
-        if (result.stopReason === 'cancelled') process.exitCode = 130;
+        const result =
+          opts.robust !== undefined
+            ? await robustOptimizeCommand(lens, opts as RobustCommandOptions, sigint.signal)
+            : await optimizeCommand(lens, opts, build, sigint.signal, sigint.received);
+        if (result.stopReason === 'cancelled') process.exitCode = signalExitCode(sigint.received() ?? 'SIGINT');
       } finally {
         sigint.dispose();
       }

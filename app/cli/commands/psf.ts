@@ -2,6 +2,7 @@
  * `lens-studio psf <file> --field i [--png out.png] [--log] [--polychromatic] [--json]`: the FFT
  * diffraction PSF of one field (engine/wave/psf.ts), its Strehl ratio and diffraction encircled energy.
  */
+import { terminalJson, writeOut } from '../terminal.ts';
 import type { Command } from 'commander';
 import path from 'node:path';
 import { diffractionPsf } from '../../../engine/wave/psf.ts';
@@ -82,10 +83,10 @@ export function register(program: Command): void {
         warnings: note,
       };
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(json)}\n`);
+        process.stdout.write(`${terminalJson(json, 0)}\n`);
         return;
       }
-      process.stdout.write(`Diffraction PSF of ${system.name}, field ${f + 1} (${wl.map((i) => system.wavelengthsUm[i]).join(', ')} µm)\n`);
+      writeOut(`Diffraction PSF of ${system.name}, field ${f + 1} (${wl.map((i) => system.wavelengthsUm[i]).join(', ')} µm)\n`);
       process.stdout.write(
         `${table(['quantity', 'value'], [
           ['grid (pixels)', `${psf.size} × ${psf.size}`],

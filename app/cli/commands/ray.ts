@@ -1,4 +1,5 @@
 /** `lens-studio ray <file> --field HX,HY --pupil PX,PY [--wavelength UM] [--json]`: single-ray report. */
+import { terminalJson, writeOut } from '../terminal.ts';
 import type { Command } from 'commander';
 import { singleRay } from '../../../engine/analysis/singleRay.ts';
 import { sanitizeForJson } from '../../../engine/analysis/report.ts';
@@ -35,10 +36,10 @@ export function register(program: Command): void {
       }
       const r = singleRay(system, hx, hy, px, py, w);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(sanitizeForJson(r), null, 2)}\n`);
+        process.stdout.write(`${terminalJson(sanitizeForJson(r))}\n`);
         return;
       }
-      process.stdout.write(`Real ray: field (${hx}, ${hy}), pupil (${px}, ${py}), ${r.wavelengthUm} µm — ${r.status}${r.lostAtSurface ? ` at surface ${r.lostAtSurface}` : ''}\n`);
+      writeOut(`Real ray: field (${hx}, ${hy}), pupil (${px}, ${py}), ${r.wavelengthUm} µm — ${r.status}${r.lostAtSurface ? ` at surface ${r.lostAtSurface}` : ''}\n`);
       process.stdout.write(
         `${table(
           ['surf', 'x mm', 'y mm', 'z mm', 'L', 'M', 'N', 'AOI °', 'OPL mm'],

@@ -7,7 +7,8 @@ export function FirstOrderPanel() {
   if (!report) return <div className="empty">No analysis yet.</div>;
   const p = report.paraxial;
   const rows: [string, string, string][] = [
-    ['EFL', fixed(p.efl, 6), 'mm'],
+    ['EFL', p.afocal ? '— (afocal)' : fixed(p.efl, 6), 'mm'],
+    ...(p.afocal ? [['Angular magnification', fixed(p.angular_magnification, 6), '×'] as [string, string, string]] : []),
     ['BFL', fixed(p.bfl, 6), 'mm'],
     ['FFL', fixed(p.ffl, 6), 'mm'],
     ['F/# (paraxial)', fixed(p.fno, 4), ''],

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import type { LensEdit } from '../../../app/contract/studioApi.ts';
+import { API_LIMITS } from '../../../app/contract/apiLimits.ts';
 import { useStudio } from '../store.ts';
 import { useElementSize } from './useCanvasSize.ts';
 import { plotAxes } from './plotTheme.ts';
@@ -102,7 +103,7 @@ export function OptimizationPanel() {
     const operands = useEfl && eflValid ? [{ type: 'EFL' as const, target: efl, weight: 1 }] : [];
     void st().startOptimization({
       method,
-      maxIterations: Math.max(1, Math.min(10000, Number(iterations) || 50)),
+      maxIterations: Math.max(1, Math.min(API_LIMITS.optimize.maxIterations[1], Math.floor(Number(iterations)) || 50)),
       merit: {
         // OpticStudio-style boundaries keep elements physical: edges of glass ≥ 0.5 mm, air ≥ 0.1 mm.
         ...(useDefault && { defaultMerit: useBounds ? { glassEdgeMin: 0.5, airEdgeMin: 0.1, glassMin: 0.5, airMin: 0 } : {} }),

@@ -8,7 +8,7 @@ export function Readouts() {
   const onAxis = report?.spot.filter((s) => s.field_index === 0) ?? [];
   const rmsAxis = onAxis.length ? Math.max(...onAxis.map((s) => s.rms_radius ?? NaN)) : NaN;
   const items: [string, string, string][] = [
-    ['EFL', fixed(p?.efl, 4), 'efl'],
+    ['EFL', p?.afocal ? `— (afocal, ${fixed(p.angular_magnification, 3)}×)` : fixed(p?.efl, 4), 'efl'],
     ['BFL', fixed(p?.bfl, 4), 'bfl'],
     ['F/#', fixed(p?.fno, 3), 'fno'],
     ['EPD', fixed(p?.epd, 3), 'epd'],

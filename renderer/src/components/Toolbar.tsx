@@ -61,7 +61,7 @@ export function Toolbar() {
         )}
       </div>
       <span className="sep" />
-      <button className="btn" disabled={!lens} onClick={() => void s().save()} title="Save (Ctrl+S): to its file when opened from disk, else download JSON">
+      <button className="btn" disabled={!lens} onClick={() => void s().save()} title="Save (Ctrl+S): to its file when opened from disk, else download JSON" data-testid="save">
         Save
       </button>
       <button className="btn" disabled={!lens} onClick={() => void s().exportLens('json')} data-testid="export-json">

@@ -1,11 +1,13 @@
 /**
- * Deflectometry workspace: open a session folder on the host (or simulate one of the bundled rig),
+ * Deflectometry workspace: open a session folder chosen in the browser (sent to the host file by
+ * file; the host never takes a path from the page), a recent one, or simulate one of the bundled rig;
  * look at the camera fringe images, the measured and modelled screen intersections, run the
  * self-calibration with a live loss curve (cancellable), see the per-pixel error map, and load the
  * fitted lens into the lens editor (one undo step).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CalibrationOptionsApi, PreviewImage } from '../../../app/contract/studioApi.ts';
+import { API_LIMITS } from '../../../app/contract/apiLimits.ts';
 import { useStudio } from '../store.ts';
 import { useLab } from './labStore.ts';
 import { LiveCurve, PreviewCanvas } from './labPlots.tsx';
@@ -25,12 +27,13 @@ function SessionBox() {
   const recent = useLab((s) => s.recentSessions);
   const busy = useLab((s) => s.busy);
   const running = useLab((s) => s.cal.running);
-  const [dir, setDir] = useState('');
   const [binning, setBinning] = useState('16');
+  const folderInput = useRef<HTMLInputElement>(null);
   const lab = useLab.getState;
   useEffect(() => {
-    if (session) setDir(session.dir);
-  }, [session]);
+    // The folder chooser: not in React's attribute list, so set on the element.
+    folderInput.current?.setAttribute('webkitdirectory', '');
+  }, []);
   const disabled = !!busy || running;
   return (
     <fieldset className="lab-box">
@@ -39,15 +42,27 @@ function SessionBox() {
         <input
           className="field-input mono"
           style={{ flex: 1, minWidth: 0 }}
-          placeholder="/path/to/session (folder with session.json)"
-          value={dir}
-          onChange={(e) => setDir(e.target.value)}
-          onKeyDown={(e) => e.key === 'Enter' && dir && void lab().openSession(dir)}
+          placeholder="no session open"
+          value={session?.dir ?? ''}
+          readOnly
+          title="The open session folder (on the studio host)"
           data-testid="session-path"
         />
-        <button className="btn small" disabled={disabled || !dir} onClick={() => void lab().openSession(dir)} data-testid="open-session">
-          Open
+        <button className="btn small" disabled={disabled} onClick={() => folderInput.current?.click()} data-testid="open-session" title="Choose a session folder (with session.json) to send to the studio">
+          Open folder…
         </button>
+        <input
+          ref={folderInput}
+          type="file"
+          multiple
+          style={{ display: 'none' }}
+          data-testid="session-folder-input"
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            if (files.length) void lab().uploadSession(files);
+          }}
+        />
       </div>
       <div className="row">
         <button className="btn small" disabled={disabled} onClick={() => void lab().simulateSession(Number(binning))} data-testid="simulate-session">
@@ -122,7 +137,7 @@ function CalibrationBox() {
           <button
             className="btn primary"
             disabled={!session || vary.length === 0}
-            onClick={() => void lab().startCalibration({ vary, start, maxIterations: Math.max(1, Number(iterations) || 100) })}
+            onClick={() => void lab().startCalibration({ vary, start, maxIterations: Math.max(1, Math.min(API_LIMITS.calibration.maxIterations[1], Math.floor(Number(iterations)) || 100)) })}
             data-testid="run-calibration"
           >
             ▶ Calibrate

@@ -49,6 +49,8 @@ interface LabState {
   attach(api: StudioApi): void;
   refreshRecent(): Promise<void>;
   openSession(dir: string): Promise<void>;
+  /** Sends a session folder chosen in the browser (its .json and .png files) and opens it. */
+  uploadSession(files: File[]): Promise<void>;
   simulateSession(binning: number): Promise<void>;
   startCalibration(o: CalibrationOptionsApi): Promise<void>;
   stopCalibration(): Promise<void>;
@@ -124,6 +126,31 @@ export const useLab = create<LabState>()((set, get) => {
       set({ busy: 'Reading and decoding the session…' });
       try {
         const session = await api().openDeflectometrySession(dir);
+        set({ session, cal: emptyCal });
+        void get().refreshRecent();
+      } catch (e) {
+        fail('Cannot open the session', e);
+      } finally {
+        set({ busy: null });
+      }
+    },
+    async uploadSession(files) {
+      // webkitRelativePath is "<chosen folder>/<path inside it>"; the host wants the inside part.
+      const inside = (f: File) => (f.webkitRelativePath || f.name).split('/').slice(1).join('/') || f.name;
+      const wanted = files.filter((f) => /\.(json|png)$/i.test(f.name) && !inside(f).split('/').some((p) => p.startsWith('.')));
+      if (!wanted.some((f) => inside(f) === 'session.json')) {
+        fail('Cannot open the session', new Error('the chosen folder has no session.json at its top'));
+        return;
+      }
+      try {
+        let uploadId: string | undefined;
+        for (let i = 0; i < wanted.length; i++) {
+          set({ busy: `Sending the session folder (${i + 1}/${wanted.length} files)…` });
+          const f = wanted[i];
+          ({ uploadId } = await api().uploadDeflectometryFile(inside(f), new Uint8Array(await f.arrayBuffer()), uploadId));
+        }
+        set({ busy: 'Reading and decoding the session…' });
+        const session = await api().openDeflectometryUpload(uploadId!);
         set({ session, cal: emptyCal });
         void get().refreshRecent();
       } catch (e) {

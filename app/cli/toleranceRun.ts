@@ -23,6 +23,7 @@ import { mergeShards, runTrials, statistics, type Shard } from '../../engine/tol
 import { cdfPng, histogramPng } from '../node/plotPng.ts';
 import { monteCarloJson, toleranceJson, toleranceMarkdown, type ToleranceRunResult } from '../node/toleranceReport.ts';
 import { ToleranceWorkerPool } from '../node/toleranceWorkers.ts';
+import { runMonteCarlo } from '../node/monteCarloRun.ts';
 import { CliError } from './errors.ts';
 import { loadSystemFile, printWarnings } from './loadLens.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
@@ -193,6 +194,11 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
   const threshold = o.threshold !== undefined ? num(o.threshold, '--threshold', (v) => v > 0, 'a positive criterion value') : 1.25 * nominal;
   const fp = fingerprint(loaded.prescription, spec, criterion, seed, trials);
   const { signal, dispose } = interruptOnSigint(() => process.stderr.write('\nlens-studio: stopping (Ctrl-C again to quit without writing)\n'));
+  // Worker threads start as soon as a Monte Carlo run is certain, so that they load while this
+  // thread runs the sensitivity analysis (and then the first trials).
+  let poolP: Promise<ToleranceWorkerPool> | null = null;
+  const startPool = (): Promise<ToleranceWorkerPool> => (poolP ??= ToleranceWorkerPool.create({ prescription: loaded.prescription, spec, criterion, glassDirs: o.glassDir ?? [] }, workers));
+  if (trials >= 50 && workers > 1 && o.trialsRange === undefined) startPool().catch(() => {});
   try {
     // ---- one shard of a Monte Carlo run ----
     if (o.trialsRange !== undefined) {
@@ -200,7 +206,7 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
       if (!m || trials === 0) throw new CliError('--trials-range A:B needs --monte-carlo N and 0 ≤ A ≤ B ≤ N', 2);
       const [a, b] = [Number(m[1]), Number(m[2])];
       if (!(a <= b && b <= trials)) throw new CliError(`--trials-range ${a}:${b} is not inside 0:${trials}`, 2);
-      const run = await monteCarlo(tol, o, seed, trials, a, b, workers, signal, loaded.prescription, spec, criterion);
+      const run = await monteCarlo(tol, seed, trials, a, b, workers, signal, startPool);
       const file: ShardFile = {
         format: SHARD_FORMAT,
         lens: { file: lensFile, name: loaded.prescription.name },
@@ -247,7 +253,7 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
     let worstLens: Prescription | null = null;
     if (trials > 0 && !signal.aborted) {
       const t0 = performance.now();
-      const run = await monteCarlo(tol, o, seed, trials, 0, trials, workers, signal, loaded.prescription, spec, criterion);
+      const run = await monteCarlo(tol, seed, trials, 0, trials, workers, signal, startPool);
       const ms = performance.now() - t0;
       if (run.shard.values.length > 0) {
         result.monteCarlo = { shard: run.shard, stats: statistics(run.shard, threshold), requested: trials, workers: run.workers, ms };
@@ -261,22 +267,11 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
     if (signal.aborted) process.exitCode = 130;
   } finally {
     dispose();
+    if (poolP) await (poolP as Promise<ToleranceWorkerPool>).then((p) => p.close(), () => {});
   }
 }
 
-async function monteCarlo(
-  tol: Tolerancing,
-  o: ToleranceCommandOptions,
-  seed: number,
-  trials: number,
-  start: number,
-  end: number,
-  workers: number,
-  signal: AbortSignal,
-  prescription: Prescription,
-  spec: ToleranceSpec,
-  criterion: CriterionSpec,
-): Promise<{ shard: Shard; workers: number }> {
+async function monteCarlo(tol: Tolerancing, seed: number, trials: number, start: number, end: number, workers: number, signal: AbortSignal, startPool: () => Promise<ToleranceWorkerPool>): Promise<{ shard: Shard; workers: number }> {
   const bar = progressBar('Monte Carlo', end - start, 'trials');
   try {
     if (workers <= 1 || end - start < 50) {
@@ -289,12 +284,8 @@ async function monteCarlo(
       }
       return { shard: parts.length ? mergeShards(parts) : { seed, trials, start, end: start, values: [], compensators: [], worst: null }, workers: 1 };
     }
-    const pool = await ToleranceWorkerPool.create({ prescription, spec, criterion, glassDirs: o.glassDir ?? [] }, workers);
-    try {
-      return { shard: await pool.run(seed, trials, start, end, { onProgress: (d) => bar.update(d), signal }), workers: pool.size };
-    } finally {
-      await pool.close();
-    }
+    const run = await runMonteCarlo(tol, startPool(), seed, trials, start, end, { onProgress: (d) => bar.update(d), signal });
+    return { shard: run.shard, workers: Math.max(1, run.workers) };
   } finally {
     bar.stop();
   }

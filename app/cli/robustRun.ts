@@ -13,6 +13,7 @@ import type { Prescription } from '../../engine/io/prescription.ts';
 import type { ToleranceSpec } from '../../engine/io/toleranceSpec.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
+import { efl } from '../../engine/analysis/firstOrder.ts';
 import { getParam, setParam } from '../../engine/optics/params.ts';
 import { writeBack } from '../../engine/optics/writeBack.ts';
 import { buildMeritProblem } from '../../engine/optimize/meritProblem.ts';
@@ -96,7 +97,8 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
   if (!merit.defaultMerit) throw new CliError(`${source}: --robust needs a merit with defaultMerit: its RMS spot radius is the criterion averaged over tolerance samples`, 2);
   const tolSpec = opts.robust === 'defaults' ? defaultToleranceSpec(prescription, system) : await loadToleranceSpecFile(opts.robust);
   const dm = merit.defaultMerit;
-  const criterion: CriterionSpec = { type: 'rms-spot', reference: dm.reference ?? 'centroid' };
+  // The default merit's RMS spot with its own pupil quadrature (rings × arms).
+  const criterion: CriterionSpec = { type: 'rms-spot', reference: dm.reference ?? 'centroid', rings: dm.rings, arms: dm.arms };
 
   let variables: Variable[];
   try {
@@ -119,12 +121,18 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
     if (err instanceof ToleranceError) throw new CliError(`${path.basename(lensFile)}: ${err.message}`);
     throw err;
   }
-  // The merit's other operands and thickness bounds hold for the nominal design.
+  // The merit's other operands and thickness bounds hold for the nominal design. Robust design
+  // changes the design, not its specification: unless the merit sets the EFL, the nominal EFL is
+  // held, weighted so that a change of 1e-4 of it costs as much as the nominal criterion.
   const consSystem = buildSystem(prescription, library);
-  const consSpec: MeritSpec = { operands: merit.operands, defaultMerit: { ...dm, weight: 0 }, variables: variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index })) };
+  const nominal0 = tol.evaluator.evaluate(new Float64Array(tol.model.operands.length)).value;
+  const efl0 = efl(consSystem);
+  const holdEfl = !(merit.operands ?? []).some((o) => o.type === 'EFL') && Number.isFinite(efl0);
+  const operands = [...(merit.operands ?? []), ...(holdEfl ? [{ type: 'EFL' as const, target: efl0, weight: nominal0 / (1e-4 * efl0) ** 2 }] : [])];
+  const consSpec: MeritSpec = { operands, defaultMerit: { ...dm, weight: 0 }, variables: variables.map((v) => ({ kind: v.kind, surface: v.surface, index: v.index })) };
   const cons = buildMeritProblem(consSystem, consSpec).problem;
   const x0 = Float64Array.from(variables, (v) => getParam(system, v));
-  const nominalCap = maxRise === undefined ? undefined : (1 + maxRise) * tol.evaluator.evaluate(new Float64Array(tol.model.operands.length)).value;
+  const nominalCap = maxRise === undefined ? undefined : (1 + maxRise) * nominal0;
   const robust = buildRobustProblem(tol, {
     nominalCap,
     samples,
@@ -151,7 +159,8 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
   const after = evaluateDesign(designed, tolSpec, library, criterion, trials, seed);
   const objective =
     (quantile === undefined ? `mean of the criterion over ${samples} samples` : `mean of the criterion above its ${quantile} quantile over ${samples} samples`) +
-    (maxRise === undefined ? '' : `, nominal within +${(100 * maxRise).toFixed(0)} %`);
+    (maxRise === undefined ? '' : `, nominal within +${(100 * maxRise).toFixed(0)} %`) +
+    (holdEfl ? `, EFL held at ${efl0.toPrecision(6)} mm` : '');
   const summary = (d: DesignReport) => ({ nominal: d.nominal, mean: d.stats.mean, std: d.stats.std, p50: d.stats.p50, p90: d.stats.p90, p98: d.stats.p98 });
   const out: Prescription = validatePrescription(
     {

@@ -16,12 +16,14 @@ import { COMPENSATOR_TYPES, ToleranceSpec, type Compensator, type CompensatorTyp
 import { defaultToleranceSpec } from '../../engine/tolerance/defaults.ts';
 import { ToleranceError } from '../../engine/tolerance/perturbation.ts';
 import { prepareTolerancing, type CriterionSpec, type Tolerancing } from '../../engine/tolerance/setup.ts';
+import { mtfQuadratureOrder } from '../../engine/tolerance/waveCriteria.ts';
 import { sensitivity } from '../../engine/tolerance/sensitivity.ts';
 import { inverseSensitivity } from '../../engine/tolerance/inverse.ts';
 import { mergeShards, runTrials, statistics, type Shard } from '../../engine/tolerance/monteCarlo.ts';
 import { cdfPng, histogramPng } from '../node/plotPng.ts';
 import { monteCarloJson, toleranceJson, toleranceMarkdown, type ToleranceRunResult } from '../node/toleranceReport.ts';
 import { ToleranceWorkerPool } from '../node/toleranceWorkers.ts';
+import { runMonteCarlo } from '../node/monteCarloRun.ts';
 import { CliError } from './errors.ts';
 import { loadSystemFile, printWarnings } from './loadLens.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
@@ -147,11 +149,21 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
     if (o.reference !== 'centroid' && o.reference !== 'chief') throw new CliError(`--reference: expected centroid or chief (got "${o.reference}")`, 2);
     criterion = { type: 'rms-spot', reference: o.reference };
   } else if (o.criterion === 'wavefront') {
-    throw new CliError('--criterion wavefront needs the wave-optics analyses (engine/wave), which are not in this build yet; use rms-spot or a merit spec', 2);
+    criterion = { type: 'wavefront' };
+  } else if (/^mtf@/.test(o.criterion)) {
+    const frequency = Number(o.criterion.slice(4));
+    if (!(frequency > 0 && Number.isFinite(frequency))) throw new CliError(`--criterion ${o.criterion}: expected mtf@FREQUENCY with a positive frequency in cycles/mm, e.g. mtf@30`, 2);
+    // The quadrature order is fixed once, on the nominal lens, and handed to the workers.
+    try {
+      criterion = { type: 'mtf', frequency, order: mtfQuadratureOrder(loaded.system, frequency) };
+    } catch (err) {
+      if (err instanceof ToleranceError) throw new CliError(`${path.basename(lensFile)}: ${err.message}`);
+      throw err;
+    }
   } else if (o.criterion.endsWith('.json')) {
     criterion = { type: 'merit', spec: await loadMeritSpecFile(o.criterion), name: path.basename(o.criterion) };
   } else {
-    throw new CliError(`--criterion: expected rms-spot, wavefront or a merit spec file.json (got "${o.criterion}")`, 2);
+    throw new CliError(`--criterion: expected rms-spot, wavefront, mtf@FREQUENCY or a merit spec file.json (got "${o.criterion}")`, 2);
   }
 
   let tol: Tolerancing;
@@ -166,11 +178,15 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
   const nominalComp = evaluator.nominalCompensators();
   const nominal = evaluator.evaluate(new Float64Array(D), nominalComp).value;
   const nominalAsDesigned = evaluator.evaluateFixed(new Float64Array(D), new Float64Array(model.compensators.length));
+  const nf = loaded.system.fieldY.length;
   const description =
     criterion.type === 'rms-spot'
-      ? `RMS spot radius about the ${criterion.reference ?? 'centroid'}, polychromatic, all ${loaded.system.fieldY.length} fields, Gaussian quadrature 3 rings × 6 arms`
-      : `merit function ${criterion.name}`;
-  const info = { name: criterion.type === 'rms-spot' ? 'rms-spot' : criterion.name ?? 'merit', description, unit: tol.criterion.unit, nominal, nominalAsDesigned };
+      ? `RMS spot radius about the ${criterion.reference ?? 'centroid'}, polychromatic, all ${nf} fields, Gaussian quadrature 3 rings × 6 arms`
+      : criterion.type === 'merit'
+        ? `merit function ${criterion.name}`
+        : `${tol.criterion.name}, all ${nf} fields and ${loaded.system.wavelengthsUm.length} wavelengths${criterion.type === 'mtf' ? ' (lower is better; MTF ≈ 1 − criterion)' : ''}`;
+  const name = criterion.type === 'merit' ? criterion.name ?? 'merit' : criterion.type === 'mtf' ? `mtf@${criterion.frequency}` : criterion.type;
+  const info = { name, description, unit: tol.criterion.unit, nominal, nominalAsDesigned };
 
   const trials = o.monteCarlo !== undefined ? num(o.monteCarlo, '--monte-carlo', (v) => Number.isInteger(v) && v >= 1, 'a positive number of trials') : 0;
   const seed = num(o.seed, '--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
@@ -178,6 +194,11 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
   const threshold = o.threshold !== undefined ? num(o.threshold, '--threshold', (v) => v > 0, 'a positive criterion value') : 1.25 * nominal;
   const fp = fingerprint(loaded.prescription, spec, criterion, seed, trials);
   const { signal, dispose } = interruptOnSigint(() => process.stderr.write('\nlens-studio: stopping (Ctrl-C again to quit without writing)\n'));
+  // Worker threads start as soon as a Monte Carlo run is certain, so that they load while this
+  // thread runs the sensitivity analysis (and then the first trials).
+  let poolP: Promise<ToleranceWorkerPool> | null = null;
+  const startPool = (): Promise<ToleranceWorkerPool> => (poolP ??= ToleranceWorkerPool.create({ prescription: loaded.prescription, spec, criterion, glassDirs: o.glassDir ?? [] }, workers));
+  if (trials >= 50 && workers > 1 && o.trialsRange === undefined) startPool().catch(() => {});
   try {
     // ---- one shard of a Monte Carlo run ----
     if (o.trialsRange !== undefined) {
@@ -185,7 +206,7 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
       if (!m || trials === 0) throw new CliError('--trials-range A:B needs --monte-carlo N and 0 ≤ A ≤ B ≤ N', 2);
       const [a, b] = [Number(m[1]), Number(m[2])];
       if (!(a <= b && b <= trials)) throw new CliError(`--trials-range ${a}:${b} is not inside 0:${trials}`, 2);
-      const run = await monteCarlo(tol, o, seed, trials, a, b, workers, signal, loaded.prescription, spec, criterion);
+      const run = await monteCarlo(tol, seed, trials, a, b, workers, signal, startPool);
       const file: ShardFile = {
         format: SHARD_FORMAT,
         lens: { file: lensFile, name: loaded.prescription.name },
@@ -232,7 +253,7 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
     let worstLens: Prescription | null = null;
     if (trials > 0 && !signal.aborted) {
       const t0 = performance.now();
-      const run = await monteCarlo(tol, o, seed, trials, 0, trials, workers, signal, loaded.prescription, spec, criterion);
+      const run = await monteCarlo(tol, seed, trials, 0, trials, workers, signal, startPool);
       const ms = performance.now() - t0;
       if (run.shard.values.length > 0) {
         result.monteCarlo = { shard: run.shard, stats: statistics(run.shard, threshold), requested: trials, workers: run.workers, ms };
@@ -246,22 +267,11 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
     if (signal.aborted) process.exitCode = 130;
   } finally {
     dispose();
+    if (poolP) await (poolP as Promise<ToleranceWorkerPool>).then((p) => p.close(), () => {});
   }
 }
 
-async function monteCarlo(
-  tol: Tolerancing,
-  o: ToleranceCommandOptions,
-  seed: number,
-  trials: number,
-  start: number,
-  end: number,
-  workers: number,
-  signal: AbortSignal,
-  prescription: Prescription,
-  spec: ToleranceSpec,
-  criterion: CriterionSpec,
-): Promise<{ shard: Shard; workers: number }> {
+async function monteCarlo(tol: Tolerancing, seed: number, trials: number, start: number, end: number, workers: number, signal: AbortSignal, startPool: () => Promise<ToleranceWorkerPool>): Promise<{ shard: Shard; workers: number }> {
   const bar = progressBar('Monte Carlo', end - start, 'trials');
   try {
     if (workers <= 1 || end - start < 50) {
@@ -274,12 +284,8 @@ async function monteCarlo(
       }
       return { shard: parts.length ? mergeShards(parts) : { seed, trials, start, end: start, values: [], compensators: [], worst: null }, workers: 1 };
     }
-    const pool = await ToleranceWorkerPool.create({ prescription, spec, criterion, glassDirs: o.glassDir ?? [] }, workers);
-    try {
-      return { shard: await pool.run(seed, trials, start, end, { onProgress: (d) => bar.update(d), signal }), workers: pool.size };
-    } finally {
-      await pool.close();
-    }
+    const run = await runMonteCarlo(tol, startPool(), seed, trials, start, end, { onProgress: (d) => bar.update(d), signal });
+    return { shard: run.shard, workers: Math.max(1, run.workers) };
   } finally {
     bar.stop();
   }
@@ -289,7 +295,7 @@ async function writeOutputs(dir: string, r: ToleranceRunResult, json: Record<str
   const files: { histogram?: string; cdf?: string; worst?: string; spec?: string } = { spec: 'spec.json' };
   const mc = r.monteCarlo;
   const scale = r.criterion.unit === 'mm' ? 1000 : 1;
-  const axis = r.criterion.unit === 'mm' ? 'RMS spot radius (µm)' : 'merit';
+  const axis = r.criterion.unit === 'mm' ? 'RMS spot radius (µm)' : r.criterion.unit === 'waves' ? 'RMS wavefront error (waves)' : r.criterion.name.startsWith('mtf@') ? `1 − MTF at ${r.criterion.name.slice(4)} cycles/mm` : 'merit';
   if (mc) {
     const v = mc.shard.values.map((x) => x * scale);
     const markers = [
@@ -313,7 +319,7 @@ async function writeOutputs(dir: string, r: ToleranceRunResult, json: Record<str
 
 function printSummary(r: ToleranceRunResult, out: string | undefined): void {
   const rms = r.criterion.unit === 'mm';
-  const show = (v: number) => (rms ? `${(v * 1000).toFixed(4)} µm` : v.toPrecision(6));
+  const show = (v: number) => (rms ? `${(v * 1000).toFixed(4)} µm` : `${v.toPrecision(6)}${r.criterion.unit ? ` ${r.criterion.unit}` : ''}`);
   const lines = [`${r.lens.name}: ${r.criterion.description}`, `nominal ${show(r.criterion.nominalAsDesigned)} as designed, ${show(r.criterion.nominal)} with compensators (${r.compensatorLabels.join(', ') || 'none'})`];
   const s = r.sensitivity;
   if (s) {

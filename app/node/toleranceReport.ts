@@ -11,11 +11,11 @@ import type { InverseRow } from '../../engine/tolerance/inverse.ts';
 import type { MonteCarloStatistics, Shard } from '../../engine/tolerance/monteCarlo.ts';
 
 export interface CriterionInfo {
-  /** As given on the command line: "rms-spot" or the merit file name. */
+  /** As given on the command line: "rms-spot", "wavefront", "mtf@30" or the merit file name. */
   name: string;
   /** e.g. "RMS spot radius (centroid), polychromatic, all fields". */
   description: string;
-  /** "mm" (RMS spot) or "" (merit). */
+  /** "mm" (RMS spot), "waves" (RMS wavefront) or "" (MTF deficit, merit). */
   unit: string;
   /** With compensators optimized, and as designed (compensators at nominal). */
   nominal: number;
@@ -98,7 +98,7 @@ export function toleranceMarkdown(r: ToleranceRunResult, files: { histogram?: st
   const c = r.criterion;
   const rms = c.unit === 'mm';
   const show = (v: number) => (Number.isFinite(v) ? (rms ? (v * 1000).toFixed(4) : v.toPrecision(6)) : fmt(v));
-  const unit = rms ? 'µm' : '';
+  const unit = rms ? 'µm' : c.unit;
   const out: string[] = [];
   out.push(`# Tolerance analysis: ${r.lens.name}`);
   out.push('');

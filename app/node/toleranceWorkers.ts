@@ -5,6 +5,10 @@
  * trial's perturbation depends only on the seed and its index: engine/tolerance/sampling.ts).
  * Cancelling (an AbortSignal) terminates the workers and returns the completed trials from the
  * start of the range without a gap.
+ *
+ * Chunks come from a {@link TrialQueue} that other takers may share: `runMonteCarlo` lets the
+ * calling thread work through chunks while the workers start (each loads and compiles the engine,
+ * about a second), so short runs are not slowed by the pool's start-up.
  */
 import { Worker } from 'node:worker_threads';
 import type { Prescription } from '../../engine/io/prescription.ts';
@@ -30,6 +34,48 @@ export interface PoolRunOptions {
   /** Called with the number of trials completed so far. */
   onProgress?: (done: number) => void;
   signal?: AbortSignal;
+}
+
+/** Chunks [a, b) of a trial range, handed out in order to whoever asks first. */
+export class TrialQueue {
+  private next_: number;
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly chunk: number,
+  ) {
+    this.next_ = start;
+  }
+
+  /** The next chunk, or null when every trial has been handed out. */
+  next(): [number, number] | null {
+    if (this.next_ >= this.end) return null;
+    const a = this.next_;
+    this.next_ = Math.min(this.end, a + this.chunk);
+    return [a, this.next_];
+  }
+
+  /** Stops handing out chunks. */
+  close(): void {
+    this.next_ = this.end;
+  }
+
+  get remaining(): number {
+    return this.end - this.next_;
+  }
+}
+
+/** The default chunk: about 8 per taker, 10..200 trials. */
+export function defaultChunk(total: number, takers: number): number {
+  return Math.min(200, Math.max(10, Math.ceil(total / (Math.max(1, takers) * 8))));
+}
+
+/** Shards of contiguous chunks from `start`, merged (the completed prefix when some are missing). */
+export function mergePrefix(seed: number, trials: number, start: number, shards: readonly Shard[]): Shard {
+  const byStart = new Map(shards.map((s) => [s.start, s]));
+  const prefix: Shard[] = [];
+  for (let s = byStart.get(start); s && s.end > s.start; s = byStart.get(s.end)) prefix.push(s);
+  return prefix.length ? mergeShards(prefix) : { seed, trials, start, end: start, values: [], compensators: [], worst: null };
 }
 
 type Message = { type: 'ready' } | { type: 'progress'; id: number; done: number } | { type: 'done'; id: number; shard: Shard } | { type: 'error'; message: string };
@@ -74,36 +120,43 @@ export class ToleranceWorkerPool {
 
   /** Runs trials [start, end) of the seeded run of `trials` trials across the workers. */
   async run(seed: number, trials: number, start: number, end: number, options: PoolRunOptions = {}): Promise<Shard> {
-    const total = end - start;
-    const chunk = options.chunk ?? Math.min(200, Math.max(10, Math.ceil(total / (this.workers.length * 8))));
-    const ranges: [number, number][] = [];
-    for (let a = start; a < end; a += chunk) ranges.push([a, Math.min(end, a + chunk)]);
-    const results: (Shard | null)[] = ranges.map(() => null);
+    const queue = new TrialQueue(start, end, options.chunk ?? defaultChunk(end - start, this.workers.length));
+    return mergePrefix(seed, trials, start, await this.runQueue(seed, trials, queue, options));
+  }
+
+  /**
+   * Runs chunks of `queue` on the workers until it is empty (or cancelled); returns the shards
+   * computed here, in no particular order. `onProgress` counts the trials done by this call.
+   */
+  async runQueue(seed: number, trials: number, queue: TrialQueue, options: Omit<PoolRunOptions, 'chunk'> = {}): Promise<Shard[]> {
+    const results: Shard[] = [];
     const progress = new Map<number, number>();
     let doneTrials = 0;
-    let next = 0;
+    let nextId = 0;
     const report = () => options.onProgress?.(doneTrials + [...progress.values()].reduce((a, v) => a + v, 0));
     await new Promise<void>((resolve, reject) => {
       let active = 0;
       let failed = false;
-      const abort = () => {
-        next = ranges.length;
+      const finish = () => {
         for (const wk of this.workers) wk.removeAllListeners('message');
+        options.signal?.removeEventListener('abort', abort);
         resolve();
+      };
+      const abort = () => {
+        queue.close();
+        finish();
       };
       if (options.signal?.aborted) return abort();
       options.signal?.addEventListener('abort', abort, { once: true });
       const feed = (wk: Worker) => {
-        if (failed || next >= ranges.length) {
-          if (active === 0) {
-            options.signal?.removeEventListener('abort', abort);
-            resolve();
-          }
+        const range = failed ? null : queue.next();
+        if (!range) {
+          if (active === 0) finish();
           return;
         }
-        const id = next++;
+        const id = nextId++;
         active++;
-        wk.postMessage({ type: 'run', id, seed, trials, start: ranges[id][0], end: ranges[id][1] });
+        wk.postMessage({ type: 'run', id, seed, trials, start: range[0], end: range[1] });
       };
       for (const wk of this.workers) {
         wk.on('message', (m: Message) => {
@@ -111,7 +164,7 @@ export class ToleranceWorkerPool {
             progress.set(m.id, m.done);
             report();
           } else if (m.type === 'done') {
-            results[m.id] = m.shard;
+            results.push(m.shard);
             progress.delete(m.id);
             doneTrials += m.shard.values.length;
             active--;
@@ -129,13 +182,7 @@ export class ToleranceWorkerPool {
         feed(wk);
       }
     });
-    const complete: Shard[] = [];
-    for (const r of results) {
-      if (!r) break;
-      complete.push(r);
-    }
-    if (complete.length === 0) return { seed, trials, start, end: start, values: [], compensators: [], worst: null };
-    return mergeShards(complete);
+    return results;
   }
 
   async close(): Promise<void> {

@@ -45,6 +45,12 @@ export interface Criterion {
   /** 'rms': value = √(Σ r²) (an RMS of ray errors); 'merit': value = Σ r². */
   readonly kind: 'rms' | 'merit';
   /**
+   * True when the residuals stay large at the compensated optimum and curve there (an MTF
+   * deficit): the compensators then add a structured secant term to Gauss–Newton
+   * (engine/tolerance/evaluator.ts), which would otherwise converge only linearly.
+   */
+  readonly largeResidual?: boolean;
+  /**
    * Optional: ∂r/∂t (written to `out`, length m) for a move of the image plane by t along
    * v = (vx, vy, vz), a unit vector in the image frame, from the rays of the last `evaluate`. The
    * image-plane intercepts are exactly linear in t (straight rays to a plane), so this is the whole

@@ -8,7 +8,11 @@
  * values (the nominal compensators by default). It is synchronous and allocation-light, since a
  * Monte Carlo run calls it thousands of times. It stops when the undamped Gauss–Newton step
  * predicts a relative decrease of Σ r² below `tolerance` (default 1e-14), or after `maxIterations`
- * (default 20). Compensator bounds (spec units, relative to nominal) clamp every step.
+ * (default 20). Compensator bounds (spec units, relative to nominal) clamp every step. For a
+ * large-residual criterion (Criterion.largeResidual, e.g. an MTF deficit, whose residuals are far
+ * from zero and curved at the optimum) the model Hessian JᵀJ gains the structured secant term S ≈
+ * Σ rᵢ∇²rᵢ of Dennis, Gay & Welsch (NL2SOL, 1981) whenever JᵀJ + S stays positive definite, so the
+ * compensators converge superlinearly instead of linearly.
  */
 import type { ParamRef } from '../optics/params.ts';
 import { solveSymmetric } from '../optimize/linalg.ts';
@@ -70,6 +74,17 @@ function refocusBreak(model: PerturbationModel, criterion: Criterion): number | 
   const cb = surfaces[ns - 2];
   if (p.surface === ns - 3 && cb.kind === 'coordinateBreak' && cb.thickness === 0) return ns - 2;
   return null;
+}
+
+/** gᵀd + ½ dᵀH d (the model change of ½ Σ r² for a step d). */
+function quadratic(H: Float64Array, g: Float64Array, d: Float64Array, C: number): number {
+  let q = 0;
+  for (let j = 0; j < C; j++) {
+    let hd = 0;
+    for (let k = 0; k < C; k++) hd += H[j * C + k] * d[k];
+    q += g[j] * d[j] + 0.5 * d[j] * hd;
+  }
+  return q;
 }
 
 export class ToleranceEvaluator {
@@ -134,6 +149,43 @@ export class ToleranceEvaluator {
     return ss;
   }
 
+  /**
+   * The Dennis–Gay–Welsch update of S after the step d from gradient g = J_oldᵀ r_old to the trial
+   * point (rTrial, jcTrial): y = J_newᵀ r_new − g, y# = (J_new − J_old)ᵀ r_new; S is first sized by
+   * min(1, |dᵀy#| / |dᵀS d|), then S += (v yᵀ + y vᵀ)/(yᵀd) − (vᵀd) y yᵀ/(yᵀd)², v = y# − S d.
+   */
+  private secantUpdate(S: Float64Array, d: Float64Array, g: Float64Array): void {
+    const C = this.nCompensators, m = this.m;
+    const y = new Float64Array(C), ys = new Float64Array(C);
+    for (let i = 0; i < m; i++) {
+      const rn = this.rTrial[i];
+      for (let j = 0; j < C; j++) {
+        y[j] += this.jcTrial[i * C + j] * rn;
+        ys[j] += (this.jcTrial[i * C + j] - this.jc[i * C + j]) * rn;
+      }
+    }
+    for (let j = 0; j < C; j++) y[j] -= g[j];
+    let yd = 0, ysd = 0, sdd = 0;
+    const Sd = new Float64Array(C);
+    for (let j = 0; j < C; j++) {
+      for (let k = 0; k < C; k++) Sd[j] += S[j * C + k] * d[k];
+      yd += y[j] * d[j];
+      ysd += ys[j] * d[j];
+    }
+    for (let j = 0; j < C; j++) sdd += d[j] * Sd[j];
+    if (!(yd > 0)) return;
+    const tau = sdd !== 0 ? Math.min(1, Math.abs(ysd / sdd)) : 1;
+    const v = new Float64Array(C);
+    let vd = 0;
+    for (let j = 0; j < C; j++) {
+      v[j] = ys[j] - tau * Sd[j];
+      vd += v[j] * d[j];
+    }
+    for (let j = 0; j < C; j++) {
+      for (let k = 0; k < C; k++) S[j * C + k] = tau * S[j * C + k] + (v[j] * y[k] + y[j] * v[k]) / yd - (vd * y[j] * y[k]) / (yd * yd);
+    }
+  }
+
   private clamp(c: Float64Array): Float64Array {
     const { compLower: lo, compUpper: hi } = this.options;
     for (let j = 0; j < c.length; j++) {
@@ -156,7 +208,10 @@ export class ToleranceEvaluator {
     let iterations = 0;
     if (C > 0) {
       const A = new Float64Array(C * C), g = new Float64Array(C), Ad = new Float64Array(C * C);
-      const D = new Float64Array(C), step = new Float64Array(C), cNew = new Float64Array(C), neg = new Float64Array(C);
+      const D = new Float64Array(C), step = new Float64Array(C), cNew = new Float64Array(C), neg = new Float64Array(C), dc = new Float64Array(C);
+      // Structured secant term S ≈ Σ rᵢ ∇²rᵢ (Dennis, Gay & Welsch 1981) for large-residual criteria.
+      const S = this.criterion.largeResidual ? new Float64Array(C * C) : null;
+      const H = new Float64Array(C * C);
       let lambda = 1e-6, nu = 2;
       for (; iterations < this.maxIterations; iterations++) {
         A.fill(0);
@@ -170,32 +225,34 @@ export class ToleranceEvaluator {
           }
         }
         for (let j = 0; j < C; j++) D[j] = Math.max(D[j], A[j * C + j]);
-        // Converged when the undamped Gauss–Newton step predicts a negligible decrease.
         for (let j = 0; j < C; j++) neg[j] = -g[j];
-        solveSymmetric(A, C, neg, step);
+        // The model Hessian: Gauss–Newton JᵀJ, plus S when that keeps it positive definite.
+        H.set(A);
+        if (S) {
+          for (let i = 0; i < C * C; i++) H[i] += S[i];
+          if (solveSymmetric(H, C, neg, step) !== 'cholesky' || !(quadratic(H, g, step, C) < 0)) H.set(A);
+        }
+        // Converged when the undamped model step predicts a negligible decrease.
+        solveSymmetric(H, C, neg, step);
         let gn = 0;
         for (let j = 0; j < C; j++) gn -= g[j] * step[j];
         if (!(gn > this.tolerance * ss)) break;
         let accepted = false;
         for (let trial = 0; trial < 30 && !accepted; trial++) {
-          Ad.set(A);
+          Ad.set(H);
           for (let j = 0; j < C; j++) Ad[j * C + j] += lambda * (D[j] > 0 ? D[j] : 1);
           solveSymmetric(Ad, C, neg, step);
           for (let j = 0; j < C; j++) cNew[j] = c[j] + step[j];
           this.clamp(cNew);
-          // Predicted decrease of the linear model for the clamped step.
-          let pred = 0;
-          for (let i = 0; i < m; i++) {
-            let lin = this.r[i];
-            for (let j = 0; j < C; j++) lin += this.jc[i * C + j] * (cNew[j] - c[j]);
-            pred += lin * lin;
-          }
-          pred = ss - pred;
+          for (let j = 0; j < C; j++) dc[j] = cNew[j] - c[j];
+          // Predicted decrease of the model |r + J d|² + dᵀ S d for the clamped step.
+          const pred = -2 * quadratic(H, g, dc, C);
           const ssNew = this.residuals(delta, cNew, this.rTrial, this.jcTrial);
           if (ssNew < ss && Number.isFinite(ssNew)) {
             const rho = pred > 0 ? (ss - ssNew) / pred : 0;
             lambda *= Math.max(1 / 3, 1 - (2 * rho - 1) ** 3);
             nu = 2;
+            if (S) this.secantUpdate(S, dc, g);
             c.set(cNew);
             this.r.set(this.rTrial);
             this.jc.set(this.jcTrial);

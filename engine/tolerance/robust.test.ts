@@ -17,7 +17,7 @@ import { buildMeritProblem } from '../optimize/meritProblem.ts';
 import { dampedLeastSquares } from '../optimize/dampedLeastSquares.ts';
 import { variablesFromGroups } from '../optimize/variables.ts';
 import { defaultToleranceSpec } from './defaults.ts';
-import { prepareTolerancing } from './setup.ts';
+import { prepareTolerancing, type CriterionSpec } from './setup.ts';
 import { buildRobustProblem } from './robust.ts';
 import { runTrials, statistics } from './monteCarlo.ts';
 
@@ -26,7 +26,7 @@ const glass = GlassLibrary.builtin();
 const cooke = parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library/cooke-triplet.json'), 'utf8'));
 const sumSq = (r: Float64Array) => r.reduce((a, v) => a + v * v, 0);
 
-function setup(p: Prescription, samples: number, quantile?: number, scale = 1, nominalCap?: number) {
+function setup(p: Prescription, samples: number, quantile?: number, scale = 1, nominalCap?: number, criterion: CriterionSpec = { type: 'rms-spot' }) {
   const system = buildSystem(p, glass);
   const spec = defaultToleranceSpec(p, system);
   for (const o of spec.operands) {
@@ -34,7 +34,7 @@ function setup(p: Prescription, samples: number, quantile?: number, scale = 1, n
     o.max *= scale;
   }
   const vars = variablesFromGroups(system, ['curvatures']);
-  const tol = prepareTolerancing(p, spec, glass, { type: 'rms-spot' }, {}, vars.map((v) => ({ kind: 'curvature' as const, surface: v.surface })));
+  const tol = prepareTolerancing(p, spec, glass, criterion, {}, vars.map((v) => ({ kind: 'curvature' as const, surface: v.surface })));
   const x0 = Float64Array.from(vars, (v) => getParam(system, v));
   const cons = buildMeritProblem(buildSystem(p, glass), { defaultMerit: { weight: 0 }, operands: [{ type: 'EFL', target: 50, weight: 1 }], variables: vars.map((v) => ({ kind: v.kind, surface: v.surface })) });
   const robust = buildRobustProblem(tol, { samples, seed: 11, quantile, x0, scale: Float64Array.from(vars, (v) => v.scale), constraints: cons.problem, nominalCap });
@@ -42,9 +42,10 @@ function setup(p: Prescription, samples: number, quantile?: number, scale = 1, n
 }
 
 describe('robust design', () => {
-  for (const [quantile, cap] of [[undefined, undefined], [0.6, undefined], [undefined, 0.01]] as const) {
-    it(`has the exact gradient through the compensated perturbed lenses (${quantile === undefined ? 'mean' : `quantile ${quantile}`}${cap ? ', nominal cap' : ''})`, () => {
-      const { robust, x0 } = setup(cooke, 5, quantile, 1, cap);
+  const wavefront: CriterionSpec = { type: 'wavefront', rings: 6, arms: 12 };
+  for (const [quantile, cap, criterion, K] of [[undefined, undefined, undefined, 5], [0.6, undefined, undefined, 5], [undefined, 0.01, undefined, 5], [undefined, 0.1, wavefront, 2]] as const) {
+    it(`has the exact gradient through the compensated perturbed lenses (${quantile === undefined ? 'mean' : `quantile ${quantile}`}${cap ? ', nominal cap' : ''}${criterion ? ', RMS wavefront' : ''})`, () => {
+      const { robust, x0 } = setup(cooke, K, quantile, 1, cap, criterion);
       const x = Float64Array.from(x0, (v, j) => v * (1 + 0.002 * Math.sin(j + 1)));
       const { residuals, jacobian } = robust.problem.evaluate(x, true);
       const r = Float64Array.from(residuals), J = Float64Array.from(jacobian!);

@@ -341,6 +341,18 @@ export function conicRoot(A: number, B: number, C: number, nu: number): number {
   return A !== 0 ? (-B - sq) / A : NaN;
 }
 
+/** F(t) = z − sag(r) of an even asphere along a ray (NaN outside the base conic's domain). */
+function asphereF(c: number, kp1: number, a: Float64Array, px: number, py: number, pz: number, dl: number, dm: number, dn: number, t: number): number {
+  const qx = px + t * dl, qy = py + t * dm;
+  const r2 = qx * qx + qy * qy;
+  const q = 1 - kp1 * c * c * r2;
+  if (!(q > 0)) return NaN;
+  return pz + t * dn - ((c * r2) / (1 + Math.sqrt(q)) + asphereSag(a, r2));
+}
+
+/** Samples of F between the ray's start and a root found by Newton, when checking for an earlier crossing. */
+const ASPHERE_SCAN = 8;
+
 function intersectAsphere(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number, nu: number): void {
   const c = surf.c;
   const k = surf.k;
@@ -357,6 +369,7 @@ function intersectAsphere(surf: Surface, b: RayBatch, s: number, n1: number, tAr
     const C = c * (px * px + py * py + kp1 * pz * pz) - 2 * pz;
     let t = conicRoot(A, B, C, nu);
     if (!Number.isFinite(t)) t = -pz / dn;
+    const tStart = t;
     let ok = false;
     for (let it = 0; it < NEWTON_MAX; it++) {
       const qx = px + t * dl, qy = py + t * dm, qz = pz + t * dn;
@@ -376,8 +389,60 @@ function intersectAsphere(surf: Surface, b: RayBatch, s: number, n1: number, tAr
         break;
       }
     }
+    // Newton started from a base conic far from the asphere (a strong conic and polynomial that
+    // cancel, as in phone lenses) can converge to another crossing of the polynomial's
+    // continuation, farther ahead or behind. A ray that starts on the near side (F(0)·n < 0) meets
+    // the surface where it first crosses it ahead: F is sampled between the start and Newton's
+    // root (or, when that root is behind or missing, twice the larger of the distances to the
+    // vertex plane and to Newton's starting point), and the first sign change is solved in its
+    // bracket (Newton safeguarded by bisection).
+    const f0 = asphereF(c, kp1, a, px, py, pz, dl, dm, dn, 0);
+    if (f0 * dn < 0) {
+      const ahead = ok && t > 0;
+      const tEnd = ahead ? t : 2 * Math.max(Math.abs(pz / dn), Math.abs(tStart), 1e-3);
+      let ta = 0, fa = f0;
+      for (let j = 1; j <= ASPHERE_SCAN; j++) {
+        if (ahead && j === ASPHERE_SCAN) break;
+        const tb = (tEnd * j) / ASPHERE_SCAN;
+        const fb = asphereF(c, kp1, a, px, py, pz, dl, dm, dn, tb);
+        if (!Number.isFinite(fb)) continue;
+        if (fb * fa <= 0) {
+          t = bracketedRoot(c, kp1, a, px, py, pz, dl, dm, dn, ta, tb, fa);
+          ok = Number.isFinite(t);
+          break;
+        }
+        ta = tb;
+        fa = fb;
+      }
+    }
     moveToRoot(b, i, s, ok ? t : NaN, n1, tArr, off);
   }
+}
+
+/** The root of F in [ta, tb] (F(ta) = fa, opposite signs at the ends): Newton steps kept inside the bracket, else bisection. */
+function bracketedRoot(c: number, kp1: number, a: Float64Array, px: number, py: number, pz: number, dl: number, dm: number, dn: number, ta: number, tb: number, fa: number): number {
+  let lo = ta, hi = tb, flo = fa;
+  let t = (lo + hi) / 2;
+  for (let it = 0; it < 200; it++) {
+    const qx = px + t * dl, qy = py + t * dm;
+    const r2 = qx * qx + qy * qy;
+    const q = 1 - kp1 * c * c * r2;
+    if (!(q > 0)) return NaN;
+    const sq = Math.sqrt(q);
+    const F = pz + t * dn - ((c * r2) / (1 + sq) + asphereSag(a, r2));
+    if (F === 0) return t;
+    if (F * flo < 0) hi = t;
+    else {
+      lo = t;
+      flo = F;
+    }
+    const dF = dn - 2 * (c / (2 * sq) + asphereSagDr2(a, r2)) * (qx * dl + qy * dm);
+    let next = t - F / dF;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (Math.abs(next - t) < NEWTON_TOL) return next;
+    t = next;
+  }
+  return t;
 }
 
 function intersectXY(surf: Surface, b: RayBatch, s: number, n1: number, tArr: Float64Array | null, off: number, nu: number): void {

@@ -32,9 +32,13 @@ interface OtfValue {
   dl: number;
   converged: boolean;
   step: number;
+  /** Nodes per direction and half of the last lens quadrature (0 when nothing was traced). */
+  order: number;
 }
 
-const LEVELS = [16, 24, 32, 48, 64, 96, 128];
+/** The lens-quadrature orders tried, coarse to fine. */
+export const OTF_QUADRATURE_LEVELS = [16, 24, 32, 48, 64, 96, 128];
+const LEVELS = OTF_QUADRATURE_LEVELS;
 
 export interface OtfContext {
   ctx: LaunchContext;
@@ -43,7 +47,8 @@ export interface OtfContext {
   area?: Map<number, number>;
 }
 
-function transmittedFraction(system: LensSystem, f: number, w: number, oc: OtfContext): number {
+/** A₀: the fraction of the pupil area (disk quadrature 32 × 64) whose rays reach the image; cached per wavelength in `oc`. */
+export function transmittedFraction(system: LensSystem, f: number, w: number, oc: OtfContext): number {
   const cached = oc.area?.get(w);
   if (cached !== undefined) return cached;
   const q = diskQuadrature(32, 64);
@@ -60,9 +65,9 @@ function transmittedFraction(system: LensSystem, f: number, w: number, oc: OtfCo
 export function otfAtShift(system: LensSystem, f: number, w: number, delta: number, axis: MtfAxis, oc: OtfContext): OtfValue {
   const A0 = transmittedFraction(system, f, w, oc);
   const d = Math.abs(delta);
-  if (A0 === 0 || d >= 2) return { re: 0, im: 0, dl: 0, converged: A0 > 0, step: 0 };
+  if (A0 === 0 || d >= 2) return { re: 0, im: 0, dl: 0, converged: A0 > 0, step: 0, order: 0 };
   let prev: number | null = null;
-  let last: OtfValue = { re: 0, im: 0, dl: 0, converged: false, step: Infinity };
+  let last: OtfValue = { re: 0, im: 0, dl: 0, converged: false, step: Infinity, order: 0 };
   for (const n of LEVELS) {
     const L = lensQuadrature(d, n);
     const K = L.weight.length;
@@ -106,7 +111,7 @@ export function otfAtShift(system: LensSystem, f: number, w: number, delta: numb
     // Negative shift (a > 0): OTF(−Δ) = conj OTF(Δ).
     if (delta < 0) im = -im;
     const mod = Math.hypot(re, im);
-    last = { re, im, dl, converged: false, step };
+    last = { re, im, dl, converged: false, step, order: n };
     if (prev !== null && Math.abs(mod - prev) < 2e-5 && step <= QUADRATURE_MAX_STEP_WAVES) {
       last.converged = true;
       return last;

@@ -22,6 +22,7 @@ import { dSignedIndexAfter, paraxialTangent } from '../paraxial/paraxialTangent.
 import { signedIndexAfter } from '../paraxial/paraxial.ts';
 import { TraceRecord } from '../trace/realTrace.ts';
 import { traceAdjoint } from '../trace/adjoint.ts';
+import { adjointPass } from '../trace/adjointPass.ts';
 import { launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { opdAboutReferenceSphere, type OpdSamples } from './opd.ts';
 import { diskQuadrature } from './quadrature.ts';
@@ -63,64 +64,148 @@ export function exitPupilDistance(system: LensSystem): number {
 }
 
 /**
+ * The adjoint pieces of one OPD sample i: the seeds of its own ray's final state for Ŵ_i = 1
+ * (written at index i of the seed arrays, scaled by `wb`), and the coefficients of the chief ray's
+ * intercept (∂W_i/∂C), of e = ν·XPL and of n' — all from dt of the module docs.
+ */
+type SeedArrays = ReturnType<typeof seedArrays>;
+
+function sampleAdjoint(s: OpdSamples, i: number, wb: number, seeds: SeedArrays, chief: Float64Array): void {
+  const sp = s.sphere!;
+  const b = s.rays;
+  const lam = s.lambdaMm, nI = sp.nImage;
+  const ex = -sp.cx, ey = -sp.cy, ez = sp.ez - sp.cz; // E − C
+  const t = s.t[i];
+  const qx = b.x[i] + t * b.l[i] - sp.cx, qy = b.y[i] + t * b.m[i] - sp.cy, qz = b.z[i] + t * b.n[i] - sp.cz;
+  const sd = qx * b.l[i] + qy * b.m[i] + qz * b.n[i];
+  const k = (-nI * wb) / lam / sd; // adjoint of t_i over S·d
+  seeds.x[i] = -k * qx;
+  seeds.y[i] = -k * qy;
+  seeds.z[i] = -k * qz;
+  seeds.l[i] = -k * t * qx;
+  seeds.m[i] = -k * t * qy;
+  seeds.n[i] = -k * t * qz;
+  seeds.opl[i] = -wb / lam;
+  // Chief ray: its intercept through dt (and t_c = ±R), its OPL, E and n'.
+  const R = sp.radius, sc = Math.sign(sp.chiefT);
+  const tauC = (nI * wb) / lam;
+  chief[0] = k * (qx - ex) + (tauC * sc * -ex) / R;
+  chief[1] = k * (qy - ey) + (tauC * sc * -ey) / R;
+  chief[2] = k * (qz - ez) + (tauC * sc * -ez) / R;
+  chief[3] = wb / lam; // chief OPL
+  chief[4] = k * ez + (tauC * sc * ez) / R; // e
+  chief[5] = (wb * (sp.chiefT - t)) / lam; // n'
+}
+
+function seedArrays(size: number) {
+  return { x: new Float64Array(size), y: new Float64Array(size), z: new Float64Array(size), l: new Float64Array(size), m: new Float64Array(size), n: new Float64Array(size), opl: new Float64Array(size) };
+}
+
+/** ν·dXPL/dθ and dn'/dθ per parameter (the paraxial parts of every OPD derivative). */
+function paraxialParts(system: LensSystem, w: number, params: readonly ParamRef[]): { de: Float64Array; dn: Float64Array } {
+  const dir = directionBefore(system, system.surfaces.length - 1);
+  const last = system.surfaces.length - 2;
+  const N = signedIndexAfter(system, last, w);
+  const de = new Float64Array(params.length), dn = new Float64Array(params.length);
+  params.forEach((p, j) => {
+    de[j] = dir * dExitPupilDistance(system, p);
+    dn[j] = Math.sign(N) * dSignedIndexAfter(system, p, last, w);
+  });
+  return { de, dn };
+}
+
+/** Extra adjoints and outputs of {@link opdVectorJacobianProduct}. */
+export interface OpdAdjointExtras {
+  /** Adjoints of the chief ray's image intercept x and y (mm), e.g. a lateral-colour phase. */
+  chiefX?: number;
+  chiefY?: number;
+  /**
+   * Receives Ŵ_i ∂W_i/∂Px_i and Ŵ_i ∂W_i/∂Py_i per sample (length samples): the derivatives with
+   * respect to the sample's normalised pupil coordinates (paraxial ray aiming only).
+   */
+  pupil?: { px: Float64Array; py: Float64Array };
+}
+
+/**
  * Σ_i Ŵ_i ∂W_i/∂θ for OPD samples traced with a record (opdAboutReferenceSphere with `record`).
  * @param wbar adjoint per sample (length = samples.px.length); ignored where invalid
  * @returns the gradient (length params.length), per parameter unit (engine/optics/params.ts)
+ * @throws Error when `extras.pupil` is asked of a system with real ray aiming
  */
-export function opdVectorJacobianProduct(system: LensSystem, s: OpdSamples, record: TraceRecord, wbar: ArrayLike<number>, params: readonly ParamRef[]): Float64Array {
+export function opdVectorJacobianProduct(system: LensSystem, s: OpdSamples, record: TraceRecord, wbar: ArrayLike<number>, params: readonly ParamRef[], extras: OpdAdjointExtras = {}): Float64Array {
   const P = params.length;
   const out = new Float64Array(P);
-  const sp = s.sphere;
-  if (!sp) return out;
+  if (!s.sphere) return out;
+  if (extras.pupil && system.rayAiming === 'real') throw new Error('the pupil gradient of the OPD needs paraxial ray aiming');
   const n = s.px.length, c = n;
-  const b = s.rays;
-  const lam = s.lambdaMm, nI = sp.nImage;
-  const sx = new Float64Array(n + 1), sy = new Float64Array(n + 1), sz = new Float64Array(n + 1);
-  const sl = new Float64Array(n + 1), sm = new Float64Array(n + 1), sn = new Float64Array(n + 1), so = new Float64Array(n + 1);
-  const ex = -sp.cx, ey = -sp.cy, ez = sp.ez - sp.cz; // E − C
-  let cbx = 0, cby = 0, cbz = 0, ebar = 0, nbar = 0, sumW = 0;
+  const seeds = seedArrays(n + 1);
+  const chief = new Float64Array(6), acc = new Float64Array(6);
   for (let i = 0; i < n; i++) {
     const wb = wbar[i];
     if (!s.valid[i] || wb === 0) continue;
-    const t = s.t[i];
-    const qx = b.x[i] + t * b.l[i] - sp.cx, qy = b.y[i] + t * b.m[i] - sp.cy, qz = b.z[i] + t * b.n[i] - sp.cz;
-    const sd = qx * b.l[i] + qy * b.m[i] + qz * b.n[i];
-    const tau = (-nI * wb) / lam; // adjoint of t_i
-    const k = tau / sd;
-    sx[i] = -k * qx;
-    sy[i] = -k * qy;
-    sz[i] = -k * qz;
-    sl[i] = -k * t * qx;
-    sm[i] = -k * t * qy;
-    sn[i] = -k * t * qz;
-    so[i] = -wb / lam;
-    cbx += k * (qx - ex);
-    cby += k * (qy - ey);
-    cbz += k * (qz - ez);
-    ebar += k * ez;
-    nbar += (wb * (sp.chiefT - t)) / lam;
-    sumW += wb;
+    sampleAdjoint(s, i, wb, seeds, chief);
+    for (let a = 0; a < 6; a++) acc[a] += chief[a];
   }
-  // Chief ray: OPL_c + n'·t_c with t_c = ±R.
-  const R = sp.radius, sc = Math.sign(sp.chiefT);
-  const tauC = (nI * sumW) / lam;
-  cbx += (tauC * sc * -ex) / R;
-  cby += (tauC * sc * -ey) / R;
-  cbz += (tauC * sc * -ez) / R;
-  ebar += (tauC * sc * ez) / R;
-  sx[c] = cbx;
-  sy[c] = cby;
-  sz[c] = cbz;
-  so[c] = sumW / lam;
-  traceAdjoint(system, record, { fx: system.fieldX[s.fieldIndex], fy: system.fieldY[s.fieldIndex], px: s.launchPx, py: s.launchPy, aimed: system.rayAiming === 'real' }, s.wavelengthIndex, { x: sx, y: sy, z: sz, l: sl, m: sm, n: sn, opl: so }, params, out);
-  const dir = directionBefore(system, system.surfaces.length - 1);
-  const last = system.surfaces.length - 2;
-  const N = signedIndexAfter(system, last, s.wavelengthIndex);
-  params.forEach((p, j) => {
-    if (ebar !== 0) out[j] += ebar * dir * dExitPupilDistance(system, p);
-    if (nbar !== 0) out[j] += nbar * Math.sign(N) * dSignedIndexAfter(system, p, last, s.wavelengthIndex);
-  });
+  seeds.x[c] = acc[0] + (extras.chiefX ?? 0);
+  seeds.y[c] = acc[1] + (extras.chiefY ?? 0);
+  seeds.z[c] = acc[2];
+  seeds.opl[c] = acc[3];
+  if (extras.pupil) {
+    // Paraxial aiming: the pass's pupil adjoints are the derivatives in the normalised coordinates.
+    const pupilBar = new Float64Array(2 * (n + 1));
+    adjointPass(system, record, launchOf(system, s), s.wavelengthIndex, seeds, params, out, false, { pupilBar });
+    for (let i = 0; i < n; i++) {
+      extras.pupil.px[i] = pupilBar[2 * i];
+      extras.pupil.py[i] = pupilBar[2 * i + 1];
+    }
+  } else {
+    traceAdjoint(system, record, launchOf(system, s), s.wavelengthIndex, seeds, params, out);
+  }
+  if (acc[4] !== 0 || acc[5] !== 0) {
+    const { de, dn } = paraxialParts(system, s.wavelengthIndex, params);
+    for (let j = 0; j < P; j++) out[j] += acc[4] * de[j] + acc[5] * dn[j];
+  }
   return out;
+}
+
+function launchOf(system: LensSystem, s: OpdSamples) {
+  return { fx: system.fieldX[s.fieldIndex], fy: system.fieldY[s.fieldIndex], px: s.launchPx, py: s.launchPy, aimed: system.rayAiming === 'real' };
+}
+
+/**
+ * The Jacobian of every OPD sample, J[i·P + j] = ∂W_i/∂θ_j (waves per parameter unit; rows of
+ * invalid samples are zero): one per-ray adjoint pass for the samples' own rays, four one-ray passes
+ * for the chief ray (intercept and OPL), and the paraxial parts (XPL, n').
+ */
+export function opdJacobian(system: LensSystem, s: OpdSamples, record: TraceRecord, params: readonly ParamRef[]): Float64Array {
+  const P = params.length;
+  const n = s.px.length, c = n;
+  const J = new Float64Array(n * P);
+  if (!s.sphere || P === 0) return J;
+  const seeds = seedArrays(n + 1);
+  const coef = new Float64Array(6 * n), chief = new Float64Array(6);
+  for (let i = 0; i < n; i++) {
+    if (!s.valid[i]) continue;
+    sampleAdjoint(s, i, 1, seeds, chief);
+    coef.set(chief, 6 * i);
+  }
+  const own = new Float64Array((n + 1) * P);
+  const launch = launchOf(system, s);
+  traceAdjoint(system, record, launch, s.wavelengthIndex, seeds, params, own, true);
+  const chiefJ = (['x', 'y', 'z', 'opl'] as const).map((key) => {
+    const seed = new Float64Array(n + 1);
+    seed[c] = 1;
+    return traceAdjoint(system, record, launch, s.wavelengthIndex, { [key]: seed }, params, new Float64Array(P));
+  });
+  const { de, dn } = paraxialParts(system, s.wavelengthIndex, params);
+  for (let i = 0; i < n; i++) {
+    if (!s.valid[i]) continue;
+    const k = 6 * i, row = i * P;
+    for (let j = 0; j < P; j++) {
+      J[row + j] = own[row + j] + coef[k] * chiefJ[0][j] + coef[k + 1] * chiefJ[1][j] + coef[k + 2] * chiefJ[2][j] + coef[k + 3] * chiefJ[3][j] + coef[k + 4] * de[j] + coef[k + 5] * dn[j];
+    }
+  }
+  return J;
 }
 
 export interface WaveGradient {

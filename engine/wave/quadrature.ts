@@ -107,3 +107,37 @@ export function lensQuadrature(delta: number, n: number): { px: Float64Array; py
   }
   return { px, py, weight };
 }
+
+/**
+ * The derivatives with respect to Δ of the nodes and weights of {@link lensQuadrature} (same
+ * order): with φ₀ = asin(Δ/2), φ_i = (π/2 + φ₀)/2 + g_i (π/2 − φ₀)/2, so dφ_i/dΔ = (1 − g_i)/2 ·
+ * dφ₀/dΔ and dφ₀/dΔ = 1 / (2 cos φ₀); the mirrored nodes y = Δ − sin φ add 1.
+ */
+export function lensQuadratureTangent(delta: number, n: number): { dpx: Float64Array; dpy: Float64Array; dweight: Float64Array } {
+  const gl = gaussLegendre(n);
+  const size = 2 * n * n;
+  const dpx = new Float64Array(size), dpy = new Float64Array(size), dweight = new Float64Array(size);
+  if (!(delta < 2) || delta < 0) return { dpx: dpx.subarray(0, 0), dpy: dpy.subarray(0, 0), dweight: dweight.subarray(0, 0) };
+  const phi0 = Math.asin(delta / 2), phi1 = Math.PI / 2;
+  const hp = (phi1 - phi0) / 2, mp = (phi1 + phi0) / 2;
+  const dphi0 = 1 / (2 * Math.cos(phi0));
+  const dhp = -dphi0 / 2;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const phi = mp + hp * gl.x[i];
+    const dphi = (dphi0 * (1 - gl.x[i])) / 2;
+    const cphi = Math.cos(phi), sphi = Math.sin(phi);
+    const dwphi = gl.w[i] * (dhp * cphi * cphi - 2 * hp * cphi * sphi * dphi);
+    for (let j = 0; j < n; j++) {
+      const dx = -gl.x[j] * sphi * dphi;
+      const dwq = (dwphi * gl.w[j]) / Math.PI;
+      dpx[k] = dx;
+      dpy[k] = cphi * dphi;
+      dweight[k++] = dwq;
+      dpx[k] = dx;
+      dpy[k] = 1 - cphi * dphi;
+      dweight[k++] = dwq;
+    }
+  }
+  return { dpx, dpy, dweight };
+}

@@ -86,7 +86,7 @@ describe('lens-studio tolerance', () => {
     const out = path.join(dir, 'robust.json');
     const r = run('optimize', 'lens-library/cooke-triplet.json', '--default-merit', '--vary', 'curvatures', '--robust', 'defaults', '--samples', '4', '--iterations', '3', '--monte-carlo', '30', '--max-nominal-rise', '0.1', '--out', out);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/robust design \(mean of the criterion over 4 samples, nominal within \+10 %, back focus compensator\), damped least squares on 6 variables/);
+    expect(r.stdout).toMatch(/robust design \(mean of the criterion over 4 samples, nominal within \+10 %, EFL held at [0-9.]+ mm, back focus compensator\), damped least squares on 6 variables/);
     for (const row of ['nominal (compensated)', 'Monte Carlo mean', '90% <=']) expect(r.stdout).toContain(row);
     const lens = parsePrescriptionJson(fs.readFileSync(out, 'utf8'), 'robust.json');
     const meta = lens.meta!.robust as { samples: number; monteCarlo: { trials: number; nominalDesign: { p90: number }; robustDesign: { p90: number } } };
@@ -110,11 +110,31 @@ describe('lens-studio tolerance', () => {
     fs.writeFileSync(glassless, JSON.stringify({ operands: [{ type: 'TIND', surface: 1, min: -0.001, max: 0.001 }] }));
     const r2 = run('tolerance', 'lens-library/cooke-triplet.json', '--spec', glassless);
     expect(r2.stderr.trim()).toBe(`lens-studio: cooke-triplet.json: ${glassless}: operands[0] (TIND): the medium after surface 1 is not a glass`);
-    const wf = run('tolerance', 'lens-library/cooke-triplet.json', '--defaults', '--criterion', 'wavefront');
-    expect(wf.status).toBe(2);
-    expect(wf.stderr).toMatch(/wavefront needs the wave-optics analyses/);
+    const mtf = run('tolerance', 'lens-library/cooke-triplet.json', '--defaults', '--criterion', 'mtf@-3');
+    expect(mtf.status).toBe(2);
+    expect(mtf.stderr.trim()).toBe('lens-studio: --criterion mtf@-3: expected mtf@FREQUENCY with a positive frequency in cycles/mm, e.g. mtf@30');
     const comp = run('tolerance', 'lens-library/cooke-triplet.json', '--defaults', '--compensators', 'focus');
     expect(comp.status).toBe(2);
     expect(comp.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('tolerances on the RMS wavefront (two workers) and the MTF at a frequency (a small spec)', () => {
+    const spec = path.join(dir, 'small-tol.json');
+    fs.writeFileSync(spec, JSON.stringify({ operands: [{ type: 'TSDY', surface: 2, min: -0.05, max: 0.05 }, { type: 'TTHI', surface: 3, min: -0.1, max: 0.1 }] }));
+    for (const [criterion, unit, trials] of [['wavefront', 'waves', 60], ['mtf@30', '', 6]] as const) {
+      const r = run('tolerance', 'lens-library/cooke-triplet.json', '--spec', spec, '--criterion', criterion, '--sensitivity', '--monte-carlo', String(trials), '--workers', '2', '--json');
+      expect(r.status, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.criterion.name).toBe(criterion);
+      expect(j.criterion.unit).toBe(unit);
+      expect(j.criterion.nominal).toBeGreaterThan(0.05);
+      expect(j.criterion.nominal).toBeLessThan(criterion === 'wavefront' ? 5 : 1);
+      // Compensated: the nominal with its back focus re-optimized is no worse than as designed.
+      expect(j.criterion.nominal).toBeLessThanOrEqual(j.criterion.nominal_as_designed);
+      expect(j.sensitivity).toHaveLength(2);
+      expect(j.monte_carlo.trials).toBe(trials);
+      expect(j.monte_carlo.p90).toBeGreaterThan(j.monte_carlo.p10);
+    }
+  });
 });
+

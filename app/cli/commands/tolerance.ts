@@ -1,6 +1,6 @@
 /**
  * `lens-studio tolerance <lens> [--spec tol.json | --defaults] [--write-spec tol.json]
- * [--criterion rms-spot|wavefront|merit.json] [--compensators back-focus,...|none] [--sensitivity]
+ * [--criterion rms-spot|wavefront|mtf@FREQ|merit.json] [--compensators back-focus,...|none] [--sensitivity]
  * [--inverse DELTA] [--monte-carlo N] [--seed S] [--workers W] [--trials-range A:B] [--out DIR]
  * [--json]` and `lens-studio tolerance merge shard-*.json --out all.json`. The machinery is in
  * ../toleranceRun.ts; the analyses in engine/tolerance/.
@@ -17,11 +17,11 @@ export function register(program: Command): void {
     .option('--spec <tol.json>', 'tolerance spec file (lens-studio-tolerance/1)')
     .option('--defaults', 'use the default precision-grade tolerances (see the README)')
     .option('--write-spec <tol.json>', 'write the spec in use (e.g. the defaults) and exit')
-    .option('--criterion <name>', 'rms-spot, wavefront, or a merit spec file.json', 'rms-spot')
+    .option('--criterion <name>', 'rms-spot, wavefront (RMS wavefront error, waves), mtf@FREQ (1 − MTF at FREQ cycles/mm), or a merit spec file.json', 'rms-spot')
     .option('--reference <ref>', 'RMS spot reference: centroid or chief', 'centroid')
     .option('--compensators <list>', 'back-focus, TYPE:SURFACE (0-based, e.g. TTHI:4, TETX:2-4), comma-separated, or none')
     .option('--sensitivity', 'sensitivity table (also run for a report and when no other analysis is asked for)')
-    .option('--inverse <delta>', 'inverse sensitivity: limits that degrade the criterion by DELTA (criterion units: mm for rms-spot)')
+    .option('--inverse <delta>', 'inverse sensitivity: limits that degrade the criterion by DELTA (criterion units: mm for rms-spot, waves for wavefront)')
     .option('--monte-carlo <n>', 'Monte Carlo trials')
     .option('--seed <s>', 'Monte Carlo seed', '1')
     .option('--workers <w>', 'worker threads for Monte Carlo (default: all cores)')

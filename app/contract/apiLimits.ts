@@ -23,6 +23,8 @@ export const API_LIMITS = {
     /** Rays per field in the layout. */
     layoutRays: [1, 101],
   },
+  /** throughFocusSpots: focus steps each side of nominal, hexapolar rings, the focus step (mm). */
+  throughFocus: { steps: [1, 5], spotRings: [1, 20], stepMm: [1e-6, 100] },
   optimize: { maxIterations: [1, 10_000] },
   /**
    * analyzeWave (served beside the queue): how many frequencies of exact MTF, their range

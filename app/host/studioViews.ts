@@ -9,27 +9,17 @@ import { glassMapPoints, glassPointOf } from '../../engine/materials/glassMap.ts
 import type { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { launchContext } from '../../engine/trace/rayAiming.ts';
+import { API_LIMITS, intOption, numberOption } from '../contract/apiLimits.ts';
 import { StudioError, type GlassMapData, type ThroughFocusData, type ThroughFocusOptions } from '../contract/studioApi.ts';
-
-/** Bounds of the through-focus options (a client cannot ask for unbounded work). */
-export const THROUGH_FOCUS_LIMITS = { steps: [1, 5], spotRings: [1, 20], stepMm: [1e-6, 100] } as const;
-
-function bounded(name: string, v: unknown, fallback: number, [lo, hi]: readonly [number, number], integer: boolean): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < lo || v > hi) {
-    throw new StudioError('BAD_REQUEST', `throughFocusSpots: ${name} must be ${integer ? 'an integer' : 'a number'} from ${lo} to ${hi}, got ${String(v)}`);
-  }
-  return v;
-}
 
 /**
  * Through-focus spots of every field and wavelength of `system` (revision `revision`).
- * @throws StudioError BAD_REQUEST for options out of THROUGH_FOCUS_LIMITS
+ * @throws StudioError BAD_REQUEST for options out of API_LIMITS.throughFocus
  */
 export function computeThroughFocus(system: LensSystem, revision: number, options: ThroughFocusOptions = {}): ThroughFocusData {
   if (options === null || typeof options !== 'object') throw new StudioError('BAD_REQUEST', 'throughFocusSpots: options must be an object');
-  const steps = bounded('steps', options.steps, 2, THROUGH_FOCUS_LIMITS.steps, true);
-  const rings = bounded('spotRings', options.spotRings, 6, THROUGH_FOCUS_LIMITS.spotRings, true);
+  const steps = intOption('throughFocusSpots.steps', options.steps, 2, API_LIMITS.throughFocus.steps);
+  const rings = intOption('throughFocusSpots.spotRings', options.spotRings, 6, API_LIMITS.throughFocus.spotRings);
   const errors: string[] = [];
   let workingFno = NaN;
   try {
@@ -38,7 +28,7 @@ export function computeThroughFocus(system: LensSystem, revision: number, option
     errors.push(`first-order data: ${(e as Error).message}`);
   }
   const rayleigh = rayleighFocusStepMm(system.wavelengthsUm[system.primaryIndex], workingFno);
-  const stepMm = bounded('stepMm', options.stepMm, Number.isFinite(rayleigh) ? rayleigh : 0.01, THROUGH_FOCUS_LIMITS.stepMm, false);
+  const stepMm = numberOption('throughFocusSpots.stepMm', options.stepMm, Number.isFinite(rayleigh) ? rayleigh : 0.01, API_LIMITS.throughFocus.stepMm);
   const defocusMm = Array.from({ length: 2 * steps + 1 }, (_, k) => (k - steps) * stepMm);
   const spots: ThroughFocusData['spots'] = [];
   let ctx: ReturnType<typeof launchContext> | undefined;

@@ -56,6 +56,9 @@ describe('StudioApi resource limits', () => {
     await refused(a.analyze({ layoutPlane: 'xy' as '3d' }), 'layoutPlane');
     const max = await a.analyze({ spotRings: API_LIMITS.analyze.spotRings[1], fans: false, layout: false });
     expect(max.spots[0].x.length).toBe(1 + 3 * 40 * 41);
+    await refused(a.throughFocusSpots({ steps: API_LIMITS.throughFocus.steps[1] + 1 }), 'throughFocusSpots.steps');
+    await refused(a.throughFocusSpots({ spotRings: 0 }), 'throughFocusSpots.spotRings');
+    await refused(a.throughFocusSpots({ stepMm: Infinity }), 'throughFocusSpots.stepMm');
   });
 
   it('refuses run options outside their ranges instead of clamping them', async () => {

@@ -93,7 +93,7 @@ export function describeEditorContract(getApi: () => StudioApi): void {
       const custom = await api.throughFocusSpots({ stepMm: 0.05, steps: 1, spotRings: 3 });
       expect(custom.defocusMm).toEqual([-0.05, 0, 0.05]);
       expect(custom.spots[0].x.length).toBe(1 + 6 * (1 + 2 + 3));
-      await expectBadRequest(api.throughFocusSpots({ steps: 50 }), /steps must be an integer from 1 to 5/);
+      await expectBadRequest(api.throughFocusSpots({ steps: 50 }), /throughFocusSpots.steps: expected a whole number from 1 to 5, got 50/);
       await expectBadRequest(api.throughFocusSpots({ stepMm: -1 }), /stepMm/);
       await expectBadRequest(api.throughFocusSpots({ spotRings: 1e9 }), /spotRings/);
     });

@@ -19,10 +19,11 @@ import { CHROMIUM, openStudioInBrowser, pageErrors, repoRoot, screenshot, waitFo
 const poll = <T,>(fn: () => T | Promise<T>, timeout = 60_000) => expect.poll(fn, { timeout, interval: 100 });
 
 /** `lens-studio analyze <file> --json`'s field_plots (a child process: this one serves the studio). */
-async function cliFieldPlots(file: string): Promise<FieldPlots> {
+async function cliFieldPlots(file: string): Promise<FieldPlots & { workingFno: number }> {
   const args = [path.join(repoRoot, 'bin/lens-studio.js'), 'analyze', file, '--json'];
   const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 26 });
-  return JSON.parse(stdout).field_plots;
+  const json = JSON.parse(stdout);
+  return { ...json.field_plots, workingFno: json.paraxial.working_fno };
 }
 
 const um = (v: (number | null)[]) => v.map((x) => (x === null ? null : x * 1000));
@@ -59,7 +60,7 @@ const ALL = ['curvature', 'distortion', 'lateral', 'longitudinal', 'chromatic'];
 describe.skipIf(!existsSync(CHROMIUM))('the Field plots panel in Chromium', () => {
   let sb: StudioBrowser;
   let page: Page;
-  let cli: FieldPlots;
+  let cli: FieldPlots & { workingFno: number };
   const lensFile = path.join(repoRoot, 'lens-library/cooke-triplet.json');
 
   beforeAll(async () => {
@@ -96,6 +97,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the Field plots panel in Chromium', () =
     // The summary's largest distortion is the CLI's.
     const maxDist = Math.max(...cli.distortion_percent.flatMap((c) => c.values.filter((v): v is number => v !== null).map(Math.abs)));
     expect(Number(await page.getByTestId('fp-max-distortion').getAttribute('data-value'))).toBe(maxDist);
+    // The lateral colour plot's Airy radius (dashed): 1.22 λ N_w at the primary wavelength, µm.
+    expect(Number(await page.getByTestId('field-plots-airy').getAttribute('data-um'))).toBeCloseTo(1.22 * 0.55 * cli.workingFno, 9);
     await screenshot(page, 'field-plots-01-all');
     expect(pageErrors(page)).toEqual([]);
   });

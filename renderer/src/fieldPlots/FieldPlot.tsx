@@ -1,7 +1,8 @@
 /**
  * One field plot (uPlot), rotated as OpticStudio draws it: the independent variable (field, pupil
  * or wavelength) runs up the vertical axis and the aberration along the horizontal one, with a
- * zero line; one curve per wavelength in that wavelength's colour (sagittal dashed).
+ * zero line; one curve per wavelength in that wavelength's colour (sagittal dashed); optional
+ * reference marks (e.g. the Airy radius on the lateral colour plot) as dashed vertical lines.
  *
  * What each plot drew is written to `window.__fieldPlots[id]` (the lens revision and the very
  * arrays handed to uPlot) for the browser tests.
@@ -27,11 +28,16 @@ declare global {
   }
 }
 
-function options(plot: PlotCurves, width: number, height: number): uPlot.Options {
+/** The value range drawn: the curves and the marks, with zero. */
+function range(plot: PlotCurves, marks: number[]): [number, number] {
+  return valueRange(marks.length ? [...plot.curves, { label: '', wavelengthUm: null, dashed: false, values: marks }] : plot.curves);
+}
+
+function options(plot: PlotCurves, marks: number[], width: number, height: number): uPlot.Options {
   const [fieldAxis, valueAxis] = plotAxes(plot.yLabel, plot.xLabel);
   const text = cssVar('--text', '#d5dae1');
   const zero = cssVar('--muted', '#8a95a3');
-  const [lo, hi] = valueRange(plot.curves);
+  const [lo, hi] = range(plot, marks);
   const y0 = plot.y[0] ?? 0, y1 = plot.y[plot.y.length - 1] ?? 1;
   return {
     width,
@@ -63,14 +69,19 @@ function options(plot: PlotCurves, width: number, height: number): uPlot.Options
       drawAxes: [
         (u: uPlot) => {
           const ctx = u.ctx;
-          const px = Math.round(u.valToPos(0, 'y', true)) + 0.5;
+          const line = (v: number, dash: number[]) => {
+            const px = Math.round(u.valToPos(v, 'y', true)) + 0.5;
+            ctx.setLineDash(dash.map((d) => d * devicePixelRatio));
+            ctx.beginPath();
+            ctx.moveTo(px, u.bbox.top);
+            ctx.lineTo(px, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+          };
           ctx.save();
           ctx.strokeStyle = zero;
           ctx.lineWidth = devicePixelRatio;
-          ctx.beginPath();
-          ctx.moveTo(px, u.bbox.top);
-          ctx.lineTo(px, u.bbox.top + u.bbox.height);
-          ctx.stroke();
+          line(0, []);
+          for (const m of marks) line(m, [4, 3]);
           ctx.restore();
         },
       ],
@@ -78,12 +89,12 @@ function options(plot: PlotCurves, width: number, height: number): uPlot.Options
   };
 }
 
-export function FieldPlot({ plot, revision }: { plot: PlotCurves; revision: number }) {
+export function FieldPlot({ plot, revision, marks = [] }: { plot: PlotCurves; revision: number; marks?: number[] }) {
   const theme = useTheme((s) => s.theme);
   const data = useMemo(() => [plot.y, ...plot.curves.map((c) => c.values)] as uPlot.AlignedData, [plot]);
-  const [lo, hi] = valueRange(plot.curves);
+  const [lo, hi] = range(plot, marks);
   // The value range is fixed when the plot is made: a lens whose aberrations change makes it again.
-  const shapeKey = `${plot.curves.map((c) => `${c.label}${c.dashed}`).join(',')}|${plot.y[0]}|${plot.y[plot.y.length - 1]}|${lo}|${hi}|${theme}`;
+  const shapeKey = `${plot.curves.map((c) => `${c.label}${c.dashed}`).join(',')}|${plot.y[0]}|${plot.y[plot.y.length - 1]}|${lo}|${hi}|${marks.join(',')}|${theme}`;
   const onDrawn = useCallback(() => {
     window.__fieldPlots ??= {};
     window.__fieldPlots[plot.id] = { revision, y: data[0] as number[], series: data.slice(1) as (number | null)[][], at: performance.now() };
@@ -92,7 +103,7 @@ export function FieldPlot({ plot, revision }: { plot: PlotCurves; revision: numb
     <div className="fp-cell" data-testid={`field-plot-${plot.id}`} data-revision={revision}>
       <div className="fp-title">{plot.title}</div>
       <div className="fp-plot">
-        <UPlotBox options={(w, h) => options(plot, w, h)} data={data} shapeKey={shapeKey} onDrawn={onDrawn} />
+        <UPlotBox options={(w, h) => options(plot, marks, w, h)} data={data} shapeKey={shapeKey} onDrawn={onDrawn} />
       </div>
     </div>
   );

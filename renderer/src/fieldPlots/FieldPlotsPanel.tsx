@@ -34,7 +34,7 @@ const SHOWN: Record<View, FieldPlotId[]> = {
   chromatic: ['chromatic'],
 };
 
-function Legend({ view }: { view: View }) {
+function Legend({ view, airyUm }: { view: View; airyUm: number | null }) {
   const { values, primary } = useWavelengths();
   return (
     <div className="fp-legend" data-testid="field-plots-legend">
@@ -45,8 +45,25 @@ function Legend({ view }: { view: View }) {
         </span>
       ))}
       {(view === 'all' || view === 'curvature') && <span className="muted">field curvature: T solid · S dashed</span>}
+      {(view === 'all' || view === 'lateral') && airyUm !== null && (
+        <span className="muted" data-testid="field-plots-airy" data-um={airyUm}>
+          lateral colour: Airy radius ±{num(airyUm, 2)} µm dashed
+        </span>
+      )}
     </div>
   );
+}
+
+/**
+ * The Airy radius 1.22 λ N_w at the primary wavelength, µm, as the host gives it with the on-axis
+ * spot (OpticStudio draws it on the lateral colour plot); null until there is one.
+ */
+function useAiryUm(): number | null {
+  return useStudio((s) => {
+    const p = s.lens?.prescription.wavelengths.primaryIndex ?? 0;
+    const r = s.analysis?.spots.find((sp) => sp.fieldIndex === 0 && sp.wavelengthIndex === p)?.airyRadius;
+    return r !== undefined && Number.isFinite(r) ? r * 1000 : null;
+  });
 }
 
 function Summary() {
@@ -78,6 +95,8 @@ export function FieldPlotsPanel() {
   const revision = useFieldPlots((s) => s.revision);
   const error = useFieldPlots((s) => s.error);
   const lensRevision = useStudio((s) => s.lens?.revision ?? -1);
+  const airyUm = useAiryUm();
+  const airyMarks = useMemo(() => (airyUm === null ? [] : [-airyUm, airyUm]), [airyUm]);
   useTheme((s) => s.theme); // legend colours follow the theme
   useEffect(() => {
     useFieldPlots.getState().setVisible(true);
@@ -95,9 +114,9 @@ export function FieldPlotsPanel() {
           {plots ? (current ? 'current' : 'updating…') : 'computing…'}
         </span>
       </div>
-      <Legend view={view} />
+      <Legend view={view} airyUm={airyUm} />
       <div className="fp-grid" style={{ gridTemplateColumns: `repeat(${Math.max(1, cols)}, minmax(0, 1fr))` }} data-testid={`field-plots-${view}`}>
-        {plots ? curves.map((c) => <FieldPlot key={c.id} plot={c} revision={revision} />) : <div className="empty">{error ?? 'Computing the field plots…'}</div>}
+        {plots ? curves.map((c) => <FieldPlot key={c.id} plot={c} revision={revision} marks={c.id === 'lateral' ? airyMarks : undefined} />) : <div className="empty">{error ?? 'Computing the field plots…'}</div>}
         {plots && view === 'all' && <Summary />}
       </div>
       {plots && view !== 'all' && <Summary />}

@@ -3,7 +3,7 @@
  * `lens-studio analyze --json`'s `field_plots`), asked for only while the Field plots panel is
  * visible.
  *
- * They come in their own `analyze` request (no spots, fans or layout), sent after the ray analysis
+ * They come in their own `analyze` request (no report, spots, fans or layout), sent after the ray analysis
  * of a revision has arrived and the lens has then stayed the same for IDLE_MS: the spots and layout
  * of an edit never wait behind them, and a radius being dragged updates them when it pauses.
  * "Latest wins": at most one request in flight; when the lens moved on meanwhile, one more follows.
@@ -64,7 +64,7 @@ export const useFieldPlots = create<FieldPlotsState>()((set, get) => {
     set({ pending: true });
     if (typeof window !== 'undefined') window.__fieldPlotsRequests = (window.__fieldPlotsRequests ?? 0) + 1;
     try {
-      const b = await api.analyze({ spots: false, fans: false, layout: false, fieldPlots: true });
+      const b = await api.analyze({ spots: false, fans: false, layout: false, report: false, fieldPlots: true });
       if (b.revision >= get().revision) {
         const err = b.errors.find((e) => e.startsWith('field plots') || e.startsWith('entrance pupil'));
         set({ plots: b.fieldPlots, revision: b.revision, error: b.fieldPlots ? null : (err ?? 'the field plots could not be computed') });

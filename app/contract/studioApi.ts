@@ -158,6 +158,8 @@ export interface AnalyzeOptions {
    * Default false: a few ms per lens revision, asked for by the panel that shows them.
    */
   fieldPlots?: boolean;
+  /** Compute the analysis report (`analyze --json`'s first-order data, Seidel, …); default true. */
+  report?: boolean;
 }
 
 /** One spot diagram: image-plane intercepts (mm) relative to the primary-wavelength chief ray. */

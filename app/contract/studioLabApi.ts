@@ -15,6 +15,18 @@ export interface PreviewImage {
   pixels: Uint8Array;
 }
 
+/** The layout of an E2eEvent's PSF grid image (see E2eEvent.psfGridLayout). */
+export interface PsfGridLayout {
+  nx: number;
+  ny: number;
+  psfPx: number;
+  pitchUm: number;
+  zoom: number;
+  gap: number;
+  xMm: number[];
+  yMm: number[];
+}
+
 /** One camera of an open deflectometry session, with its decoded (measured) screen points. */
 export interface DeflectometryCamera {
   name: string;
@@ -160,6 +172,13 @@ export interface E2eEvent {
   backend?: string;
   /** PSF grid of the current lens (RGBA, normalised per PSF), every `imagesEvery` steps. */
   psfGrid?: PreviewImage;
+  /**
+   * How `psfGrid` is laid out (engine/imaging/psfImage.ts psfGridImage): nx × ny tiles, one per
+   * field node, each a PSF of psfPx × psfPx pixels of pitchUm (µm on the sensor) drawn `zoom`
+   * image pixels per PSF pixel, `gap` image pixels between tiles; the nodes' sensor positions xMm
+   * and yMm (mm, ascending; the row of the largest y is drawn at the top). Sent with `psfGrid`.
+   */
+  psfGridLayout?: PsfGridLayout;
   /** Held-out examples: blurred, restored, ground truth (RGBA), with PSNR dB. */
   examples?: { blurred: PreviewImage; restored: PreviewImage; truth: PreviewImage; psnr: number; blurredPsnr: number }[];
   /** Held-out object distances (mm; null = infinity), with the images. */

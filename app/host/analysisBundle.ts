@@ -40,7 +40,7 @@ function describe(e: unknown): string {
 }
 
 /** Analysis options with every default filled in, each checked against API_LIMITS. */
-export type CheckedAnalyzeOptions = Required<Pick<AnalyzeOptions, 'spotRings' | 'fanPoints' | 'layoutRays' | 'layoutPlane' | 'spots' | 'fans' | 'layout' | 'fieldPlots'>>;
+export type CheckedAnalyzeOptions = Required<Pick<AnalyzeOptions, 'spotRings' | 'fanPoints' | 'layoutRays' | 'layoutPlane' | 'spots' | 'fans' | 'layout' | 'fieldPlots' | 'report'>>;
 
 /**
  * Checks a client's analysis options (undefined → default).
@@ -66,6 +66,7 @@ export function checkAnalyzeOptions(options: unknown): CheckedAnalyzeOptions {
     layout: flag('layout', o.layout),
     // Off unless asked for (a few ms per revision, for the panel that shows them).
     fieldPlots: flag('fieldPlots', o.fieldPlots) && o.fieldPlots === true,
+    report: flag('report', o.report),
   };
 }
 
@@ -92,13 +93,15 @@ export async function computeAnalysis(system: LensSystem, revision: number, opti
 
   let t = now();
   let report: AnalysisReport | null = null;
-  try {
-    // The OPD maps are not drawn in the studio; leaving them out keeps an edit's redraw short.
-    report = analyze(system, { opd: false, fieldPlots: false });
-  } catch (e) {
-    errors.push(`report: ${describe(e)}`);
+  if (opts.report) {
+    try {
+      // The OPD maps are not drawn in the studio; leaving them out keeps an edit's redraw short.
+      report = analyze(system, { opd: false, fieldPlots: false });
+    } catch (e) {
+      errors.push(`report: ${describe(e)}`);
+    }
+    timingsMs.report = now() - t;
   }
-  timingsMs.report = now() - t;
 
   const spots: SpotData[] = [];
   if (opts.spots && ctx) {

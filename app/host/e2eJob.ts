@@ -187,7 +187,7 @@ export class E2eHost {
     return { runId: id };
   }
 
-  private images(run: E2eRun): Pick<E2eEvent, 'psfGrid' | 'examples' | 'perDepth' | 'psfDepth' | 'depthsMm'> {
+  private images(run: E2eRun): Pick<E2eEvent, 'psfGrid' | 'psfGridLayout' | 'examples' | 'perDepth' | 'psfDepth' | 'depthsMm'> {
     const depths = run.evalDepthsMm;
     const ev = run.evaluate(run.heldOut(HELD_OUT_SHOWN), HELD_OUT_SHOWN * depths.length);
     const mean = (z: number, k: 'psnr' | 'blurredPsnr') => {
@@ -196,8 +196,11 @@ export class E2eHost {
     };
     // one example per held-out scene, at the first held-out distance
     const shown = ev.images.filter((_, i) => i % depths.length === 0);
+    const grid = run.psfGrid();
+    const zoom = 4, gap = 2;
     return {
-      psfGrid: rgba(psfGridImage(run.psfGrid(), 4, 2)),
+      psfGrid: rgba(psfGridImage(grid, zoom, gap)),
+      psfGridLayout: { nx: grid.nx, ny: grid.ny, psfPx: grid.size, pitchUm: grid.pitchMm * 1000, zoom, gap, xMm: Array.from(grid.xMm), yMm: Array.from(grid.yMm) },
       psfDepth: rgba(psfStripImage([run.evalPsfGrids()], run.psfSize < 32 ? 4 : 2, 2)),
       depthsMm: depths.map((z) => (Number.isFinite(z) ? z : null)),
       perDepth: depths.map((z) => ({ psnr: mean(z, 'psnr'), sensorPsnr: mean(z, 'blurredPsnr') })),

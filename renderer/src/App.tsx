@@ -19,6 +19,7 @@ import { SpotDiagrams } from './components/SpotDiagrams.tsx';
 import { RayFans } from './components/RayFans.tsx';
 import { GlassMap } from './components/GlassMap.tsx';
 import { WavePanel } from './wave/WavePanel.tsx';
+import { FieldPlotsPanel } from './fieldPlots/FieldPlotsPanel.tsx';
 import { LibraryDialog } from './components/LibraryDialog.tsx';
 import { OpenGuard } from './components/OpenGuard.tsx';
 import { DeflectometryPanel } from './lab/DeflectometryPanel.tsx';
@@ -29,7 +30,7 @@ import { useLab } from './lab/labStore.ts';
 import './lab/lab.css';
 import './components/panels.css';
 
-type LeftTab = 'optimize' | 'system' | 'firstOrder' | 'glassMap' | 'wave';
+type LeftTab = 'optimize' | 'system' | 'firstOrder' | 'glassMap' | 'wave' | 'fieldPlots';
 type RightTab = 'spots' | 'fans' | 'both';
 type Workspace = 'design' | 'deflectometry' | 'e2e' | 'tolerance';
 
@@ -155,6 +156,7 @@ export function App() {
                         ['firstOrder', 'First-order'],
                         ['glassMap', 'Glass map'],
                         ['wave', 'Wave optics'],
+                        ['fieldPlots', 'Field plots'],
                       ]}
                       active={leftTab}
                       set={setLeftTab}
@@ -167,6 +169,7 @@ export function App() {
                     {leftTab === 'firstOrder' && <FirstOrderPanel />}
                     {leftTab === 'glassMap' && <GlassMap />}
                     {leftTab === 'wave' && <WavePanel />}
+                    {leftTab === 'fieldPlots' && <FieldPlotsPanel />}
                   </div>
                 </section>
               </Panel>

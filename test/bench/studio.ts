@@ -10,6 +10,10 @@
  * The two are measured in the same run in alternating blocks of 10 edits, so a loaded machine
  * weighs on both alike.
  *
+ * studio_edit_to_frame_field_plots_ms: the same with the Field plots panel open, which asks for
+ * the field plots once the lens has stayed the same for 80 ms (renderer/src/fieldPlots/
+ * fieldPlotsStore.ts); measured in its own blocks of 10 edits, interleaved with the other two.
+ *
  * studio_edit_to_mtf_frame_ms: with the MTF view open and the studio idle (the refined pass of the
  * previous lens shown), the time from a radius edit to the frame in which the MTF view has drawn
  * the live pass of that lens; median over 8 edits.
@@ -50,12 +54,15 @@ async function editOnce(page: Page, k: number): Promise<number> {
   return f.shownAt - f.editAt;
 }
 
-async function showWavePanel(page: Page, open: boolean): Promise<void> {
-  await page.getByTestId(open ? 'tab-wave' : 'tab-optimize').click();
-  if (open) {
+type Panel = 'none' | 'mtf' | 'fieldPlots';
+
+async function showPanel(page: Page, panel: Panel): Promise<void> {
+  await page.getByTestId(panel === 'mtf' ? 'tab-wave' : panel === 'fieldPlots' ? 'tab-fieldPlots' : 'tab-optimize').click();
+  if (panel === 'mtf') {
     await page.getByTestId('wave-view-mtf').click();
     await page.getByTestId('wave-body-mtf').waitFor();
   }
+  if (panel === 'fieldPlots') await page.getByTestId('field-plot-curvature').waitFor({ timeout: 60_000 });
 }
 
 export async function benchStudioEditToFrame(): Promise<Record<string, number>> {
@@ -67,20 +74,23 @@ export async function benchStudioEditToFrame(): Promise<Record<string, number>> 
     await waitForDrawn(page, Number(await page.getByTestId('spots').getAttribute('data-revision')));
     await page.getByTestId('radius-0').click();
 
-    const base: number[] = [], mtf: number[] = [];
+    const times: Record<Panel, number[]> = { none: [], mtf: [], fieldPlots: [] };
+    const order: Panel[] = ['none', 'mtf', 'fieldPlots'];
     let k = 0;
-    for (let block = 0; block < 4; block++) {
-      const withMtf = block % 2 === 1;
-      await showWavePanel(page, withMtf);
+    for (let block = 0; block < 2 * order.length; block++) {
+      const panel = order[block % order.length];
+      const warmup = block < order.length ? WARMUP : 0;
+      await showPanel(page, panel);
       await page.getByTestId('radius-0').click();
-      for (let i = 0; i < BLOCK + (block < 2 ? WARMUP : 0); i++, k++) {
+      for (let i = 0; i < BLOCK + warmup; i++, k++) {
         const t = await editOnce(page, k);
-        if (i >= (block < 2 ? WARMUP : 0)) (withMtf ? mtf : base).push(t);
+        if (i >= warmup) times[panel].push(t);
       }
     }
+    const base = times.none, mtf = times.mtf;
 
     // Edit → MTF view drawn (live pass), from an idle studio.
-    await showWavePanel(page, true);
+    await showPanel(page, 'mtf');
     const waveTimes: number[] = [];
     for (let i = 0; i < WAVE_EDITS; i++, k++) {
       await page.waitForFunction(() => document.querySelector('[data-testid=wave-body-mtf]')?.getAttribute('data-quality') === 'refined', undefined, { timeout: 120_000 });
@@ -97,6 +107,8 @@ export async function benchStudioEditToFrame(): Promise<Record<string, number>> 
       studio_edit_to_frame_p90_ms: round(p90(base)),
       studio_edit_to_frame_mtf_ms: round(median(mtf)),
       studio_edit_to_frame_mtf_p90_ms: round(p90(mtf)),
+      studio_edit_to_frame_field_plots_ms: round(median(times.fieldPlots)),
+      studio_edit_to_frame_field_plots_p90_ms: round(p90(times.fieldPlots)),
       studio_edit_to_mtf_frame_ms: round(median(waveTimes)),
     };
   } finally {

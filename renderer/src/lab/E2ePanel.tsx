@@ -10,6 +10,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { useStudio } from '../store.ts';
 import { useLab } from './labStore.ts';
 import { LiveCurve, PreviewCanvas } from './labPlots.tsx';
+import { PsfGridFigure } from './PsfGridFigure.tsx';
+
+/** EMA weights offered for the loss and PSNR curves (TensorBoard's default is 0.6). */
+const SMOOTHING = [0, 0.6, 0.8, 0.9, 0.95];
 
 function NumberField(props: { label: string; value: string; set: (v: string) => void; testId?: string; width?: number }) {
   return (
@@ -29,6 +33,7 @@ export function E2ePanel() {
   const [imagesEvery, setImagesEvery] = useState('5');
   const [task, setTask] = useState('');
   const [recon, setRecon] = useState('');
+  const [smoothing, setSmoothing] = useState(0.6);
   const tasks = useLab((s) => s.tasks);
   const lab = useLab.getState;
   useEffect(() => void lab().loadTasks(), [lab]);
@@ -148,14 +153,24 @@ export function E2ePanel() {
           {last?.message && <div className="muted mono" style={{ fontSize: 11 }}>{last.message}</div>}
         </fieldset>
       </div>
-      <div className="lab-grid">
+      <div className="lab-grid e2e-grid">
         <section className="panel lab-wide">
           <div className="panel-head">
             <h2>Training loss and PSNR</h2>
             <span className="mono muted">{run.history.length ? `${run.history.length} steps` : ''}</span>
+            <label className="lab-smoothing muted" title="Exponential moving average over the raw values (debiased, as TensorBoard's smoothing)">
+              smoothing
+              <select className="field-input" value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} data-testid="e2e-smoothing">
+                {SMOOTHING.map((w) => (
+                  <option key={w} value={w}>
+                    {w === 0 ? 'off' : `EMA ${w}`}
+                  </option>
+                ))}
+              </select>
+            </label>
           </div>
           <div className="panel-body">
-            <LiveCurve x={x} series={series} xLabel="step" yLabel="loss" y2Label="PSNR dB" testId="e2e-loss" empty="Start a run to see the loss and PSNR." />
+            <LiveCurve x={x} series={series} xLabel="step" yLabel="loss" y2Label="PSNR dB" smoothing={smoothing} testId="e2e-loss" empty="Start a run to see the loss and PSNR." />
           </div>
         </section>
         <section className="panel">
@@ -192,8 +207,8 @@ export function E2ePanel() {
             <h2>PSF grid</h2>
             <span className="mono muted">{run.psfGrid ? `step ${run.imagesStep} · √ intensity, per-PSF peak` : ''}</span>
           </div>
-          <div className="panel-body lab-center">
-            {run.psfGrid ? <PreviewCanvas image={run.psfGrid} testId="psf-grid" className="psf" /> : <div className="empty">The PSFs across the sensor appear when a run starts.</div>}
+          <div className="panel-body">
+            {run.psfGrid ? <PsfGridFigure image={run.psfGrid} layout={run.psfGridLayout} /> : <div className="empty">The PSFs across the sensor appear when a run starts.</div>}
           </div>
         </section>
         <section className="panel">

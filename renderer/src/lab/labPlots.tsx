@@ -1,13 +1,27 @@
 /**
- * Small drawing pieces of the lab panels: a live uPlot curve (one or two y series) and a preview
- * image (8-bit grey or RGBA from the host) drawn on a canvas, nearest-neighbour scaled, optionally
- * through a colour map.
+ * Small drawing pieces of the lab panels: a live uPlot curve (one or two y series, optionally the
+ * raw values faint with an exponential moving average over them) and a preview image (8-bit grey
+ * or RGBA from the host) drawn on a canvas, nearest-neighbour scaled, optionally through a colour
+ * map.
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import type { PreviewImage } from '../../../app/contract/studioApi.ts';
 import { useElementSize } from '../components/useCanvasSize.ts';
 import { plotAxes } from '../components/plotTheme.ts';
+import { emaSmooth } from './smoothing.ts';
+
+declare global {
+  interface Window {
+    /** What each live curve drew last (x, and per series the raw and smoothed values), for the browser tests. */
+    __labCurves?: Record<string, { x: number[]; series: { label: string; raw: number[]; smoothed: (number | null)[] | null }[] }>;
+  }
+}
+
+/** A #rrggbb colour at opacity `alpha` (#rrggbbaa); other colour forms unchanged. */
+function faded(color: string, alpha: number): string {
+  return /^#[0-9a-f]{6}$/i.test(color) ? `${color}${Math.round(alpha * 255).toString(16).padStart(2, '0')}` : color;
+}
 
 export interface CurveSeries {
   label: string;
@@ -17,13 +31,20 @@ export interface CurveSeries {
   right?: boolean;
 }
 
-/** A live curve: x values and up to two series (left and right axis); log scale on the left when asked. */
-export function LiveCurve(props: { x: number[]; series: CurveSeries[]; xLabel: string; yLabel: string; y2Label?: string; yLog?: boolean; testId: string; empty: string }) {
+/**
+ * A live curve: x values and up to two series (left and right axis); log scale on the left when
+ * asked. With `smoothing` w > 0 each series is drawn twice: its raw values faint (thin line and
+ * points) and their exponential moving average (emaSmooth, TensorBoard's debiased EMA of weight w)
+ * as a solid line over them.
+ */
+export function LiveCurve(props: { x: number[]; series: CurveSeries[]; xLabel: string; yLabel: string; y2Label?: string; yLog?: boolean; smoothing?: number; testId: string; empty: string }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const size = useElementSize(host);
   const { x, series, yLog } = props;
-  const shape = series.map((s) => `${s.label}:${s.right ? 1 : 0}`).join(',');
+  const smoothing = props.smoothing ?? 0;
+  const smooth = smoothing > 0;
+  const shape = `${series.map((s) => `${s.label}:${s.right ? 1 : 0}`).join(',')}|${smooth}`;
 
   useEffect(() => {
     const el = host.current;
@@ -40,9 +61,17 @@ export function LiveCurve(props: { x: number[]; series: CurveSeries[]; xLabel: s
         cursor: { points: { show: false }, drag: { x: false, y: false } },
         scales: { x: { time: false }, y: yLog ? { distr: 3 } : {}, y2: {} },
         axes,
-        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, scale: s.right ? 'y2' : 'y', points: { show: true, size: 3, fill: s.color } }))],
+        series: [
+          {},
+          ...series.map((s) =>
+            smooth
+              ? { label: `${s.label} raw`, stroke: faded(s.color, 0.4), width: 1, scale: s.right ? 'y2' : 'y', points: { show: true, size: 3, stroke: faded(s.color, 0.5), fill: faded(s.color, 0.5) } }
+              : { label: s.label, stroke: s.color, width: 1.5, scale: s.right ? 'y2' : 'y', points: { show: true, size: 3, fill: s.color } },
+          ),
+          ...(smooth ? series.map((s) => ({ label: `${s.label} EMA`, stroke: s.color, width: 2, scale: s.right ? 'y2' : 'y', points: { show: false } })) : []),
+        ],
       },
-      [[], ...series.map(() => [])],
+      [[], ...series.map(() => []), ...(smooth ? series.map(() => []) : [])],
       el,
     );
     plot.current = p;
@@ -55,21 +84,27 @@ export function LiveCurve(props: { x: number[]; series: CurveSeries[]; xLabel: s
 
   useEffect(() => {
     const keep = x.map((_, i) => i).filter((i) => series.every((s) => Number.isFinite(s.values[i]) && (!yLog || s.right || s.values[i] > 0)));
-    plot.current?.setData([keep.map((i) => x[i]), ...series.map((s) => keep.map((i) => s.values[i]))]);
-  }, [x, series, yLog, size.width, size.height, shape]);
+    const xs = keep.map((i) => x[i]);
+    const raw = series.map((s) => keep.map((i) => s.values[i]));
+    const smoothed = smooth ? raw.map((r) => emaSmooth(r, smoothing)) : [];
+    plot.current?.setData([xs, ...raw, ...smoothed] as uPlot.AlignedData);
+    window.__labCurves ??= {};
+    window.__labCurves[props.testId] = { x: xs, series: series.map((s, k) => ({ label: s.label, raw: raw[k], smoothed: smooth ? smoothed[k] : null })) };
+  }, [x, series, yLog, size.width, size.height, shape, smoothing]);
 
   const first = series[0]?.values[0];
   const last = series[0]?.values[series[0].values.length - 1];
   return (
     <div className="lab-plot" ref={host} data-testid={props.testId} data-points={x.length} data-first={first ?? ''} data-last={last ?? ''}>
       {x.length === 0 && <div className="empty lab-plot-empty">{props.empty}</div>}
-      {series.length > 1 && x.length > 0 && (
+      {(series.length > 1 || smooth) && x.length > 0 && (
         <div className="overlay-legend">
           {series.map((s) => (
             <span key={s.label}>
               <span className="swatch" style={{ background: s.color }} /> {s.label}
             </span>
           ))}
+          {smooth && <span className="muted">faint: raw · solid: EMA {smoothing}</span>}
         </div>
       )}
     </div>

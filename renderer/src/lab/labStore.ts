@@ -35,6 +35,7 @@ export interface E2eRunState {
   history: { step: number; loss: number; psnr: number }[];
   last: E2eEvent | null;
   psfGrid: E2eEvent['psfGrid'] | null;
+  psfGridLayout: NonNullable<E2eEvent['psfGridLayout']> | null;
   examples: E2eEvent['examples'] | null;
   /** Step at which the images were made. */
   imagesStep: number;
@@ -72,7 +73,7 @@ interface LabState {
 }
 
 const emptyCal: CalibrationRun = { runId: null, running: false, phase: null, history: [], last: null, result: null };
-const emptyE2e: E2eRunState = { runId: null, running: false, phase: null, history: [], last: null, psfGrid: null, examples: null, imagesStep: -1, backend: null, arm: null, depthsMm: [], perDepth: {}, psfDepth: {} };
+const emptyE2e: E2eRunState = { runId: null, running: false, phase: null, history: [], last: null, psfGrid: null, psfGridLayout: null, examples: null, imagesStep: -1, backend: null, arm: null, depthsMm: [], perDepth: {}, psfDepth: {} };
 const ended = (p: string) => p === 'finished' || p === 'stopped' || p === 'failed';
 let attached: StudioApi | null = null;
 
@@ -106,6 +107,7 @@ export const useLab = create<LabState>()((set, get) => {
         history,
         last: e,
         psfGrid: e.psfGrid ?? r.psfGrid,
+        psfGridLayout: e.psfGrid ? (e.psfGridLayout ?? null) : r.psfGridLayout,
         examples: e.examples ?? r.examples,
         imagesStep: e.psfGrid ? e.step : r.imagesStep,
         backend: e.backend ?? r.backend,

@@ -13,6 +13,7 @@
  * No Electron import: runs under Node in the tests.
  */
 import path from 'node:path';
+import { RENDERER_MIME } from '../node/mimeTypes.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'studio';
@@ -38,18 +39,7 @@ export const ELECTRON_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-};
+const MIME = RENDERER_MIME;
 
 export type AppResponse = { ok: true; file: string; headers: Record<string, string> } | { ok: false; status: 400 | 403 | 404; headers: Record<string, string> };
 

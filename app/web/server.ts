@@ -17,20 +17,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FramePort } from '../contract/studioRpc.ts';
 import { checkHandshake, hostAllowed, newLaunchToken, securityHeaders } from './serverSecurity.ts';
+import { RENDERER_MIME } from '../node/mimeTypes.ts';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
+const MIME: Record<string, string> = { ...RENDERER_MIME, '.map': 'application/json' };
 
 export interface StudioServerOptions {
   /** The renderer's build output (index.html and assets/). */

@@ -7,6 +7,7 @@
  * Browser-safe: type imports only, no Node built-ins.
  */
 import type { ToleranceSpec } from '../../engine/io/toleranceSpec.ts';
+import type { MonteCarloStatistics } from '../../engine/tolerance/monteCarlo.ts';
 
 export type { ToleranceSpec };
 
@@ -32,20 +33,8 @@ export interface ToleranceSensitivityRow {
   linearPlus: number;
 }
 
-export interface ToleranceStatistics {
-  trials: number;
-  seed: number;
-  mean: number;
-  std: number;
-  min: number;
-  max: number;
-  p10: number;
-  p50: number;
-  p90: number;
-  p98: number;
-  yield: number | null;
-  threshold: number | null;
-}
+/** Monte Carlo statistics of the criterion (the engine's, engine/tolerance/monteCarlo.ts). */
+export type ToleranceStatistics = MonteCarloStatistics;
 
 /**
  * A tolerancing run of the current lens: 'sensitivity' carries the table, each 'progress' the new

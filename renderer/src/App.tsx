@@ -19,6 +19,8 @@ import { SpotDiagrams } from './components/SpotDiagrams.tsx';
 import { RayFans } from './components/RayFans.tsx';
 import { GlassMap } from './components/GlassMap.tsx';
 import { WavePanel } from './wave/WavePanel.tsx';
+import { MeritEditor } from './design/MeritEditor.tsx';
+import { VariablesPanel } from './design/VariablesPanel.tsx';
 import { LibraryDialog } from './components/LibraryDialog.tsx';
 import { OpenGuard } from './components/OpenGuard.tsx';
 import { DeflectometryPanel } from './lab/DeflectometryPanel.tsx';
@@ -29,7 +31,7 @@ import { useLab } from './lab/labStore.ts';
 import './lab/lab.css';
 import './components/panels.css';
 
-type LeftTab = 'optimize' | 'system' | 'firstOrder' | 'glassMap' | 'wave';
+type LeftTab = 'optimize' | 'merit' | 'variables' | 'system' | 'firstOrder' | 'glassMap' | 'wave';
 type RightTab = 'spots' | 'fans' | 'both';
 type Workspace = 'design' | 'deflectometry' | 'e2e' | 'tolerance';
 
@@ -151,6 +153,8 @@ export function App() {
                     <TabBar
                       tabs={[
                         ['optimize', 'Optimization'],
+                        ['merit', 'Merit function'],
+                        ['variables', 'Variables'],
                         ['system', 'System'],
                         ['firstOrder', 'First-order'],
                         ['glassMap', 'Glass map'],
@@ -163,6 +167,8 @@ export function App() {
                   </div>
                   <div className="panel-body">
                     {leftTab === 'optimize' && <OptimizationPanel />}
+                    {leftTab === 'merit' && <MeritEditor />}
+                    {leftTab === 'variables' && <VariablesPanel />}
                     {leftTab === 'system' && <SystemSettings />}
                     {leftTab === 'firstOrder' && <FirstOrderPanel />}
                     {leftTab === 'glassMap' && <GlassMap />}

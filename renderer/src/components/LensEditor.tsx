@@ -101,6 +101,7 @@ export function LensEditor() {
                 <th style={{ textAlign: 'right' }}>Thickness</th>
                 <th />
                 <th>Glass</th>
+                <th />
                 <th style={{ textAlign: 'right' }} title="Clear semi-aperture, mm: grey = automatic (computed from the rays), black = set by the user">
                   Semi-diam
                 </th>
@@ -133,9 +134,19 @@ export function LensEditor() {
                 <td />
                 <td />
                 <td />
+                <td />
               </tr>
               {p.surfaces.map((s, i) => (
-                <SurfaceRow key={i} s={s} i={i} json={JSON.stringify(s)} selected={selected === i} flagged={flags.rows[i]} />
+                <SurfaceRow
+                  key={i}
+                  s={s}
+                  i={i}
+                  json={JSON.stringify(s)}
+                  selected={selected === i}
+                  flagged={flags.rows[i]}
+                  marks={JSON.stringify(lens.cells[i] ?? {})}
+                  imageSolve={i === n - 1 && p.imageSolve === 'paraxialFocus'}
+                />
               ))}
               <tr>
                 <td className="rowhead">IMA</td>
@@ -146,6 +157,7 @@ export function LensEditor() {
                 <td className="fixed" />
                 <td />
                 <td className="fixed" />
+                <td />
                 <td className={`fixed num${p.image?.semiDiameter === undefined ? ' computed' : ''}`} data-testid="semidiameter-image">
                   {p.image?.semiDiameter !== undefined ? formatNumber(p.image.semiDiameter) : computedText(imageSemiDiameter)}
                 </td>

@@ -13,6 +13,7 @@ import { CellFlags, EditCell } from './EditCell.tsx';
 import { MessagesList, useLensMessages } from './MessagesList.tsx';
 import { NAV_COLS, SurfaceRow, computedText, materialText } from './SurfaceRow.tsx';
 import { cellAt, navPosition } from './gridNav.ts';
+import { isDesignCell } from '../design/cellIds.ts';
 import { formatNumber, parseFinite, type Parsed } from '../format.ts';
 
 export { materialText };
@@ -21,7 +22,8 @@ export function LensEditor() {
   const lens = useStudio((s) => s.lens);
   const selected = useStudio((s) => s.selectedSurface);
   const imageSemiDiameter = useStudio((s) => s.analysis?.layout?.semiDiameters[s.analysis.layout.semiDiameters.length - 1]);
-  const lastError = useStudio((s) => s.lastCellError);
+  // Rejected entries of the merit editor and variables window show there, not here.
+  const lastError = useStudio((s) => (s.lastCellError && !isDesignCell(s.lastCellError.id) ? s.lastCellError : null));
   const [rowError, setRowError] = useState<string | null>(null);
   const grid = useRef<HTMLDivElement>(null);
   const messages = useLensMessages();

@@ -15,7 +15,7 @@ import { plotAxes } from './plotTheme.ts';
 import { formatNumber } from '../format.ts';
 import { useEffectiveMerit } from '../design/designStore.ts';
 import { RunStatus } from '../design/RunStatus.tsx';
-import { formatPercent, formatSig } from '../design/sigFormat.ts';
+import { formatPercent, formatSig, formatSigTrim } from '../design/sigFormat.ts';
 import { hasBounds } from '../design/meritModel.ts';
 
 /** The merit in one line: "EFL = 50 · default merit (RMS spot, centroid, 3 × 6) with thickness bounds". */
@@ -141,7 +141,7 @@ export function OptimizationPanel() {
         </div>
         <div className="row">
           <span className="muted">Method</span>
-          <select className="field-input" value={method} onChange={(e) => setMethod(e.target.value as 'dls' | 'adam')} data-testid="opt-method">
+          <select className="field-input" style={{ width: 150 }} value={method} onChange={(e) => setMethod(e.target.value as 'dls' | 'adam')} data-testid="opt-method">
             <option value="dls">Damped least squares</option>
             <option value="adam">Adam</option>
           </select>
@@ -183,9 +183,9 @@ export function OptimizationPanel() {
               {(last?.operands ?? []).slice(0, 60).map((o, i) => (
                 <tr key={i} className={violated.has(o.name) ? 'violated' : undefined}>
                   <td>{o.name}</td>
-                  <td>{formatSig(o.target, 10)}</td>
+                  <td>{formatSigTrim(o.target, 10)}</td>
                   <td>{formatSig(o.value, 11)}</td>
-                  <td>{formatSig(o.weight, 7)}</td>
+                  <td>{formatSigTrim(o.weight, 7)}</td>
                   <td>{formatPercent(o.contribution)}</td>
                 </tr>
               ))}

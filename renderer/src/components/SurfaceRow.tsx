@@ -148,6 +148,11 @@ function SemiDiameterCell({ s, i }: { s: SurfaceSpec; i: number }) {
   );
 }
 
+/** A solved value (marker other than V) as OpticStudio shows it: 8 significant digits. */
+function solvedShown(v: number, marker: CellMarker | undefined): number {
+  return marker && marker !== 'V' ? Number(v.toPrecision(8)) : v;
+}
+
 /** One surface row; re-rendered only when that surface, the selection or its messages change. */
 export const SurfaceRow = memo(
   function SurfaceRow({ s, i, selected, flagged, marks, imageSolve }: { s: SurfaceSpec; i: number; json: string; selected: boolean; flagged?: string; marks: string; imageSolve: boolean }) {
@@ -177,7 +182,7 @@ export const SurfaceRow = memo(
         <td className="num" style={{ minWidth: 96 }}>
           {hasRadius ? (
             <EditCell
-              display={s.radius === null ? 'Infinity' : formatNumber(s.radius)}
+              display={s.radius === null ? 'Infinity' : formatNumber(solvedShown(s.radius, mark.radius))}
               numeric
               parse={parseRadius}
               commit={setSurface('radius')}
@@ -191,7 +196,7 @@ export const SurfaceRow = memo(
         </td>
         <td>{hasRadius && <SolveMarker s={s} i={i} param="radius" marker={mark.radius} imageSolve={imageSolve} />}</td>
         <td className="num" style={{ minWidth: 84 }}>
-          <EditCell display={formatNumber(s.thickness)} numeric parse={(t) => parseFinite(t, 'thickness')} commit={setSurface('thickness')} where={where} nav={nav(NAV_COLS.thickness)} testId={`thickness-${i}`} />
+          <EditCell display={formatNumber(solvedShown(s.thickness, mark.thickness))} numeric parse={(t) => parseFinite(t, 'thickness')} commit={setSurface('thickness')} where={where} nav={nav(NAV_COLS.thickness)} testId={`thickness-${i}`} />
         </td>
         <td>
           <SolveMarker s={s} i={i} param="thickness" marker={mark.thickness} imageSolve={imageSolve} />

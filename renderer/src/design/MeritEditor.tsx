@@ -40,7 +40,8 @@ import {
   replaceOperand,
   setKey,
 } from './meritModel.ts';
-import { formatPercent, formatSig } from './sigFormat.ts';
+import { formatPercent, formatSig, formatSigTrim } from './sigFormat.ts';
+import { isMeritCell } from './cellIds.ts';
 import './design.css';
 
 const COL = { type: 0, surf: 1, field: 2, wave: 3, kind: 4, target: 5, weight: 6 } as const;
@@ -157,8 +158,8 @@ function GeneratedRow({ row, k }: { row: MeritRow; k: number }) {
       <td className="fixed num">{typeof o.field === 'number' ? o.field + 1 : ''}</td>
       <td className="fixed num">{o.wavelength === 'all' ? 'all' : typeof o.wavelength === 'number' ? o.wavelength + 1 : ''}</td>
       <td className="fixed">{KIND_GLYPH[row.kind]}</td>
-      <td className="fixed num">{formatSig(row.target, 10)}</td>
-      <td className="fixed num">{formatSig(row.weight, 7)}</td>
+      <td className="fixed num">{formatSigTrim(row.target, 10)}</td>
+      <td className="fixed num">{formatSigTrim(row.weight, 7)}</td>
       <Figures row={row} k={`g${k}`} />
     </tr>
   );
@@ -169,6 +170,7 @@ export function MeritEditor() {
   const running = useStudio((s) => s.opt.running);
   const { spec, saved } = useEffectiveMerit();
   const table = useDesign((s) => s.table);
+  const cellError = useStudio((s) => (s.lastCellError && isMeritCell(s.lastCellError.id) ? s.lastCellError.message : null));
   const [sel, setSel] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const grid = useRef<HTMLDivElement>(null);
@@ -290,9 +292,9 @@ export function MeritEditor() {
           </tbody>
         </table>
       </div>
-      {(error || hostError) && (
+      {(error || hostError || cellError) && (
         <div className="cell-error" role="alert" data-testid="mf-error">
-          <span>{error ?? hostError}</span>
+          <span>{cellError ?? error ?? hostError}</span>
         </div>
       )}
       <DefaultMeritSettings spec={spec} save={save} disabled={running} />

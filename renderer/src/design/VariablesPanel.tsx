@@ -10,6 +10,7 @@ import { useStudio } from '../store.ts';
 import { EditCell } from '../components/EditCell.tsx';
 import { formatNumber, type Parsed } from '../format.ts';
 import { formatSig } from './sigFormat.ts';
+import { isVariableCell } from './cellIds.ts';
 import './design.css';
 
 type Bounds = { lower?: number; upper?: number };
@@ -82,6 +83,7 @@ function solvesOf(p: Prescription): { i: number; param: string; text: string; ed
 export function VariablesPanel() {
   const lens = useStudio((s) => s.lens);
   const running = useStudio((s) => s.opt.running);
+  const cellError = useStudio((s) => (s.lastCellError && isVariableCell(s.lastCellError.id) ? s.lastCellError.message : null));
   if (!lens) return <div className="empty">No lens open.</div>;
   const p = lens.prescription;
   const st = useStudio.getState;
@@ -200,6 +202,11 @@ export function VariablesPanel() {
           </tbody>
         </table>
       </div>
+      {cellError && (
+        <div className="cell-error" role="alert" data-testid="vars-error">
+          <span>{cellError}</span>
+        </div>
+      )}
     </div>
   );
 }

@@ -40,6 +40,12 @@ function sci(a: number, digits: number): string {
   return `${m}e${Number(e)}`;
 }
 
+/** {@link formatSig} without trailing zeros (a typed target or a weight: "50", "0.1111111"). */
+export function formatSigTrim(v: number, width = 10): string {
+  const s = formatSig(v, width);
+  return s.includes('e') ? s.replace(/\.?0+e/, 'e') : s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
 /** A share 0..1 as a percentage with 2 decimals ("12.34"), "—" when not finite. */
 export function formatPercent(share: number): string {
   return Number.isFinite(share) ? (share * 100).toFixed(2) : '—';

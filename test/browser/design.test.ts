@@ -112,12 +112,25 @@ describe.skipIf(!existsSync(CHROMIUM))('designing in the browser studio', () => 
     await poll(() => page.getByTestId('mf-field-1').inputValue()).toBe('2');
     await typeCell(page, 'mf-wave-1', 'all');
     await typeCell(page, 'mf-weight-1', '1');
+    // The type's further settings as key=value; a key the type lacks is refused by name.
+    await typeCell(page, 'mf-options-1', 'basis=fringe');
+    await poll(() => page.getByTestId('mf-error').textContent()).toMatch(/Operand 2 options: RMS_SPOT has no "basis"/);
+    await typeCell(page, 'mf-options-1', 'reference=chief rings=4');
+    await poll(() => page.getByTestId('mf-options-1').inputValue()).toBe('reference=chief rings=4');
+    await poll(() => page.getByTestId('mf-error').count()).toBe(0);
     // Tab moves right, arrows move, typing starts an edit: weight of row 1 → ↑ → weight of row 0.
     await page.getByTestId('mf-weight-1').focus();
     await page.keyboard.press('ArrowUp');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('mf-weight-0');
     await page.keyboard.press('Shift+Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('mf-target-0');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('mf-target-1');
+    // Typing starts an edit; Escape drops it.
+    await page.keyboard.type('7');
+    expect(await page.getByTestId('mf-target-1').getAttribute('data-editing')).toBe('true');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('mf-target-1').inputValue()).toBe('0');
     // A third operand, deleted with the Delete key.
     await page.getByTestId('mf-type-1').focus();
     await page.keyboard.press('Control+Insert');
@@ -141,7 +154,7 @@ describe.skipIf(!existsSync(CHROMIUM))('designing in the browser studio', () => 
     const expectedSpec = {
       operands: [
         { type: 'EFL', target: 50 },
-        { type: 'RMS_SPOT', field: 1, wavelength: 'all', weight: 1 },
+        { type: 'RMS_SPOT', field: 1, wavelength: 'all', weight: 1, reference: 'chief', rings: 4 },
       ],
       defaultMerit: { glassMin: 0.5, glassEdgeMin: 0.5, airMin: 0, airEdgeMin: 0.1, rings: 2, arms: 4 },
     };

@@ -36,7 +36,10 @@ import {
   insertOperand,
   moveOperand,
   newOperand,
+  OPTION_KEYS,
+  optionsText,
   parseIndex,
+  parseOptions,
   replaceOperand,
   setKey,
 } from './meritModel.ts';
@@ -44,7 +47,7 @@ import { formatPercent, formatSig, formatSigTrim } from './sigFormat.ts';
 import { isMeritCell } from './cellIds.ts';
 import './design.css';
 
-const COL = { type: 0, surf: 1, field: 2, wave: 3, kind: 4, target: 5, weight: 6 } as const;
+const COL = { type: 0, surf: 1, field: 2, wave: 3, kind: 4, target: 5, weight: 6, options: 7 } as const;
 const KINDS = [
   ['target', '='],
   ['lower', '≥'],
@@ -144,6 +147,20 @@ function OperandRow({ op, k, row, save, spec }: { op: Operand; k: number; row: M
         />
       </td>
       <Figures row={row} k={String(k)} />
+      <td style={{ minWidth: 120 }}>
+        {OPTION_KEYS[op.type] ? (
+          <EditCell
+            display={optionsText(op)}
+            parse={(t) => parseOptions(op, t)}
+            commit={(next) => save(replaceOperand(spec, k, next))}
+            where={where}
+            nav={nav(COL.options)}
+            placeholder={OPTION_KEYS[op.type]!.join(', ')}
+            title={`Further settings as key=value: ${OPTION_KEYS[op.type]!.join(', ')}`}
+            testId={`mf-options-${k}`}
+          />
+        ) : null}
+      </td>
     </tr>
   );
 }
@@ -161,6 +178,7 @@ function GeneratedRow({ row, k }: { row: MeritRow; k: number }) {
       <td className="fixed num">{formatSigTrim(row.target, 10)}</td>
       <td className="fixed num">{formatSigTrim(row.weight, 7)}</td>
       <Figures row={row} k={`g${k}`} />
+      <td className="fixed">{optionsText(row.operand)}</td>
     </tr>
   );
 }
@@ -265,6 +283,7 @@ export function MeritEditor() {
               <th style={{ textAlign: 'right' }}>Weight</th>
               <th style={{ textAlign: 'right' }}>Value</th>
               <th style={{ textAlign: 'right' }}>% Contrib</th>
+              <th title="Further settings of the type as key=value (RMS spot: reference, rings, arms; distortion: percent; edge thickness: heightMm, heightFrom; wavefront: rings, arms; Zernike: basis, rings, arms)">Options</th>
             </tr>
           </thead>
           <tbody>
@@ -273,7 +292,7 @@ export function MeritEditor() {
             ))}
             {ops.length === 0 && (
               <tr>
-                <td colSpan={10} className="fixed muted">
+                <td colSpan={11} className="fixed muted">
                   No operands of your own: Insert adds one.
                 </td>
               </tr>
@@ -281,7 +300,7 @@ export function MeritEditor() {
             {fresh?.table?.defaultMerit && (
               <tr className="block-head">
                 <td className="rowhead">DMFS</td>
-                <td colSpan={9} data-testid="mf-dmfs">
+                <td colSpan={10} data-testid="mf-dmfs">
                   {describeDefaultMerit(fresh.table.defaultMerit, hasBounds(spec.defaultMerit))} · {generated.length} generated operands
                 </td>
               </tr>

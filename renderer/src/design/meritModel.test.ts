@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MeritSpec, OPERAND_TYPES as ENGINE_TYPES } from '../../../engine/io/meritSpecSchema.ts';
-import { OPERAND_TYPES, changeType, deleteOperand, insertOperand, moveOperand, newOperand, parseIndex, startingMerit, withDefaultMerit } from './meritModel.ts';
+import { OPERAND_TYPES, changeType, optionsText, parseOptions, deleteOperand, insertOperand, moveOperand, newOperand, parseIndex, startingMerit, withDefaultMerit } from './meritModel.ts';
 
 describe('the merit editor model', () => {
   it('offers every operand type of the merit spec, and a new one of each is a valid spec', () => {
@@ -34,5 +34,16 @@ describe('the merit editor model', () => {
     expect(startingMerit(52.37221718)).toEqual({ operands: [{ type: 'EFL', target: 52.3722 }], defaultMerit: { glassMin: 0.5, glassEdgeMin: 0.5, airMin: 0, airEdgeMin: 0.1 } });
     expect(startingMerit(null).operands).toBeUndefined();
     expect(MeritSpec.safeParse(startingMerit(50)).success).toBe(true);
+  });
+  it('edits the further settings of a type as key=value text; the schema then checks the values', () => {
+    const op = { type: 'RMS_SPOT' as const, field: 1, target: 0 };
+    const r = parseOptions(op, 'reference=chief rings=4 arms=8');
+    expect(r).toEqual({ ok: true, value: { ...op, reference: 'chief', rings: 4, arms: 8 } });
+    if (r.ok) expect(optionsText(r.value)).toBe('reference=chief rings=4 arms=8');
+    expect(parseOptions({ type: 'DISTORTION', field: 0 }, 'percent=false')).toEqual({ ok: true, value: { type: 'DISTORTION', field: 0, percent: false } });
+    expect(parseOptions(op, 'basis=fringe')).toEqual({ ok: false, error: 'options: RMS_SPOT has no "basis" (it has reference, rings, arms)' });
+    expect(parseOptions({ type: 'EFL' }, 'rings=3')).toMatchObject({ ok: false });
+    expect(parseOptions({ ...op, rings: 4 }, '')).toEqual({ ok: true, value: op });
+    expect(MeritSpec.safeParse({ operands: [(parseOptions(op, 'rings=99') as { value: unknown }).value] }).success).toBe(false);
   });
 });

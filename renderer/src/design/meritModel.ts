@@ -112,6 +112,45 @@ export function parseIndex(text: string, what: string, opts: { optional?: boolea
   return { ok: true, value: v - 1 };
 }
 
+/** The further settings of each type, edited as "key=value" text in the Options column. */
+export const OPTION_KEYS: Partial<Record<OperandType, readonly string[]>> = {
+  RMS_SPOT: ['reference', 'rings', 'arms'],
+  DISTORTION: ['percent'],
+  EDGE_THICKNESS: ['heightMm', 'heightFrom'],
+  WAVEFRONT_RMS: ['rings', 'arms'],
+  ZERNIKE: ['basis', 'rings', 'arms'],
+};
+
+/** The options of an operand as the Options column shows them: "reference=chief rings=4". */
+export function optionsText(op: Operand): string {
+  const rec = op as Record<string, unknown>;
+  return (OPTION_KEYS[op.type] ?? [])
+    .filter((k) => rec[k] !== undefined)
+    .map((k) => `${k}=${String(rec[k])}`)
+    .join(' ');
+}
+
+export type OptionsParse = { ok: true; value: Operand } | { ok: false; error: string };
+
+/**
+ * `op` with the options typed as "key=value ..." (numbers, true / false, or words; empty text
+ * removes them all). The schema checks the values when the spec is saved; keys the type does not
+ * have are refused here, by name.
+ */
+export function parseOptions(op: Operand, text: string): OptionsParse {
+  const keys = OPTION_KEYS[op.type] ?? [];
+  const next = { ...op } as Record<string, unknown>;
+  for (const k of keys) delete next[k];
+  for (const token of text.split(/[\s,;]+/).filter(Boolean)) {
+    const m = /^([A-Za-z]+)=(.+)$/.exec(token);
+    if (!m) return { ok: false, error: `options: "${token}" is not key=value` };
+    const [, key, raw] = m;
+    if (!keys.includes(key)) return { ok: false, error: `options: ${op.type} has no "${key}"${keys.length ? ` (it has ${keys.join(', ')})` : ' option'}` };
+    next[key] = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  }
+  return { ok: true, value: next as Operand };
+}
+
 /** The operand with `key` set (undefined removes it). */
 export function setKey(op: Operand, key: string, value: unknown): Operand {
   const next = { ...op } as Record<string, unknown>;

@@ -167,6 +167,12 @@ describe.skipIf(!existsSync(CHROMIUM))('designing in the browser studio', () => 
     expect(rows.map((r) => r.share)).toEqual(table.rows.map((r) => r.contribution));
     expect(Number(await page.getByTestId('mf-total').getAttribute('data-value'))).toBe(table.merit);
     await screenshot(page, 'design-merit-editor');
+    // The light theme recolours the editor (its colours are the theme's variables).
+    await page.getByTestId('theme-toggle').click();
+    await poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await screenshot(page, 'design-merit-editor-light');
+    await page.getByTestId('theme-toggle').click();
+    await poll(() => page.evaluate(() => document.documentElement.dataset.theme)).not.toBe('light');
     // Undo takes the last merit edit back, as any lens edit.
     expect(await page.getByTestId('undo').getAttribute('title')).toBe('Undo System merit (Ctrl+Z)');
     expect(pageErrors(page)).toEqual([]);
@@ -292,6 +298,10 @@ describe.skipIf(!existsSync(CHROMIUM))('designing in the browser studio', () => 
     // Every figure fits its column: at most 11 characters.
     for (const t of await page.locator('[data-testid=operands] tbody tr td:not(:first-child)').allTextContents()) if (!t.includes('=')) expect(t.length).toBeLessThanOrEqual(11);
     await screenshot(page, 'design-bounds-violated');
+    // The merit editor marks the same bound operands in red.
+    await page.getByTestId('tab-merit').click();
+    await poll(() => page.locator('[data-testid=merit-table] tr.violated').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-label')))).toEqual(['CT s1', 'CT s3', 'CT s5']);
+    await screenshot(page, 'design-merit-violated');
   });
 
   it("Adam's words are the CLI's for the same lens: converged only when it did", async () => {

@@ -55,6 +55,11 @@ const KINDS = [
 ] as const;
 const KIND_GLYPH = { target: '=', lower: '≥', upper: '≤' } as const;
 
+/** True when a bound operand ('lower' / 'upper') is not met: its figures are shown in red. */
+function violated(row: MeritRow | undefined): boolean {
+  return !!row && (row.kind === 'lower' ? row.value < row.target : row.kind === 'upper' ? row.value > row.target : false);
+}
+
 /** Value and share cells of one row: the host's figures, formatted to fit their columns. */
 function Figures({ row, k }: { row: MeritRow | undefined; k: string }) {
   return (
@@ -76,7 +81,7 @@ function OperandRow({ op, k, row, save, spec }: { op: Operand; k: number; row: M
   const rec = op as Record<string, unknown>;
   const surfKey = op.type === 'ZERNIKE' ? 'term' : 'surface';
   return (
-    <tr data-testid={`mf-row-${k}`} data-label={row?.label ?? ''}>
+    <tr data-testid={`mf-row-${k}`} data-label={row?.label ?? ''} className={violated(row) ? 'violated' : undefined}>
       <td className="rowhead">{k + 1}</td>
       <td style={{ minWidth: 128 }}>
         <GridSelect
@@ -168,7 +173,7 @@ function OperandRow({ op, k, row, save, spec }: { op: Operand; k: number; row: M
 function GeneratedRow({ row, k }: { row: MeritRow; k: number }) {
   const o = row.operand as Record<string, unknown>;
   return (
-    <tr className="generated" data-testid={`mf-gen-${k}`} data-label={row.label}>
+    <tr className={`generated${violated(row) ? ' violated' : ''}`} data-testid={`mf-gen-${k}`} data-label={row.label}>
       <td className="rowhead" />
       <td className="fixed">{row.label}</td>
       <td className="fixed num">{typeof o.surface === 'number' ? o.surface + 1 : ''}</td>
@@ -178,7 +183,8 @@ function GeneratedRow({ row, k }: { row: MeritRow; k: number }) {
       <td className="fixed num">{formatSigTrim(row.target, 10)}</td>
       <td className="fixed num">{formatSigTrim(row.weight, 7)}</td>
       <Figures row={row} k={`g${k}`} />
-      <td className="fixed">{optionsText(row.operand)}</td>
+      {/* The RMS rows' reference and sampling are the block's (its header says them). */}
+      <td className="fixed">{row.operand.type === 'RMS_SPOT' ? '' : optionsText(row.operand)}</td>
     </tr>
   );
 }

@@ -17,6 +17,7 @@ import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfacePro
 import type { CellMarker } from '../../engine/io/cellMarkers.ts';
 import type { SurfaceSolves } from '../../engine/io/solves.ts';
 import type { MeritRow, MeritTable } from '../../engine/optimize/meritTable.ts';
+import type { DefaultMerit, MeritSpec, Operand, OperandType } from '../../engine/io/meritSpecSchema.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, E2eTaskInfo, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
 import type { WaveAnalysisOptions, WaveBundle } from './studioWaveApi.ts';
 import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions, ToleranceSpec } from './studioToleranceApi.ts';
@@ -26,7 +27,7 @@ import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions
  * the prescription (engine/io/prescription.ts: a surface, a surface's material) and the report
  * `lens-studio analyze --json` prints (lengths mm, wavelengths µm; null where not computable).
  */
-export type { AnalysisReport, CellMarker, FieldPlots, MaterialRef, MeritRow, MeritTable, Prescription, SurfaceSolves, SurfaceSpec };
+export type { AnalysisReport, CellMarker, DefaultMerit, FieldPlots, MaterialRef, MeritRow, MeritSpec, MeritTable, Operand, OperandType, Prescription, SurfaceSolves, SurfaceSpec };
 export type * from './studioLabApi.ts';
 export type * from './studioWaveApi.ts';
 export type * from './studioToleranceApi.ts';
@@ -507,8 +508,7 @@ export const STUDIO_METHODS = [
  * this list against the renderer's sources, so it stays the minimum.
  */
 export const RENDERER_METHODS = STUDIO_METHODS.filter(
-  // evaluateMerit joins the list when the studio's merit editor calls it (the check below says so).
-  (m) => m !== 'openPath' && m !== 'hostInfo' && m !== 'evaluateMerit',
+  (m) => m !== 'openPath' && m !== 'hostInfo',
 );
 
 /** The host-side implementation: the API without the client-side subscription helper. */

@@ -105,6 +105,8 @@ export class OptimizationRunner {
         merit: result.merit,
         initialMerit: result.initialMerit,
         variables: opt.describeVariables(result.x),
+        // The final lens's operands (Adam's progress carries none).
+        operands: opt.merit.operands(result.x).map((o) => ({ name: o.label, value: o.value, target: o.target, weight: o.weight, contribution: o.contribution })),
         stopReason: result.stopReason,
         violations: opt.violations(result.x),
       });

@@ -20,6 +20,8 @@ import { RayFans } from './components/RayFans.tsx';
 import { GlassMap } from './components/GlassMap.tsx';
 import { WavePanel } from './wave/WavePanel.tsx';
 import { FieldPlotsPanel } from './fieldPlots/FieldPlotsPanel.tsx';
+import { MeritEditor } from './design/MeritEditor.tsx';
+import { VariablesPanel } from './design/VariablesPanel.tsx';
 import { LibraryDialog } from './components/LibraryDialog.tsx';
 import { OpenGuard } from './components/OpenGuard.tsx';
 import { DeflectometryPanel } from './lab/DeflectometryPanel.tsx';
@@ -30,7 +32,7 @@ import { useLab } from './lab/labStore.ts';
 import './lab/lab.css';
 import './components/panels.css';
 
-type LeftTab = 'optimize' | 'system' | 'firstOrder' | 'glassMap' | 'wave' | 'fieldPlots';
+type LeftTab = 'optimize' | 'merit' | 'variables' | 'system' | 'firstOrder' | 'glassMap' | 'wave' | 'fieldPlots';
 type RightTab = 'spots' | 'fans' | 'both';
 type Workspace = 'design' | 'deflectometry' | 'e2e' | 'tolerance';
 
@@ -152,6 +154,8 @@ export function App() {
                     <TabBar
                       tabs={[
                         ['optimize', 'Optimization'],
+                        ['merit', 'Merit function'],
+                        ['variables', 'Variables'],
                         ['system', 'System'],
                         ['firstOrder', 'First-order'],
                         ['glassMap', 'Glass map'],
@@ -165,6 +169,8 @@ export function App() {
                   </div>
                   <div className="panel-body">
                     {leftTab === 'optimize' && <OptimizationPanel />}
+                    {leftTab === 'merit' && <MeritEditor />}
+                    {leftTab === 'variables' && <VariablesPanel />}
                     {leftTab === 'system' && <SystemSettings />}
                     {leftTab === 'firstOrder' && <FirstOrderPanel />}
                     {leftTab === 'glassMap' && <GlassMap />}

@@ -127,9 +127,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     expect(expected).not.toBe(before);
     await poll(() => page.getByTestId('efl').textContent()).toBe(expected);
     expect(await page.getByTestId('undo').isEnabled()).toBe(true);
-    // The optimization's default EFL target stays the EFL of the lens as opened: it does not follow the edit.
+    // The starting merit's EFL target stays the EFL of the lens as opened: it does not follow the edit.
     const opened = analyze(buildSystem(cooke, GlassLibrary.builtin())).paraxial.efl;
-    expect(Number(await page.getByTestId('efl-target').inputValue())).toBeCloseTo(opened, 4);
+    await page.getByTestId('tab-merit').click();
+    expect(Number(await page.getByTestId('mf-target-0').inputValue())).toBeCloseTo(opened, 4);
+    await page.getByTestId('tab-optimize').click();
     // An invalid value is refused in place with a message; the lens keeps its last valid radius.
     const cell = page.getByTestId('radius-0');
     await cell.click();
@@ -148,7 +150,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
   });
 
   it('runs an optimization: the loss curve gets points and falls', async () => {
-    await page.getByTestId('efl-target').fill('50');
+    // The EFL target typed in the merit editor (saved with the lens).
+    await page.getByTestId('tab-merit').click();
+    const target = page.getByTestId('mf-target-0');
+    await target.click();
+    await target.fill('50');
+    await target.press('Enter');
+    await poll(() => page.getByTestId('mf-saved').textContent()).toMatch(/saved with the lens/);
     const r = await runOptimization(page, '04-optimized');
     expect(r.points).toBeGreaterThanOrEqual(3);
     expect(r.last).toBeLessThan(r.first);
@@ -207,7 +215,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser studio in Chromium', () => {
     await shot(page, '08b-zmx-section');
     await page.getByTestId('layout-3d').click();
 
-    await page.getByTestId('efl-target').fill(String(Number(eflText(zmx).replace('−', '-'))));
+    // A lens without a merit of its own: the starting merit targets its EFL as opened.
+    await page.getByTestId('tab-merit').click();
+    expect(Number(await page.getByTestId('mf-target-0').inputValue())).toBeCloseTo(Number(eflText(zmx).replace('−', '-')), 4);
     const r = await runOptimization(page, '09-zmx-optimized');
     expect(r.points).toBeGreaterThanOrEqual(3);
     expect(r.last).toBeLessThan(r.first);

@@ -13,6 +13,7 @@ import { CellFlags, EditCell } from './EditCell.tsx';
 import { MessagesList, useLensMessages } from './MessagesList.tsx';
 import { NAV_COLS, SurfaceRow, computedText, materialText } from './SurfaceRow.tsx';
 import { cellAt, navPosition } from './gridNav.ts';
+import { isDesignCell } from '../design/cellIds.ts';
 import { formatNumber, parseFinite, type Parsed } from '../format.ts';
 
 export { materialText };
@@ -21,7 +22,8 @@ export function LensEditor() {
   const lens = useStudio((s) => s.lens);
   const selected = useStudio((s) => s.selectedSurface);
   const imageSemiDiameter = useStudio((s) => s.analysis?.layout?.semiDiameters[s.analysis.layout.semiDiameters.length - 1]);
-  const lastError = useStudio((s) => s.lastCellError);
+  // Rejected entries of the merit editor and variables window show there, not here.
+  const lastError = useStudio((s) => (s.lastCellError && !isDesignCell(s.lastCellError.id) ? s.lastCellError : null));
   const [rowError, setRowError] = useState<string | null>(null);
   const grid = useRef<HTMLDivElement>(null);
   const messages = useLensMessages();
@@ -101,6 +103,7 @@ export function LensEditor() {
                 <th style={{ textAlign: 'right' }}>Thickness</th>
                 <th />
                 <th>Glass</th>
+                <th />
                 <th style={{ textAlign: 'right' }} title="Clear semi-aperture, mm: grey = automatic (computed from the rays), black = set by the user">
                   Semi-diam
                 </th>
@@ -133,9 +136,19 @@ export function LensEditor() {
                 <td />
                 <td />
                 <td />
+                <td />
               </tr>
               {p.surfaces.map((s, i) => (
-                <SurfaceRow key={i} s={s} i={i} json={JSON.stringify(s)} selected={selected === i} flagged={flags.rows[i]} />
+                <SurfaceRow
+                  key={i}
+                  s={s}
+                  i={i}
+                  json={JSON.stringify(s)}
+                  selected={selected === i}
+                  flagged={flags.rows[i]}
+                  marks={JSON.stringify(lens.cells[i] ?? {})}
+                  imageSolve={i === n - 1 && p.imageSolve === 'paraxialFocus'}
+                />
               ))}
               <tr>
                 <td className="rowhead">IMA</td>
@@ -146,6 +159,7 @@ export function LensEditor() {
                 <td className="fixed" />
                 <td />
                 <td className="fixed" />
+                <td />
                 <td className={`fixed num${p.image?.semiDiameter === undefined ? ' computed' : ''}`} data-testid="semidiameter-image">
                   {p.image?.semiDiameter !== undefined ? formatNumber(p.image.semiDiameter) : computedText(imageSemiDiameter)}
                 </td>

@@ -1,17 +1,31 @@
 /**
- * Optimization: the variables (the lens's V flags), the merit function (OpticStudio-style default
- * merit plus an EFL target, by default the EFL of the lens as opened), run / stop, the live loss curve (uPlot, log scale) and the operand
- * values as the host streams them. The layout, spots and fans follow the run on their own, since
+ * Optimization: the variables (the lens's V flags), the merit function in effect (the lens's saved
+ * merit, else the starting merit: design/designStore.ts; edited in the merit editor), run / stop,
+ * the run's status in words with the bounds it could not meet in red (design/RunStatus.tsx), the
+ * live loss curve (uPlot, log scale) and the operand values as the host streams them. The layout, spots and fans follow the run on their own, since
  * the host pushes the lens as it changes.
  */
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import type { LensEdit } from '../../../app/contract/studioApi.ts';
+import type { MeritSpec } from '../../../app/contract/studioApi.ts';
 import { API_LIMITS } from '../../../app/contract/apiLimits.ts';
 import { useStudio } from '../store.ts';
 import { useElementSize } from './useCanvasSize.ts';
 import { plotAxes } from './plotTheme.ts';
-import { fixed, formatNumber } from '../format.ts';
+import { formatNumber } from '../format.ts';
+import { useEffectiveMerit } from '../design/designStore.ts';
+import { RunStatus } from '../design/RunStatus.tsx';
+import { formatPercent, formatSig, formatSigTrim } from '../design/sigFormat.ts';
+import { hasBounds } from '../design/meritModel.ts';
+
+/** The merit in one line: "EFL = 50 · default merit (RMS spot, centroid, 3 × 6) with thickness bounds". */
+function meritSummary(spec: MeritSpec): string {
+  const ops = (spec.operands ?? []).map((o) => (o.type === 'EFL' ? `EFL ${o.kind === 'lower' ? '≥' : o.kind === 'upper' ? '≤' : '='} ${formatNumber(o.target ?? 0)}` : o.type));
+  const shown = ops.length > 3 ? [...ops.slice(0, 3), `+${ops.length - 3} more`] : ops;
+  const dm = spec.defaultMerit;
+  const dmText = dm ? `default merit (RMS spot, ${dm.reference ?? 'centroid'}, ${dm.rings ?? 3} × ${dm.arms ?? 6})${hasBounds(dm) ? ' with thickness bounds' : ''}` : '';
+  return [...shown, dmText].filter(Boolean).join(' · ');
+}
 
 function LossCurve() {
   const history = useStudio((s) => s.opt.history);
@@ -63,64 +77,39 @@ function LossCurve() {
 
 export function OptimizationPanel() {
   const lens = useStudio((s) => s.lens);
-  // The EFL rounded to 6 digits, of the lens revision shown: the panel re-renders only when it changes.
-  const currentEfl = useStudio((s) => (s.analysis?.report && s.analysis.revision === s.lens?.revision ? Number(s.analysis.report.paraxial.efl.toPrecision(6)) : NaN));
   const opt = useStudio((s) => s.opt);
-  const [useDefault, setUseDefault] = useState(true);
-  const [useEfl, setUseEfl] = useState(true);
-  const [useBounds, setUseBounds] = useState(true);
-  const [eflTarget, setEflTarget] = useState<string>('');
+  const { spec, saved } = useEffectiveMerit();
   const [iterations, setIterations] = useState('50');
   const [method, setMethod] = useState<'dls' | 'adam'>('dls');
   const [busy, setBusy] = useState(false);
   const st = useStudio.getState;
-  // The default EFL target is the EFL of the lens as opened (or saved), frozen there: edits never
-  // move it, so a perturbed lens is optimized back to the focal length it had, not to its own.
-  const lensKey = lens ? `${lens.fileName}\u0000${JSON.stringify(lens.source)}` : '';
-  const [frozenEfl, setFrozenEfl] = useState<{ key: string; efl: number } | null>(null);
-  useEffect(() => {
-    if (lensKey && Number.isFinite(currentEfl) && frozenEfl?.key !== lensKey) setFrozenEfl({ key: lensKey, efl: currentEfl });
-  }, [lensKey, currentEfl, frozenEfl]);
-  const defaultEfl = frozenEfl?.key === lensKey ? frozenEfl.efl : NaN;
   if (!lens) return <div className="empty">No lens open.</div>;
   const p = lens.prescription;
   const variables = p.surfaces.flatMap((s, i) => Object.entries(s.variables ?? {}).filter(([, on]) => on).map(([k]) => `S${i + 1} ${k}`));
-  const efl = eflTarget === '' ? defaultEfl : Number(eflTarget);
-  const eflValid = Number.isFinite(efl) && efl !== 0;
-  const canRun = !opt.running && !busy && variables.length > 0 && (useDefault || (useEfl && eflValid));
+  const canRun = !opt.running && !busy && variables.length > 0 && !!spec;
 
-  /** Sets the flag of every radius (of a curved surface) or every thickness, as one undo step. */
+  /** Varies (or, with `on` false, fixes) every radius or thickness no solve sets, as one undo step each. */
   const setAll = (params: ('radius' | 'thickness')[], on: boolean) => {
-    const changes = p.surfaces.flatMap((s, i) =>
-      params
-        .filter((param) => (param === 'radius' ? 'radius' in s && s.radius !== null : true))
-        .filter((param) => !!s.variables?.[param] !== on)
-        .map((param) => ({ index: i, param, on })),
-    );
-    if (!changes.length) return;
     setBusy(true);
-    void st()
-      .edit({ op: 'setVariables', changes })
-      .then((err) => {
-        if (err) st().notify('error', err);
-      })
-      .finally(() => setBusy(false));
+    void (async () => {
+      for (const param of params) {
+        const err = await st().edit({ op: 'varyAll', param, on });
+        if (err) return st().notify('error', err);
+      }
+    })().finally(() => setBusy(false));
   };
 
   const run = () => {
-    const operands = useEfl && eflValid ? [{ type: 'EFL' as const, target: efl, weight: 1 }] : [];
+    if (!spec) return;
     void st().startOptimization({
       method,
       maxIterations: Math.max(1, Math.min(API_LIMITS.optimize.maxIterations[1], Math.floor(Number(iterations)) || 50)),
-      merit: {
-        // OpticStudio-style boundaries keep elements physical: edges of glass ≥ 0.5 mm, air ≥ 0.1 mm.
-        ...(useDefault && { defaultMerit: useBounds ? { glassEdgeMin: 0.5, airEdgeMin: 0.1, glassMin: 0.5, airMin: 0 } : {} }),
-        ...(operands.length && { operands }),
-      },
+      merit: spec,
     });
   };
 
   const last = opt.last;
+  const violated = new Set(last?.phase === 'finished' || last?.phase === 'stopped' ? (last.violations ?? []).map((v) => v.name) : []);
   return (
     <div className="opt" data-testid="optimization-panel">
       <div className="opt-side">
@@ -140,42 +129,26 @@ export function OptimizationPanel() {
           <button className="btn small" onClick={() => setAll(['thickness'], true)} disabled={opt.running || busy}>
             Vary thicknesses
           </button>
-          <button
-            className="btn small"
-            disabled={opt.running || busy}
-            onClick={() => setAll(['radius', 'thickness'], false)}
-          >
+          <button className="btn small" disabled={opt.running || busy} onClick={() => setAll(['radius', 'thickness'], false)}>
             Clear
           </button>
         </div>
         <b style={{ marginTop: 4 }}>Merit function</b>
-        <label className="row">
-          <input type="checkbox" checked={useDefault} onChange={(e) => setUseDefault(e.target.checked)} /> Default: RMS spot, all fields × λ
-        </label>
-        <label className="row" title="Thickness boundaries: glass centre and edge ≥ 0.5 mm, air edge ≥ 0.1 mm">
-          <input type="checkbox" checked={useBounds} disabled={!useDefault} onChange={(e) => setUseBounds(e.target.checked)} /> Edge / centre thickness bounds
-        </label>
-        <label className="row">
-          <input type="checkbox" checked={useEfl} onChange={(e) => setUseEfl(e.target.checked)} /> EFL =
-          <input
-            className={`field-input${useEfl && !eflValid ? ' invalid' : ''}`}
-            style={{ width: 80 }}
-            value={eflTarget === '' && Number.isFinite(defaultEfl) ? formatNumber(defaultEfl) : eflTarget}
-            onChange={(e) => setEflTarget(e.target.value)}
-            data-testid="efl-target"
-          />
-          mm
-        </label>
+        <div className="muted" style={{ fontSize: 11.5 }} data-testid="merit-summary">
+          {spec ? meritSummary(spec) : '…'}
+          <br />
+          <span className={saved ? '' : 'mf-unsaved'}>{saved ? 'saved with the lens' : 'starting merit'}</span> · edit it in the Merit function tab
+        </div>
         <div className="row">
           <span className="muted">Method</span>
-          <select className="field-input" value={method} onChange={(e) => setMethod(e.target.value as 'dls' | 'adam')}>
+          <select className="field-input" style={{ width: 150 }} value={method} onChange={(e) => setMethod(e.target.value as 'dls' | 'adam')} data-testid="opt-method">
             <option value="dls">Damped least squares</option>
             <option value="adam">Adam</option>
           </select>
         </div>
         <div className="row">
           <span className="muted">Max iterations</span>
-          <input className="field-input" style={{ width: 60 }} value={iterations} onChange={(e) => setIterations(e.target.value)} />
+          <input className="field-input" style={{ width: 60 }} value={iterations} onChange={(e) => setIterations(e.target.value)} data-testid="opt-iterations" />
         </div>
         <div className="row">
           {opt.running ? (
@@ -191,19 +164,7 @@ export function OptimizationPanel() {
             {opt.phase ?? ''}
           </span>
         </div>
-        {last && (
-          <div className="mono" style={{ fontSize: 11 }} data-testid="opt-status">
-            iter {last.iteration} · merit {last.merit.toExponential(4)}
-            <br />
-            <span className="muted">start {Number.isFinite(last.initialMerit) ? last.initialMerit.toExponential(4) : '—'}</span>
-            {last.message && (
-              <>
-                <br />
-                <span className="muted">{last.message}</span>
-              </>
-            )}
-          </div>
-        )}
+        <RunStatus last={last} running={opt.running} />
       </div>
       <div className="opt-main">
         <LossCurve />
@@ -220,18 +181,18 @@ export function OptimizationPanel() {
             </thead>
             <tbody>
               {(last?.operands ?? []).slice(0, 60).map((o, i) => (
-                <tr key={i}>
+                <tr key={i} className={violated.has(o.name) ? 'violated' : undefined}>
                   <td>{o.name}</td>
-                  <td>{formatNumber(Number(o.target.toPrecision(6)))}</td>
-                  <td>{formatNumber(Number(o.value.toPrecision(6)))}</td>
-                  <td>{formatNumber(o.weight)}</td>
-                  <td>{fixed(o.contribution * 100, 2)}</td>
+                  <td>{formatSigTrim(o.target, 10)}</td>
+                  <td>{formatSig(o.value, 11)}</td>
+                  <td>{formatSigTrim(o.weight, 7)}</td>
+                  <td>{formatPercent(o.contribution)}</td>
                 </tr>
               ))}
               {last && last.variables.length > 0 && (
                 <tr>
                   <td colSpan={5} className="muted" style={{ textAlign: 'left' }}>
-                    {last.variables.map((v) => `${v.name} = ${formatNumber(Number(v.value.toPrecision(7)))}`).join(' · ')}
+                    {last.variables.map((v) => `${v.name} = ${formatSig(v.value, 11)}`).join(' · ')}
                   </td>
                 </tr>
               )}

@@ -1,13 +1,15 @@
 /**
  * One surface row of the lens data editor: type, comment, radius, thickness, glass, semi-diameter
  * (the user's value, or the automatic one in grey as OpticStudio shows it), conic, type parameters
- * and the variable flags (V). Cells sit on the editor's navigation grid: row = surface + 1 (the
+ * and the markers of variables and solves (V, P, M, C, F, E: design/SolveMarker.tsx). Cells sit on the editor's navigation grid: row = surface + 1 (the
  * object row is 0), columns as `NAV_COLS`.
  */
 import { memo } from 'react';
 import type { LensEdit, MaterialRef, SurfaceField, SurfaceSpec } from '../../../app/contract/studioApi.ts';
 import { useStudio } from '../store.ts';
 import { EditCell } from './EditCell.tsx';
+import { SolveMarker } from '../design/SolveMarker.tsx';
+import type { CellMarker } from '../../../app/contract/studioApi.ts';
 import { moveFocus } from './gridNav.ts';
 import { formatNumber, parseFinite, parseNumberList, parseOptionalPositive, parseRadius, type Parsed } from '../format.ts';
 
@@ -94,21 +96,6 @@ function TypeCell({ s, i }: { s: SurfaceSpec; i: number }) {
   );
 }
 
-function VFlag({ s, i, param }: { s: SurfaceSpec; i: number; param: string }) {
-  const on = !!s.variables?.[param];
-  return (
-    <button
-      className={`vflag${on ? ' on' : ''}`}
-      tabIndex={-1}
-      title={`${on ? 'Fix' : 'Vary'} ${param} of surface ${i + 1} in optimization`}
-      data-testid={`var-${i}-${param}`}
-      onClick={() => void edit({ op: 'setVariable', index: i, param, on: !on }).then((err) => err && useStudio.getState().notify('error', err))}
-    >
-      V
-    </button>
-  );
-}
-
 function CoordinateBreakCells({ s, index }: { s: Extract<SurfaceSpec, { type: 'coordinateBreak' }>; index: number }) {
   const fields = ['decenterX', 'decenterY', 'tiltX', 'tiltY', 'tiltZ'] as const;
   const labels = ['dx', 'dy', 'tx', 'ty', 'tz'];
@@ -161,9 +148,16 @@ function SemiDiameterCell({ s, i }: { s: SurfaceSpec; i: number }) {
   );
 }
 
+/** A solved value (marker other than V) as OpticStudio shows it: 8 significant digits. */
+function solvedShown(v: number, marker: CellMarker | undefined): number {
+  return marker && marker !== 'V' ? Number(v.toPrecision(8)) : v;
+}
+
 /** One surface row; re-rendered only when that surface, the selection or its messages change. */
 export const SurfaceRow = memo(
-  function SurfaceRow({ s, i, selected, flagged }: { s: SurfaceSpec; i: number; json: string; selected: boolean; flagged?: string }) {
+  function SurfaceRow({ s, i, selected, flagged, marks, imageSolve }: { s: SurfaceSpec; i: number; json: string; selected: boolean; flagged?: string; marks: string; imageSolve: boolean }) {
+    /** The solve / variable markers of this row's cells (LensSnapshot.cells). */
+    const mark: Record<string, CellMarker> = JSON.parse(marks);
     const setSurface = (field: SurfaceField) => (value: unknown) => edit({ op: 'setSurface', index: i, field, value });
     const where = `Surface ${i + 1}`;
     const nav = (col: number) => ({ row: i + 1, col });
@@ -188,7 +182,7 @@ export const SurfaceRow = memo(
         <td className="num" style={{ minWidth: 96 }}>
           {hasRadius ? (
             <EditCell
-              display={s.radius === null ? 'Infinity' : formatNumber(s.radius)}
+              display={s.radius === null ? 'Infinity' : formatNumber(solvedShown(s.radius, mark.radius))}
               numeric
               parse={parseRadius}
               commit={setSurface('radius')}
@@ -200,12 +194,12 @@ export const SurfaceRow = memo(
             dash
           )}
         </td>
-        <td>{hasRadius && <VFlag s={s} i={i} param="radius" />}</td>
+        <td>{hasRadius && <SolveMarker s={s} i={i} param="radius" marker={mark.radius} imageSolve={imageSolve} />}</td>
         <td className="num" style={{ minWidth: 84 }}>
-          <EditCell display={formatNumber(s.thickness)} numeric parse={(t) => parseFinite(t, 'thickness')} commit={setSurface('thickness')} where={where} nav={nav(NAV_COLS.thickness)} testId={`thickness-${i}`} />
+          <EditCell display={formatNumber(solvedShown(s.thickness, mark.thickness))} numeric parse={(t) => parseFinite(t, 'thickness')} commit={setSurface('thickness')} where={where} nav={nav(NAV_COLS.thickness)} testId={`thickness-${i}`} />
         </td>
         <td>
-          <VFlag s={s} i={i} param="thickness" />
+          <SolveMarker s={s} i={i} param="thickness" marker={mark.thickness} imageSolve={imageSolve} />
         </td>
         <td style={{ minWidth: 78 }}>
           {s.type === 'coordinateBreak' ? (
@@ -222,6 +216,7 @@ export const SurfaceRow = memo(
             />
           )}
         </td>
+        <td>{s.type !== 'coordinateBreak' && <SolveMarker s={s} i={i} param="material" marker={mark.material} imageSolve={imageSolve} />}</td>
         <td className="num" style={{ minWidth: 70 }}>
           <SemiDiameterCell s={s} i={i} />
         </td>
@@ -238,7 +233,7 @@ export const SurfaceRow = memo(
             />
           ) : null}
         </td>
-        <td>{hasRadius && <VFlag s={s} i={i} param="conic" />}</td>
+        <td>{hasRadius && <SolveMarker s={s} i={i} param="conic" marker={mark.conic} imageSolve={imageSolve} />}</td>
         <td style={{ minWidth: 120 }}>
           {s.type === 'coordinateBreak' ? (
             <CoordinateBreakCells s={s} index={i} />
@@ -249,5 +244,5 @@ export const SurfaceRow = memo(
       </tr>
     );
   },
-  (a, b) => a.json === b.json && a.selected === b.selected && a.i === b.i && a.flagged === b.flagged,
+  (a, b) => a.json === b.json && a.selected === b.selected && a.i === b.i && a.flagged === b.flagged && a.marks === b.marks && a.imageSolve === b.imageSolve,
 );

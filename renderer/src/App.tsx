@@ -153,8 +153,8 @@ export function App() {
                   <div className="panel-head">
                     <TabBar
                       tabs={[
-                        ['optimize', 'Optimization'],
-                        ['merit', 'Merit function'],
+                        ['optimize', 'Optimize'],
+                        ['merit', 'Merit'],
                         ['variables', 'Variables'],
                         ['system', 'System'],
                         ['firstOrder', 'First-order'],

@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
+import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
+import { prepareTolerancing } from '../../engine/tolerance/setup.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/lens-studio.js');
@@ -96,6 +98,12 @@ describe('lens-studio tolerance', () => {
     expect(meta.monteCarlo.robustDesign.p90).toBeGreaterThan(0);
     expect(lens.tolerances!.operands.length).toBeGreaterThan(40);
     expect(r.stdout).not.toMatch(/NaN/);
+    // The lens is written focused: its back focus is the compensated one.
+    const t = prepareTolerancing(lens, lens.tolerances!, GlassLibrary.builtin());
+    const zero = new Float64Array(t.model.operands.length);
+    const compensated = t.evaluator.evaluate(zero).value;
+    const asWritten = t.evaluator.evaluateFixed(zero, new Float64Array(t.model.compensators.length));
+    expect(Math.abs(asWritten - compensated) / compensated).toBeLessThan(1e-9);
   });
 
   it('fails with one readable line', () => {

@@ -18,6 +18,7 @@ import { buildMeritProblem } from '../optimize/meritProblem.ts';
 import { dampedLeastSquares } from '../optimize/dampedLeastSquares.ts';
 import { variablesFromGroups, variablesFromSpec } from '../optimize/variables.ts';
 import { defaultToleranceSpec } from './defaults.ts';
+import { ToleranceSpec } from '../io/toleranceSpec.ts';
 import { efl } from '../analysis/firstOrder.ts';
 import { prepareTolerancing, type CriterionSpec } from './setup.ts';
 import { buildRobustProblem } from './robust.ts';
@@ -95,17 +96,14 @@ describe('robust design', () => {
     const curv = Array.from({ length: 14 }, (_, i) => ({ kind: 'curvature' as const, surface: i + 1 }));
     const mp = buildMeritProblem(system, { defaultMerit: {}, operands: [{ type: 'EFL', target: efl(system), weight: 1 }], variables: curv });
     const nominal = mp.apply((await dampedLeastSquares(mp.problem, mp.x0, { maxIterations: 30 })).x);
-    // Cell-phone mechanical tolerances: the default thickness, decenter and tilt limits × 0.1.
+    // Cell-phone tolerances: the defaults with the thickness, decenter and tilt limits × 0.1.
     const nomSystem = buildSystem(nominal, glass);
-    const spec = defaultToleranceSpec(nominal, nomSystem);
-    for (const o of spec.operands) {
-      if (!['TFRN', 'TIRR', 'TIND', 'TABB'].includes(o.type)) {
-        o.min *= 0.1;
-        o.max *= 0.1;
-      }
-    }
-    // Robust design: curvatures and thicknesses of the lens (the back focus is the compensator).
-    const vars = [...curv, ...Array.from({ length: 15 }, (_, s) => ({ kind: 'thickness' as const, surface: s }))];
+    const spec = ToleranceSpec.parse(JSON.parse(fs.readFileSync(path.join(root, 'lens-library/robust/cellphone-tolerances.json'), 'utf8')));
+    const defaults = defaultToleranceSpec(nominal, nomSystem);
+    expect(spec.operands.map((o) => [o.type, o.surface, o.max])).toEqual(defaults.operands.map((o) => [o.type, o.surface, ['TFRN', 'TIRR', 'TIND', 'TABB'].includes(o.type) ? o.max : Number((0.1 * o.max).toPrecision(10))]));
+    // Robust design: curvatures and thicknesses of the lens, stop to last element (the back focus is
+    // the compensator; the IR filter and its air gap stay, the gap being the back focus's twin).
+    const vars = [...curv, ...Array.from({ length: 14 }, (_, s) => ({ kind: 'thickness' as const, surface: s }))];
     const tol = prepareTolerancing(nominal, spec, glass, { type: 'rms-spot' }, {}, vars);
     const nominal0 = tol.evaluator.evaluate(new Float64Array(tol.model.operands.length)).value;
     const x0 = Float64Array.from(vars, (v) => getParam(nomSystem, v));

@@ -26,6 +26,7 @@ import { defaultToleranceSpec } from '../../engine/tolerance/defaults.ts';
 import { ToleranceError, type DesignVariable } from '../../engine/tolerance/perturbation.ts';
 import { prepareTolerancing, type CriterionSpec } from '../../engine/tolerance/setup.ts';
 import { buildRobustProblem } from '../../engine/tolerance/robust.ts';
+import { withNominalCompensators } from '../../engine/tolerance/nominalFocus.ts';
 import { runTrials, statistics, type MonteCarloStatistics } from '../../engine/tolerance/monteCarlo.ts';
 import { CliError } from './errors.ts';
 import { loadSystemFile, printWarnings } from './loadLens.ts';
@@ -63,22 +64,6 @@ function evaluateDesign(p: Prescription, spec: ToleranceSpec, library: GlassLibr
   const tol = prepareTolerancing(p, spec, library, criterion);
   const nominal = tol.evaluator.evaluate(new Float64Array(tol.model.operands.length)).value;
   return { nominal, stats: statistics(runTrials(tol.evaluator, tol.sampled, seed, trials, 0, trials), null) };
-}
-
-/**
- * The design with its nominal thickness compensators (back focus, TTHI) written in, so that the
- * lens file is focused as built (the robust variables leave the compensated thicknesses alone, and
- * every evaluation refocuses them). A lens whose image distance is a solve keeps its solve.
- */
-export function withNominalCompensators(p: Prescription, spec: ToleranceSpec, library: GlassLibrary, criterion: CriterionSpec): Prescription {
-  if ((p.imageSolve ?? 'none') !== 'none') return p;
-  const tol = prepareTolerancing(p, spec, library, criterion);
-  const comp = tol.evaluator.nominalCompensators();
-  const surfaces = p.surfaces.map((s) => ({ ...s }));
-  tol.model.compensators.forEach((d, j) => {
-    if ((d.type === 'backFocus' || d.type === 'TTHI') && comp[j] !== 0) surfaces[d.surface].thickness += comp[j];
-  });
-  return { ...p, surfaces };
 }
 
 /** Runs the robust optimization and writes the robust lens; returns the optimizer's result. */
@@ -170,7 +155,8 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
 
   const designSystem: LensSystem = buildSystem(prescription, library);
   variables.forEach((v, j) => setParam(designSystem, v, result.x[j]));
-  const designed = withNominalCompensators(writeBack(designSystem), tolSpec, library, criterion);
+  const unfocused = writeBack(designSystem);
+  const designed = withNominalCompensators(unfocused, prepareTolerancing(unfocused, tolSpec, library, criterion));
   const before = evaluateDesign(prescription, tolSpec, library, criterion, trials, seed);
   const after = evaluateDesign(designed, tolSpec, library, criterion, trials, seed);
   const objective =

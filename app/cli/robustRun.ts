@@ -26,6 +26,7 @@ import { defaultToleranceSpec } from '../../engine/tolerance/defaults.ts';
 import { ToleranceError, type DesignVariable } from '../../engine/tolerance/perturbation.ts';
 import { prepareTolerancing, type CriterionSpec } from '../../engine/tolerance/setup.ts';
 import { buildRobustProblem } from '../../engine/tolerance/robust.ts';
+import { withNominalCompensators } from '../../engine/tolerance/nominalFocus.ts';
 import { runTrials, statistics, type MonteCarloStatistics } from '../../engine/tolerance/monteCarlo.ts';
 import { CliError } from './errors.ts';
 import { loadSystemFile, printWarnings } from './loadLens.ts';
@@ -154,7 +155,8 @@ export async function robustOptimizeCommand(lensFile: string, opts: RobustComman
 
   const designSystem: LensSystem = buildSystem(prescription, library);
   variables.forEach((v, j) => setParam(designSystem, v, result.x[j]));
-  const designed = writeBack(designSystem);
+  const unfocused = writeBack(designSystem);
+  const designed = withNominalCompensators(unfocused, prepareTolerancing(unfocused, tolSpec, library, criterion));
   const before = evaluateDesign(prescription, tolSpec, library, criterion, trials, seed);
   const after = evaluateDesign(designed, tolSpec, library, criterion, trials, seed);
   const objective =

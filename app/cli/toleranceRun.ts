@@ -27,7 +27,7 @@ import { runMonteCarlo } from '../node/monteCarloRun.ts';
 import { CliError } from './errors.ts';
 import { loadSystemFile, printWarnings } from './loadLens.ts';
 import { writeFileAtomic } from '../node/atomicWrite.ts';
-import { interruptOnSigint } from './interrupt.ts';
+import { interruptOnSigint, signalExitCode } from './interrupt.ts';
 import { loadMeritSpecFile } from './optimizeArgs.ts';
 
 export interface ToleranceCommandOptions {
@@ -110,7 +110,11 @@ export function parseCompensators(list: string): Compensator[] {
 }
 
 function progressBar(label: string, total: number, unit: string): { update(v: number): void; stop(): void } {
-  if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  if (!process.stderr.isTTY) {
+    // A log (a batch job's, a pipe): one line as each analysis starts.
+    process.stderr.write(`lens-studio: ${label}, ${total} ${unit}\n`);
+    return { update() {}, stop() {} };
+  }
   const bar = new cliProgress.SingleBar({ format: `${label} |{bar}| {value}/{total} ${unit} | {eta_formatted}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
   bar.start(total, 0);
   return { update: (v) => bar.update(v), stop: () => bar.stop() };
@@ -193,7 +197,12 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
   const workers = o.workers !== undefined ? num(o.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') : Math.max(1, os.availableParallelism());
   const threshold = o.threshold !== undefined ? num(o.threshold, '--threshold', (v) => v > 0, 'a positive criterion value') : 1.25 * nominal;
   const fp = fingerprint(loaded.prescription, spec, criterion, seed, trials);
-  const { signal, dispose } = interruptOnSigint(() => process.stderr.write('\nlens-studio: stopping (Ctrl-C again to quit without writing)\n'));
+  // Ctrl-C or SIGTERM: the analyses stop, what is done is reported and written (atomically), and
+  // the exit code is 130 (SIGINT) or 143 (SIGTERM), as for optimize.
+  const { signal, received, dispose } = interruptOnSigint((sig) =>
+    process.stderr.write(`\nlens-studio: stopping (${sig === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to quit without writing)\n`),
+  );
+  const stoppedCode = () => signalExitCode(received() ?? 'SIGINT');
   // Worker threads start as soon as a Monte Carlo run is certain, so that they load while this
   // thread runs the sensitivity analysis (and then the first trials).
   let poolP: Promise<ToleranceWorkerPool> | null = null;
@@ -216,7 +225,7 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
         shard: run.shard,
         worst_lens: run.shard.worst ? model.prescription(run.shard.worst.delta, run.shard.worst.comp) : null,
       };
-      if (signal.aborted) throw new CliError('cancelled: no shard written', 130);
+      if (signal.aborted) throw new CliError('cancelled: no shard written', stoppedCode());
       const text = `${JSON.stringify(file)}\n`;
       if (o.out) {
         const target = o.out.endsWith('.json') ? o.out : path.join(o.out, `shard-${a}-${b}.json`);
@@ -264,7 +273,7 @@ export async function runTolerance(lensFile: string, o: ToleranceCommandOptions)
     if (o.out) await writeOutputs(o.out, result, json, worstLens);
     if (o.json) process.stdout.write(`${terminalJson(json)}\n`);
     else printSummary(result, o.out);
-    if (signal.aborted) process.exitCode = 130;
+    if (signal.aborted) process.exitCode = stoppedCode();
   } finally {
     dispose();
     if (poolP) await (poolP as Promise<ToleranceWorkerPool>).then((p) => p.close(), () => {});

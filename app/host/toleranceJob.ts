@@ -18,6 +18,7 @@ import { defaultToleranceSpec } from '../../engine/tolerance/defaults.ts';
 import { mergeShards, runTrials, statistics, type Shard } from '../../engine/tolerance/monteCarlo.ts';
 import { ToleranceError } from '../../engine/tolerance/perturbation.ts';
 import { buildRobustProblem } from '../../engine/tolerance/robust.ts';
+import { withNominalCompensators } from '../../engine/tolerance/nominalFocus.ts';
 import { sensitivity } from '../../engine/tolerance/sensitivity.ts';
 import { prepareTolerancing, type Tolerancing } from '../../engine/tolerance/setup.ts';
 import { StudioError, type DesignComparison, type RobustEvent, type RobustRunOptions, type StudioEvent, type ToleranceEvent, type ToleranceRunOptions } from '../contract/studioApi.ts';
@@ -188,7 +189,9 @@ export class ToleranceHost {
       this.emit({ ...base, phase: 'comparing', iteration: result.iterations, objective: result.merit });
       await turn();
       vars.forEach((v, j) => setParam(system, v, result.x[j]));
-      const design: Prescription = { ...writeBack(system), name: `${prescription.name} (robust)` };
+      const unfocused: Prescription = { ...writeBack(system), name: `${prescription.name} (robust)` };
+      // Written focused: the nominal back focus (and TTHI compensators) of the design applied.
+      const design = withNominalCompensators(unfocused, prepare(unfocused, spec));
       // Time-sliced like the tolerancing run: the host answers other calls between chunks of trials.
       const compare = async (p: Prescription): Promise<DesignComparison> => {
         const t = prepare(p, spec);

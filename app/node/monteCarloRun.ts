@@ -8,7 +8,7 @@
  */
 import type { Tolerancing } from '../../engine/tolerance/setup.ts';
 import { runTrials, type Shard } from '../../engine/tolerance/monteCarlo.ts';
-import { defaultChunk, mergePrefix, TrialQueue, type ToleranceWorkerPool } from './toleranceWorkers.ts';
+import { defaultQueue, mergePrefix, type ToleranceWorkerPool } from './toleranceWorkers.ts';
 
 export interface MonteCarloRunOptions {
   /** Trials completed so far (this thread and the workers). */
@@ -28,7 +28,7 @@ export async function runMonteCarlo(tol: Tolerancing, pool: Promise<ToleranceWor
     (p) => (ready = p),
     () => (failed = true),
   );
-  const queue = new TrialQueue(start, end, defaultChunk(end - start, 2));
+  const queue = defaultQueue(start, end, 2);
   const shards: Shard[] = [];
   let here = 0;
   const turn = () => new Promise<void>((r) => setImmediate(r));
@@ -46,6 +46,7 @@ export async function runMonteCarlo(tol: Tolerancing, pool: Promise<ToleranceWor
   const p = ready as ToleranceWorkerPool | null;
   if (p && queue.remaining > 0 && !options.signal?.aborted) {
     workers = p.size;
+    queue.takers = p.size;
     shards.push(...(await p.runQueue(seed, trials, queue, { onProgress: (d) => options.onProgress?.(here + d), signal: options.signal })));
   }
   return { shard: mergePrefix(seed, trials, start, shards), workers };

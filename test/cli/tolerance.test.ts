@@ -1,14 +1,17 @@
 /**
  * `lens-studio tolerance` as a user runs it: the report files, the JSON keys of issue 15, shards
- * that merge into exactly the single run, the written spec, and one-line errors.
+ * that merge into exactly the single run, the written spec, one-line errors, and Ctrl-C / SIGTERM
+ * (exit 130 / 143 with the partial report written).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { parsePrescriptionJson } from '../../engine/io/json.ts';
+import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
+import { prepareTolerancing } from '../../engine/tolerance/setup.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/lens-studio.js');
@@ -95,6 +98,12 @@ describe('lens-studio tolerance', () => {
     expect(meta.monteCarlo.robustDesign.p90).toBeGreaterThan(0);
     expect(lens.tolerances!.operands.length).toBeGreaterThan(40);
     expect(r.stdout).not.toMatch(/NaN/);
+    // The lens is written focused: its back focus is the compensated one.
+    const t = prepareTolerancing(lens, lens.tolerances!, GlassLibrary.builtin());
+    const zero = new Float64Array(t.model.operands.length);
+    const compensated = t.evaluator.evaluate(zero).value;
+    const asWritten = t.evaluator.evaluateFixed(zero, new Float64Array(t.model.compensators.length));
+    expect(Math.abs(asWritten - compensated) / compensated).toBeLessThan(1e-9);
   });
 
   it('fails with one readable line', () => {
@@ -136,5 +145,39 @@ describe('lens-studio tolerance', () => {
       expect(j.monte_carlo.p90).toBeGreaterThan(j.monte_carlo.p10);
     }
   });
-});
 
+  for (const [sig, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`stops on ${sig} during the Monte Carlo run, writes the partial report and exits ${code}`, async () => {
+      const out = path.join(dir, `stopped-${sig}`);
+      const requested = 1_000_000;
+      const child = spawn(process.execPath, [bin, 'tolerance', 'lens-library/double-gauss.json', '--defaults', '--monte-carlo', String(requested), '--workers', '1', '--out', out], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      const exit = await new Promise<number | null>((resolve) => {
+        let sent = false;
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          // Once the Monte Carlo run has started (and done some trials), send the signal.
+          if (!sent && /Monte Carlo, 1000000 trials/.test(stderr)) {
+            sent = true;
+            setTimeout(() => child.kill(sig), 1500);
+          }
+        });
+        child.on('exit', (c) => resolve(c));
+      });
+      expect(exit, stderr).toBe(code);
+      expect(stderr).toContain(`stopping (${sig === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to quit without writing)`);
+      const j = JSON.parse(fs.readFileSync(path.join(out, 'tolerance.json'), 'utf8'));
+      expect(j.sensitivity.length).toBeGreaterThan(80);
+      expect(j.monte_carlo.trials).toBeGreaterThan(0);
+      expect(j.monte_carlo.trials).toBeLessThan(requested);
+      expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toContain('## Monte Carlo analysis');
+      expect(fs.readdirSync(out).filter((f) => f.includes('.tmp'))).toEqual([]);
+      expect(stdout).toContain('report:');
+    });
+  }
+});

@@ -44,6 +44,8 @@ export const API_LIMITS = {
     psfSize: [3, 127],
     seed: [0, 2 ** 31 - 1],
     imagesEvery: [1, 100_000],
+    /** How many lens variable groups `vary` lists (of curvatures, thicknesses, conics, aspheres, glass). */
+    varyGroups: [1, 5],
   },
 } as const satisfies Record<string, Record<string, Range>>;
 

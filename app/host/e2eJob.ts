@@ -29,7 +29,7 @@ import { RECON_KINDS, taskDepths, type ReconKind } from '../../engine/io/e2eTask
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { solvedThicknessSurface } from '../../engine/paraxial/solves.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
-import { variablesFromGroups, variablesFromSpec, type Variable } from '../../engine/optimize/variables.ts';
+import { VARY_GROUPS, variablesFromGroups, variablesFromSpec, type Variable } from '../../engine/optimize/variables.ts';
 import { builtinTasks, loadTask } from '../node/e2eTask.ts';
 import { describeBackend, initTfBackend } from '../node/tfBackend.ts';
 import { StudioError, type E2eEvent, type E2eStudioOptions, type E2eTaskInfo, type PreviewImage, type StudioEvent } from '../contract/studioApi.ts';
@@ -97,6 +97,12 @@ export class E2eHost {
     const psfSize = intOption('psfSize', options.psfSize, task ? task.task.psf.sizePx : 15, L.psfSize);
     if (psfSize % 2 === 0) throw new StudioError('BAD_REQUEST', `psfSize: expected an odd number of pixels, got ${psfSize}`);
     const recon: ReconKind = choiceOption('recon', options.recon, task?.task.defaults?.recon ?? 'unet', RECON_KINDS);
+    if (options.vary !== undefined) {
+      if (!Array.isArray(options.vary) || options.vary.length < L.varyGroups[0] || options.vary.length > L.varyGroups[1]) {
+        throw new StudioError('BAD_REQUEST', `vary: expected ${L.varyGroups[0]} to ${L.varyGroups[1]} of ${VARY_GROUPS.join(', ')}`);
+      }
+      options.vary.forEach((g, i) => choiceOption(`vary[${i}]`, g, 'curvatures', VARY_GROUPS));
+    }
     // Reserve the slot before the first await, so two quick starts cannot both run.
     const id = `e2e-${++this.counter}`;
     const abort = new AbortController();

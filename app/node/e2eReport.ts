@@ -26,6 +26,10 @@ export interface PhaseOutcome {
   lens: { lens: LensVariableValue[]; efl: number };
   initialLens: { lens: LensVariableValue[]; efl: number };
   logK: number | null;
+  /** Sensor share α of the Wiener blend (null without Wiener). */
+  wienerMix?: number | null;
+  /** Held-out mean PSNR of the Wiener stage alone (network bypassed; null without both). */
+  wienerStagePsnr?: number | null;
   timing: { ms: number; opticsMs: number; steps: number; losses: number[] };
   steps: number;
   /** PSF grids at the held-out depths, after training. */
@@ -53,6 +57,10 @@ export interface ArmReport {
   lens: { label: string; initial: number; final: number }[];
   efl_mm: number;
   wiener_log_k: number | null;
+  /** Sensor share α of the Wiener blend x̂ + α(y − x̂) (null without Wiener). */
+  wiener_sensor_share: number | null;
+  /** Held-out mean PSNR of the Wiener stage alone, before the U-Net (null unless wiener+unet). */
+  wiener_stage_psnr_db: number | null;
   train_seconds: number;
   mean_step_ms: number;
   optics_share: number;
@@ -123,6 +131,8 @@ function armReport(list: PhaseOutcome[], evalDepthsMm: readonly number[]): ArmRe
     lens: first.initialLens.lens.map((v, j) => ({ label: v.label, initial: v.value, final: first.lens.lens[j].value })),
     efl_mm: first.lens.efl,
     wiener_log_k: first.logK,
+    wiener_sensor_share: first.wienerMix ?? null,
+    wiener_stage_psnr_db: list.every((o) => typeof o.wienerStagePsnr === 'number') ? mean(list.map((o) => o.wienerStagePsnr as number)) : null,
     train_seconds: ms / 1000,
     mean_step_ms: steps ? ms / steps : NaN,
     optics_share: ms ? list.reduce((s, o) => s + o.timing.opticsMs, 0) / ms : NaN,
@@ -220,11 +230,13 @@ export function reportMarkdown(r: E2eReport): string {
   L.push(`# End-to-end design${r.task ? ` — task ${r.task.name}` : ''}: ${r.lens.name}`, '');
   L.push('## Held-out image quality', '');
   L.push(`Restored PSNR (dB) / SSIM on ${r.held_out.patches_per_seed} held-out patches × ${r.held_out.depths} object distances × ${r.held_out.seeds} seed(s); sensor = the raw noisy image.`, '');
-  L.push('| arm | restored PSNR | restored SSIM | sensor PSNR | sensor SSIM |', '|---|---|---|---|---|');
+  const stage = ARMS.some(([k]) => r.arms[k]?.wiener_stage_psnr_db != null);
+  L.push(`| arm | restored PSNR | restored SSIM | sensor PSNR | sensor SSIM |${stage ? ' Wiener stage PSNR |' : ''}`, `|---|---|---|---|---|${stage ? '---|' : ''}`);
   for (const [k, label] of ARMS) {
     const a = r.arms[k];
-    if (a) L.push(`| ${label} | ${f(a.psnr_db)} | ${f(a.ssim, 4)} | ${f(a.sensor_psnr_db)} | ${f(a.sensor_ssim, 4)} |`);
+    if (a) L.push(`| ${label} | ${f(a.psnr_db)} | ${f(a.ssim, 4)} | ${f(a.sensor_psnr_db)} | ${f(a.sensor_ssim, 4)} |${stage ? ` ${a.wiener_stage_psnr_db == null ? '—' : f(a.wiener_stage_psnr_db)} |` : ''}`);
   }
+  if (stage) L.push('', 'Wiener stage: the learned blend of the Wiener estimate and the sensor image, before the U-Net (the network bypassed).');
   L.push('');
   for (const p of [r.paired.joint_vs_nominal, r.paired.joint_vs_sequential]) if (p) L.push(`- ${p.sentence}${p.per_seed.length > 1 ? ` Per seed: ${p.per_seed.map((s) => `${s.mean_db >= 0 ? '+' : ''}${f(s.mean_db)}`).join(', ')} dB.` : ''}`);
   L.push('');
@@ -274,10 +286,10 @@ export function reportMarkdown(r: E2eReport): string {
   L.push(`- TensorFlow.js backend: ${r.backend}`);
   L.push(`- Training object distances: ${r.depths.train_mm.map(depthLabel).join(', ')} (equally spaced in diopters, drawn uniformly)`);
   L.push(`- Wall time: ${f(r.wall_seconds / 60, 1)} min`, '');
-  L.push('| arm | steps/seed | train time (s, all seeds) | mean step (ms) | optics share | Wiener log κ | final loss |', '|---|---|---|---|---|---|---|');
+  L.push('| arm | steps/seed | train time (s, all seeds) | mean step (ms) | optics share | Wiener log κ | Wiener sensor share α | final loss |', '|---|---|---|---|---|---|---|---|');
   for (const [k] of ARMS) {
     const a = r.arms[k];
-    if (a) L.push(`| ${k} | ${Math.round(a.train_seconds > 0 ? (a.train_seconds * 1000) / a.mean_step_ms / a.per_seed.length : 0)} | ${f(a.train_seconds, 0)} | ${f(a.mean_step_ms, 0)} | ${f(100 * a.optics_share, 0)} % | ${a.wiener_log_k === null ? '—' : f(a.wiener_log_k, 2)} | ${sig(a.final_loss)} |`);
+    if (a) L.push(`| ${k} | ${Math.round(a.train_seconds > 0 ? (a.train_seconds * 1000) / a.mean_step_ms / a.per_seed.length : 0)} | ${f(a.train_seconds, 0)} | ${f(a.mean_step_ms, 0)} | ${f(100 * a.optics_share, 0)} % | ${a.wiener_log_k === null ? '—' : f(a.wiener_log_k, 2)} | ${a.wiener_sensor_share == null ? '—' : f(a.wiener_sensor_share, 3)} | ${sig(a.final_loss)} |`);
   }
   L.push('', '## Files', '');
   for (const [k, v] of Object.entries(r.files)) L.push(`- ${k}: \`${v}\``);

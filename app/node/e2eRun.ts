@@ -165,6 +165,8 @@ export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: 
       }
       const held = ph.run.heldOut(S.evalCount);
       const ev: EvalResult = ph.run.evaluate(held, S.evalDepthsMm.length);
+      // the Wiener stage alone (network bypassed), to show what the U-Net adds
+      const stage = S.recon === 'wiener+unet' && ph.run.networkOn ? ph.run.evaluate(held, 0, false).psnr : null;
       outcomes.push({
         arm,
         seed,
@@ -172,6 +174,8 @@ export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: 
         lens: ph.run.lensSummary(),
         initialLens: ph.initialLens,
         logK: ph.run.recon.usesWiener ? ph.run.recon.logK : null,
+        wienerMix: ph.run.recon.usesWiener ? ph.run.recon.mix : null,
+        wienerStagePsnr: stage,
         timing: ph.timing,
         steps: ph.run.step,
         grids: ph.run.evalPsfGrids(),

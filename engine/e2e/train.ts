@@ -440,9 +440,10 @@ export class E2eRun {
    * Renders each held-out example through the current lens, restores it and scores sensor and
    * restored patches against the truth (PSNR, SSIM over the central region without `margin`;
    * restored values clipped to [0, 1]). Keeps the images of the first `keepImages` examples.
+   * @param network false: bypass the network (the Wiener stage alone); default: as trained so far
    */
-  evaluate(examples: PlacedScene[], keepImages = 3): EvalResult {
+  evaluate(examples: PlacedScene[], keepImages = 3, network = this.networkOn): EvalResult {
     const P = this.options.evalPatch ?? this.options.patch;
-    return evaluateExamples(this.imager, this.recon, examples, P, this.options.batch, this.options.margin, keepImages, this.networkOn);
+    return evaluateExamples(this.imager, this.recon, examples, P, this.options.batch, this.options.margin, keepImages, network);
   }
 }

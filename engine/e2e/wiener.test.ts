@@ -69,6 +69,31 @@ describe.each<WienerPrior>(['gradient', 'flat'])('Wiener deconvolution, %s prior
     const { outputs } = w.forward([inputs[0]], [delta], -40);
     for (let i = 0; i < outputs[0].length; i++) expect(outputs[0][i]).toBeCloseTo(inputs[0][i], 10);
   });
+
+  it('pairs patches that share a PSF without changing any result, and sees a PSF changed in place', () => {
+    const { inputs, psfA, psfB, g } = setup(5);
+    const one = (ys: Float64Array[], ps: Float64Array[], gs: Float64Array[]) => {
+      const fresh = new WienerDeconvolver(P, K, C, prior);
+      const { outputs, context } = fresh.forward(ys, ps, logK);
+      return { outputs, grad: fresh.backward(context, gs) };
+    };
+    // four patches on psfA (two pairs) against each patch alone (unpaired)
+    const ys = [inputs[0], inputs[1], inputs[2], inputs[1]];
+    const all = one(ys, [psfA, psfA, psfA, psfA], [g[0], g[1], g[2], g[0]]);
+    [0, 1, 2, 3].forEach((b) => {
+      const alone = one([ys[b]], [psfA], [[g[0], g[1], g[2], g[0]][b]]);
+      alone.outputs[0].forEach((v, i) => expect(all.outputs[b][i]).toBeCloseTo(v, 12));
+      alone.grad.dInputs[0].forEach((v, i) => expect(all.grad.dInputs[b][i]).toBeCloseTo(v, 12));
+    });
+    // the transfer function is reused only while the PSF's values are unchanged
+    const psf = Float64Array.from(psfB);
+    const first = w.forward([inputs[0]], [psf], logK).outputs[0];
+    psf.set(psfA);
+    const second = w.forward([inputs[0]], [psf], logK).outputs[0];
+    const expected = one([inputs[0]], [psfA], [g[0]]).outputs[0];
+    second.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 12));
+    expect(first.some((v, i) => Math.abs(v - second[i]) > 1e-6)).toBe(true);
+  });
 });
 
 describe('Wiener deconvolution of a blurred photograph-like patch', () => {

@@ -24,12 +24,17 @@ export function nextPow2(n: number): number {
   return p;
 }
 
+/** Columns transformed together in the column pass (memory locality; any value gives the same result). */
+const COLUMN_BLOCK = 8;
+
 /** 2-D transforms of one size, with scratch buffers reused between calls (not re-entrant). */
 export class Fft2 {
   readonly n: number;
   private readonly fft: FFT;
   private readonly a: Float64Array;
   private readonly b: Float64Array;
+  private readonly colIn: Float64Array[];
+  private readonly colOut: Float64Array[];
 
   /** @throws Error when n is not a power of two ≥ 4 */
   constructor(n: number) {
@@ -38,6 +43,8 @@ export class Fft2 {
     this.fft = new FFT(n);
     this.a = new Float64Array(2 * n);
     this.b = new Float64Array(2 * n);
+    this.colIn = Array.from({ length: Math.min(COLUMN_BLOCK, n) }, () => new Float64Array(2 * n));
+    this.colOut = Array.from({ length: Math.min(COLUMN_BLOCK, n) }, () => new Float64Array(2 * n));
   }
 
   /** A zero N × N complex plane. */
@@ -52,46 +59,61 @@ export class Fft2 {
    *   only rows of the output wanted (the others are left unfinished and must not be read)
    */
   transform(z: Spectrum, inverse = false, rows: readonly [number, number] = [0, this.n]): void {
+    // the row range is the first pass of a forward transform and the last of an inverse one
+    if (inverse) {
+      this.columnPass(z, true);
+      this.rowPass(z, true, rows);
+    } else {
+      this.rowPass(z, false, rows);
+      this.columnPass(z, false);
+    }
+  }
+
+  private rowPass(z: Spectrum, inverse: boolean, rows: readonly [number, number]): void {
     const N = this.n;
     const { re, im } = z;
     const { a, b, fft } = this;
-    const [r0, r1] = rows;
-    const rowPass = () => {
-      for (let r = r0; r < r1; r++) {
-        const o = r * N;
-        for (let c = 0; c < N; c++) {
-          a[2 * c] = re[o + c];
-          a[2 * c + 1] = im[o + c];
-        }
-        if (inverse) fft.inverseTransform(b, a);
-        else fft.transform(b, a);
-        for (let c = 0; c < N; c++) {
-          re[o + c] = b[2 * c];
-          im[o + c] = b[2 * c + 1];
-        }
-      }
-    };
-    const columnPass = () => {
+    for (let r = rows[0]; r < rows[1]; r++) {
+      const o = r * N;
       for (let c = 0; c < N; c++) {
-        for (let r = 0; r < N; r++) {
-          a[2 * r] = re[r * N + c];
-          a[2 * r + 1] = im[r * N + c];
-        }
-        if (inverse) fft.inverseTransform(b, a);
-        else fft.transform(b, a);
-        for (let r = 0; r < N; r++) {
-          re[r * N + c] = b[2 * r];
-          im[r * N + c] = b[2 * r + 1];
+        a[2 * c] = re[o + c];
+        a[2 * c + 1] = im[o + c];
+      }
+      if (inverse) fft.inverseTransform(b, a);
+      else fft.transform(b, a);
+      for (let c = 0; c < N; c++) {
+        re[o + c] = b[2 * c];
+        im[o + c] = b[2 * c + 1];
+      }
+    }
+  }
+
+  /** Column transforms, COLUMN_BLOCK columns at a time so that each row is read and written in runs. */
+  private columnPass(z: Spectrum, inverse: boolean): void {
+    const N = this.n;
+    const { re, im } = z;
+    const { fft, colIn, colOut } = this;
+    const W = colIn.length;
+    for (let c0 = 0; c0 < N; c0 += W) {
+      const w = Math.min(W, N - c0);
+      for (let r = 0; r < N; r++) {
+        const o = r * N + c0;
+        for (let j = 0; j < w; j++) {
+          colIn[j][2 * r] = re[o + j];
+          colIn[j][2 * r + 1] = im[o + j];
         }
       }
-    };
-    // the row range is the first pass of a forward transform and the last of an inverse one
-    if (inverse) {
-      columnPass();
-      rowPass();
-    } else {
-      rowPass();
-      columnPass();
+      for (let j = 0; j < w; j++) {
+        if (inverse) fft.inverseTransform(colOut[j], colIn[j]);
+        else fft.transform(colOut[j], colIn[j]);
+      }
+      for (let r = 0; r < N; r++) {
+        const o = r * N + c0;
+        for (let j = 0; j < w; j++) {
+          re[o + j] = colOut[j][2 * r];
+          im[o + j] = colOut[j][2 * r + 1];
+        }
+      }
     }
   }
 

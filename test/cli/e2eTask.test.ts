@@ -41,7 +41,12 @@ describe('lens-studio e2e --task: the three arms', () => {
       expect(a.per_depth.map((d: { depth_mm: number }) => Math.round(d.depth_mm))).toEqual([8000, 4500]);
       for (const d of a.per_depth) expect(Object.keys(d)).toEqual(expect.arrayContaining(['depth_mm', 'psnr_db', 'ssim']));
       expect(a.per_seed.map((s: { seed: number }) => s.seed)).toEqual([1, 2]);
+      // wiener+unet: the Wiener stage alone is scored too, and the blend's sensor share is in (0, 1)
+      expect(Number.isFinite(a.wiener_stage_psnr_db)).toBe(true);
+      expect(a.wiener_sensor_share).toBeGreaterThan(0);
+      expect(a.wiener_sensor_share).toBeLessThan(1);
     }
+    expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/\| Wiener stage PSNR \|/);
     expect(Object.keys(report.paired)).toEqual(['joint_vs_nominal', 'joint_vs_sequential']);
     for (const p of Object.values(report.paired) as { mean_db: number; se_db: number; n: number; significant: boolean; sentence: string }[]) {
       expect(Object.keys(p)).toEqual(expect.arrayContaining(['mean_db', 'se_db', 'n']));

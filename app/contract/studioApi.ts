@@ -3,8 +3,9 @@
  * and the engine host (a worker thread or Electron utility process). Both sides import these types;
  * the transports (`studioRpc.ts` over `studioWire.ts` frames, beside this file) carry them
  * unchanged, typed arrays as binary attachments and NaN / ±Infinity intact. The lab panels' types
- * (deflectometry, end-to-end training) are in `studioLabApi.ts`, the wave-optics analyses' types in
- * `studioWaveApi.ts`; both are re-exported here.
+ * (deflectometry, end-to-end training) are in `studioLabApi.ts`, the per-edit analyses' answers in
+ * `studioAnalysisApi.ts`, the wave-optics analyses' types in
+ * `studioWaveApi.ts`, the tolerancing types in `studioToleranceApi.ts`; all are re-exported here.
  *
  * Units follow the engine: lengths in mm, wavelengths in µm, field angles in degrees. Spot and fan
  * coordinates are image-plane mm relative to the primary-wavelength real chief ray.
@@ -13,12 +14,12 @@
  */
 import type { MaterialRef, Prescription, SurfaceSpec } from '../../engine/io/prescription.ts';
 import type { AnalysisReport, FieldPlots } from '../../engine/analysis/report.ts';
-import type { LayoutRays as EngineLayoutRays, SurfaceProfile as EngineSurfaceProfile } from '../../engine/analysis/layout.ts';
 import type { CellMarker } from '../../engine/io/cellMarkers.ts';
 import type { SurfaceSolves } from '../../engine/io/solves.ts';
 import type { MeritRow, MeritTable } from '../../engine/optimize/meritTable.ts';
 import type { DefaultMerit, MeritSpec, Operand, OperandType } from '../../engine/io/meritSpecSchema.ts';
 import type { CalibrationEvent, CalibrationOptionsApi, DeflectometrySessionInfo, E2eEvent, E2eStudioOptions, E2eTaskInfo, PreviewImage, SimulateSessionOptions } from './studioLabApi.ts';
+import type { AnalysisBundle, AnalyzeOptions, GlassMapData, ThroughFocusData, ThroughFocusOptions } from './studioAnalysisApi.ts';
 import type { WaveAnalysisOptions, WaveBundle } from './studioWaveApi.ts';
 import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions, ToleranceSpec } from './studioToleranceApi.ts';
 
@@ -28,6 +29,7 @@ import type { RobustEvent, RobustRunOptions, ToleranceEvent, ToleranceRunOptions
  * `lens-studio analyze --json` prints (lengths mm, wavelengths µm; null where not computable).
  */
 export type { AnalysisReport, CellMarker, DefaultMerit, FieldPlots, MaterialRef, MeritRow, MeritSpec, MeritTable, Operand, OperandType, Prescription, SurfaceSolves, SurfaceSpec };
+export type * from './studioAnalysisApi.ts';
 export type * from './studioLabApi.ts';
 export type * from './studioWaveApi.ts';
 export type * from './studioToleranceApi.ts';
@@ -141,120 +143,6 @@ export interface EditOptions {
    * cell per focus, so typing "-21.3" is undone at once).
    */
   coalesceKey?: string;
-}
-
-/** What `analyze` computes. Defaults follow the oracle conventions (hexapolar 6 rings, 257-point fans). */
-export interface AnalyzeOptions {
-  spotRings?: number;
-  fanPoints?: number;
-  /** Rays per field in the layout (a meridional fan), default 7. */
-  layoutRays?: number;
-  layoutPlane?: 'yz' | '3d';
-  spots?: boolean;
-  fans?: boolean;
-  layout?: boolean;
-  /**
-   * Compute the field plots (field curvature, distortion, lateral colour, longitudinal aberration,
-   * chromatic focal shift; engine/analysis/fieldPlots.ts, as `analyze --json`'s `field_plots`).
-   * Default false: a few ms per lens revision, asked for by the panel that shows them.
-   */
-  fieldPlots?: boolean;
-  /** Compute the analysis report (`analyze --json`'s first-order data, Seidel, …); default true. */
-  report?: boolean;
-}
-
-/** One spot diagram: image-plane intercepts (mm) relative to the primary-wavelength chief ray. */
-export interface SpotData {
-  fieldIndex: number;
-  wavelengthIndex: number;
-  wavelengthUm: number;
-  x: Float64Array;
-  y: Float64Array;
-  /** 1 where the ray reached the image, 0 where it was lost (miss, TIR, clipped). */
-  valid: Uint8Array;
-  rmsRadius: number;
-  geoRadius: number;
-  centroid: [number, number];
-  /**
-   * Airy-disk radius at this wavelength, mm: 1.22 λ N_w with N_w the paraxial working F-number
-   * (engine/analysis/spotFocus.ts); NaN when N_w is not finite (afocal).
-   */
-  airyRadius: number;
-}
-
-/** Tangential (y vs Py) and sagittal (x vs Px) ray fans, mm, relative to the primary chief ray. */
-export interface FanData {
-  fieldIndex: number;
-  wavelengthIndex: number;
-  wavelengthUm: number;
-  pupil: Float64Array;
-  tangentialY: Float64Array;
-  sagittalX: Float64Array;
-  validTangential: Uint8Array;
-  validSagittal: Uint8Array;
-}
-
-/** Rays of one field for the layout: the engine's layout rays with the field and wavelength drawn. */
-export interface LayoutRays extends EngineLayoutRays {
-  fieldIndex: number;
-  wavelengthIndex: number;
-}
-
-/** A surface's meridional profile in global coordinates for drawing elements (mm). */
-export type SurfaceProfile = Omit<EngineSurfaceProfile, 'isImage'>;
-
-export interface LayoutData {
-  rays: LayoutRays[];
-  profiles: SurfaceProfile[];
-  /**
-   * Semi-diameter of every prescription surface, then the image (length surfaces + 1), mm: the
-   * user's clear semi-aperture where set, else the automatic one (largest height of the chief and
-   * pupil-edge rays of every field and wavelength, as OpticStudio's automatic semi-diameters).
-   */
-  semiDiameters: number[];
-}
-
-/** Everything the studio draws for one lens revision. A failing analysis leaves its part empty and says why in `errors`. */
-export interface AnalysisBundle {
-  revision: number;
-  report: AnalysisReport | null;
-  spots: SpotData[];
-  fans: FanData[];
-  layout: LayoutData | null;
-  /** The field plots when asked for (AnalyzeOptions.fieldPlots), else null. */
-  fieldPlots: FieldPlots | null;
-  errors: string[];
-  /** Host-side compute time of each part, ms. */
-  timingsMs: Record<string, number>;
-}
-
-/** Through-focus spot diagrams: every field and wavelength on planes −steps·Δ … +steps·Δ around the image. */
-export interface ThroughFocusOptions {
-  /** Distance Δ between planes, mm (> 0, ≤ 100); default the Rayleigh half depth of focus 2 λ N_w² at the primary wavelength. */
-  stepMm?: number;
-  /** Planes on each side of the image (1–5, default 2: −2Δ, −Δ, 0, +Δ, +2Δ). */
-  steps?: number;
-  /** Hexapolar rings (1–20, default 6). */
-  spotRings?: number;
-}
-
-export interface ThroughFocusData {
-  revision: number;
-  stepMm: number;
-  /** Plane positions along the image surface's normal, mm (+ away from the lens). */
-  defocusMm: number[];
-  /** One spot per plane × field × wavelength, relative to the primary chief ray on that plane. */
-  spots: (SpotData & { focusIndex: number })[];
-  errors: string[];
-}
-
-/** The nd–Vd glass map of the loaded catalogs and where the current lens's glasses sit on it. */
-export interface GlassMapData {
-  revision: number;
-  /** Every catalog glass (catalog order): nd at 587.56 nm and the Abbe number Vd. */
-  glasses: { name: string; catalog: string; nd: number; vd: number }[];
-  /** Each surface followed by a glass (air and mirrors left out), with the medium's nd and Vd. */
-  lens: { surfaceIndex: number; glass: string; catalog?: string; nd: number; vd: number }[];
 }
 
 export interface OptimizeOptions {

@@ -15,7 +15,7 @@
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { analyze } from '../../engine/analysis/report.ts';
 import { fieldPlots as computeFieldPlots } from '../../engine/analysis/fieldPlots.ts';
-import { spotDiagram } from '../../engine/analysis/spot.ts';
+import { spotDiagram, type SpotDiagram } from '../../engine/analysis/spot.ts';
 import { rayFan } from '../../engine/analysis/rayFan.ts';
 import { launchContext } from '../../engine/trace/rayAiming.ts';
 import { automaticSemiDiameters, layoutRays, surfaceProfiles } from '../../engine/analysis/layout.ts';
@@ -112,20 +112,7 @@ export async function computeAnalysis(system: LensSystem, revision: number, opti
         t = now();
         try {
           const s = spotDiagram(system, f, w, { density: opts.spotRings, ctx });
-          const [cx, cy] = s.centroid ?? [NaN, NaN];
-          spots.push({
-            fieldIndex: f,
-            wavelengthIndex: w,
-            wavelengthUm: system.wavelengthsUm[w],
-            x: s.x,
-            y: s.y,
-            valid: s.valid,
-            rmsRadius: s.rmsRadius ?? NaN,
-            geoRadius: s.geoRadius ?? NaN,
-            // Centroid relative to the reference, like x and y.
-            centroid: [cx - s.reference[0], cy - s.reference[1]],
-            airyRadius: airyDiskRadiusMm(system.wavelengthsUm[w], report?.paraxial.working_fno ?? NaN),
-          });
+          spots.push(toSpotData(system, f, w, s, report?.paraxial.working_fno ?? NaN));
         } catch (e) {
           errors.push(`spot field ${f + 1}, ${system.wavelengthsUm[w]} µm: ${describe(e)}`);
         }
@@ -208,4 +195,25 @@ function computeLayout(system: LensSystem, options: CheckedAnalyzeOptions, ctx: 
     material: p.material,
   }));
   return { rays, profiles, semiDiameters: Array.from(semiDiameters) };
+}
+
+/**
+ * The StudioApi's spot of field `f` and wavelength `w`: the engine's spot diagram with the centroid
+ * made relative to the reference ray (as x and y are), NaN for missing radii, and the Airy-disk
+ * radius 1.22 λ N_w (mm) for the working F-number `workingFno`.
+ */
+export function toSpotData(system: LensSystem, f: number, w: number, s: SpotDiagram, workingFno: number): SpotData {
+  const [cx, cy] = s.centroid ?? [NaN, NaN];
+  return {
+    fieldIndex: f,
+    wavelengthIndex: w,
+    wavelengthUm: system.wavelengthsUm[w],
+    x: s.x,
+    y: s.y,
+    valid: s.valid,
+    rmsRadius: s.rmsRadius ?? NaN,
+    geoRadius: s.geoRadius ?? NaN,
+    centroid: [cx - s.reference[0], cy - s.reference[1]],
+    airyRadius: airyDiskRadiusMm(system.wavelengthsUm[w], workingFno),
+  };
 }

@@ -4,11 +4,12 @@
  * and shapes the answers for the StudioApi.
  */
 import { firstOrder } from '../../engine/analysis/firstOrder.ts';
-import { airyDiskRadiusMm, rayleighFocusStepMm, throughFocusSpots } from '../../engine/analysis/spotFocus.ts';
+import { rayleighFocusStepMm, throughFocusSpots } from '../../engine/analysis/spotFocus.ts';
 import { glassMapPoints, glassPointOf } from '../../engine/materials/glassMap.ts';
 import type { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { launchContext } from '../../engine/trace/rayAiming.ts';
+import { toSpotData } from './analysisBundle.ts';
 import { API_LIMITS, intOption, numberOption } from '../contract/apiLimits.ts';
 import { StudioError, type GlassMapData, type ThroughFocusData, type ThroughFocusOptions } from '../contract/studioApi.ts';
 
@@ -42,20 +43,7 @@ export function computeThroughFocus(system: LensSystem, revision: number, option
       for (let w = 0; w < system.wavelengthsUm.length; w++) {
         try {
           throughFocusSpots(system, f, w, defocusMm, { density: rings, ctx }).forEach((s, k) => {
-            const [cx, cy] = s.centroid ?? [NaN, NaN];
-            spots.push({
-              focusIndex: k,
-              fieldIndex: f,
-              wavelengthIndex: w,
-              wavelengthUm: system.wavelengthsUm[w],
-              x: s.x,
-              y: s.y,
-              valid: s.valid,
-              rmsRadius: s.rmsRadius ?? NaN,
-              geoRadius: s.geoRadius ?? NaN,
-              centroid: [cx - s.reference[0], cy - s.reference[1]],
-              airyRadius: airyDiskRadiusMm(system.wavelengthsUm[w], workingFno),
-            });
+            spots.push({ ...toSpotData(system, f, w, s, workingFno), focusIndex: k });
           });
         } catch (e) {
           errors.push(`through-focus field ${f + 1}, ${system.wavelengthsUm[w]} µm: ${(e as Error).message}`);

@@ -12,6 +12,7 @@
  * Heights in mm, Nu the reduced slope (n times the slope).
  */
 import type { LensSystem } from '../optics/system.ts';
+import { signedIndexAfter, surfacePower } from './paraxial.ts';
 
 /** (y, Nu) at surface 1, mm and reduced slope. */
 export type ParaxialStart = [number, number];
@@ -86,4 +87,27 @@ export function chiefRayStartTangent(
   const u = -F / L;
   const du = -dF / L + (F * (pt.dd + pt.depl)) / (L * L);
   return [dF + du * d + u * pt.dd, n0 * du];
+}
+
+/**
+ * Object-side vergence v_O = 1/z_O (1/mm) of an ideal (PARAXIAL) surface s at wavelength w, z_O the
+ * local z (from the surface's vertex, + along +z) where the paraxial axial ray arriving at s crosses
+ * the axis: 0 when it arrives parallel to the axis, ±∞ when the axial object point is on the surface.
+ * The ideal lens's optical path is exact at this conjugate (engine/trace/idealLensPath.ts).
+ */
+export function idealLensVergence(system: LensSystem, s: number, w: number): number {
+  const [y0, nu0] = axialRayStart(system, w);
+  let yy = y0;
+  let nu = nu0;
+  for (let k = 0; k < s; k++) {
+    nu -= yy * surfacePower(system, k, w);
+    yy += (system.surfaces[k].thickness * nu) / signedIndexAfter(system, k, w);
+  }
+  return vergenceFromParaxial(yy, nu, signedIndexAfter(system, s - 1, w));
+}
+
+/** v = −u/y with u = Nu/N the local slope: −Nu/(y N); ±∞ for y = 0 (a ray through the vertex). */
+export function vergenceFromParaxial(y: number, nu: number, N: number): number {
+  if (y === 0) return nu * N >= 0 ? -Infinity : Infinity;
+  return -nu / (y * N);
 }

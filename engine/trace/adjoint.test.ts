@@ -211,4 +211,19 @@ describe('real-ray adjoint vs central finite differences', () => {
     const system = buildSystem(p, GlassLibrary.builtin());
     check(system, [{ kind: 'focalLength', surface: 2 }, { kind: 'thickness', surface: 1 }, { kind: 'curvature', surface: 0 }, { kind: 'curvature', surface: 1 }], 3);
   });
+
+  it('an ideal lens at a finite conjugate (its optical path depends on the object distance and on the upstream optics)', () => {
+    const p: Prescription = {
+      format: 'lens-studio/1', name: 'singlet + ideal lens, finite object', units: 'mm', object: { distance: 180 },
+      aperture: { type: 'EPD', value: 10 }, fields: { type: 'objectHeight', points: [{ x: 0, y: 0 }, { x: 0, y: 6 }] },
+      wavelengths: { valuesUm: [0.55], primaryIndex: 0 },
+      surfaces: [
+        { type: 'standard', radius: 70, thickness: 4, material: 'N-BK7', stop: true },
+        { type: 'standard', radius: -90, thickness: 6 },
+        { type: 'paraxial', focalLength: 120, thickness: 50 },
+      ],
+    };
+    const system = buildSystem(p, GlassLibrary.builtin());
+    check(system, [{ kind: 'objectDistance', surface: 0 }, { kind: 'focalLength', surface: 2 }, { kind: 'thickness', surface: 1 }, { kind: 'curvature', surface: 0 }, { kind: 'curvature', surface: 1 }], 6);
+  });
 });

@@ -1,13 +1,20 @@
 /**
  * Reverse-mode adjoint of the ideal thin lens (Zemax PARAXIAL) for a whole ray batch (see
  * adjoint.ts for the pass and adjointWorkspace.ts for the state). At the plane z = 0 the ray's
- * direction tangents change by −(x, y)/f: T = (l/n − x/f, m/n − y/f, 1), normalised with n's sign.
+ * direction tangents change by −(x, y)/f: T = (l/n − x/f, m/n − y/f, 1), normalised with n's sign,
+ * and the optical path gains the ideal lens's term φ (idealLensPath.ts), whose partials enter with the
+ * path's adjoint: with respect to the outgoing direction (before the bend's adjoint), the intercept,
+ * the incoming direction, f, the indices and the conjugate's vergence v_O (per ray in ws.vOBar; the
+ * pass carries it to the parameters through the paraxial axial ray).
  */
-import { S_F, S_N1, S_T, type AdjointWorkspace } from './adjointWorkspace.ts';
+import { S_F, S_N1, S_N2, S_T, type AdjointWorkspace } from './adjointWorkspace.ts';
+import { IL_F, IL_L, IL_L2, IL_M, IL_M2, IL_N, IL_N1, IL_N2, IL_NN2, IL_SLOTS, IL_VO, IL_X, IL_Y, idealLensPath } from './idealLensPath.ts';
+
+const g = new Float64Array(IL_SLOTS);
 
 /** The adjoint of one paraxial surface for every ray. */
 export function paraxialAdjoint(ws: AdjointWorkspace): void {
-  const { rec, s, surf, n1, AX, AY, AZ, AL, AM, AN, AOPL, live, slotK, slotJ, factor, out, perRay, P, acc, slots } = ws;
+  const { rec, s, surf, n1, n2, vO, vOBar, AX, AY, AZ, AL, AM, AN, AOPL, live, slotK, slotJ, factor, out, perRay, P, acc, slots } = ws;
   const size = rec.size;
   const off = s * size, off0 = (s - 1) * size;
   const nEntries = slotK.length;
@@ -27,7 +34,12 @@ export function paraxialAdjoint(ws: AdjointWorkspace): void {
     const o = off + i;
     const X = rec.x[o], Y = rec.y[o];
     const t = rec.t[o];
-    let qx = ax, qy = ay;
+    // The ideal lens's path: its partials times the path's adjoint (the path is added after the bend).
+    idealLensPath(X, Y, dl, dm, dn, rec.l[o], rec.m[o], rec.n[o], f, vO, n1, n2, g);
+    al += aopl * g[IL_L2];
+    am += aopl * g[IL_M2];
+    an += aopl * g[IL_N2];
+    let qx = ax + aopl * g[IL_X], qy = ay + aopl * g[IL_Y];
     const qz = az;
     const Tx = dl / dn - X / f, Ty = dm / dn - Y / f;
     const Tn = Math.sqrt(Tx * Tx + Ty * Ty + 1);
@@ -35,9 +47,13 @@ export function paraxialAdjoint(ws: AdjointWorkspace): void {
     const hx = Tx / Tn, hy = Ty / Tn, hz = 1 / Tn;
     const dot = al * hx + am * hy + an * hz;
     const Tbx = (sg * (al - dot * hx)) / Tn, Tby = (sg * (am - dot * hy)) / Tn;
-    const bl = Tbx / dn;
-    const bm = Tby / dn;
-    const bn = (-Tbx * dl - Tby * dm) / (dn * dn);
+    const bl = Tbx / dn + aopl * g[IL_L];
+    const bm = Tby / dn + aopl * g[IL_M];
+    const bn = (-Tbx * dl - Tby * dm) / (dn * dn) + aopl * g[IL_N];
+    slots[S_F] += aopl * g[IL_F];
+    slots[S_N1] += aopl * g[IL_N1];
+    slots[S_N2] += aopl * g[IL_NN2];
+    vOBar[i] = aopl * g[IL_VO];
     qx += -Tbx / f;
     qy += -Tby / f;
     slots[S_F] += (Tbx * X + Tby * Y) / (f * f);

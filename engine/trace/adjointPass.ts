@@ -13,6 +13,9 @@ import type { ParamRef } from '../optics/params.ts';
 import { dIndexAfter } from '../optics/params.ts';
 import { entrancePupil, fieldPointObjectField, objectField } from '../paraxial/pupil.ts';
 import { objectFieldTangent, pupilTangent } from '../paraxial/pupilTangent.ts';
+import { dSignedIndexAfter, paraxialTangent } from '../paraxial/paraxialTangent.ts';
+import { signedIndexAfter } from '../paraxial/paraxial.ts';
+import { axialRayStart, idealLensVergence } from '../paraxial/rays.ts';
 import { asphereAdjoint } from './adjointAsphere.ts';
 import { conicAdjoint } from './adjointConic.ts';
 import { coordinateBreakAdjoint } from './adjointCoordinateBreak.ts';
@@ -52,6 +55,35 @@ export interface LaunchInfo {
    * whose vignetting factors then reshaped the pupil; absent for rays launched by field value.
    */
   field?: number;
+}
+
+/**
+ * Carries ∂L/∂v_O of the ideal surface s (per ray) to the parameters: v_O = −Nu/(y N) of the paraxial
+ * axial ray arriving at s (paraxial/rays.ts idealLensVergence), differentiated by paraxialTangent.
+ */
+function conjugateAdjoint(system: LensSystem, s: number, w: number, params: readonly ParamRef[], vOBar: Float64Array, live: Uint8Array, out: Float64Array, perRay: boolean): void {
+  const P = params.length;
+  const [y0, nu0] = axialRayStart(system, w);
+  const N = signedIndexAfter(system, s - 1, w);
+  const dv = new Float64Array(P);
+  const pupil = Number.isFinite(system.objectDistance) ? entrancePupil(system) : null;
+  params.forEach((p, j) => {
+    if (paraxiallyInert(p)) return;
+    const dd = pupil ? pupilTangent(system, p, pupil).dd : 0;
+    const [y, nu, dy, dnu] = paraxialTangent(system, p, w, y0, nu0, dd, 0, s, true);
+    const dN = dSignedIndexAfter(system, p, s - 1, w);
+    const yN = y * N;
+    dv[j] = -dnu / yN + (nu * (dy * N + y * dN)) / (yN * yN);
+  });
+  let sum = 0;
+  for (let i = 0; i < vOBar.length; i++) {
+    if (!live[i] || vOBar[i] === 0) continue;
+    if (perRay) {
+      const base = i * P;
+      for (let j = 0; j < P; j++) out[base + j] += vOBar[i] * dv[j];
+    } else sum += vOBar[i];
+  }
+  if (!perRay) for (let j = 0; j < P; j++) out[j] += sum * dv[j];
 }
 
 /** True for parameters that leave every paraxial quantity unchanged (see engine/paraxial/). */
@@ -208,6 +240,8 @@ export function adjointPass(
     slotK: new Int32Array(0),
     slotJ: new Int32Array(0),
     factor: new Float64Array(0),
+    vO: 0,
+    vOBar: new Float64Array(size),
     R: null,
     Dr: null,
   };
@@ -262,7 +296,10 @@ export function adjointPass(
         xyAdjoint(ws);
         break;
       case 'paraxial':
+        ws.vO = idealLensVergence(system, s, w);
+        ws.vOBar.fill(0);
         paraxialAdjoint(ws);
+        if (Number.isFinite(ws.vO)) conjugateAdjoint(system, s, w, params, ws.vOBar, live, out, perRay);
         break;
       case 'coordinateBreak':
         coordinateBreakAdjoint(ws);

@@ -58,6 +58,10 @@ export interface AdjointWorkspace {
   slotK: Int32Array;
   slotJ: Int32Array;
   factor: Float64Array;
+  /** Ideal (paraxial) surface: its object-side vergence v_O = 1/z_O (1/mm; paraxial/rays.ts). */
+  vO: number;
+  /** Ideal (paraxial) surface: ∂L/∂v_O per ray, written by paraxialAdjoint. */
+  readonly vOBar: Float64Array;
   /** Coordinate break: its rotation R and dR/d(tilt x, y, z). */
   R: Float64Array | null;
   Dr: Float64Array[] | null;

@@ -25,6 +25,7 @@
  * The aim is differentiated implicitly at the converged solution (adjointAim.ts), not through
  * these iterations.
  */
+import { AimGrid } from './aimGrid.ts';
 import type { LensSystem } from '../optics/system.ts';
 import type { EntrancePupil, ObjectField } from '../paraxial/pupil.ts';
 import { paraxialHeightAt } from '../paraxial/paraxial.ts';
@@ -214,20 +215,16 @@ export function aimRays(
   const out: AimedPupil = { px: Float64Array.from(px), py: Float64Array.from(py), ok: new Uint8Array(n) };
   const aimer = new Aimer(system, w, launch);
   const chief = aimer.newton(field, 0, 0, 0, 0) ?? aimer.marchField(field, 0, 0, 0, 0);
-  const aimed: Aim[] = chief ? [chief] : [];
+  // Cells about the targets' spacing: a few aims per cell (aimGrid.ts).
+  const aimed = new AimGrid<Aim>((2 * Math.max(Math.abs(rStop), 1e-9)) / Math.max(1, Math.ceil(Math.sqrt(n))));
+  if (chief) aimed.add(chief);
   // Nearest targets first, so every ray has an aimed neighbour close by.
   const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => Math.hypot(px[a], py[a]) - Math.hypot(px[b], py[b]));
   for (const k of order) {
     const tx = px[k] * rStop, ty = py[k] * rStop;
-    let nb: Aim | null = null;
-    let best = Infinity;
-    for (const a of aimed) {
-      const d = (a.tx - tx) ** 2 + (a.ty - ty) ** 2;
-      if (d < best) {
-        best = d;
-        nb = a;
-      }
-    }
+    const near = aimed.nearest(tx, ty);
+    const nb: Aim | null = near ? near.item : null;
+    const best = near ? near.d2 : Infinity;
     let aim: Aim | null = null;
     if (nb && best === 0) aim = nb;
     else if (nb) aim = aimer.fromNeighbour(field, nb, tx, ty) ?? aimer.marchTarget(field, nb, tx, ty);
@@ -237,7 +234,7 @@ export function aimRays(
     out.px[k] = aim.ux;
     out.py[k] = aim.uy;
     out.ok[k] = 1;
-    if (aim !== nb) aimed.push(aim);
+    if (aim !== nb) aimed.add(aim);
   }
   return out;
 }

@@ -29,6 +29,7 @@ import { directionBefore, indexBefore } from '../optics/system.ts';
 import { applyCoordinateBreak } from './coordinateBreak.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { bendParaxial, refract } from './refract.ts';
+import { idealLensVergence } from '../paraxial/rays.ts';
 import { arrive, BACKWARD_TOL, clip } from './arrival.ts';
 import { intersectAsphere, intersectXY } from './newtonIntersection.ts';
 
@@ -162,7 +163,7 @@ export function traceBatch(system: LensSystem, batch: RayBatch, w: number, optio
     const interacts = surf.kind === 'paraxial' || surf.mirror || n1 !== n2;
     arrive(batch, s, flagBackward && interacts && !isImage, interacts);
     if (clipping) clip(batch, s, surf);
-    if (surf.kind === 'paraxial') bendParaxial(surf, batch);
+    if (surf.kind === 'paraxial') bendParaxial(surf, batch, idealLensVergence(system, s, w), n1, n2);
     else if (!isImage || surf.mirror || n1 !== n2) refract(surf, batch, s, n1, n2);
     if (rec) recordState(rec, s, batch);
   }

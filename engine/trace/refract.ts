@@ -4,6 +4,7 @@
  * cos t = sqrt(1 − μ²(1 − cos² i)); d' = d − 2 cos i N), and the ideal thin lens. Total internal
  * reflection flags the ray (RayStatus.TIR). Directions are unit vectors in the surface's frame.
  */
+import { idealLensPath } from './idealLensPath.ts';
 import type { Surface } from '../optics/system.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { asphereSagDr2, xyPolynomial } from './sag.ts';
@@ -82,18 +83,21 @@ export function refract(surf: Surface, b: RayBatch, s: number, n1: number, n2: n
 
 /**
  * Ideal thin lens (Zemax PARAXIAL) at the plane z = 0: direction tangents change as
- * tan' = tan − h/f in x and y (exact imaging of every ray through the front focal point).
+ * tan' = tan − h/f in x and y (exact imaging of every ray through the front focal point), and the
+ * optical path gains the ideal lens's term (idealLensPath.ts) for its object-side conjugate.
+ * @param vO object-side vergence 1/z_O, 1/mm (0: collimated input; paraxial/rays.ts); n1, n2 the indices around
  */
-export function bendParaxial(surf: Surface, b: RayBatch): void {
+export function bendParaxial(surf: Surface, b: RayBatch, vO: number, n1: number, n2: number): void {
   const f = surf.focalLength;
   for (let i = 0; i < b.size; i++) {
     if (b.status[i] !== RayStatus.OK) continue;
-    const dn = b.n[i];
-    const tx = b.l[i] / dn - b.x[i] / f;
-    const ty = b.m[i] / dn - b.y[i] / f;
+    const dl = b.l[i], dm = b.m[i], dn = b.n[i];
+    const tx = dl / dn - b.x[i] / f;
+    const ty = dm / dn - b.y[i] / f;
     const inv = Math.sign(dn) / Math.sqrt(1 + tx * tx + ty * ty);
     b.l[i] = tx * inv;
     b.m[i] = ty * inv;
     b.n[i] = inv;
+    b.opl[i] += idealLensPath(b.x[i], b.y[i], dl, dm, dn, b.l[i], b.m[i], inv, f, vO, n1, n2);
   }
 }

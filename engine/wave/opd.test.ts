@@ -100,14 +100,14 @@ describe('opdAboutReferenceSphere', () => {
     const system = buildSystem(p, GlassLibrary.builtin());
     const { px, py } = hexapolar(4);
     const got = opdAboutReferenceSphere(system, 0, 0, px, py);
-    // Independent: the ray through pupil point (x, y, 0) has OPL x·dx + y·dy there (from the plane
-    // wavefront through the pupil centre) and then heads for the ideal focus F on the focal plane.
+    // Independent: a perfect lens brings the plane wave to the ideal focus F on the focal plane
+    // with one optical path for every ray (Fermat), so the ray through pupil point P = (x, y, 0) has
+    // OPL |F| − |F − P| at the lens (relative to the pupil centre's) and then heads for F.
     const t = Math.tan((theta * Math.PI) / 180);
-    const d0 = [0, t / Math.hypot(1, t), 1 / Math.hypot(1, t)];
     const F = [0, f * t, f];
     const ray = (Px: number, Py: number) => {
       const P = [(Px * epd) / 2, (Py * epd) / 2, 0];
-      const opl0 = P[0] * d0[0] + P[1] * d0[1];
+      const opl0 = Math.hypot(F[0], F[1], F[2]) - Math.hypot(F[0] - P[0], F[1] - P[1], F[2] - P[2]);
       const v = [F[0] - P[0], F[1] - P[1], F[2] - P[2]];
       const nv = Math.hypot(v[0], v[1], v[2]);
       const d = v.map((c) => c / nv);

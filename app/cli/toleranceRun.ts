@@ -20,7 +20,7 @@ import { mtfQuadratureOrder } from '../../engine/tolerance/waveCriteria.ts';
 import { sensitivity } from '../../engine/tolerance/sensitivity.ts';
 import { inverseSensitivity } from '../../engine/tolerance/inverse.ts';
 import { mergeShards, runTrials, statistics, type Shard } from '../../engine/tolerance/monteCarlo.ts';
-import { cdfPng, histogramPng } from '../node/plotPng.ts';
+import { cdfPng, histogramPng } from '../node/toleranceCharts.ts';
 import { monteCarloJson, toleranceJson, toleranceMarkdown, type ToleranceRunResult } from '../node/toleranceReport.ts';
 import { ToleranceWorkerPool } from '../node/toleranceWorkers.ts';
 import { runMonteCarlo } from '../node/monteCarloRun.ts';
@@ -311,8 +311,8 @@ async function writeOutputs(dir: string, r: ToleranceRunResult, json: Record<str
       { x: r.criterion.nominal * scale, label: 'nominal' },
       { x: mc.stats.p90 * scale, label: '90%' },
     ];
-    await writeFileAtomic(path.join(dir, 'histogram.png'), histogramPng(v, { title: `Monte Carlo, ${mc.stats.trials} trials`, xLabel: axis, yLabel: 'Trials', markers }));
-    await writeFileAtomic(path.join(dir, 'cdf.png'), cdfPng(v, { title: 'Cumulative probability', xLabel: axis, yLabel: 'Trials at or below (%)', markers }));
+    await writeFileAtomic(path.join(dir, 'histogram.png'), await histogramPng(v, { title: `Monte Carlo, ${mc.stats.trials} trials`, xLabel: axis, yLabel: 'Trials', markers }));
+    await writeFileAtomic(path.join(dir, 'cdf.png'), await cdfPng(v, { title: 'Cumulative probability', xLabel: axis, yLabel: 'Trials at or below (%)', markers }));
     files.histogram = 'histogram.png';
     files.cdf = 'cdf.png';
     if (worstLens) {

@@ -1,20 +1,24 @@
 /**
- * Lens pictures for end-to-end reports: y–z sections of the lenses of the arms (surface profiles
- * and a meridional ray fan of the on-axis field, engine/analysis/layout.ts), and a map of an XY
- * plate's departure z(x, y) over its clear aperture (blue below, red above zero, the largest |z| in
- * µm written on it), which shows what the joint design did to the plate.
+ * Lens pictures for end-to-end reports, as SVG rasterised by ./chartPng.ts: y–z sections of the
+ * lenses of the arms (surface profiles and a meridional ray fan of the on-axis field,
+ * engine/analysis/layout.ts), and a map of an XY plate's departure z(x, y) over its clear aperture
+ * (blue below, red above zero, with its largest |z| in µm), which shows what the joint design did
+ * to the plate.
  */
 import { layoutRays, surfaceProfiles } from '../../engine/analysis/layout.ts';
 import { createImage, type FloatImage } from '../../engine/imaging/image.ts';
 import type { LensSystem } from '../../engine/optics/system.ts';
 import { xySag } from '../../engine/trace/sag.ts';
-import { drawLine, drawText } from './e2ePlots.ts';
+import { svgDocument, svgImage, svgText, svgToPng } from './chartPng.ts';
 
-const INK = [0.15, 0.15, 0.15];
-const RAY = [0.1, 0.45, 0.85];
+const INK = '#262626';
+const RAY = '#1a73d9';
 
-/** One y–z section per lens, stacked, with a label each; isotropic scale. */
-export function layoutImage(lenses: readonly { label: string; system: LensSystem }[], width = 900): FloatImage {
+const polyline = (pts: [number, number][], color: string, width: number) =>
+  pts.length > 1 ? `<polyline fill="none" stroke="${color}" stroke-width="${width}" points="${pts.map(([x, y]) => `${x.toFixed(2)},${y.toFixed(2)}`).join(' ')}"/>` : '';
+
+/** One y–z section per lens, stacked, with a label each; isotropic scale. PNG bytes. */
+export function layoutImage(lenses: readonly { label: string; system: LensSystem }[], width = 900): Uint8Array {
   const sections = lenses.map(({ system }) => ({ profiles: surfaceProfiles(system), rays: layoutRays(system, { fieldIndex: 0, wavelengthIndex: system.primaryIndex, nRays: 9, plane: 'yz' }) }));
   let zMin = Infinity;
   let zMax = -Infinity;
@@ -26,36 +30,48 @@ export function layoutImage(lenses: readonly { label: string; system: LensSystem
     }
   }
   zMin -= 5;
-  const scale = (width - 40) / (zMax - zMin);
-  const rowH = Math.ceil(2 * yMax * scale) + 40;
-  const img = createImage(width, rowH * sections.length, 3);
-  img.data.fill(1);
+  const scale = (width - 40) / (zMax - zMin || 1);
+  const rowH = Math.ceil(2 * yMax * scale) + 44;
+  const parts: string[] = [];
   sections.forEach((s, i) => {
-    const cy = i * rowH + 20 + yMax * scale;
+    const cy = i * rowH + 26 + yMax * scale;
     const X = (z: number) => 20 + (z - zMin) * scale;
     const Y = (y: number) => cy - y * scale;
-    drawText(img, lenses[i].label, 24, i * rowH + 4, INK);
+    parts.push(`<text x="24" y="${i * rowH + 16}" font-size="14" fill="${INK}">${svgText(lenses[i].label)}</text>`);
     const { points, valid, nRays, pointsPerRay } = s.rays;
     for (let r = 0; r < nRays; r++) {
-      for (let k = 1; k < pointsPerRay; k++) {
-        const a = r * pointsPerRay + k - 1;
-        if (!valid[a] || !valid[a + 1]) continue;
-        drawLine(img, X(points[3 * a + 2]), Y(points[3 * a + 1]), X(points[3 * (a + 1) + 2]), Y(points[3 * (a + 1) + 1]), RAY);
+      let run: [number, number][] = [];
+      for (let k = 0; k < pointsPerRay; k++) {
+        const a = r * pointsPerRay + k;
+        if (!valid[a]) {
+          parts.push(polyline(run, RAY, 1));
+          run = [];
+          continue;
+        }
+        run.push([X(points[3 * a + 2]), Y(points[3 * a + 1])]);
       }
+      parts.push(polyline(run, RAY, 1));
     }
     for (const p of s.profiles) {
-      for (let k = 1; k < p.r.length; k++) {
-        if (!Number.isFinite(p.z[k - 1]) || !Number.isFinite(p.z[k])) continue;
-        drawLine(img, X(p.z[k - 1]), Y(p.r[k - 1]), X(p.z[k]), Y(p.r[k]), INK);
-        drawLine(img, X(p.z[k - 1]), Y(-p.r[k - 1]), X(p.z[k]), Y(-p.r[k]), INK);
+      for (const sign of [1, -1]) {
+        let run: [number, number][] = [];
+        for (let k = 0; k < p.r.length; k++) {
+          if (!Number.isFinite(p.z[k])) {
+            parts.push(polyline(run, INK, 1.5));
+            run = [];
+            continue;
+          }
+          run.push([X(p.z[k]), Y(sign * p.r[k])]);
+        }
+        parts.push(polyline(run, INK, 1.5));
       }
     }
   });
-  return img;
+  return svgToPng(svgDocument(width, rowH * sections.length, `<rect width="100%" height="100%" fill="white"/>${parts.join('')}`));
 }
 
-/** The departure z(x, y) (mm) of XY-polynomial surface `s` over its clear aperture, as a colour map. */
-export function plateSagImage(system: LensSystem, s: number, size = 240): FloatImage {
+/** The departure z(x, y) (mm) of XY-polynomial surface `s` over its clear aperture, as a colour map. PNG bytes. */
+export function plateSagImage(system: LensSystem, s: number, size = 240): Uint8Array {
   const surf = system.surfaces[s];
   const R = Number.isFinite(surf.semiDiameter) ? surf.semiDiameter : 1;
   const z = new Float64Array(size * size).fill(NaN);
@@ -70,17 +86,16 @@ export function plateSagImage(system: LensSystem, s: number, size = 240): FloatI
       if (Number.isFinite(v)) peak = Math.max(peak, Math.abs(v));
     }
   }
-  const img = createImage(size, size + 24, 3);
-  img.data.fill(1);
+  const map: FloatImage = createImage(size, size, 3);
+  map.data.fill(1);
   for (let k = 0; k < size * size; k++) {
     const v = z[k];
     if (!Number.isFinite(v)) continue;
     const t = peak > 0 ? v / peak : 0;
-    const p = (k + 24 * size) * 3; // below the caption strip
-    img.data[p] = t > 0 ? 1 : 1 + t;
-    img.data[p + 1] = 1 - Math.abs(t);
-    img.data[p + 2] = t < 0 ? 1 : 1 - t;
+    map.data[3 * k] = t > 0 ? 1 : 1 + t;
+    map.data[3 * k + 1] = 1 - Math.abs(t);
+    map.data[3 * k + 2] = t < 0 ? 1 : 1 - t;
   }
-  drawText(img, `max ${(peak * 1000).toFixed(2)} um`, 6, 5, INK);
-  return img;
+  const caption = `<text x="6" y="17" font-size="13" fill="${INK}">max |z| ${(peak * 1000).toFixed(2)} µm</text>`;
+  return svgToPng(svgDocument(size, size + 24, `<rect width="100%" height="100%" fill="white"/>${caption}${svgImage(map, 0, 24, false)}`));
 }

@@ -1,7 +1,7 @@
 /**
- * The pictures of an end-to-end report (PNG, pngjs through ./images.ts): PSFs through depth for the
- * three arms, example restorations per object distance, PSNR against object distance, and the lens
- * layouts. Each is written atomically into <out>/images/; returns report keys → relative paths.
+ * The pictures of an end-to-end report (PNG): PSFs through depth for the three arms and example
+ * restorations per object distance (images, pngjs through ./images.ts), PSNR against object
+ * distance (a Vega-Lite chart) and the lens layouts (SVG), both rasterised by ./chartPng.ts. Each is written atomically into <out>/images/; returns report keys → relative paths.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import type { LensSystem } from '../../engine/optics/system.ts';
 import { hstack, psfStripImage, upscale, vstack } from '../../engine/imaging/psfImage.ts';
 import type { ArmName, PhaseOutcome } from './e2eReport.ts';
 import { savePng } from './images.ts';
+import { writeFileAtomicSync } from './atomicWrite.ts';
 import { layoutImage, plateSagImage } from './e2eLayout.ts';
 import { psnrDepthPlot } from './e2ePlots.ts';
 
@@ -22,13 +23,17 @@ export interface PictureInput {
   xyPlate: number | null;
 }
 
-export function writePictures(out: string, p: PictureInput): Record<string, string> {
+export async function writePictures(out: string, p: PictureInput): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   fs.mkdirSync(path.join(out, 'images'), { recursive: true });
   const of = (arm: ArmName) => p.outcomes.find((o) => o.arm === arm && o.seed === p.seed) ?? null;
   const arms = (['nominal', 'sequential', 'joint'] as const).map(of).filter((o): o is PhaseOutcome => o !== null);
   const put = (key: string, file: string, img: Parameters<typeof savePng>[1], linear = true) => {
     savePng(path.join(out, 'images', file), img, linear);
+    files[key] = `images/${file}`;
+  };
+  const putPng = (key: string, file: string, png: Uint8Array) => {
+    writeFileAtomicSync(path.join(out, 'images', file), png);
     files[key] = `images/${file}`;
   };
   // PSF strips: rows = arms, columns = held-out depths (far to near)
@@ -44,14 +49,14 @@ export function writePictures(out: string, p: PictureInput): Record<string, stri
   });
   if (rows.length) put('restorations', 'restorations.png', vstack(rows, 4));
   // PSNR vs object distance
-  put('psnr vs depth', 'psnr-depth.png', psnrDepthPlot(p.outcomes, p.evalDepthsMm), false);
+  putPng('psnr vs depth', 'psnr-depth.png', await psnrDepthPlot(p.outcomes, p.evalDepthsMm));
   // lens layouts before / after, and the plate's departure
   const lenses = [
     { label: '(a) nominal', system: p.systems.nominal },
     ...(p.systems.sequential ? [{ label: '(b) sequential', system: p.systems.sequential }] : []),
     { label: '(c) joint', system: p.systems.joint },
   ];
-  put('layout', 'layout.png', layoutImage(lenses), false);
-  if (p.xyPlate !== null) put('plate sag', 'plate-sag.png', plateSagImage(p.systems.joint, p.xyPlate), false);
+  putPng('layout', 'layout.png', layoutImage(lenses));
+  if (p.xyPlate !== null) putPng('plate sag', 'plate-sag.png', plateSagImage(p.systems.joint, p.xyPlate));
   return files;
 }

@@ -211,7 +211,7 @@ export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: 
     await saveCheckpoint(path.join(o.out, dir), ph.unet, ph.trainer.model, ph.run.step);
     files[`network weights (${ph.arm})`] = `${dir}/`;
   }
-  const pictures = writePictures(o.out, {
+  const pictures = await writePictures(o.out, {
     outcomes,
     seed: seeds[0],
     evalDepthsMm: S.evalDepthsMm,

@@ -26,10 +26,20 @@
  * is real), so F⁻¹(W F(a + i b)) = (w ∗ a) + i (w ∗ b) and the same holds in the adjoint for ∂L/∂y;
  * Q computed from the packed spectra is Q_a + Q_b plus an anti-Hermitian part, which the map
  * Q ↦ Z keeps anti-Hermitian, so it drops out of Re F⁻¹(Z) and of Re Σ (∂L/∂log κ) exactly.
- * No spectrum is ever split into its two halves. A plane without a partner is packed with zero.
- * Transfer functions are reused between calls while a PSF array holds the same values.
+ * No spectrum of a patch is ever split into its two halves. A plane without a partner is packed
+ * with zero. Transfer functions are reused between calls while a PSF array holds the same values.
+ *
+ * Cost (the figure `e2e_wiener_ms` of test/bench/e2e.ts): transforms are row passes of fft.js on
+ * interleaved planes with one transpose between them (engine/imaging/fft2.ts RowFft), spectra stay
+ * transposed (element (u, v) at [v·N + u]; w is symmetric). Each transform is pruned to what is
+ * not zero or wanted: the extension repeats patch rows, so the first pass of Ỹ transforms P rows
+ * and the transpose extends; the crop of x̂ and the padding of g̃ keep P rows; Eᵀ folds rows in the
+ * transpose before the last pass; Q is summed over the jobs of a PSF and channel before Z (linear),
+ * and Re F⁻¹(Z) of two channels comes out of one inverse transform of their Hermitian parts
+ * Z₁ʰ + i Z₂ʰ (Zʰ(f) = (Z(f) + Z̄(−f))/2, whose inverse transform is Re F⁻¹(Z)), finished only
+ * on the K rows of the taps.
  */
-import { Fft2, centredKernelSpectra, nextPow2, type Spectrum } from '../imaging/fft2.ts';
+import { RowFft, gatherTranspose, nextPow2, scatterTranspose, type Spectrum } from '../imaging/fft2.ts';
 
 export type WienerPrior = 'flat' | 'gradient';
 
@@ -41,7 +51,7 @@ interface Job {
   b: number;
 }
 
-/** Saved forward state for the adjoint. */
+/** Saved forward state for the adjoint (spectra stored transposed: (u, v) at [v·N + u]). */
 export interface WienerContext {
   logK: number;
   psfs: Float64Array[];
@@ -63,10 +73,17 @@ export interface WienerGradient {
 /** Wiener deconvolution of P × P × C patches with C × K × K PSFs. */
 export class WienerDeconvolver {
   readonly n: number;
-  private readonly fft: Fft2;
+  private readonly fft: RowFft;
   private readonly weight: Float64Array;
   /** Symmetric-reflection source index per extended index, one axis. */
   private readonly src: Int32Array;
+  /** Row maps for the transposes: r ↦ r for r < P, else −1 (padding and crop). */
+  private readonly firstP: Int32Array;
+  /** Row maps for the kernel taps: (a − h) mod N ↦ a, else −1. */
+  private readonly taps: Int32Array;
+  /** Interleaved scratch planes. */
+  private readonly bufA: Float64Array;
+  private readonly bufB: Float64Array;
 
   constructor(
     readonly patch: number,
@@ -78,7 +95,7 @@ export class WienerDeconvolver {
     if (!(Number.isInteger(patch) && patch >= 2)) throw new Error(`Wiener: patch must be at least 2 px (got ${patch})`);
     const N = nextPow2(patch + kernel - 1);
     this.n = N;
-    this.fft = new Fft2(N);
+    this.fft = new RowFft(N);
     this.weight = new Float64Array(N * N);
     for (let u = 0; u < N; u++) {
       for (let v = 0; v < N; v++) {
@@ -94,16 +111,12 @@ export class WienerDeconvolver {
       t = ((t % period) + period) % period;
       return t < P ? t : period - 1 - t;
     });
-  }
-
-  /** Writes the symmetric extension of channel `ch` of y into `out` (N × N). */
-  private extendInto(y: ArrayLike<number>, ch: number, out: Float64Array): void {
-    const { n: N, patch: P, channels: C, src } = this;
-    for (let r = 0; r < N; r++) {
-      const sr = src[r] * P;
-      const o = r * N;
-      for (let c = 0; c < N; c++) out[o + c] = y[(sr + src[c]) * C + ch];
-    }
+    this.firstP = Int32Array.from({ length: N }, (_, r) => (r < P ? r : -1));
+    const h = (kernel - 1) / 2;
+    this.taps = new Int32Array(N).fill(-1);
+    for (let a = 0; a < kernel; a++) this.taps[(a - h + N) % N] = a;
+    this.bufA = this.fft.plane();
+    this.bufB = this.fft.plane();
   }
 
   /** Transform jobs: per distinct PSF and channel, its patches two at a time. */
@@ -123,17 +136,61 @@ export class WienerDeconvolver {
     return jobs;
   }
 
-  private scratchA: Spectrum | null = null;
-  private scratchB: Spectrum | null = null;
-
-  private scratch(): [Spectrum, Spectrum] {
-    this.scratchA ??= this.fft.spectrum();
-    this.scratchB ??= this.fft.spectrum();
-    return [this.scratchA, this.scratchB];
-  }
-
   /** The previous call's transfer functions, with a copy of the PSF values they were made from. */
   private otfCache = new Map<Float64Array, { values: Float64Array; otf: Spectrum[] }>();
+
+  /** Transfer functions of the C centred kernels of a PSF (transposed), two channels per transform. */
+  private transferFunctions(psf: Float64Array): Spectrum[] {
+    const { n: N, kernel: K, channels: C, bufA: A, bufB: B, fft } = this;
+    const NN = N * N;
+    const h = (K - 1) / 2;
+    const out: Spectrum[] = [];
+    for (let ch = 0; ch < C; ch += 2) {
+      const two = ch + 1 < C;
+      A.fill(0);
+      for (let a = 0; a < K; a++) {
+        const r = (a - h + N) % N;
+        for (let b = 0; b < K; b++) {
+          const i = 2 * (r * N + ((b - h + N) % N));
+          A[i] = psf[ch * K * K + a * K + b];
+          if (two) A[i + 1] = psf[(ch + 1) * K * K + a * K + b];
+        }
+      }
+      fft.rows(A, B, false);
+      gatherTranspose(B, A, N, this.identity());
+      fft.rows(A, B, false);
+      const H0: Spectrum = { re: new Float64Array(NN), im: new Float64Array(NN) };
+      const H1: Spectrum | null = two ? { re: new Float64Array(NN), im: new Float64Array(NN) } : null;
+      for (let v = 0; v < N; v++) {
+        const vm = v === 0 ? 0 : N - v;
+        for (let u = 0; u < N; u++) {
+          const k = v * N + u;
+          const km = vm * N + (u === 0 ? 0 : N - u);
+          const zr = B[2 * k];
+          const zi = B[2 * k + 1];
+          if (!H1) {
+            H0.re[k] = zr;
+            H0.im[k] = zi;
+            continue;
+          }
+          const wr = B[2 * km];
+          const wi = -B[2 * km + 1]; // conj(Z[−k])
+          H0.re[k] = 0.5 * (zr + wr);
+          H0.im[k] = 0.5 * (zi + wi);
+          H1.re[k] = 0.5 * (zi - wi);
+          H1.im[k] = -0.5 * (zr - wr);
+        }
+      }
+      out.push(H0);
+      if (H1) out.push(H1);
+    }
+    return out;
+  }
+
+  private identityMap: Int32Array | null = null;
+  private identity(): Int32Array {
+    return (this.identityMap ??= Int32Array.from({ length: this.n }, (_, i) => i));
+  }
 
   /**
    * Transfer functions per distinct PSF array, reused from the previous call when the array holds
@@ -148,13 +205,31 @@ export class WienerDeconvolver {
       if (map.has(psf)) continue;
       const hit = this.otfCache.get(psf);
       let entry: { values: Float64Array; otf: Spectrum[] };
-      if (hit && hit.values.every((v, i) => v === psf[i])) entry = hit;
-      else entry = { values: Float64Array.from(psf), otf: centredKernelSpectra(this.fft, psf, K, C) };
+      if (hit && sameValues(hit.values, psf)) entry = hit;
+      else entry = { values: Float64Array.from(psf), otf: this.transferFunctions(psf) };
       map.set(psf, entry.otf);
       cache.set(psf, entry);
     }
     this.otfCache = cache;
     return map;
+  }
+
+  /** The filter W = H̄ / (|H|² + κw) (0 where the denominator is 0), split re / im. */
+  private filter(H: Spectrum, kappa: number): Spectrum {
+    const NN = this.n * this.n;
+    const w = this.weight;
+    const W: Spectrum = { re: new Float64Array(NN), im: new Float64Array(NN) };
+    const { re: hre, im: him } = H;
+    for (let k = 0; k < NN; k++) {
+      const hr = hre[k];
+      const hi = him[k];
+      const d = hr * hr + hi * hi + kappa * w[k];
+      // d = 0: H = 0 at a frequency with no prior weight (only the mean, if H(0) = 0)
+      if (d === 0) continue;
+      W.re[k] = hr / d;
+      W.im[k] = -hi / d;
+    }
+    return W;
   }
 
   /**
@@ -165,48 +240,58 @@ export class WienerDeconvolver {
    * @throws Error for inputs or PSFs of the wrong size, or a non-finite log κ
    */
   forward(inputs: readonly ArrayLike<number>[], psfs: readonly Float64Array[], logK: number): { outputs: Float64Array[]; context: WienerContext } {
-    const { n: N, patch: P, channels: C } = this;
+    const { n: N, patch: P, channels: C, src, bufA: A, bufB: B, fft } = this;
     if (inputs.length !== psfs.length) throw new Error(`Wiener: ${inputs.length} patches but ${psfs.length} PSFs`);
     if (!Number.isFinite(logK)) throw new Error(`Wiener: log κ must be finite (got ${logK})`);
     for (const y of inputs) if (y.length !== P * P * C) throw new Error(`Wiener: patch has ${y.length} values, expected ${P}×${P}×${C}`);
     const kappa = Math.exp(logK);
     const otf = this.otfs(psfs);
+    const filters = new Map<Float64Array, Spectrum[]>();
+    for (const [psf, hs] of otf) filters.set(psf, hs.map((H) => this.filter(H, kappa)));
     const jobs = this.jobs(psfs);
-    const w = this.weight;
     const NN = N * N;
-    const [X] = this.scratch();
     const outputs = inputs.map(() => new Float64Array(P * P * C));
     const spectra = jobs.map((job) => {
-      const Y = this.fft.spectrum();
-      this.extendInto(inputs[job.a], job.ch, Y.re);
-      if (job.b >= 0) this.extendInto(inputs[job.b], job.ch, Y.im);
-      this.fft.transform(Y);
-      const H = otf.get(job.psf)![job.ch];
-      const { re: hre, im: him } = H;
-      const { re: yre, im: yim } = Y;
-      const { re: xre, im: xim } = X;
-      for (let k = 0; k < NN; k++) {
-        const hr = hre[k];
-        const hi = him[k];
-        const d = hr * hr + hi * hi + kappa * w[k];
-        if (d === 0) {
-          // H = 0 at a frequency with no prior weight (only the mean, if H(0) = 0)
-          xre[k] = 0;
-          xim[k] = 0;
-          continue;
+      const ch = job.ch;
+      const ya = inputs[job.a];
+      const yb = job.b >= 0 ? inputs[job.b] : null;
+      // the P distinct rows of the extension ỹ_a + i ỹ_b, then Ỹ (transposed)
+      for (let r = 0; r < P; r++) {
+        const o = 2 * r * N;
+        for (let c = 0; c < N; c++) {
+          const i = (r * P + src[c]) * C + ch;
+          A[o + 2 * c] = ya[i];
+          A[o + 2 * c + 1] = yb ? yb[i] : 0;
         }
-        // conj(H) Y / d
-        xre[k] = (hr * yre[k] + hi * yim[k]) / d;
-        xim[k] = (hr * yim[k] - hi * yre[k]) / d;
       }
-      this.fft.transform(X, true, [0, P]);
+      fft.rows(A, B, false, 0, P);
+      gatherTranspose(B, A, N, src);
+      fft.rows(A, B, false);
+      // X = W Ỹ; Ỹ saved split for the adjoint
+      const Y: Spectrum = { re: new Float64Array(NN), im: new Float64Array(NN) };
+      const { re: wre, im: wim } = filters.get(job.psf)![ch];
+      const { re: yre, im: yim } = Y;
+      for (let k = 0; k < NN; k++) {
+        const yr = B[2 * k];
+        const yi = B[2 * k + 1];
+        yre[k] = yr;
+        yim[k] = yi;
+        const fr = wre[k];
+        const fi = wim[k];
+        A[2 * k] = fr * yr - fi * yi;
+        A[2 * k + 1] = fr * yi + fi * yr;
+      }
+      // x̂ = crop_P F⁻¹ X: all columns of the spectrum, then P rows
+      fft.rows(A, B, true);
+      scatterTranspose(B, A, N, this.firstP, false);
+      fft.rows(A, B, true, 0, P);
       const oa = outputs[job.a];
       const ob = job.b >= 0 ? outputs[job.b] : null;
-      const ch = job.ch;
       for (let r = 0; r < P; r++) {
+        const o = 2 * r * N;
         for (let c = 0; c < P; c++) {
-          oa[(r * P + c) * C + ch] = xre[r * N + c];
-          if (ob) ob[(r * P + c) * C + ch] = xim[r * N + c];
+          oa[(r * P + c) * C + ch] = B[o + 2 * c];
+          if (ob) ob[(r * P + c) * C + ch] = B[o + 2 * c + 1];
         }
       }
       return Y;
@@ -219,103 +304,141 @@ export class WienerDeconvolver {
    * @param dOut ∂L/∂x̂ per patch (P × P × C)
    */
   backward(ctx: WienerContext, dOut: readonly ArrayLike<number>[]): WienerGradient {
-    const { n: N, patch: P, kernel: K, channels: C, src } = this;
+    const { n: N, patch: P, kernel: K, channels: C, src, bufA: A, bufB: B, fft } = this;
     if (dOut.length !== ctx.psfs.length) throw new Error(`Wiener.backward: ${dOut.length} gradients for ${ctx.psfs.length} patches`);
     for (const g of dOut) if (g.length !== P * P * C) throw new Error(`Wiener.backward: gradient has ${g.length} values, expected ${P}×${P}×${C}`);
     const kappa = Math.exp(ctx.logK);
     const w = this.weight;
     const NN = N * N;
-    const zSum = new Map<Float64Array, Spectrum[]>();
-    for (const psf of ctx.otf.keys()) zSum.set(psf, Array.from({ length: C }, () => this.fft.spectrum()));
-    let dK = 0;
-    const inv = 1 / NN;
-    const [G, B] = this.scratch();
+    // Σ over the jobs of a PSF and channel of Ỹ Ḡ (interleaved)
+    const qSum = new Map<Float64Array, Float64Array[]>();
+    const filters = new Map<Float64Array, Spectrum[]>();
+    for (const [psf, hs] of ctx.otf) {
+      qSum.set(psf, Array.from({ length: C }, () => new Float64Array(2 * NN)));
+      filters.set(psf, hs.map((H) => this.filter(H, kappa)));
+    }
     const dInputs = ctx.psfs.map(() => new Float64Array(P * P * C));
     ctx.jobs.forEach((job, j) => {
       const ch = job.ch;
-      // G = F(g̃_a + i g̃_b), g̃ zero outside the patch
-      G.re.fill(0);
-      G.im.fill(0);
+      // G = F(g̃_a + i g̃_b), g̃ zero outside the patch (transposed)
       const ga = dOut[job.a];
       const gb = job.b >= 0 ? dOut[job.b] : null;
       for (let r = 0; r < P; r++) {
+        const o = 2 * r * N;
         for (let c = 0; c < P; c++) {
-          G.re[r * N + c] = ga[(r * P + c) * C + ch];
-          if (gb) G.im[r * N + c] = gb[(r * P + c) * C + ch];
+          const i = (r * P + c) * C + ch;
+          A[o + 2 * c] = ga[i];
+          A[o + 2 * c + 1] = gb ? gb[i] : 0;
         }
+        A.fill(0, o + 2 * P, o + 2 * N);
       }
-      this.fft.transform(G, false, [0, P]);
-      const Y = ctx.spectra[j];
-      const H = ctx.otf.get(job.psf)![ch];
-      const Z = zSum.get(job.psf)![ch];
-      const { re: hre, im: him } = H;
-      const { re: yre, im: yim } = Y;
-      const { re: gre, im: gim } = G;
-      const { re: bre, im: bim } = B;
-      const { re: zre, im: zim } = Z;
+      fft.rows(A, B, false, 0, P);
+      gatherTranspose(B, A, N, this.firstP);
+      fft.rows(A, B, false);
+      const { re: yre, im: yim } = ctx.spectra[j];
+      const { re: wre, im: wim } = filters.get(job.psf)![ch];
+      const q = qSum.get(job.psf)![ch];
       for (let k = 0; k < NN; k++) {
-        const hr = hre[k];
-        const hi = him[k];
-        const kw = kappa * w[k];
-        const d = hr * hr + hi * hi + kw;
-        if (d === 0) {
-          bre[k] = 0;
-          bim[k] = 0;
-          continue;
-        }
-        const gr = gre[k];
-        const gi = gim[k];
-        // ∂L/∂ỹ: conj(W) G = H G / d
-        bre[k] = (hr * gr - hi * gi) / d;
-        bim[k] = (hr * gi + hi * gr) / d;
-        // Q = Y conj(G) / N²
-        const qr = (yre[k] * gr + yim[k] * gi) * inv;
-        const qi = (yim[k] * gr - yre[k] * gi) * inv;
-        const d2 = d * d;
-        // Z = (κw Q − H² conj(Q)) / D²,  H² = (hr² − hi²) + 2i hr hi
-        const h2r = hr * hr - hi * hi;
-        const h2i = 2 * hr * hi;
-        zre[k] += (kw * qr - (h2r * qr + h2i * qi)) / d2;
-        zim[k] += (kw * qi - (h2i * qr - h2r * qi)) / d2;
-        // Re Q (−conj(H) w / D²) = −w (qr hr + qi hi) / D²
-        dK -= (w[k] * (qr * hr + qi * hi)) / d2;
+        const gr = B[2 * k];
+        const gi = B[2 * k + 1];
+        // ∂L/∂ỹ: conj(W) G
+        const fr = wre[k];
+        const fi = wim[k];
+        A[2 * k] = fr * gr + fi * gi;
+        A[2 * k + 1] = fr * gi - fi * gr;
+        // Ỹ conj(G)
+        q[2 * k] += yre[k] * gr + yim[k] * gi;
+        q[2 * k + 1] += yim[k] * gr - yre[k] * gi;
       }
-      this.fft.transform(B, true);
-      // fold the extension back: Eᵀ
+      // Eᵀ F⁻¹: all columns of the spectrum, rows folded in the transpose, then P rows and the columns folded
+      fft.rows(A, B, true);
+      A.fill(0, 0, 2 * P * N);
+      scatterTranspose(B, A, N, src, true);
+      fft.rows(A, B, true, 0, P);
       const da = dInputs[job.a];
       const db = job.b >= 0 ? dInputs[job.b] : null;
-      for (let r = 0; r < N; r++) {
-        const sr = src[r] * P;
-        const o = r * N;
+      for (let r = 0; r < P; r++) {
+        const o = 2 * r * N;
         for (let c = 0; c < N; c++) {
-          const i = (sr + src[c]) * C + ch;
-          da[i] += bre[o + c];
-          if (db) db[i] += bim[o + c];
+          const i = (r * P + src[c]) * C + ch;
+          da[i] += B[o + 2 * c];
+          if (db) db[i] += B[o + 2 * c + 1];
         }
       }
     });
-    const keys = [...zSum.keys()];
-    // Re F⁻¹(Z): Z carries the anti-Hermitian part of the packing, which goes to the imaginary part
-    const zPlanes = keys.flatMap((k) =>
-      zSum.get(k)!.map((z) => {
-        this.fft.transform(z, true);
-        return z.re;
-      }),
-    );
+    // Z = (κw Q − H² Q̄) / D² per PSF and channel (Q = Σ Ỹ Ḡ / N²), and ∂L/∂log κ
+    const inv = 1 / NN;
+    let dK = 0;
     const dPsfs = new Map<Float64Array, Float64Array>();
     const h = (K - 1) / 2;
-    const scale = N * N;
-    keys.forEach((psf, i) => {
+    const scale = NN;
+    for (const [psf, hs] of ctx.otf) {
+      const qs = qSum.get(psf)!;
+      const zs = hs.map((H, ch) => {
+        const q = qs[ch];
+        const Z = q; // in place
+        const { re: hre, im: him } = H;
+        for (let k = 0; k < NN; k++) {
+          const hr = hre[k];
+          const hi = him[k];
+          const kw = kappa * w[k];
+          const d = hr * hr + hi * hi + kw;
+          if (d === 0) {
+            Z[2 * k] = 0;
+            Z[2 * k + 1] = 0;
+            continue;
+          }
+          const qr = q[2 * k] * inv;
+          const qi = q[2 * k + 1] * inv;
+          const d2 = d * d;
+          // H² = (hr² − hi²) + 2i hr hi
+          const h2r = hr * hr - hi * hi;
+          const h2i = 2 * hr * hi;
+          Z[2 * k] = (kw * qr - (h2r * qr + h2i * qi)) / d2;
+          Z[2 * k + 1] = (kw * qi - (h2i * qr - h2r * qi)) / d2;
+          // Re Q (−conj(H) w / D²) = −w (qr hr + qi hi) / D²
+          dK -= (w[k] * (qr * hr + qi * hi)) / d2;
+        }
+        return Z;
+      });
       const d = new Float64Array(C * K * K);
-      for (let ch = 0; ch < C; ch++) {
-        const z = zPlanes[i * C + ch];
+      for (let ch = 0; ch < C; ch += 2) {
+        const z0 = zs[ch];
+        const z1 = ch + 1 < C ? zs[ch + 1] : null;
+        // Z₀ʰ + i Z₁ʰ, Zʰ(f) = (Z(f) + conj Z(−f)) / 2
+        for (let v = 0; v < N; v++) {
+          const vm = v === 0 ? 0 : N - v;
+          for (let u = 0; u < N; u++) {
+            const k = 2 * (v * N + u);
+            const km = 2 * (vm * N + (u === 0 ? 0 : N - u));
+            const ar = 0.5 * (z0[k] + z0[km]);
+            const ai = 0.5 * (z0[k + 1] - z0[km + 1]);
+            const br = z1 ? 0.5 * (z1[k] + z1[km]) : 0;
+            const bi = z1 ? 0.5 * (z1[k + 1] - z1[km + 1]) : 0;
+            A[k] = ar - bi;
+            A[k + 1] = ai + br;
+          }
+        }
+        // the K tap rows of F⁻¹, then the K tap columns
+        fft.rows(A, B, true);
+        scatterTranspose(B, A, N, this.taps, false);
+        fft.rows(A, B, true, 0, K);
         for (let a = 0; a < K; a++) {
-          const r = (a - h + N) % N;
-          for (let c = 0; c < K; c++) d[ch * K * K + a * K + c] = z[r * N + ((c - h + N) % N)] * scale;
+          for (let c = 0; c < K; c++) {
+            const o = 2 * (a * N + ((c - h + N) % N));
+            d[ch * K * K + a * K + c] = B[o] * scale;
+            if (z1) d[(ch + 1) * K * K + a * K + c] = B[o + 1] * scale;
+          }
         }
       }
       dPsfs.set(psf, d);
-    });
+    }
     return { dInputs, dPsfs, dLogK: kappa * dK };
   }
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

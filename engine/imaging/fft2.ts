@@ -176,6 +176,109 @@ export class Fft2 {
 }
 
 /**
+ * Interleaved complex planes: N × N values stored as one Float64Array of 2N² (re, im pairs),
+ * row-major, so that a row is a contiguous fft.js array. A 2-D transform is then a row pass, one
+ * transpose (`gatherTranspose` / `scatterTranspose`, which also extend, pad, crop or fold rows on
+ * the way) and a second row pass; the result is left transposed (element (u, v) at [v·N + u]),
+ * which point-wise products do not mind and the inverse transform undoes.
+ */
+export class RowFft {
+  readonly n: number;
+  private readonly fft: FFT;
+  /** Row views per buffer (fft.js reads and writes whole arrays). */
+  private readonly views = new WeakMap<Float64Array, Float64Array[]>();
+
+  /** @throws Error when n is not a power of two ≥ 4 */
+  constructor(n: number) {
+    if (!(Number.isInteger(n) && n >= 4 && (n & (n - 1)) === 0)) throw new Error(`RowFft: size must be a power of two ≥ 4 (got ${n})`);
+    this.n = n;
+    this.fft = new FFT(n);
+  }
+
+  /** A zero interleaved N × N plane (2N² values). */
+  plane(): Float64Array {
+    return new Float64Array(2 * this.n * this.n);
+  }
+
+  private rowsOf(buf: Float64Array): Float64Array[] {
+    let v = this.views.get(buf);
+    if (!v) {
+      const N = this.n;
+      if (buf.length !== 2 * N * N) throw new Error(`RowFft: plane has ${buf.length} values, expected 2×${N}×${N}`);
+      v = Array.from({ length: N }, (_, r) => buf.subarray(2 * N * r, 2 * N * (r + 1)));
+      this.views.set(buf, v);
+    }
+    return v;
+  }
+
+  /**
+   * 1-D transforms of rows [r0, r1) of `src` into the same rows of `dst` (different buffers);
+   * `inverse` includes the 1/N factor. Other rows of `dst` are untouched.
+   */
+  rows(src: Float64Array, dst: Float64Array, inverse: boolean, r0 = 0, r1 = this.n): void {
+    const s = this.rowsOf(src);
+    const d = this.rowsOf(dst);
+    const fft = this.fft;
+    if (inverse) for (let r = r0; r < r1; r++) fft.inverseTransform(d[r], s[r]);
+    else for (let r = r0; r < r1; r++) fft.transform(d[r], s[r]);
+  }
+}
+
+/** Rows per block in the transposes (cache locality; any value gives the same result). */
+const TRANSPOSE_BLOCK = 16;
+
+/**
+ * dst[c][r] = src[map[r]][c] for r, c < N, and 0 where map[r] < 0 (interleaved N × N planes):
+ * the transpose that also extends (map = a reflection), pads (map[r] = −1) or permutes rows.
+ */
+export function gatherTranspose(src: Float64Array, dst: Float64Array, N: number, map: Int32Array): void {
+  for (let r0 = 0; r0 < N; r0 += TRANSPOSE_BLOCK) {
+    const r1 = Math.min(N, r0 + TRANSPOSE_BLOCK);
+    for (let c = 0; c < N; c++) {
+      const o = 2 * c * N;
+      for (let r = r0; r < r1; r++) {
+        const m = map[r];
+        if (m < 0) {
+          dst[o + 2 * r] = 0;
+          dst[o + 2 * r + 1] = 0;
+        } else {
+          const s = 2 * (m * N + c);
+          dst[o + 2 * r] = src[s];
+          dst[o + 2 * r + 1] = src[s + 1];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dst[map[r]][c] = src[c][r] (or += with `accumulate`) for the r with map[r] ≥ 0 (interleaved
+ * N × N source; dst needs only the rows the map names): the transpose that also crops (keeps some
+ * rows) or folds rows together (the adjoint of an extension, with `accumulate`). Rows of dst not
+ * named are untouched.
+ */
+export function scatterTranspose(src: Float64Array, dst: Float64Array, N: number, map: Int32Array, accumulate: boolean): void {
+  for (let r0 = 0; r0 < N; r0 += TRANSPOSE_BLOCK) {
+    const r1 = Math.min(N, r0 + TRANSPOSE_BLOCK);
+    for (let c = 0; c < N; c++) {
+      const o = 2 * c * N;
+      for (let r = r0; r < r1; r++) {
+        const m = map[r];
+        if (m < 0) continue;
+        const d = 2 * (m * N + c);
+        if (accumulate) {
+          dst[d] += src[o + 2 * r];
+          dst[d + 1] += src[o + 2 * r + 1];
+        } else {
+          dst[d] = src[o + 2 * r];
+          dst[d + 1] = src[o + 2 * r + 1];
+        }
+      }
+    }
+  }
+}
+
+/**
  * The spectrum of a K × K kernel (K odd) centred on the origin: tap (a, b) sits at
  * ((a − h) mod N, (b − h) mod N), h = (K − 1)/2, so a centred PSF has no phase ramp.
  * @param kernel K × K row-major values (a window of a longer array with `offset`)

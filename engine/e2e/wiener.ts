@@ -77,10 +77,18 @@ export class WienerDeconvolver {
   private readonly weight: Float64Array;
   /** Symmetric-reflection source index per extended index, one axis. */
   private readonly src: Int32Array;
-  /** Row maps for the transposes: r ↦ r for r < P, else −1 (padding and crop). */
+  /** Row map of the padding: r ↦ r for r < P, else −1. */
   private readonly firstP: Int32Array;
-  /** Row maps for the kernel taps: (a − h) mod N ↦ a, else −1. */
-  private readonly taps: Int32Array;
+  /**
+   * Inverse transforms are forward ones read at −index (F⁻¹X[n] = (FX)[−n]/N per axis, the 1/N²
+   * folded into the filter), so the maps of what follows one read index −r: the crop
+   * (−r mod N ↦ itself when < P, else −1), the fold (src(−r mod N)), the taps ((h − a) mod N ↦ a)
+   * and the negation of a column index.
+   */
+  private readonly cropNeg: Int32Array;
+  private readonly srcNeg: Int32Array;
+  private readonly tapsNeg: Int32Array;
+  private readonly neg: Int32Array;
   /** Interleaved scratch planes. */
   private readonly bufA: Float64Array;
   private readonly bufB: Float64Array;
@@ -112,9 +120,12 @@ export class WienerDeconvolver {
       return t < P ? t : period - 1 - t;
     });
     this.firstP = Int32Array.from({ length: N }, (_, r) => (r < P ? r : -1));
+    this.neg = Int32Array.from({ length: N }, (_, r) => (N - r) % N);
+    this.cropNeg = this.neg.map((r) => (r < P ? r : -1));
+    this.srcNeg = this.neg.map((r) => this.src[r]);
     const h = (kernel - 1) / 2;
-    this.taps = new Int32Array(N).fill(-1);
-    for (let a = 0; a < kernel; a++) this.taps[(a - h + N) % N] = a;
+    this.tapsNeg = new Int32Array(N).fill(-1);
+    for (let a = 0; a < kernel; a++) this.tapsNeg[(h - a + N) % N] = a;
     this.bufA = this.fft.plane();
     this.bufB = this.fft.plane();
   }
@@ -214,9 +225,10 @@ export class WienerDeconvolver {
     return map;
   }
 
-  /** The filter W = H̄ / (|H|² + κw) (0 where the denominator is 0), split re / im. */
+  /** The filter W = H̄ / (|H|² + κw) (0 where the denominator is 0) over N², split re / im. */
   private filter(H: Spectrum, kappa: number): Spectrum {
     const NN = this.n * this.n;
+    const inv = 1 / NN;
     const w = this.weight;
     const W: Spectrum = { re: new Float64Array(NN), im: new Float64Array(NN) };
     const { re: hre, im: him } = H;
@@ -226,8 +238,9 @@ export class WienerDeconvolver {
       const d = hr * hr + hi * hi + kappa * w[k];
       // d = 0: H = 0 at a frequency with no prior weight (only the mean, if H(0) = 0)
       if (d === 0) continue;
-      W.re[k] = hr / d;
-      W.im[k] = -hi / d;
+      const s = inv / d;
+      W.re[k] = hr * s;
+      W.im[k] = -hi * s;
     }
     return W;
   }
@@ -258,10 +271,18 @@ export class WienerDeconvolver {
       // the P distinct rows of the extension ỹ_a + i ỹ_b, then Ỹ (transposed)
       for (let r = 0; r < P; r++) {
         const o = 2 * r * N;
-        for (let c = 0; c < N; c++) {
-          const i = (r * P + src[c]) * C + ch;
-          A[o + 2 * c] = ya[i];
-          A[o + 2 * c + 1] = yb ? yb[i] : 0;
+        const s = r * P;
+        if (yb) {
+          for (let c = 0; c < N; c++) {
+            const i = (s + src[c]) * C + ch;
+            A[o + 2 * c] = ya[i];
+            A[o + 2 * c + 1] = yb[i];
+          }
+        } else {
+          for (let c = 0; c < N; c++) {
+            A[o + 2 * c] = ya[(s + src[c]) * C + ch];
+            A[o + 2 * c + 1] = 0;
+          }
         }
       }
       fft.rows(A, B, false, 0, P);
@@ -282,16 +303,20 @@ export class WienerDeconvolver {
         A[2 * k + 1] = fr * yi + fi * yr;
       }
       // x̂ = crop_P F⁻¹ X: all columns of the spectrum, then P rows
-      fft.rows(A, B, true);
-      scatterTranspose(B, A, N, this.firstP, false);
-      fft.rows(A, B, true, 0, P);
+      fft.rows(A, B, false);
+      scatterTranspose(B, A, N, this.cropNeg, false);
+      fft.rows(A, B, false, 0, P);
+      const neg = this.neg;
       const oa = outputs[job.a];
-      const ob = job.b >= 0 ? outputs[job.b] : null;
       for (let r = 0; r < P; r++) {
         const o = 2 * r * N;
-        for (let c = 0; c < P; c++) {
-          oa[(r * P + c) * C + ch] = B[o + 2 * c];
-          if (ob) ob[(r * P + c) * C + ch] = B[o + 2 * c + 1];
+        for (let c = 0; c < P; c++) oa[(r * P + c) * C + ch] = B[o + 2 * neg[c]];
+      }
+      if (job.b >= 0) {
+        const ob = outputs[job.b];
+        for (let r = 0; r < P; r++) {
+          const o = 2 * r * N + 1;
+          for (let c = 0; c < P; c++) ob[(r * P + c) * C + ch] = B[o + 2 * neg[c]];
         }
       }
       return Y;
@@ -325,10 +350,17 @@ export class WienerDeconvolver {
       const gb = job.b >= 0 ? dOut[job.b] : null;
       for (let r = 0; r < P; r++) {
         const o = 2 * r * N;
-        for (let c = 0; c < P; c++) {
-          const i = (r * P + c) * C + ch;
-          A[o + 2 * c] = ga[i];
-          A[o + 2 * c + 1] = gb ? gb[i] : 0;
+        if (gb) {
+          for (let c = 0; c < P; c++) {
+            const i = (r * P + c) * C + ch;
+            A[o + 2 * c] = ga[i];
+            A[o + 2 * c + 1] = gb[i];
+          }
+        } else {
+          for (let c = 0; c < P; c++) {
+            A[o + 2 * c] = ga[(r * P + c) * C + ch];
+            A[o + 2 * c + 1] = 0;
+          }
         }
         A.fill(0, o + 2 * P, o + 2 * N);
       }
@@ -351,18 +383,21 @@ export class WienerDeconvolver {
         q[2 * k + 1] += yim[k] * gr - yre[k] * gi;
       }
       // Eᵀ F⁻¹: all columns of the spectrum, rows folded in the transpose, then P rows and the columns folded
-      fft.rows(A, B, true);
+      fft.rows(A, B, false);
       A.fill(0, 0, 2 * P * N);
-      scatterTranspose(B, A, N, src, true);
-      fft.rows(A, B, true, 0, P);
+      scatterTranspose(B, A, N, this.srcNeg, true);
+      fft.rows(A, B, false, 0, P);
+      const srcNeg = this.srcNeg;
       const da = dInputs[job.a];
-      const db = job.b >= 0 ? dInputs[job.b] : null;
       for (let r = 0; r < P; r++) {
         const o = 2 * r * N;
-        for (let c = 0; c < N; c++) {
-          const i = (r * P + src[c]) * C + ch;
-          da[i] += B[o + 2 * c];
-          if (db) db[i] += B[o + 2 * c + 1];
+        for (let c = 0; c < N; c++) da[(r * P + srcNeg[c]) * C + ch] += B[o + 2 * c];
+      }
+      if (job.b >= 0) {
+        const db = dInputs[job.b];
+        for (let r = 0; r < P; r++) {
+          const o = 2 * r * N + 1;
+          for (let c = 0; c < N; c++) db[(r * P + srcNeg[c]) * C + ch] += B[o + 2 * c];
         }
       }
     });
@@ -371,7 +406,6 @@ export class WienerDeconvolver {
     let dK = 0;
     const dPsfs = new Map<Float64Array, Float64Array>();
     const h = (K - 1) / 2;
-    const scale = NN;
     for (const [psf, hs] of ctx.otf) {
       const qs = qSum.get(psf)!;
       const zs = hs.map((H, ch) => {
@@ -420,14 +454,15 @@ export class WienerDeconvolver {
           }
         }
         // the K tap rows of F⁻¹, then the K tap columns
-        fft.rows(A, B, true);
-        scatterTranspose(B, A, N, this.taps, false);
-        fft.rows(A, B, true, 0, K);
+        // N² Re F⁻¹(Z) at the taps: the forward transform read at −index, K rows finished
+        fft.rows(A, B, false);
+        scatterTranspose(B, A, N, this.tapsNeg, false);
+        fft.rows(A, B, false, 0, K);
         for (let a = 0; a < K; a++) {
           for (let c = 0; c < K; c++) {
-            const o = 2 * (a * N + ((c - h + N) % N));
-            d[ch * K * K + a * K + c] = B[o] * scale;
-            if (z1) d[(ch + 1) * K * K + a * K + c] = B[o + 1] * scale;
+            const o = 2 * (a * N + ((h - c + N) % N));
+            d[ch * K * K + a * K + c] = B[o];
+            if (z1) d[(ch + 1) * K * K + a * K + c] = B[o + 1];
           }
         }
       }

@@ -2,6 +2,7 @@
  * The pruned, packed Wiener deconvolution of ./wiener.ts against a straightforward reference: one
  * real plane per full 2-D complex transform (Fft2, no packing, no pruning, spectra in natural
  * layout), the extension built explicitly, ∂L/∂h from Z summed per job and transformed per channel.
+ * Sizes with N = 2P take the DCT path of the extension; the others the row-pass path.
  */
 import { describe, expect, it } from 'vitest';
 import { Fft2, centredKernelSpectrum, nextPow2 } from '../imaging/fft2.ts';
@@ -90,6 +91,9 @@ describe.each<[WienerPrior, number, number, number]>([
   ['flat', 10, 5, 2],
   ['gradient', 16, 17, 3],
   ['gradient', 7, 3, 1],
+  // N = 2P: the extension's spectrum by DCTs (ReflectFft2)
+  ['flat', 8, 5, 2],
+  ['gradient', 4, 3, 3],
 ])('Wiener deconvolution (%s prior, P %i, K %i, C %i) against the reference', (prior, P, K, C) => {
   it('gives the same outputs and gradients to 1e-12', () => {
     const rng = new Rng(11 + P + K + C);
@@ -111,5 +115,41 @@ describe.each<[WienerPrior, number, number, number]>([
       for (const p of [psfA, psfB]) expect(relErr(grad.dPsfs.get(p)!, ref.dPsfs.get(p)!)).toBeLessThan(1e-12);
       expect(Math.abs(grad.dLogK - ref.dLogK)).toBeLessThan(1e-12 * Math.max(1, Math.abs(ref.dLogK)));
     }
+  });
+});
+
+describe('Wiener deconvolution on the DCT path (N = 2P)', () => {
+  it('its gradients match central differences', () => {
+    const [P, K, C] = [8, 7, 2];
+    const w = new WienerDeconvolver(P, K, C, 'gradient');
+    expect(w.n).toBe(2 * P);
+    const rng = new Rng(5);
+    const psf = Float64Array.from({ length: C * K * K }, () => rng.next());
+    const inputs = [0, 1, 2].map(() => Float64Array.from({ length: P * P * C }, () => rng.next()));
+    const g = inputs.map(() => Float64Array.from({ length: P * P * C }, () => rng.normal()));
+    const psfs = [psf, psf, psf];
+    const logK = Math.log(0.02);
+    const loss = (ys: Float64Array[], ps: Float64Array[], lk: number) => {
+      let s = 0;
+      w.forward(ys, ps, lk).outputs.forEach((o, b) => o.forEach((v, i) => (s += v * g[b][i])));
+      return s;
+    };
+    const { context } = w.forward(inputs, psfs, logK);
+    const grad = w.backward(context, g);
+    const h = 1e-6;
+    const fd = (f: (s: number) => number) => (f(h) - f(-h)) / (2 * h);
+    for (const [b, i] of [[0, 0], [1, 37], [2, 127], [2, 64]]) {
+      const d = fd((s) => loss(inputs.map((v, j) => (j === b ? v.map((x, k) => (k === i ? x + s : x)) : v)), psfs, logK));
+      expect(Math.abs(grad.dInputs[b][i] - d)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(d)));
+    }
+    for (const i of [0, 24, 60, 97]) {
+      const d = fd((s) => {
+        const q = psf.map((x, k) => (k === i ? x + s : x));
+        return loss(inputs, [q, q, q], logK);
+      });
+      expect(Math.abs(grad.dPsfs.get(psf)![i] - d)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(d)));
+    }
+    const dk = fd((s) => loss(inputs, psfs, logK + s));
+    expect(Math.abs(grad.dLogK - dk)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(dk)));
   });
 });

@@ -29,6 +29,11 @@
  * No spectrum of a patch is ever split into its two halves. A plane without a partner is packed
  * with zero. Transfer functions are reused between calls while a PSF array holds the same values.
  *
+ * When N = 2P exactly (P a power of two, K ≤ P + 1, as the 64-px patches with PSFs up to 65 px),
+ * E is the half-sample symmetric extension of period N and F E and its adjoint (F E)^H = N² Eᵀ F⁻¹
+ * go through DCT-II / DCT-III of length P (engine/imaging/reflectFft.ts): a quarter of the data in
+ * transforms half as long.
+ *
  * Cost (the figure `e2e_wiener_ms` of test/bench/e2e.ts): transforms are row passes of fft.js on
  * interleaved planes with one transpose between them (engine/imaging/fft2.ts RowFft), spectra stay
  * transposed (element (u, v) at [v·N + u]; w is symmetric). Each transform is pruned to what is
@@ -40,6 +45,7 @@
  * on the K rows of the taps.
  */
 import { RowFft, gatherTranspose, nextPow2, scatterTranspose, type Spectrum } from '../imaging/fft2.ts';
+import { ReflectFft2 } from '../imaging/reflectFft.ts';
 
 export type WienerPrior = 'flat' | 'gradient';
 
@@ -92,6 +98,9 @@ export class WienerDeconvolver {
   /** Interleaved scratch planes. */
   private readonly bufA: Float64Array;
   private readonly bufB: Float64Array;
+  /** When N = 2P: F E and its adjoint by DCTs of length P, on a P × P interleaved plane. */
+  private readonly reflect: ReflectFft2 | null;
+  private readonly small: Float64Array;
 
   constructor(
     readonly patch: number,
@@ -128,6 +137,9 @@ export class WienerDeconvolver {
     for (let a = 0; a < kernel; a++) this.tapsNeg[(h - a + N) % N] = a;
     this.bufA = this.fft.plane();
     this.bufB = this.fft.plane();
+    // N = 2P: the extension is the half-sample symmetric one of period N (src[i] = N − 1 − i, i ≥ P)
+    this.reflect = N === 2 * P ? new ReflectFft2(P) : null;
+    this.small = new Float64Array(this.reflect ? 2 * P * P : 0);
   }
 
   /** Transform jobs: per distinct PSF and channel, its patches two at a time. */
@@ -245,6 +257,31 @@ export class WienerDeconvolver {
     return W;
   }
 
+  /** Ỹ (transposed, into bufB) of the extension of channel ch of ya + i yb, by row passes. */
+  private extendedSpectrum(ya: ArrayLike<number>, yb: ArrayLike<number> | null, ch: number): void {
+    const { n: N, patch: P, channels: C, src, bufA: A, bufB: B, fft } = this;
+    // the P distinct rows of the extension, then the columns (the transpose extends)
+    for (let r = 0; r < P; r++) {
+      const o = 2 * r * N;
+      const s = r * P;
+      if (yb) {
+        for (let c = 0; c < N; c++) {
+          const i = (s + src[c]) * C + ch;
+          A[o + 2 * c] = ya[i];
+          A[o + 2 * c + 1] = yb[i];
+        }
+      } else {
+        for (let c = 0; c < N; c++) {
+          A[o + 2 * c] = ya[(s + src[c]) * C + ch];
+          A[o + 2 * c + 1] = 0;
+        }
+      }
+    }
+    fft.rows(A, B, false, 0, P);
+    gatherTranspose(B, A, N, src);
+    fft.rows(A, B, false);
+  }
+
   /**
    * Deconvolves each patch with its PSF (float64).
    * @param inputs P × P × C sensor patches
@@ -268,26 +305,17 @@ export class WienerDeconvolver {
       const ch = job.ch;
       const ya = inputs[job.a];
       const yb = job.b >= 0 ? inputs[job.b] : null;
-      // the P distinct rows of the extension ỹ_a + i ỹ_b, then Ỹ (transposed)
-      for (let r = 0; r < P; r++) {
-        const o = 2 * r * N;
-        const s = r * P;
-        if (yb) {
-          for (let c = 0; c < N; c++) {
-            const i = (s + src[c]) * C + ch;
-            A[o + 2 * c] = ya[i];
-            A[o + 2 * c + 1] = yb[i];
-          }
-        } else {
-          for (let c = 0; c < N; c++) {
-            A[o + 2 * c] = ya[(s + src[c]) * C + ch];
-            A[o + 2 * c + 1] = 0;
-          }
+      // Ỹ (transposed) into B
+      if (this.reflect) {
+        const x = this.small;
+        for (let i = 0; i < P * P; i++) {
+          x[2 * i] = ya[i * C + ch];
+          x[2 * i + 1] = yb ? yb[i * C + ch] : 0;
         }
+        this.reflect.forward(x, B);
+      } else {
+        this.extendedSpectrum(ya, yb, ch);
       }
-      fft.rows(A, B, false, 0, P);
-      gatherTranspose(B, A, N, src);
-      fft.rows(A, B, false);
       // X = W Ỹ; Ỹ saved split for the adjoint
       const Y: Spectrum = { re: new Float64Array(NN), im: new Float64Array(NN) };
       const { re: wre, im: wim } = filters.get(job.psf)![ch];
@@ -383,12 +411,23 @@ export class WienerDeconvolver {
         q[2 * k + 1] += yim[k] * gr - yre[k] * gi;
       }
       // Eᵀ F⁻¹: all columns of the spectrum, rows folded in the transpose, then P rows and the columns folded
+      const da = dInputs[job.a];
+      if (this.reflect) {
+        // (F E)^H by DCTs
+        const x = this.small;
+        this.reflect.adjoint(A, x);
+        for (let i = 0; i < P * P; i++) da[i * C + ch] += x[2 * i];
+        if (job.b >= 0) {
+          const db = dInputs[job.b];
+          for (let i = 0; i < P * P; i++) db[i * C + ch] += x[2 * i + 1];
+        }
+        return;
+      }
       fft.rows(A, B, false);
       A.fill(0, 0, 2 * P * N);
       scatterTranspose(B, A, N, this.srcNeg, true);
       fft.rows(A, B, false, 0, P);
       const srcNeg = this.srcNeg;
-      const da = dInputs[job.a];
       for (let r = 0; r < P; r++) {
         const o = 2 * r * N;
         for (let c = 0; c < N; c++) da[(r * P + srcNeg[c]) * C + ch] += B[o + 2 * c];

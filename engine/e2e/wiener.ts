@@ -46,6 +46,7 @@
  */
 import { RowFft, gatherTranspose, nextPow2, scatterTranspose, type Spectrum } from '../imaging/fft2.ts';
 import { ReflectFft2 } from '../imaging/reflectFft.ts';
+import { TransferFunctions, wienerFilter } from './wienerOtf.ts';
 
 export type WienerPrior = 'flat' | 'gradient';
 
@@ -101,6 +102,9 @@ export class WienerDeconvolver {
   /** When N = 2P: F E and its adjoint by DCTs of length P, on a P × P interleaved plane. */
   private readonly reflect: ReflectFft2 | null;
   private readonly small: Float64Array;
+  private readonly otfs: TransferFunctions;
+  /** The filters W of each forward call's context, for its adjoint. */
+  private readonly filters = new WeakMap<WienerContext, Map<Float64Array, Spectrum[]>>();
 
   constructor(
     readonly patch: number,
@@ -140,6 +144,7 @@ export class WienerDeconvolver {
     // N = 2P: the extension is the half-sample symmetric one of period N (src[i] = N − 1 − i, i ≥ P)
     this.reflect = N === 2 * P ? new ReflectFft2(P) : null;
     this.small = new Float64Array(this.reflect ? 2 * P * P : 0);
+    this.otfs = new TransferFunctions(this.fft, kernel, channels, this.bufA, this.bufB);
   }
 
   /** Transform jobs: per distinct PSF and channel, its patches two at a time. */
@@ -157,104 +162,6 @@ export class WienerDeconvolver {
       }
     }
     return jobs;
-  }
-
-  /** The previous call's transfer functions, with a copy of the PSF values they were made from. */
-  private otfCache = new Map<Float64Array, { values: Float64Array; otf: Spectrum[] }>();
-
-  /** Transfer functions of the C centred kernels of a PSF (transposed), two channels per transform. */
-  private transferFunctions(psf: Float64Array): Spectrum[] {
-    const { n: N, kernel: K, channels: C, bufA: A, bufB: B, fft } = this;
-    const NN = N * N;
-    const h = (K - 1) / 2;
-    const out: Spectrum[] = [];
-    for (let ch = 0; ch < C; ch += 2) {
-      const two = ch + 1 < C;
-      A.fill(0);
-      for (let a = 0; a < K; a++) {
-        const r = (a - h + N) % N;
-        for (let b = 0; b < K; b++) {
-          const i = 2 * (r * N + ((b - h + N) % N));
-          A[i] = psf[ch * K * K + a * K + b];
-          if (two) A[i + 1] = psf[(ch + 1) * K * K + a * K + b];
-        }
-      }
-      fft.rows(A, B, false);
-      gatherTranspose(B, A, N, this.identity());
-      fft.rows(A, B, false);
-      const H0: Spectrum = { re: new Float64Array(NN), im: new Float64Array(NN) };
-      const H1: Spectrum | null = two ? { re: new Float64Array(NN), im: new Float64Array(NN) } : null;
-      for (let v = 0; v < N; v++) {
-        const vm = v === 0 ? 0 : N - v;
-        for (let u = 0; u < N; u++) {
-          const k = v * N + u;
-          const km = vm * N + (u === 0 ? 0 : N - u);
-          const zr = B[2 * k];
-          const zi = B[2 * k + 1];
-          if (!H1) {
-            H0.re[k] = zr;
-            H0.im[k] = zi;
-            continue;
-          }
-          const wr = B[2 * km];
-          const wi = -B[2 * km + 1]; // conj(Z[−k])
-          H0.re[k] = 0.5 * (zr + wr);
-          H0.im[k] = 0.5 * (zi + wi);
-          H1.re[k] = 0.5 * (zi - wi);
-          H1.im[k] = -0.5 * (zr - wr);
-        }
-      }
-      out.push(H0);
-      if (H1) out.push(H1);
-    }
-    return out;
-  }
-
-  private identityMap: Int32Array | null = null;
-  private identity(): Int32Array {
-    return (this.identityMap ??= Int32Array.from({ length: this.n }, (_, i) => i));
-  }
-
-  /**
-   * Transfer functions per distinct PSF array, reused from the previous call when the array holds
-   * the same values (compared in full, so a PSF changed in place is transformed again).
-   */
-  private otfs(psfs: readonly Float64Array[]): Map<Float64Array, Spectrum[]> {
-    const { kernel: K, channels: C } = this;
-    const map = new Map<Float64Array, Spectrum[]>();
-    const cache = new Map<Float64Array, { values: Float64Array; otf: Spectrum[] }>();
-    for (const psf of psfs) {
-      if (psf.length !== C * K * K) throw new Error(`Wiener: PSF has ${psf.length} values, expected ${C}×${K}×${K}`);
-      if (map.has(psf)) continue;
-      const hit = this.otfCache.get(psf);
-      let entry: { values: Float64Array; otf: Spectrum[] };
-      if (hit && sameValues(hit.values, psf)) entry = hit;
-      else entry = { values: Float64Array.from(psf), otf: this.transferFunctions(psf) };
-      map.set(psf, entry.otf);
-      cache.set(psf, entry);
-    }
-    this.otfCache = cache;
-    return map;
-  }
-
-  /** The filter W = H̄ / (|H|² + κw) (0 where the denominator is 0) over N², split re / im. */
-  private filter(H: Spectrum, kappa: number): Spectrum {
-    const NN = this.n * this.n;
-    const inv = 1 / NN;
-    const w = this.weight;
-    const W: Spectrum = { re: new Float64Array(NN), im: new Float64Array(NN) };
-    const { re: hre, im: him } = H;
-    for (let k = 0; k < NN; k++) {
-      const hr = hre[k];
-      const hi = him[k];
-      const d = hr * hr + hi * hi + kappa * w[k];
-      // d = 0: H = 0 at a frequency with no prior weight (only the mean, if H(0) = 0)
-      if (d === 0) continue;
-      const s = inv / d;
-      W.re[k] = hr * s;
-      W.im[k] = -hi * s;
-    }
-    return W;
   }
 
   /** Ỹ (transposed, into bufB) of the extension of channel ch of ya + i yb, by row passes. */
@@ -295,9 +202,9 @@ export class WienerDeconvolver {
     if (!Number.isFinite(logK)) throw new Error(`Wiener: log κ must be finite (got ${logK})`);
     for (const y of inputs) if (y.length !== P * P * C) throw new Error(`Wiener: patch has ${y.length} values, expected ${P}×${P}×${C}`);
     const kappa = Math.exp(logK);
-    const otf = this.otfs(psfs);
+    const otf = this.otfs.get(psfs);
     const filters = new Map<Float64Array, Spectrum[]>();
-    for (const [psf, hs] of otf) filters.set(psf, hs.map((H) => this.filter(H, kappa)));
+    for (const [psf, hs] of otf) filters.set(psf, hs.map((H) => wienerFilter(H, this.weight, kappa)));
     const jobs = this.jobs(psfs);
     const NN = N * N;
     const outputs = inputs.map(() => new Float64Array(P * P * C));
@@ -349,7 +256,9 @@ export class WienerDeconvolver {
       }
       return Y;
     });
-    return { outputs, context: { logK, psfs: psfs.slice(), jobs, spectra, otf } };
+    const context: WienerContext = { logK, psfs: psfs.slice(), jobs, spectra, otf };
+    this.filters.set(context, filters);
+    return { outputs, context };
   }
 
   /**
@@ -365,11 +274,12 @@ export class WienerDeconvolver {
     const NN = N * N;
     // Σ over the jobs of a PSF and channel of Ỹ Ḡ (interleaved)
     const qSum = new Map<Float64Array, Float64Array[]>();
-    const filters = new Map<Float64Array, Spectrum[]>();
-    for (const [psf, hs] of ctx.otf) {
-      qSum.set(psf, Array.from({ length: C }, () => new Float64Array(2 * NN)));
-      filters.set(psf, hs.map((H) => this.filter(H, kappa)));
+    let filters = this.filters.get(ctx);
+    if (!filters) {
+      filters = new Map();
+      for (const [psf, hs] of ctx.otf) filters.set(psf, hs.map((H) => wienerFilter(H, w, kappa)));
     }
+    for (const psf of ctx.otf.keys()) qSum.set(psf, Array.from({ length: C }, () => new Float64Array(2 * NN)));
     const dInputs = ctx.psfs.map(() => new Float64Array(P * P * C));
     ctx.jobs.forEach((job, j) => {
       const ch = job.ch;
@@ -463,14 +373,14 @@ export class WienerDeconvolver {
           }
           const qr = q[2 * k] * inv;
           const qi = q[2 * k + 1] * inv;
-          const d2 = d * d;
+          const d2 = 1 / (d * d);
           // H² = (hr² − hi²) + 2i hr hi
           const h2r = hr * hr - hi * hi;
           const h2i = 2 * hr * hi;
-          Z[2 * k] = (kw * qr - (h2r * qr + h2i * qi)) / d2;
-          Z[2 * k + 1] = (kw * qi - (h2i * qr - h2r * qi)) / d2;
+          Z[2 * k] = (kw * qr - (h2r * qr + h2i * qi)) * d2;
+          Z[2 * k + 1] = (kw * qi - (h2i * qr - h2r * qi)) * d2;
           // Re Q (−conj(H) w / D²) = −w (qr hr + qi hi) / D²
-          dK -= (w[k] * (qr * hr + qi * hi)) / d2;
+          dK -= w[k] * (qr * hr + qi * hi) * d2;
         }
         return Z;
       });
@@ -509,10 +419,4 @@ export class WienerDeconvolver {
     }
     return { dInputs, dPsfs, dLogK: kappa * dK };
   }
-}
-
-function sameValues(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

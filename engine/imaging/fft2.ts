@@ -24,32 +24,66 @@ export function nextPow2(n: number): number {
   return p;
 }
 
-/** Columns transformed together in the column pass (memory locality; any value gives the same result). */
-const COLUMN_BLOCK = 8;
-
-/** 2-D transforms of one size, with scratch buffers reused between calls (not re-entrant). */
+/**
+ * 2-D transforms of one size, with scratch buffers reused between calls (not re-entrant).
+ * Internally: row passes of fft.js on interleaved planes with one transpose between them (RowFft
+ * below); the inverse is the forward transform read at −index, F⁻¹Z[r, c] = (F Z)[−r, −c] / N²,
+ * so there is no normalisation pass. The row range is the first pass of a forward transform and
+ * the last of an inverse one.
+ */
 export class Fft2 {
   readonly n: number;
-  private readonly fft: FFT;
+  private readonly rowFft: RowFft;
+  /** Interleaved scratch planes. */
   private readonly a: Float64Array;
   private readonly b: Float64Array;
-  private readonly colIn: Float64Array[];
-  private readonly colOut: Float64Array[];
+  private readonly map: Int32Array;
 
   /** @throws Error when n is not a power of two ≥ 4 */
   constructor(n: number) {
     if (!(Number.isInteger(n) && n >= 4 && (n & (n - 1)) === 0)) throw new Error(`Fft2: size must be a power of two ≥ 4 (got ${n})`);
     this.n = n;
-    this.fft = new FFT(n);
-    this.a = new Float64Array(2 * n);
-    this.b = new Float64Array(2 * n);
-    this.colIn = Array.from({ length: Math.min(COLUMN_BLOCK, n) }, () => new Float64Array(2 * n));
-    this.colOut = Array.from({ length: Math.min(COLUMN_BLOCK, n) }, () => new Float64Array(2 * n));
+    this.rowFft = new RowFft(n);
+    this.a = this.rowFft.plane();
+    this.b = this.rowFft.plane();
+    this.map = new Int32Array(n);
   }
 
   /** A zero N × N complex plane. */
   spectrum(): Spectrum {
     return { re: new Float64Array(this.n * this.n), im: new Float64Array(this.n * this.n) };
+  }
+
+  /** With rows [r0, r1) of the input interleaved in `a`: the spectrum, transposed, in `b`. */
+  private forwardFromRows(r0: number, r1: number): void {
+    const { n: N, a: A, b: B, map, rowFft } = this;
+    rowFft.rows(A, B, false, r0, r1);
+    for (let r = 0; r < N; r++) map[r] = r >= r0 && r < r1 ? r : -1;
+    gatherTranspose(B, A, N, map);
+    rowFft.rows(A, B, false);
+  }
+
+  /** With the spectrum transposed in `a`: rows [r0, r1) of the inverse transform into re, im. */
+  private inverseFromTransposed(re: Float64Array, im: Float64Array, r0: number, r1: number): void {
+    const { n: N, a: A, b: B, map, rowFft } = this;
+    rowFft.rows(A, B, false);
+    for (let r = 0; r < N; r++) {
+      const t = (N - r) % N;
+      map[r] = t >= r0 && t < r1 ? t : -1;
+    }
+    scatterTranspose(B, A, N, map, false);
+    rowFft.rows(A, B, false, r0, r1);
+    const s = 1 / (N * N);
+    for (let r = r0; r < r1; r++) {
+      const o = r * N;
+      re[o] = B[2 * o] * s;
+      im[o] = B[2 * o + 1] * s;
+      for (let c = 1; c < N; c++) {
+        const i = 2 * (o + N - c);
+        re[o + c] = B[i] * s;
+        im[o + c] = B[i + 1] * s;
+      }
+    }
   }
 
   /**
@@ -59,62 +93,41 @@ export class Fft2 {
    *   only rows of the output wanted (the others are left unfinished and must not be read)
    */
   transform(z: Spectrum, inverse = false, rows: readonly [number, number] = [0, this.n]): void {
-    // the row range is the first pass of a forward transform and the last of an inverse one
-    if (inverse) {
-      this.columnPass(z, true);
-      this.rowPass(z, true, rows);
-    } else {
-      this.rowPass(z, false, rows);
-      this.columnPass(z, false);
-    }
-  }
-
-  private rowPass(z: Spectrum, inverse: boolean, rows: readonly [number, number]): void {
     const N = this.n;
     const { re, im } = z;
-    const { a, b, fft } = this;
-    for (let r = rows[0]; r < rows[1]; r++) {
-      const o = r * N;
-      for (let c = 0; c < N; c++) {
-        a[2 * c] = re[o + c];
-        a[2 * c + 1] = im[o + c];
+    const A = this.a;
+    const [r0, r1] = rows;
+    if (!inverse) {
+      for (let k = r0 * N; k < r1 * N; k++) {
+        A[2 * k] = re[k];
+        A[2 * k + 1] = im[k];
       }
-      if (inverse) fft.inverseTransform(b, a);
-      else fft.transform(b, a);
-      for (let c = 0; c < N; c++) {
-        re[o + c] = b[2 * c];
-        im[o + c] = b[2 * c + 1];
-      }
-    }
-  }
-
-  /** Column transforms, COLUMN_BLOCK columns at a time so that each row is read and written in runs. */
-  private columnPass(z: Spectrum, inverse: boolean): void {
-    const N = this.n;
-    const { re, im } = z;
-    const { fft, colIn, colOut } = this;
-    const W = colIn.length;
-    for (let c0 = 0; c0 < N; c0 += W) {
-      const w = Math.min(W, N - c0);
-      for (let r = 0; r < N; r++) {
-        const o = r * N + c0;
-        for (let j = 0; j < w; j++) {
-          colIn[j][2 * r] = re[o + j];
-          colIn[j][2 * r + 1] = im[o + j];
+      this.forwardFromRows(r0, r1);
+      // b holds the spectrum transposed: (u, v) at [v·N + u]
+      const B = this.b;
+      for (let u0 = 0; u0 < N; u0 += TRANSPOSE_BLOCK) {
+        const u1 = Math.min(N, u0 + TRANSPOSE_BLOCK);
+        for (let v = 0; v < N; v++) {
+          const o = 2 * v * N;
+          for (let u = u0; u < u1; u++) {
+            re[u * N + v] = B[o + 2 * u];
+            im[u * N + v] = B[o + 2 * u + 1];
+          }
         }
       }
-      for (let j = 0; j < w; j++) {
-        if (inverse) fft.inverseTransform(colOut[j], colIn[j]);
-        else fft.transform(colOut[j], colIn[j]);
-      }
-      for (let r = 0; r < N; r++) {
-        const o = r * N + c0;
-        for (let j = 0; j < w; j++) {
-          re[o + j] = colOut[j][2 * r];
-          im[o + j] = colOut[j][2 * r + 1];
+      return;
+    }
+    for (let u0 = 0; u0 < N; u0 += TRANSPOSE_BLOCK) {
+      const u1 = Math.min(N, u0 + TRANSPOSE_BLOCK);
+      for (let v = 0; v < N; v++) {
+        const o = 2 * v * N;
+        for (let u = u0; u < u1; u++) {
+          A[o + 2 * u] = re[u * N + v];
+          A[o + 2 * u + 1] = im[u * N + v];
         }
       }
     }
+    this.inverseFromTransposed(re, im, r0, r1);
   }
 
   /**
@@ -122,35 +135,42 @@ export class Fft2 {
    * @param rows the rows that may be non-zero in both (see `transform`)
    * @returns [A, B] (B is null without a second plane)
    */
-  forwardReal2(x: Float64Array, y: Float64Array | null, rows?: readonly [number, number]): [Spectrum, Spectrum | null] {
+  forwardReal2(x: Float64Array, y: Float64Array | null, rows: readonly [number, number] = [0, this.n]): [Spectrum, Spectrum | null] {
     const N = this.n;
-    const NN = N * N;
-    const z: Spectrum = { re: new Float64Array(NN), im: new Float64Array(NN) };
-    z.re.set(x);
-    if (y) z.im.set(y);
-    this.transform(z, false, rows);
-    if (!y) return [z, null];
-    const A = this.spectrum();
-    const B = this.spectrum();
-    const { re, im } = z;
-    for (let u = 0; u < N; u++) {
-      const rowM = u === 0 ? 0 : (N - u) * N;
-      const row = u * N;
-      for (let v = 0; v < N; v++) {
-        const k = row + v;
-        const km = rowM + (v === 0 ? 0 : N - v);
-        const zr = re[k];
-        const zi = im[k];
-        const wr = re[km];
-        const wi = -im[km]; // conj(Z[−k])
-        A.re[k] = 0.5 * (zr + wr);
-        A.im[k] = 0.5 * (zi + wi);
+    const [r0, r1] = rows;
+    const { a: A, b: Z } = this;
+    for (let k = r0 * N; k < r1 * N; k++) {
+      A[2 * k] = x[k];
+      A[2 * k + 1] = y ? y[k] : 0;
+    }
+    this.forwardFromRows(r0, r1);
+    // Z = F(x + i y), transposed: (u, v) at [v·N + u]; A[k] = (Z[k] + conj Z[−k])/2, B[k] = (Z[k] − conj Z[−k])/(2i)
+    const SA = this.spectrum();
+    const SB = y ? this.spectrum() : null;
+    for (let v = 0; v < N; v++) {
+      const vm = v === 0 ? 0 : N - v;
+      const o = 2 * v * N;
+      const om = 2 * vm * N;
+      for (let u = 0; u < N; u++) {
+        const k = u * N + v;
+        const zr = Z[o + 2 * u];
+        const zi = Z[o + 2 * u + 1];
+        if (!SB) {
+          SA.re[k] = zr;
+          SA.im[k] = zi;
+          continue;
+        }
+        const um = u === 0 ? 0 : N - u;
+        const wr = Z[om + 2 * um];
+        const wi = -Z[om + 2 * um + 1]; // conj(Z[−k])
+        SA.re[k] = 0.5 * (zr + wr);
+        SA.im[k] = 0.5 * (zi + wi);
         // (Z − conj Z[−k]) / (2i) = (dr + i di)/(2i) = (di − i dr)/2
-        B.re[k] = 0.5 * (zi - wi);
-        B.im[k] = -0.5 * (zr - wr);
+        SB.re[k] = 0.5 * (zi - wi);
+        SB.im[k] = -0.5 * (zr - wr);
       }
     }
-    return [A, B];
+    return [SA, SB];
   }
 
   /**
@@ -158,20 +178,25 @@ export class Fft2 {
    * @param rows the output rows wanted (see `transform`)
    * @returns [a, b] real planes (b is null without a second spectrum)
    */
-  inverseReal2(A: Spectrum, B: Spectrum | null, rows?: readonly [number, number]): [Float64Array, Float64Array | null] {
-    const NN = this.n * this.n;
-    let z: Spectrum;
-    if (B) {
-      z = { re: new Float64Array(NN), im: new Float64Array(NN) };
-      for (let k = 0; k < NN; k++) {
-        z.re[k] = A.re[k] - B.im[k];
-        z.im[k] = A.im[k] + B.re[k];
+  inverseReal2(SA: Spectrum, SB: Spectrum | null, rows: readonly [number, number] = [0, this.n]): [Float64Array, Float64Array | null] {
+    const N = this.n;
+    const A = this.a;
+    // A + i B, transposed into the scratch plane
+    for (let u0 = 0; u0 < N; u0 += TRANSPOSE_BLOCK) {
+      const u1 = Math.min(N, u0 + TRANSPOSE_BLOCK);
+      for (let v = 0; v < N; v++) {
+        const o = 2 * v * N;
+        for (let u = u0; u < u1; u++) {
+          const k = u * N + v;
+          A[o + 2 * u] = SB ? SA.re[k] - SB.im[k] : SA.re[k];
+          A[o + 2 * u + 1] = SB ? SA.im[k] + SB.re[k] : SA.im[k];
+        }
       }
-    } else {
-      z = { re: Float64Array.from(A.re), im: Float64Array.from(A.im) };
     }
-    this.transform(z, true, rows);
-    return [z.re, B ? z.im : null];
+    const re = new Float64Array(N * N);
+    const im = new Float64Array(N * N);
+    this.inverseFromTransposed(re, im, rows[0], rows[1]);
+    return [re, SB ? im : null];
   }
 }
 

@@ -103,6 +103,8 @@ export class WienerDeconvolver {
   private readonly reflect: ReflectFft2 | null;
   private readonly small: Float64Array;
   private readonly otfs: TransferFunctions;
+  /** Scratch planes for Σ Ỹ Ḡ per PSF and channel in `backward` (reused between calls). */
+  private readonly qBufs: Float64Array[] = [];
   /** The filters W of each forward call's context, for its adjoint. */
   private readonly filters = new WeakMap<WienerContext, Map<Float64Array, Spectrum[]>>();
 
@@ -279,7 +281,17 @@ export class WienerDeconvolver {
       filters = new Map();
       for (const [psf, hs] of ctx.otf) filters.set(psf, hs.map((H) => wienerFilter(H, w, kappa)));
     }
-    for (const psf of ctx.otf.keys()) qSum.set(psf, Array.from({ length: C }, () => new Float64Array(2 * NN)));
+    let nq = 0;
+    for (const psf of ctx.otf.keys()) {
+      qSum.set(
+        psf,
+        Array.from({ length: C }, () => {
+          const q = (this.qBufs[nq++] ??= new Float64Array(2 * NN));
+          q.fill(0);
+          return q;
+        }),
+      );
+    }
     const dInputs = ctx.psfs.map(() => new Float64Array(P * P * C));
     ctx.jobs.forEach((job, j) => {
       const ch = job.ch;

@@ -147,27 +147,30 @@ export class Fft2 {
     // Z = F(x + i y), transposed: (u, v) at [v·N + u]; A[k] = (Z[k] + conj Z[−k])/2, B[k] = (Z[k] − conj Z[−k])/(2i)
     const SA = this.spectrum();
     const SB = y ? this.spectrum() : null;
-    for (let v = 0; v < N; v++) {
-      const vm = v === 0 ? 0 : N - v;
-      const o = 2 * v * N;
-      const om = 2 * vm * N;
-      for (let u = 0; u < N; u++) {
-        const k = u * N + v;
-        const zr = Z[o + 2 * u];
-        const zi = Z[o + 2 * u + 1];
-        if (!SB) {
-          SA.re[k] = zr;
-          SA.im[k] = zi;
-          continue;
+    for (let u0 = 0; u0 < N; u0 += TRANSPOSE_BLOCK) {
+      const u1 = Math.min(N, u0 + TRANSPOSE_BLOCK);
+      for (let v = 0; v < N; v++) {
+        const vm = v === 0 ? 0 : N - v;
+        const o = 2 * v * N;
+        const om = 2 * vm * N;
+        for (let u = u0; u < u1; u++) {
+          const k = u * N + v;
+          const zr = Z[o + 2 * u];
+          const zi = Z[o + 2 * u + 1];
+          if (!SB) {
+            SA.re[k] = zr;
+            SA.im[k] = zi;
+            continue;
+          }
+          const um = u === 0 ? 0 : N - u;
+          const wr = Z[om + 2 * um];
+          const wi = -Z[om + 2 * um + 1]; // conj(Z[−k])
+          SA.re[k] = 0.5 * (zr + wr);
+          SA.im[k] = 0.5 * (zi + wi);
+          // (Z − conj Z[−k]) / (2i) = (dr + i di)/(2i) = (di − i dr)/2
+          SB.re[k] = 0.5 * (zi - wi);
+          SB.im[k] = -0.5 * (zr - wr);
         }
-        const um = u === 0 ? 0 : N - u;
-        const wr = Z[om + 2 * um];
-        const wi = -Z[om + 2 * um + 1]; // conj(Z[−k])
-        SA.re[k] = 0.5 * (zr + wr);
-        SA.im[k] = 0.5 * (zi + wi);
-        // (Z − conj Z[−k]) / (2i) = (dr + i di)/(2i) = (di − i dr)/2
-        SB.re[k] = 0.5 * (zi - wi);
-        SB.im[k] = -0.5 * (zr - wr);
       }
     }
     return [SA, SB];

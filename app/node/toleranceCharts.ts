@@ -30,7 +30,7 @@ function domain(values: readonly number[], o: PlotOptions): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-function markerLayers(o: PlotOptions): NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> {
+function markerLayers(o: PlotOptions): Layer[] {
   const markers = (o.markers ?? []).filter((m) => Number.isFinite(m.x));
   if (markers.length === 0) return [];
   const data = { values: markers.map((m, k) => ({ x: m.x, label: m.label, k })) };
@@ -44,30 +44,33 @@ function markerLayers(o: PlotOptions): NonNullable<Extract<TopLevelSpec, { layer
   ];
 }
 
+type Layer = NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']>[number];
+
+/** The chart: its main layer under the markers, titled and sized by `o`, as PNG bytes. */
+function chart(o: PlotOptions, main: Layer): Promise<Uint8Array> {
+  return vegaLitePng({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: o.title,
+    width: o.width ?? 520,
+    height: o.height ?? 260,
+    layer: [main, ...markerLayers(o)],
+  });
+}
+
 /**
  * A histogram of `values` with `bins` equal bins (default 30) over the values and markers.
  * @returns PNG bytes
  */
 export async function histogramPng(values: readonly number[], o: PlotOptions & { bins?: number }): Promise<Uint8Array> {
   const [lo, hi] = domain(values, o);
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: o.title,
-    width: o.width ?? 520,
-    height: o.height ?? 260,
-    layer: [
-      {
-        data: { values: values.filter(Number.isFinite).map((v) => ({ v })) },
-        mark: { type: 'bar', color: BAR },
-        encoding: {
-          x: { field: 'v', type: 'quantitative', bin: { maxbins: o.bins ?? 30, extent: [lo, hi] }, title: o.xLabel, scale: { domain: [lo, hi] } },
-          y: { aggregate: 'count', type: 'quantitative', title: o.yLabel },
-        },
-      },
-      ...markerLayers(o),
-    ],
-  };
-  return vegaLitePng(spec);
+  return chart(o, {
+    data: { values: values.filter(Number.isFinite).map((v) => ({ v })) },
+    mark: { type: 'bar', color: BAR },
+    encoding: {
+      x: { field: 'v', type: 'quantitative', bin: { maxbins: o.bins ?? 30, extent: [lo, hi] }, title: o.xLabel, scale: { domain: [lo, hi] } },
+      y: { aggregate: 'count', type: 'quantitative', title: o.yLabel },
+    },
+  });
 }
 
 /**
@@ -79,22 +82,12 @@ export async function cdfPng(values: readonly number[], o: PlotOptions): Promise
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   const n = sorted.length;
   const points = [{ x: lo, p: 0 }, ...sorted.map((x, i) => ({ x, p: (100 * (i + 1)) / n })), { x: hi, p: 100 }];
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: o.title,
-    width: o.width ?? 520,
-    height: o.height ?? 260,
-    layer: [
-      {
-        data: { values: points },
-        mark: { type: 'line', interpolate: 'step-after', color: BAR },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', title: o.xLabel, scale: { domain: [lo, hi] } },
-          y: { field: 'p', type: 'quantitative', title: o.yLabel, scale: { domain: [0, 100] } },
-        },
-      },
-      ...markerLayers(o),
-    ],
-  };
-  return vegaLitePng(spec);
+  return chart(o, {
+    data: { values: points },
+    mark: { type: 'line', interpolate: 'step-after', color: BAR },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: o.xLabel, scale: { domain: [lo, hi] } },
+      y: { field: 'p', type: 'quantitative', title: o.yLabel, scale: { domain: [0, 100] } },
+    },
+  });
 }

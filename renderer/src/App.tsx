@@ -32,8 +32,25 @@ import { useLab } from './lab/labStore.ts';
 import './lab/lab.css';
 import './components/panels.css';
 
-type LeftTab = 'optimize' | 'merit' | 'variables' | 'system' | 'firstOrder' | 'glassMap' | 'wave' | 'fieldPlots';
-type RightTab = 'spots' | 'fans' | 'both';
+/** The tools pane's tabs (key, label), in order. */
+const LEFT_TABS = [
+  ['optimize', 'Optimize'],
+  ['merit', 'Merit'],
+  ['variables', 'Variables'],
+  ['system', 'System'],
+  ['firstOrder', 'First-order'],
+  ['glassMap', 'Glass map'],
+  ['wave', 'Wave optics'],
+  ['fieldPlots', 'Field plots'],
+] as const;
+/** The plots pane's tabs (key, label), in order. */
+const RIGHT_TABS = [
+  ['both', 'Spots + fans'],
+  ['spots', 'Spot diagrams'],
+  ['fans', 'Ray fans'],
+] as const;
+type LeftTab = (typeof LEFT_TABS)[number][0];
+type RightTab = (typeof RIGHT_TABS)[number][0];
 type Workspace = 'design' | 'deflectometry' | 'e2e' | 'tolerance';
 
 /** A panel group whose sizes persist in localStorage under `id`. */
@@ -85,6 +102,27 @@ function TabBar<K extends string>({ tabs, active, set, prefix }: { tabs: readonl
         </button>
       ))}
     </div>
+  );
+}
+
+/** A panel whose head is a tab bar (test ids `tab-<key>`); the body holds the active tab's content. */
+function TabbedPanel<K extends string>(props: {
+  tabs: readonly (readonly [K, string])[];
+  active: K;
+  set: (k: K) => void;
+  bodyClassName?: string;
+  bodyStyle?: React.CSSProperties;
+  children: React.ReactNode;
+}) {
+  return (
+    <section className="panel">
+      <div className="panel-head">
+        <TabBar tabs={props.tabs} active={props.active} set={props.set} prefix="tab-" />
+      </div>
+      <div className={props.bodyClassName ?? 'panel-body'} style={props.bodyStyle}>
+        {props.children}
+      </div>
+    </section>
   );
 }
 
@@ -149,35 +187,16 @@ export function App() {
               </Panel>
               <Splitter id="left-rows" orientation="vertical" />
               <Panel id="pane-tools" defaultSize="50" minSize={90}>
-                <section className="panel">
-                  <div className="panel-head">
-                    <TabBar
-                      tabs={[
-                        ['optimize', 'Optimize'],
-                        ['merit', 'Merit'],
-                        ['variables', 'Variables'],
-                        ['system', 'System'],
-                        ['firstOrder', 'First-order'],
-                        ['glassMap', 'Glass map'],
-                        ['wave', 'Wave optics'],
-                        ['fieldPlots', 'Field plots'],
-                      ]}
-                      active={leftTab}
-                      set={setLeftTab}
-                      prefix="tab-"
-                    />
-                  </div>
-                  <div className="panel-body">
-                    {leftTab === 'optimize' && <OptimizationPanel />}
-                    {leftTab === 'merit' && <MeritEditor />}
-                    {leftTab === 'variables' && <VariablesPanel />}
-                    {leftTab === 'system' && <SystemSettings />}
-                    {leftTab === 'firstOrder' && <FirstOrderPanel />}
-                    {leftTab === 'glassMap' && <GlassMap />}
-                    {leftTab === 'wave' && <WavePanel />}
-                    {leftTab === 'fieldPlots' && <FieldPlotsPanel />}
-                  </div>
-                </section>
+                <TabbedPanel tabs={LEFT_TABS} active={leftTab} set={setLeftTab}>
+                  {leftTab === 'optimize' && <OptimizationPanel />}
+                  {leftTab === 'merit' && <MeritEditor />}
+                  {leftTab === 'variables' && <VariablesPanel />}
+                  {leftTab === 'system' && <SystemSettings />}
+                  {leftTab === 'firstOrder' && <FirstOrderPanel />}
+                  {leftTab === 'glassMap' && <GlassMap />}
+                  {leftTab === 'wave' && <WavePanel />}
+                  {leftTab === 'fieldPlots' && <FieldPlotsPanel />}
+                </TabbedPanel>
               </Panel>
             </SavedGroup>
           </Panel>
@@ -191,24 +210,16 @@ export function App() {
               </Panel>
               <Splitter id="right-rows" orientation="vertical" />
               <Panel id="pane-plots" defaultSize="50" minSize={90}>
-                <section className="panel">
-                  <div className="panel-head">
-                    <TabBar
-                      tabs={[
-                        ['both', 'Spots + fans'],
-                        ['spots', 'Spot diagrams'],
-                        ['fans', 'Ray fans'],
-                      ]}
-                      active={rightTab}
-                      set={setRightTab}
-                      prefix="tab-"
-                    />
-                  </div>
-                  <div className="panel-body plots-body" style={{ gridTemplateColumns: rightTab === 'both' ? 'minmax(0, 1fr) minmax(0, 1fr)' : 'minmax(0, 1fr)', gridTemplateRows: 'minmax(0, 1fr)' }}>
-                    {rightTab !== 'fans' && <SpotDiagrams full={rightTab === 'spots'} />}
-                    {rightTab !== 'spots' && <RayFans />}
-                  </div>
-                </section>
+                <TabbedPanel
+                  tabs={RIGHT_TABS}
+                  active={rightTab}
+                  set={setRightTab}
+                  bodyClassName="panel-body plots-body"
+                  bodyStyle={{ gridTemplateColumns: rightTab === 'both' ? 'minmax(0, 1fr) minmax(0, 1fr)' : 'minmax(0, 1fr)', gridTemplateRows: 'minmax(0, 1fr)' }}
+                >
+                  {rightTab !== 'fans' && <SpotDiagrams full={rightTab === 'spots'} />}
+                  {rightTab !== 'spots' && <RayFans />}
+                </TabbedPanel>
               </Panel>
             </SavedGroup>
           </Panel>

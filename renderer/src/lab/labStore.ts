@@ -120,6 +120,46 @@ export const useLab = create<LabState>()((set, get) => {
     if (e.phase === 'failed') useStudio.getState().notify('error', `End-to-end run failed: ${e.message ?? 'unknown error'}`);
   };
 
+  /**
+   * Opens the session `open` gives, with a fresh calibration, showing `busy` meanwhile (null: `open`
+   * says what it is doing itself); `what` heads an error.
+   */
+  const loadSession = async (busy: string | null, what: string, open: () => Promise<DeflectometrySessionInfo>) => {
+    if (busy) set({ busy });
+    try {
+      const session = await open();
+      set({ session, cal: emptyCal });
+      void get().refreshRecent();
+    } catch (e) {
+      fail(what, e);
+    } finally {
+      set({ busy: null });
+    }
+  };
+
+  /** Starts a run (`cal` or `e2e`) from `fresh` and keeps the host's run id; a refused start ends it. */
+  const startRun = async <K extends 'cal' | 'e2e'>(key: K, fresh: LabState[K], start: () => Promise<{ runId: string }>, what: string) => {
+    const patch = (p: Partial<Pick<CalibrationRun, 'runId' | 'running'>>) => set({ [key]: { ...get()[key], ...p } } as Partial<LabState>);
+    set({ [key]: fresh } as Partial<LabState>);
+    try {
+      const { runId } = await start();
+      patch({ runId });
+    } catch (e) {
+      patch({ running: false });
+      fail(what, e);
+    }
+  };
+
+  /** Loads a lens the host made (`name`: "Fitted lens", "Trained lens") into the lens editor. */
+  const loadHostLens = async (name: string, load: () => Promise<{ fileName: string }>) => {
+    try {
+      const snap = await load();
+      useStudio.getState().notify('info', `${name} loaded into the lens editor as ${snap.fileName} (Ctrl+Z undoes it).`);
+    } catch (e) {
+      fail(`Cannot use the ${name.toLowerCase()}`, e);
+    }
+  };
+
   return {
     session: null,
     recentSessions: [],
@@ -143,16 +183,7 @@ export const useLab = create<LabState>()((set, get) => {
       }
     },
     async openSession(dir) {
-      set({ busy: 'Reading and decoding the session…' });
-      try {
-        const session = await api().openDeflectometrySession(dir);
-        set({ session, cal: emptyCal });
-        void get().refreshRecent();
-      } catch (e) {
-        fail('Cannot open the session', e);
-      } finally {
-        set({ busy: null });
-      }
+      await loadSession('Reading and decoding the session…', 'Cannot open the session', () => api().openDeflectometrySession(dir));
     },
     async uploadSession(files) {
       // webkitRelativePath is "<chosen folder>/<path inside it>"; the host wants the inside part.
@@ -162,7 +193,7 @@ export const useLab = create<LabState>()((set, get) => {
         fail('Cannot open the session', new Error('the chosen folder has no session.json at its top'));
         return;
       }
-      try {
+      await loadSession(null, 'Cannot open the session', async () => {
         let uploadId: string | undefined;
         for (let i = 0; i < wanted.length; i++) {
           set({ busy: `Sending the session folder (${i + 1}/${wanted.length} files)…` });
@@ -170,66 +201,27 @@ export const useLab = create<LabState>()((set, get) => {
           ({ uploadId } = await api().uploadDeflectometryFile(inside(f), new Uint8Array(await f.arrayBuffer()), uploadId));
         }
         set({ busy: 'Reading and decoding the session…' });
-        const session = await api().openDeflectometryUpload(uploadId!);
-        set({ session, cal: emptyCal });
-        void get().refreshRecent();
-      } catch (e) {
-        fail('Cannot open the session', e);
-      } finally {
-        set({ busy: null });
-      }
+        return api().openDeflectometryUpload(uploadId!);
+      });
     },
     async simulateSession(binning) {
-      set({ busy: `Simulating the rig (binning ${binning}×${binning})…` });
-      try {
-        const session = await api().simulateDeflectometrySession({ binning });
-        set({ session, cal: emptyCal });
-        void get().refreshRecent();
-      } catch (e) {
-        fail('Cannot simulate a session', e);
-      } finally {
-        set({ busy: null });
-      }
+      await loadSession(`Simulating the rig (binning ${binning}×${binning})…`, 'Cannot simulate a session', () => api().simulateDeflectometrySession({ binning }));
     },
     async startCalibration(o) {
-      set({ cal: { ...emptyCal, running: true } });
-      try {
-        const { runId } = await api().startCalibration(o);
-        set({ cal: { ...get().cal, runId } });
-      } catch (e) {
-        set({ cal: { ...get().cal, running: false } });
-        fail('Cannot start the calibration', e);
-      }
+      await startRun('cal', { ...emptyCal, running: true }, () => api().startCalibration(o), 'Cannot start the calibration');
     },
     async stopCalibration() {
       const id = get().cal.runId;
       if (id) await api().stopCalibration(id).catch((e) => fail('Stop', e));
     },
     async useFittedLens() {
-      try {
-        const snap = await api().useFittedLens();
-        useStudio.getState().notify('info', `Fitted lens loaded into the lens editor as ${snap.fileName} (Ctrl+Z undoes it).`);
-      } catch (e) {
-        fail('Cannot use the fitted lens', e);
-      }
+      await loadHostLens('Fitted lens', () => api().useFittedLens());
     },
     async useTrainedLens() {
-      try {
-        const snap = await api().useTrainedLens();
-        useStudio.getState().notify('info', `Trained lens loaded into the lens editor as ${snap.fileName} (Ctrl+Z undoes it).`);
-      } catch (e) {
-        fail('Cannot use the trained lens', e);
-      }
+      await loadHostLens('Trained lens', () => api().useTrainedLens());
     },
     async startE2e(o) {
-      set({ e2e: { ...emptyE2e, running: true, backend: get().e2e.backend } });
-      try {
-        const { runId } = await api().startE2e(o);
-        set({ e2e: { ...get().e2e, runId } });
-      } catch (e) {
-        set({ e2e: { ...get().e2e, running: false } });
-        fail('Cannot start the end-to-end run', e);
-      }
+      await startRun('e2e', { ...emptyE2e, running: true, backend: get().e2e.backend }, () => api().startE2e(o), 'Cannot start the end-to-end run');
     },
     async stopE2e() {
       const id = get().e2e.runId;

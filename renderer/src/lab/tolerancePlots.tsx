@@ -10,6 +10,10 @@ import { plotAxes } from '../components/plotTheme.ts';
 const BAR = '#4ea1ff';
 const MARK = '#f0b429';
 
+/** A vertical line at x with its label (nominal, 90 % point). */
+type Marker = { x: number; label: string };
+type PlotProps = { values: number[]; markers: Marker[]; xLabel: string; testId: string };
+
 /** Bins of `values` over [lo, hi]: bin centres and counts. */
 export function histogram(values: readonly number[], bins: number): { centres: number[]; counts: number[] } {
   if (values.length === 0) return { centres: [], counts: [] };
@@ -21,7 +25,7 @@ export function histogram(values: readonly number[], bins: number): { centres: n
   return { centres: counts.map((_, i) => lo + (i + 0.5) * w), counts };
 }
 
-function markerHook(markers: { x: number; label: string }[]) {
+function markerHook(markers: Marker[]) {
   return (u: uPlot) => {
     const ctx = u.ctx;
     ctx.save();
@@ -58,11 +62,13 @@ function usePlot(host: React.RefObject<HTMLDivElement | null>, make: (w: number,
   }, [size.width, size.height, ...deps]);
 }
 
-/** Histogram of Monte Carlo values (µm) with markers. */
-export function HistogramPlot(props: { values: number[]; markers: { x: number; label: string }[]; xLabel: string; testId: string }) {
+/**
+ * A uPlot of Monte Carlo values: `data` drawn as `series` against `yLabel`, the markers as dashed
+ * lines over it, `empty` shown until the first value; rebuilt when the data or the markers change.
+ */
+function MonteCarloPlot(props: PlotProps & { data: uPlot.AlignedData; yLabel: string; scales: uPlot.Scales; series: uPlot.Series; empty: string }) {
   const host = useRef<HTMLDivElement>(null);
-  const { centres, counts } = useMemo(() => histogram(props.values, Math.max(8, Math.min(40, Math.round(Math.sqrt(props.values.length) * 2)))), [props.values]);
-  const markers = props.markers;
+  const { data, markers } = props;
   usePlot(
     host,
     (width, height, el) =>
@@ -72,43 +78,9 @@ export function HistogramPlot(props: { values: number[]; markers: { x: number; l
           height,
           legend: { show: false },
           cursor: { show: false },
-          scales: { x: { time: false, range: (_u, lo, hi) => [Math.min(lo, ...markers.map((m) => m.x)), Math.max(hi, ...markers.map((m) => m.x))] } },
-          axes: plotAxes(props.xLabel, 'trials'),
-          series: [{}, { label: 'trials', stroke: BAR, fill: `${BAR}66`, width: 1, paths: uPlot.paths.bars!({ size: [0.9, 60] }), points: { show: false } }],
-          hooks: { draw: [markerHook(markers)] },
-        },
-        [centres, counts],
-        el,
-      ),
-    [centres, counts, markers],
-  );
-  return (
-    <div className="lab-plot" ref={host} data-testid={props.testId} data-count={props.values.length}>
-      {props.values.length === 0 && <div className="empty lab-plot-empty">Run Monte Carlo to see the histogram fill in.</div>}
-    </div>
-  );
-}
-
-/** Cumulative distribution (% of trials at or below) of Monte Carlo values (µm). */
-export function CdfPlot(props: { values: number[]; markers: { x: number; label: string }[]; xLabel: string; testId: string }) {
-  const host = useRef<HTMLDivElement>(null);
-  const data = useMemo(() => {
-    const s = [...props.values].sort((a, b) => a - b);
-    return [s, s.map((_, i) => (100 * (i + 1)) / s.length)] as [number[], number[]];
-  }, [props.values]);
-  const markers = props.markers;
-  usePlot(
-    host,
-    (width, height, el) =>
-      new uPlot(
-        {
-          width,
-          height,
-          legend: { show: false },
-          cursor: { show: false },
-          scales: { x: { time: false }, y: { range: [0, 100] } },
-          axes: plotAxes(props.xLabel, '% at or below'),
-          series: [{}, { label: 'CDF', stroke: BAR, width: 1.5, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } }],
+          scales: props.scales,
+          axes: plotAxes(props.xLabel, props.yLabel),
+          series: [{}, props.series],
           hooks: { draw: [markerHook(markers)] },
         },
         data,
@@ -118,7 +90,44 @@ export function CdfPlot(props: { values: number[]; markers: { x: number; label: 
   );
   return (
     <div className="lab-plot" ref={host} data-testid={props.testId} data-count={props.values.length}>
-      {props.values.length === 0 && <div className="empty lab-plot-empty">The cumulative distribution follows the histogram.</div>}
+      {props.values.length === 0 && <div className="empty lab-plot-empty">{props.empty}</div>}
     </div>
+  );
+}
+
+/** Histogram of Monte Carlo values (µm) with markers. */
+export function HistogramPlot(props: PlotProps) {
+  const data = useMemo(() => {
+    const { centres, counts } = histogram(props.values, Math.max(8, Math.min(40, Math.round(Math.sqrt(props.values.length) * 2))));
+    return [centres, counts] as [number[], number[]];
+  }, [props.values]);
+  const markers = props.markers;
+  return (
+    <MonteCarloPlot
+      {...props}
+      data={data}
+      yLabel="trials"
+      scales={{ x: { time: false, range: (_u, lo, hi) => [Math.min(lo, ...markers.map((m) => m.x)), Math.max(hi, ...markers.map((m) => m.x))] } }}
+      series={{ label: 'trials', stroke: BAR, fill: `${BAR}66`, width: 1, paths: uPlot.paths.bars!({ size: [0.9, 60] }), points: { show: false } }}
+      empty="Run Monte Carlo to see the histogram fill in."
+    />
+  );
+}
+
+/** Cumulative distribution (% of trials at or below) of Monte Carlo values (µm). */
+export function CdfPlot(props: PlotProps) {
+  const data = useMemo(() => {
+    const s = [...props.values].sort((a, b) => a - b);
+    return [s, s.map((_, i) => (100 * (i + 1)) / s.length)] as [number[], number[]];
+  }, [props.values]);
+  return (
+    <MonteCarloPlot
+      {...props}
+      data={data}
+      yLabel="% at or below"
+      scales={{ x: { time: false }, y: { range: [0, 100] } }}
+      series={{ label: 'CDF', stroke: BAR, width: 1.5, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } }}
+      empty="The cumulative distribution follows the histogram."
+    />
   );
 }

@@ -21,15 +21,11 @@ import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
 import { efl } from '../../engine/analysis/firstOrder.ts';
 import { meritTable } from '../../engine/optimize/meritTable.ts';
 import { num } from '../../app/cli/format.ts';
-import { CHROMIUM, openStudioInBrowser, pageErrors, repoRoot, screenshot, waitForDrawn, type StudioBrowser } from './harness.ts';
+import { CHROMIUM, openStudioDrawn, pageErrors, repoRoot, screenshot, type StudioBrowser } from './harness.ts';
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 60_000, interval: 50 });
 const build = (p: Prescription) => buildSystem(p, GlassLibrary.builtin());
 const run = promisify(execFile);
-
-async function revision(page: Page): Promise<number> {
-  return Number(await page.getByTestId('spots').getAttribute('data-revision'));
-}
 
 /** The studio's lens as its JSON export gives it. */
 async function exportedLens(page: Page): Promise<{ text: string; p: Prescription }> {
@@ -75,11 +71,8 @@ describe.skipIf(!existsSync(CHROMIUM))('designing in the browser studio', () => 
   beforeAll(async () => {
     cooke = parsePrescriptionJson(await readFile(path.join(repoRoot, 'lens-library/cooke-triplet.json'), 'utf8'));
     openedEfl = efl(build(cooke));
-    sb = await openStudioInBrowser({ lens: path.join(repoRoot, 'lens-library/cooke-triplet.json') });
+    sb = await openStudioDrawn(path.join(repoRoot, 'lens-library/cooke-triplet.json'));
     page = sb.page;
-    await page.getByTestId('radius-0').waitFor();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=spots]')?.getAttribute('data-revision')) > 0);
-    await waitForDrawn(page, await revision(page));
   });
   afterAll(async () => {
     await sb?.close();

@@ -17,15 +17,11 @@ import { parsePrescriptionJson } from '../../engine/io/json.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
-import { CHROMIUM, openStudioInBrowser, pageErrors, repoRoot, screenshot, waitForDrawn, type StudioBrowser } from './harness.ts';
+import { CHROMIUM, openStudioDrawn, pageErrors, repoRoot, screenshot, spotsRevision, waitForDrawn, type StudioBrowser } from './harness.ts';
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 50 });
 const build = (p: Prescription) => buildSystem(p, GlassLibrary.builtin());
 const eflText = (p: Prescription) => analyze(build(p)).paraxial.efl.toFixed(4).replace('-', '−');
-
-async function revision(page: Page): Promise<number> {
-  return Number(await page.getByTestId('spots').getAttribute('data-revision'));
-}
 
 /** The test id of the focused element. */
 function focused(page: Page): Promise<string | null> {
@@ -39,11 +35,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the lens data editor in Chromium', () =>
 
   beforeAll(async () => {
     cooke = parsePrescriptionJson(await readFile(path.join(repoRoot, 'lens-library/cooke-triplet.json'), 'utf8'));
-    sb = await openStudioInBrowser({ lens: path.join(repoRoot, 'lens-library/cooke-triplet.json') });
+    sb = await openStudioDrawn(path.join(repoRoot, 'lens-library/cooke-triplet.json'));
     page = sb.page;
-    await page.getByTestId('radius-0').waitFor();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=spots]')?.getAttribute('data-revision')) > 0);
-    await waitForDrawn(page, await revision(page));
   });
   afterAll(async () => {
     await sb?.close();
@@ -52,13 +45,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the lens data editor in Chromium', () =>
   it('sends nothing while typing; Enter commits a valid value as one edit', async () => {
     const efl0 = await page.getByTestId('efl').textContent();
     expect(efl0).toBe(eflText(cooke));
-    const rev0 = await revision(page);
+    const rev0 = await spotsRevision(page);
     const cell = page.getByTestId('thickness-1');
     await cell.click();
     await page.keyboard.type('6.5');
     // Typing is the cell's own business: the lens and its analysis have not moved.
     await page.waitForTimeout(300);
-    expect(await revision(page)).toBe(rev0);
+    expect(await spotsRevision(page)).toBe(rev0);
     expect(await page.getByTestId('efl').textContent()).toBe(efl0);
     await page.keyboard.press('Enter');
     const edited = structuredClone(cooke);
@@ -90,18 +83,18 @@ describe.skipIf(!existsSync(CHROMIUM))('the lens data editor in Chromium', () =>
 
   it('refuses an unknown glass "N-SK166" as a whole, never a prefix of it', async () => {
     const efl0 = await page.getByTestId('efl').textContent();
-    const rev0 = await revision(page);
+    const rev0 = await spotsRevision(page);
     const cell = page.getByTestId('material-0');
     await cell.click();
     await page.keyboard.type('N-SK166');
     await page.waitForTimeout(200);
-    expect(await revision(page)).toBe(rev0); // "N-SK16" on the way was never sent
+    expect(await spotsRevision(page)).toBe(rev0); // "N-SK16" on the way was never sent
     await page.keyboard.press('Tab');
     await poll(() => cell.getAttribute('class')).toContain('invalid');
     expect(await cell.inputValue()).toBe('SK16');
     expect(await page.getByTestId('cell-error').textContent()).toMatch(/surface 1 glass: .*N-SK166/i);
     expect(await page.getByTestId('efl').textContent()).toBe(efl0);
-    expect(await revision(page)).toBe(rev0);
+    expect(await spotsRevision(page)).toBe(rev0);
     // Tab moved right (the glass was sent; the host said no).
     expect(await focused(page)).toBe('semidiameter-0');
     await screenshot(page, 'editor-rejected-glass');
@@ -110,14 +103,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the lens data editor in Chromium', () =>
   it('Escape restores the value from before the edit, at once and for good', async () => {
     const cell = page.getByTestId('radius-0');
     const efl0 = await page.getByTestId('efl').textContent();
-    const rev0 = await revision(page);
+    const rev0 = await spotsRevision(page);
     await cell.click();
     await page.keyboard.type('30');
     await page.keyboard.press('Escape');
     expect(await cell.inputValue()).toBe('22.01359');
     await page.waitForTimeout(300);
     expect(await cell.inputValue()).toBe('22.01359');
-    expect(await revision(page)).toBe(rev0);
+    expect(await spotsRevision(page)).toBe(rev0);
     expect(await page.getByTestId('efl').textContent()).toBe(efl0);
     // Escape also clears a cell's error mark.
     const bad = page.getByTestId('thickness-3');
@@ -199,7 +192,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the lens data editor in Chromium', () =>
   });
 
   it('shows automatic semi-diameters in grey and a typed one as the user\'s', async () => {
-    await waitForDrawn(page, await revision(page));
+    await waitForDrawn(page, await spotsRevision(page));
     const sd = automaticSemiDiameters(build(cooke));
     for (let i = 0; i < cooke.surfaces.length; i++) {
       const cell = page.getByTestId(`semidiameter-${i}`);

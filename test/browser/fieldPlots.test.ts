@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { FieldPlots } from '../../engine/analysis/fieldPlots.ts';
-import { CHROMIUM, openStudioInBrowser, pageErrors, repoRoot, screenshot, waitForDrawn, type StudioBrowser } from './harness.ts';
+import { CHROMIUM, openStudioDrawn, pageErrors, repoRoot, screenshot, spotsRevision, type StudioBrowser } from './harness.ts';
 
 const poll = <T,>(fn: () => T | Promise<T>, timeout = 60_000) => expect.poll(fn, { timeout, interval: 100 });
 
@@ -39,10 +39,6 @@ function expected(fp: FieldPlots): Record<string, { y: number[]; series: (number
   };
 }
 
-async function spotsRevision(page: Page): Promise<number> {
-  return Number(await page.getByTestId('spots').getAttribute('data-revision'));
-}
-
 /** Waits until every plot in `ids` has drawn field plots of at least `revision`. */
 async function drawn(page: Page, ids: string[], revision: number): Promise<void> {
   await poll(() => page.evaluate(([ids, rev]) => (ids as string[]).every((id) => (window.__fieldPlots?.[id]?.revision ?? -1) >= (rev as number)), [ids, revision] as const)).toBe(true);
@@ -65,11 +61,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the Field plots panel in Chromium', () =
 
   beforeAll(async () => {
     cli = await cliFieldPlots(lensFile);
-    sb = await openStudioInBrowser({ lens: lensFile });
+    sb = await openStudioDrawn(lensFile);
     page = sb.page;
-    await page.getByTestId('radius-0').waitFor();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=spots]')?.getAttribute('data-revision')) > 0);
-    await waitForDrawn(page, await spotsRevision(page));
   });
   afterAll(async () => {
     await sb?.close();

@@ -138,6 +138,30 @@ export async function waitForDrawn(page: Page, revision: number, timeout = 15_00
   );
 }
 
+/** The analysis revision the spot diagrams last drew (their data-revision). */
+export async function spotsRevision(page: Page): Promise<number> {
+  return Number(await page.getByTestId('spots').getAttribute('data-revision'));
+}
+
+/**
+ * Opens the browser studio on the lens file `lens` (openStudioInBrowser) and waits until the lens
+ * data editor shows it and its first analysis is drawn in the layout and the spots. Closes the
+ * studio when that does not happen.
+ */
+export async function openStudioDrawn(lens: string): Promise<StudioBrowser> {
+  const sb = await openStudioInBrowser({ lens });
+  try {
+    const page = sb.page;
+    await page.getByTestId('radius-0').waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=spots]')?.getAttribute('data-revision')) > 0);
+    await waitForDrawn(page, await spotsRevision(page));
+    return sb;
+  } catch (e) {
+    await sb.close();
+    throw e;
+  }
+}
+
 /** A data-* attribute of the element with that test id ('' when absent). */
 export async function testIdAttr(page: Page, id: string, name: string): Promise<string> {
   return (await page.getByTestId(id).getAttribute(name)) ?? '';

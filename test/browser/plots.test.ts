@@ -19,7 +19,7 @@ import type { Prescription } from '../../engine/io/prescription.ts';
 import { GlassLibrary } from '../../engine/materials/glassLibrary.ts';
 import { glassMapPoints } from '../../engine/materials/glassMap.ts';
 import { buildSystem } from '../../engine/paraxial/buildSystem.ts';
-import { CHROMIUM, openStudioInBrowser, pageErrors, repoRoot, screenshot, waitForDrawn, type StudioBrowser } from './harness.ts';
+import { CHROMIUM, openStudioDrawn, pageErrors, repoRoot, screenshot, type StudioBrowser } from './harness.ts';
 
 const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 50 });
 const build = (p: Prescription) => buildSystem(p, GlassLibrary.builtin());
@@ -43,11 +43,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the studio plots in Chromium', () => {
   beforeAll(async () => {
     cooke = parsePrescriptionJson(await readFile(path.join(repoRoot, 'lens-library/cooke-triplet.json'), 'utf8'));
     nw = firstOrder(build(cooke)).workingFno;
-    sb = await openStudioInBrowser({ lens: path.join(repoRoot, 'lens-library/cooke-triplet.json') });
+    sb = await openStudioDrawn(path.join(repoRoot, 'lens-library/cooke-triplet.json'));
     page = sb.page;
-    await page.getByTestId('radius-0').waitFor();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=spots]')?.getAttribute('data-revision')) > 0);
-    await waitForDrawn(page, Number(await page.getByTestId('spots').getAttribute('data-revision')));
   });
   afterAll(async () => {
     await sb?.close();

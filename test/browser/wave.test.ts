@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { WaveReportJson } from '../../engine/wave/waveReport.ts';
-import { CHROMIUM, openStudioInBrowser, pageErrors, repoRoot, screenshot, waitForDrawn, type StudioBrowser } from './harness.ts';
+import { CHROMIUM, openStudioDrawn, pageErrors, repoRoot, screenshot, spotsRevision, type StudioBrowser } from './harness.ts';
 
 const poll = <T,>(fn: () => T | Promise<T>, timeout = 60_000) => expect.poll(fn, { timeout, interval: 100 });
 
@@ -27,10 +27,6 @@ async function cliWave(file: string, frequencies?: number[]): Promise<WaveReport
   if (frequencies) args.push('--frequencies', frequencies.join(','));
   const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: repoRoot, encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 26 });
   return JSON.parse(stdout).wave;
-}
-
-async function spotsRevision(page: Page): Promise<number> {
-  return Number(await page.getByTestId('spots').getAttribute('data-revision'));
 }
 
 /** Waits until the view shows the refined answer of at least `revision`; returns that revision. */
@@ -71,11 +67,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the wave-optics panel in Chromium', () =
 
   beforeAll(async () => {
     cli = await cliWave(cookeFile);
-    sb = await openStudioInBrowser({ lens: cookeFile });
+    sb = await openStudioDrawn(cookeFile);
     page = sb.page;
-    await page.getByTestId('radius-0').waitFor();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=spots]')?.getAttribute('data-revision')) > 0);
-    await waitForDrawn(page, await spotsRevision(page));
   });
   afterAll(async () => {
     await sb?.close();

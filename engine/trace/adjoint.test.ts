@@ -11,7 +11,7 @@ import type { Prescription } from '../io/prescription.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
 import type { LensSystem } from '../optics/system.ts';
 import { buildSystem } from '../paraxial/buildSystem.ts';
-import { getParam, setParam, type ParamRef } from '../optics/params.ts';
+import type { ParamRef } from '../optics/params.ts';
 import { applySolves } from '../paraxial/solves.ts';
 import { RayBatch, RayStatus } from './rayBatch.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
@@ -20,6 +20,7 @@ import { objectField } from '../paraxial/pupil.ts';
 import { hexapolar } from './pupilSampling.ts';
 import { traceAdjoint } from './adjoint.ts';
 import { cookeWithSolves } from '../../test/helpers/solvedLenses.ts';
+import { richardsonDerivative } from '../../test/helpers/finiteDifference.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cooke = (): Prescription => parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library/cooke-triplet.json'), 'utf8'));
@@ -83,20 +84,8 @@ function check(system: LensSystem, params: ParamRef[], fy: number, relTol = 1e-6
   const grad = new Float64Array(params.length);
   traceAdjoint(system, rec, { fx: 0, fy, px: pupil.px, py: pupil.py }, 0, { x: wx, y: wy, l: wl, m: wm, opl: wo }, params, grad);
   params.forEach((p, j) => {
-    const v0 = getParam(system, p);
-    const at = (v: number) => {
-      setParam(system, p, v);
-      applySolves(system);
-      const l = loss(system, fy);
-      setParam(system, p, v0);
-      applySolves(system);
-      return l;
-    };
     // Central differences with one Richardson extrapolation: error O(h⁴).
-    const h = step(p);
-    const d1 = (at(v0 + h) - at(v0 - h)) / (2 * h);
-    const d2 = (at(v0 + h / 2) - at(v0 - h / 2)) / h;
-    const fd = (4 * d2 - d1) / 3;
+    const fd = richardsonDerivative(system, p, step(p), () => loss(system, fy), applySolves);
     const scale = Math.max(Math.abs(fd), Math.abs(grad[j]), 1e-6);
     expect(Math.abs(grad[j] - fd) / scale, `${p.kind}@${p.surface}: adjoint ${grad[j]} vs FD ${fd}`).toBeLessThan(relTol);
   });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parsePrescriptionJson } from '../io/json.ts';
 import type { Prescription } from '../io/prescription.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
-import { getParam, setParam, type ParamRef } from '../optics/params.ts';
+import type { ParamRef } from '../optics/params.ts';
 import type { LensSystem } from '../optics/system.ts';
 import { buildSystem } from '../paraxial/buildSystem.ts';
 import { objectField } from '../paraxial/pupil.ts';
@@ -21,6 +21,7 @@ import { RayBatch, RayStatus } from './rayBatch.ts';
 import { launchAimed, launchContext } from './rayAiming.ts';
 import { traceRaysWithJacobian } from './rayJacobian.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
+import { richardsonDerivative } from '../../test/helpers/finiteDifference.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const lens = (file: string): Prescription => parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library', file), 'utf8'));
@@ -58,19 +59,7 @@ function check(system: LensSystem, params: ParamRef[], fy: number, h: (p: ParamR
   const grad = new Float64Array(params.length);
   traceAdjoint(system, rec, { fx: 0, fy, ...launched, aimed: true }, w, { x: wx, y: wy, l: wl, m: wm, opl: wo }, params, grad);
   params.forEach((p, j) => {
-    const v0 = getParam(system, p);
-    const at = (v: number) => {
-      setParam(system, p, v);
-      applySolves(system);
-      const l = loss(system, fy, w);
-      setParam(system, p, v0);
-      applySolves(system);
-      return l;
-    };
-    const hj = h(p);
-    const d1 = (at(v0 + hj) - at(v0 - hj)) / (2 * hj);
-    const d2 = (at(v0 + hj / 2) - at(v0 - hj / 2)) / hj;
-    const fd = (4 * d2 - d1) / 3;
+    const fd = richardsonDerivative(system, p, h(p), () => loss(system, fy, w), applySolves);
     const scale = Math.max(Math.abs(fd), Math.abs(grad[j]), 1e-6);
     expect(Math.abs(grad[j] - fd) / scale, `${p.kind}@${p.surface}: adjoint ${grad[j]} vs FD ${fd}`).toBeLessThan(relTol);
   });

@@ -12,10 +12,11 @@ import { parsePrescriptionJson } from '../io/json.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
 import type { LensSystem } from '../optics/system.ts';
 import { buildSystem } from '../paraxial/buildSystem.ts';
-import { getParam, setParam, type ParamRef } from '../optics/params.ts';
+import type { ParamRef } from '../optics/params.ts';
 import { mtfAtFrequencies } from './mtf.ts';
 import { mtfWithGradient } from './mtfGradient.ts';
 import { lensQuadrature, lensQuadratureTangent } from './quadrature.ts';
+import { richardsonDerivative } from '../../test/helpers/finiteDifference.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 /** The Cooke triplet with its second lens decentred and tilted (coordinate breaks around it). */
@@ -38,19 +39,7 @@ const params: ParamRef[] = [
 ];
 const step = (p: ParamRef) => (p.kind === 'curvature' ? 1e-6 : p.kind === 'thickness' || p.kind === 'decenterY' ? 1e-4 : p.kind === 'tiltX' ? 1e-5 : 1e-3);
 
-function fd(system: LensSystem, p: ParamRef, f: () => number): number {
-  const v0 = getParam(system, p);
-  const central = (h: number) => {
-    setParam(system, p, v0 + h);
-    const a = f();
-    setParam(system, p, v0 - h);
-    const b = f();
-    setParam(system, p, v0);
-    return (a - b) / (2 * h);
-  };
-  const h = step(p);
-  return (4 * central(h / 2) - central(h)) / 3;
-}
+const fd = (system: LensSystem, p: ParamRef, f: () => number) => richardsonDerivative(system, p, step(p), f);
 
 describe('MTF gradient', () => {
   it('the quadrature nodes and weights move with Δ as lensQuadratureTangent says', () => {

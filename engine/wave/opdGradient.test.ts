@@ -10,11 +10,12 @@ import { parsePrescriptionJson } from '../io/json.ts';
 import { GlassLibrary } from '../materials/glassLibrary.ts';
 import type { LensSystem } from '../optics/system.ts';
 import { buildSystem } from '../paraxial/buildSystem.ts';
-import { getParam, setParam, type ParamRef } from '../optics/params.ts';
+import type { ParamRef } from '../optics/params.ts';
 import { firstOrder } from '../analysis/firstOrder.ts';
 import { dExitPupilDistance, exitPupilDistance, opdJacobian, opdVectorJacobianProduct, wavefrontRmsGradient, zernikeGradient } from './opdGradient.ts';
 import { opdAboutReferenceSphere } from './opd.ts';
 import { TraceRecord } from '../trace/realTrace.ts';
+import { richardsonDerivative } from '../../test/helpers/finiteDifference.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cooke = (imageRadius?: number): LensSystem => {
@@ -32,19 +33,7 @@ const params: ParamRef[] = [
 const step = (p: ParamRef) => (p.kind === 'curvature' ? 2e-6 : p.kind === 'conic' ? 1e-3 : 1e-4);
 
 /** Central difference with one Richardson step (error O(h⁴)): the RMS is strongly curved. */
-function fd(system: LensSystem, p: ParamRef, f: () => number): number {
-  const v0 = getParam(system, p);
-  const central = (h: number) => {
-    setParam(system, p, v0 + h);
-    const a = f();
-    setParam(system, p, v0 - h);
-    const b = f();
-    setParam(system, p, v0);
-    return (a - b) / (2 * h);
-  };
-  const h = step(p);
-  return (4 * central(h / 2) - central(h)) / 3;
-}
+const fd = (system: LensSystem, p: ParamRef, f: () => number) => richardsonDerivative(system, p, step(p), f);
 
 function checkAll(system: LensSystem, what: string, g: Float64Array, value: () => number, rel = 2e-6) {
   const scale = Math.max(...g.map(Math.abs));

@@ -13,7 +13,7 @@ import type { LensSystem } from '../optics/system.ts';
 import { buildSystem } from '../paraxial/buildSystem.ts';
 import type { ParamRef } from '../optics/params.ts';
 import { applySolves } from '../paraxial/solves.ts';
-import { RayBatch, RayStatus } from './rayBatch.ts';
+import { RayBatch } from './rayBatch.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
 import { launchContext, launchRays } from './rayAiming.ts';
 import { objectField } from '../paraxial/pupil.ts';
@@ -21,17 +21,14 @@ import { hexapolar } from './pupilSampling.ts';
 import { traceAdjoint } from './adjoint.ts';
 import { cookeWithSolves } from '../../test/helpers/solvedLenses.ts';
 import { richardsonDerivative } from '../../test/helpers/finiteDifference.ts';
+import { imageLoss, imageLossWeights } from '../../test/helpers/imageLoss.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cooke = (): Prescription => parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library/cooke-triplet.json'), 'utf8'));
 
 const pupil = hexapolar(3);
 const n = pupil.px.length;
-const wx = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1));
-const wy = Float64Array.from({ length: n }, (_, i) => Math.cos(2 * i + 1));
-const wl = Float64Array.from({ length: n }, (_, i) => 0.3 * Math.sin(3 * i));
-const wm = Float64Array.from({ length: n }, (_, i) => 0.2 * Math.cos(5 * i));
-const wo = Float64Array.from({ length: n }, (_, i) => 0.1 * Math.sin(7 * i + 2));
+const weights = imageLossWeights(n);
 
 function trace(system: LensSystem, fy: number, rec?: TraceRecord): RayBatch {
   const ctx = launchContext(system);
@@ -41,13 +38,7 @@ function trace(system: LensSystem, fy: number, rec?: TraceRecord): RayBatch {
 }
 
 function loss(system: LensSystem, fy: number): number {
-  const b = trace(system, fy);
-  let L = 0;
-  for (let i = 0; i < n; i++) {
-    expect(b.status[i]).toBe(RayStatus.OK);
-    L += wx[i] * b.x[i] + wy[i] * b.y[i] + wl[i] * b.l[i] + wm[i] * b.m[i] + wo[i] * b.opl[i];
-  }
-  return L;
+  return imageLoss(trace(system, fy), weights);
 }
 
 /** A finite-difference step that moves the rays by roughly 1e-4 mm for each parameter kind. */
@@ -82,7 +73,7 @@ function check(system: LensSystem, params: ParamRef[], fy: number, relTol = 1e-6
   const rec = new TraceRecord(system.surfaces.length, n);
   trace(system, fy, rec);
   const grad = new Float64Array(params.length);
-  traceAdjoint(system, rec, { fx: 0, fy, px: pupil.px, py: pupil.py }, 0, { x: wx, y: wy, l: wl, m: wm, opl: wo }, params, grad);
+  traceAdjoint(system, rec, { fx: 0, fy, px: pupil.px, py: pupil.py }, 0, weights, params, grad);
   params.forEach((p, j) => {
     // Central differences with one Richardson extrapolation: error O(h⁴).
     const fd = richardsonDerivative(system, p, step(p), () => loss(system, fy), applySolves);

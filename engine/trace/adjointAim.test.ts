@@ -17,22 +17,19 @@ import { objectField } from '../paraxial/pupil.ts';
 import { applySolves } from '../paraxial/solves.ts';
 import { traceAdjoint } from './adjoint.ts';
 import { hexapolar } from './pupilSampling.ts';
-import { RayBatch, RayStatus } from './rayBatch.ts';
+import { RayBatch } from './rayBatch.ts';
 import { launchAimed, launchContext } from './rayAiming.ts';
 import { traceRaysWithJacobian } from './rayJacobian.ts';
 import { TraceRecord, traceBatch } from './realTrace.ts';
 import { richardsonDerivative } from '../../test/helpers/finiteDifference.ts';
+import { imageLoss, imageLossWeights } from '../../test/helpers/imageLoss.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const lens = (file: string): Prescription => parsePrescriptionJson(fs.readFileSync(path.join(root, 'lens-library', file), 'utf8'));
 
 const pupil = hexapolar(2);
 const n = pupil.px.length;
-const wx = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1));
-const wy = Float64Array.from({ length: n }, (_, i) => Math.cos(2 * i + 1));
-const wl = Float64Array.from({ length: n }, (_, i) => 0.3 * Math.sin(3 * i));
-const wm = Float64Array.from({ length: n }, (_, i) => 0.2 * Math.cos(5 * i));
-const wo = Float64Array.from({ length: n }, (_, i) => 0.1 * Math.sin(7 * i + 2));
+const weights = imageLossWeights(n);
 
 function trace(system: LensSystem, fy: number, w: number, rec?: TraceRecord) {
   const ctx = launchContext(system);
@@ -43,13 +40,7 @@ function trace(system: LensSystem, fy: number, w: number, rec?: TraceRecord) {
 }
 
 function loss(system: LensSystem, fy: number, w: number): number {
-  const { b } = trace(system, fy, w);
-  let L = 0;
-  for (let i = 0; i < n; i++) {
-    expect(b.status[i]).toBe(RayStatus.OK);
-    L += wx[i] * b.x[i] + wy[i] * b.y[i] + wl[i] * b.l[i] + wm[i] * b.m[i] + wo[i] * b.opl[i];
-  }
-  return L;
+  return imageLoss(trace(system, fy, w).b, weights);
 }
 
 function check(system: LensSystem, params: ParamRef[], fy: number, h: (p: ParamRef) => number, relTol: number, w = system.primaryIndex): Float64Array {
@@ -57,7 +48,7 @@ function check(system: LensSystem, params: ParamRef[], fy: number, h: (p: ParamR
   const rec = new TraceRecord(system.surfaces.length, n);
   const { launched } = trace(system, fy, w, rec);
   const grad = new Float64Array(params.length);
-  traceAdjoint(system, rec, { fx: 0, fy, ...launched, aimed: true }, w, { x: wx, y: wy, l: wl, m: wm, opl: wo }, params, grad);
+  traceAdjoint(system, rec, { fx: 0, fy, ...launched, aimed: true }, w, weights, params, grad);
   params.forEach((p, j) => {
     const fd = richardsonDerivative(system, p, h(p), () => loss(system, fy, w), applySolves);
     const scale = Math.max(Math.abs(fd), Math.abs(grad[j]), 1e-6);
@@ -103,13 +94,13 @@ describe('real ray aiming: implicit derivative of the converged aim vs re-aimed 
     const w = system.primaryIndex;
     const rec = new TraceRecord(system.surfaces.length, n);
     const { launched } = trace(system, 20, w, rec);
-    const aimed = traceAdjoint(system, rec, { fx: 0, fy: 20, ...launched, aimed: true }, w, { y: wy }, params, new Float64Array(2));
-    const fixed = traceAdjoint(system, rec, { fx: 0, fy: 20, ...launched }, w, { y: wy }, params, new Float64Array(2));
+    const aimed = traceAdjoint(system, rec, { fx: 0, fy: 20, ...launched, aimed: true }, w, { y: weights.y }, params, new Float64Array(2));
+    const fixed = traceAdjoint(system, rec, { fx: 0, fy: 20, ...launched }, w, { y: weights.y }, params, new Float64Array(2));
     expect(Math.abs(aimed[0] - fixed[0])).toBeGreaterThan(1e-3 * Math.abs(aimed[0]));
     const t = traceRaysWithJacobian(system, 2, w, pupil.px, pupil.py, params, true);
     for (let j = 0; j < 2; j++) {
       let sum = 0;
-      for (let i = 0; i < n; i++) sum += wy[i] * t.jy![i * 2 + j];
+      for (let i = 0; i < n; i++) sum += weights.y[i] * t.jy![i * 2 + j];
       expect(Math.abs(sum - aimed[j])).toBeLessThan(1e-12 * Math.max(1, Math.abs(aimed[j])));
     }
   });

@@ -7,7 +7,8 @@
  * tangential = frequency along y (Δ along Py, a = a_T), sagittal = along x (a = a_S).
  * - `mtfAtFrequencies` evaluates the integral at exactly the requested frequencies (nothing
  *   interpolated) by Gauss–Legendre quadrature on the lens-shaped overlap (engine/wave/quadrature.ts),
- *   with rays traced at u and u − Δ; the order grows until the value changes by < 2e-5 and the phase
+ *   with rays traced at u and u − Δ; the order grows until the value changes by < 2e-5 (1e-3 for a
+ *   vignetted pupil: psf.ts QUADRATURE_TOLERANCE) and the phase
  *   of the integrand changes by < 0.5 wave between neighbouring nodes (QUADRATURE_MAX_STEP_WAVES) — otherwise the frequency is
  *   flagged undersampled and its value is null.
  * - `fftMtf` gives the whole curve at multiples of 1/(G·p) from the FFT PSF (engine/wave/psf.ts).
@@ -22,7 +23,7 @@ import { launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { opdAboutReferenceSphere } from './opd.ts';
 import { diskQuadrature, lensQuadrature } from './quadrature.ts';
 import { directionCosineScale } from './pupilMapping.ts';
-import { fftOfSize, QUADRATURE_MAX_STEP_WAVES, type DiffractionPsf } from './psf.ts';
+import { fftOfSize, QUADRATURE_MAX_STEP_WAVES, QUADRATURE_TOLERANCE, VIGNETTED_BELOW, type DiffractionPsf } from './psf.ts';
 
 export type MtfAxis = 'tangential' | 'sagittal';
 
@@ -66,6 +67,7 @@ export function otfAtShift(system: LensSystem, f: number, w: number, delta: numb
   const A0 = transmittedFraction(system, f, w, oc);
   const d = Math.abs(delta);
   if (A0 === 0 || d >= 2) return { re: 0, im: 0, dl: 0, converged: A0 > 0, step: 0, order: 0 };
+  const tol = A0 < VIGNETTED_BELOW ? QUADRATURE_TOLERANCE.vignetted : QUADRATURE_TOLERANCE.clear.mtf;
   let prev: number | null = null;
   let last: OtfValue = { re: 0, im: 0, dl: 0, converged: false, step: Infinity, order: 0 };
   for (const n of LEVELS) {
@@ -112,7 +114,7 @@ export function otfAtShift(system: LensSystem, f: number, w: number, delta: numb
     if (delta < 0) im = -im;
     const mod = Math.hypot(re, im);
     last = { re, im, dl, converged: false, step, order: n };
-    if (prev !== null && Math.abs(mod - prev) < 2e-5 && step <= QUADRATURE_MAX_STEP_WAVES) {
+    if (prev !== null && Math.abs(mod - prev) < tol && step <= QUADRATURE_MAX_STEP_WAVES) {
       last.converged = true;
       return last;
     }

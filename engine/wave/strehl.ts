@@ -6,7 +6,8 @@
  * quadrature (engine/wave/quadrature.ts) of the pupil function, so it converges to the continuum
  * rather than to a pixel grid. `atChiefRayPoint` = S(0, 0); `peak` = max over (b, c), found from
  * the brightest pixels of the FFT PSF (engine/wave/psf.ts) by a pattern search polished by Newton's method.
- * The quadrature order doubles until both values change by less than 1e-5; the result is
+ * The quadrature order doubles until both values change by less than 1e-5 (1e-3 for a vignetted
+ * pupil: psf.ts QUADRATURE_TOLERANCE); the result is
  * `undersampled` (values null) when the OPD step between neighbouring nodes stays above 0.5 wave (engine/wave/psf.ts, QUADRATURE_MAX_STEP_WAVES).
  * (../shared/oracles/wave/README.md: `strehl_peak`, `strehl_at_chief_ray_point`.)
  */
@@ -14,7 +15,7 @@ import type { LensSystem } from '../optics/system.ts';
 import { launchContext, type LaunchContext } from '../trace/rayAiming.ts';
 import { opdAboutReferenceSphere } from './opd.ts';
 import { diskQuadrature } from './quadrature.ts';
-import { diffractionPsf, QUADRATURE_MAX_STEP_WAVES, type DiffractionPsf } from './psf.ts';
+import { diffractionPsf, QUADRATURE_MAX_STEP_WAVES, QUADRATURE_TOLERANCE, VIGNETTED_BELOW, type DiffractionPsf } from './psf.ts';
 
 export interface StrehlResult {
   fieldIndex: number;
@@ -74,7 +75,11 @@ export function strehlRatio(system: LensSystem, f: number, w: number, opts: { ct
     const step = nodePhaseStep(s.opd, s.valid, nr, na);
     result.maxPhaseStepWaves = step;
     let sumA = 0;
-    for (let k = 0; k < q.weight.length; k++) if (s.valid[k]) sumA += q.weight[k];
+    let totalWeight = 0;
+    for (let k = 0; k < q.weight.length; k++) {
+      totalWeight += q.weight[k];
+      if (s.valid[k]) sumA += q.weight[k];
+    }
     // Z(b, c) = Σ q A exp(−2πi[W − b x − c y]) and its first and second tilt derivatives.
     const K = q.weight.length;
     const derivs = (b: number, c: number) => {
@@ -146,7 +151,8 @@ export function strehlRatio(system: LensSystem, f: number, w: number, opts: { ct
     result.peak = best;
     result.peakTilt = bestBC;
     result.peakOffsetUm = [(bestBC[0] * lambdaUm) / aS, (bestBC[1] * lambdaUm) / aT];
-    if (step <= QUADRATURE_MAX_STEP_WAVES && prev && Math.abs(prev.chief - chief) < 1e-5 && Math.abs(prev.peak - best) < 1e-5) {
+    const tol = sumA < VIGNETTED_BELOW * totalWeight ? QUADRATURE_TOLERANCE.vignetted : QUADRATURE_TOLERANCE.clear.strehl;
+    if (step <= QUADRATURE_MAX_STEP_WAVES && prev && Math.abs(prev.chief - chief) < tol && Math.abs(prev.peak - best) < tol) {
       result.undersampled = false;
       return result;
     }

@@ -101,7 +101,7 @@ export function waveReport(system: LensSystem, opts: WaveReportOptions = {}): Wa
         out.warnings.push(`${label}: Zernike fit failed (${(err as Error).message})`);
       }
     } else out.warnings.push(`${label}: the chief ray or every ray is lost; no wavefront`);
-    if (st.transmittedFraction < 0.999 && st.transmittedFraction > 0) out.warnings.push(`${label}: the pupil is vignetted (${(100 * st.transmittedFraction).toFixed(1)} % transmitted)`);
+    if (st.transmittedFraction < 0.999 && st.transmittedFraction > 0) out.warnings.push(`${label}: the pupil is vignetted (${(100 * st.transmittedFraction).toFixed(1)} % transmitted): its MTF and Strehl are accurate to about ±0.005 (the pupil quadrature's edge)`);
     let strehl: number | null = null;
     if (st.rms !== null) {
       const psf = diffractionPsf(system, f, { ctx });

@@ -20,6 +20,7 @@ import { directionCosineScale } from '../../engine/wave/pupilMapping.ts';
 import { wavefrontMap, wavefrontStatistics } from '../../engine/wave/wavefront.ts';
 import { fitZernike, zernikeNM } from '../../engine/wave/zernike.ts';
 import { strehlRatio } from '../../engine/wave/strehl.ts';
+import { AFOCAL_WAVE_WARNING } from '../../engine/wave/waveReport.ts';
 import { psfEncircledEnergy } from '../../engine/wave/psfEnergy.ts';
 import type { WaveBundle, WaveMtfData, WaveMtfField, WavePsfData, WavefrontData, WaveThroughFocusData, WaveZernikeData } from '../contract/studioApi.ts';
 import { polychromaticWavelengths, type WaveRequest } from './waveOptions.ts';
@@ -180,6 +181,7 @@ async function wavefrontPart(env: Env): Promise<WavefrontData> {
   const map = wavefrontMap(system, f, w, 64, ctx);
   await slice();
   const st = wavefrontStatistics(system, f, w, { ctx, refinePv: refined(env) });
+  if (firstOrder(system).afocal) env.warn(AFOCAL_WAVE_WARNING);
   if (st.rms === null) env.warn(`field ${f + 1}: the chief ray or every ray is lost; no wavefront`);
   else if (st.transmittedFraction < 0.999) env.warn(`field ${f + 1}: the pupil is vignetted (${(100 * st.transmittedFraction).toFixed(1)} % transmitted): its MTF and Strehl are accurate to about ±0.005`);
   return {

@@ -20,6 +20,7 @@ import { diffractionPsf } from './psf.ts';
 import { strehlRatio } from './strehl.ts';
 import { mtfAtFrequencies } from './mtf.ts';
 import { geometricEncircledEnergy } from './geometric.ts';
+import { firstOrder } from '../analysis/firstOrder.ts';
 
 export const DEFAULT_MTF_FREQUENCIES = [5, 10, 20, 40, 80];
 
@@ -75,6 +76,10 @@ const mtfJson = (f: number, m: ReturnType<typeof mtfAtFrequencies>): WaveMtfJson
  * Computes the wave report of every field at the primary wavelength.
  * @throws RangeError for a non-positive or non-finite frequency; Error('cancelled')
  */
+/** Said by every wave analysis of an afocal system (a known limit). */
+export const AFOCAL_WAVE_WARNING =
+  "the system is afocal: the OPD is taken about a reference sphere through the paraxial exit pupil centred on the chief ray's image point, not about a plane wave (afocal image space is not supported by the wave analyses yet), so a collimated output shows as defocus";
+
 export function waveReport(system: LensSystem, opts: WaveReportOptions = {}): WaveReportJson {
   const freqs = opts.frequencies ?? DEFAULT_MTF_FREQUENCIES;
   for (const f of freqs) if (!(Number.isFinite(f) && f >= 0)) throw new RangeError(`frequency ${f}: expected a number ≥ 0 (cycles/mm)`);
@@ -83,6 +88,7 @@ export function waveReport(system: LensSystem, opts: WaveReportOptions = {}): Wa
   const all = Array.from(system.wavelengthsUm, (_, i) => i).filter((i) => system.wavelengthWeights[i] > 0);
   const poly = [w, ...all.filter((i) => i !== w)];
   const out: WaveReportJson = { wavelength_um: system.wavelengthsUm[w], fields: [], mtf: [], mtf_polychromatic: [], encircled_energy: [], warnings: [] };
+  if (firstOrder(system).afocal) out.warnings.push(AFOCAL_WAVE_WARNING);
   const nf = system.fieldY.length;
   for (let f = 0; f < nf; f++) {
     if (opts.cancelled?.()) throw new Error('cancelled');

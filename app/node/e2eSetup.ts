@@ -50,6 +50,8 @@ export interface E2eRunConfig {
   evalDepths?: number;
   recon?: ReconKind;
   wienerPrior?: WienerPrior;
+  /** 'wiener+unet': the U-Net also sees the sensor image (2C input planes). */
+  unetSensorInput?: boolean;
   steps?: number;
   warmup?: number;
   patch?: number;
@@ -254,6 +256,7 @@ export async function resolveSetup(o: E2eRunConfig, log: (s: string) => void): P
   if (variables(probe).length === 0) throw new Error(`${base}: nothing to vary (--vary ${o.vary.join(',')})`);
 
   const recon = o.recon ?? td.recon ?? 'unet';
+  const sensorInput = o.unetSensorInput ?? td.unetSensorInput ?? false;
   const warmup = Math.min(o.warmup ?? td.warmup ?? Math.round(steps / 10), steps);
   return {
     task,
@@ -285,10 +288,10 @@ export async function resolveSetup(o: E2eRunConfig, log: (s: string) => void): P
       depthsMm: trainDepthsMm,
       evalDepthsMm,
       penalty: { eflWeight: 0.1, boundaryWeight: 1 },
-      recon: { kind: recon, wienerPrior: o.wienerPrior ?? td.wienerPrior ?? 'gradient' },
+      recon: { kind: recon, wienerPrior: o.wienerPrior ?? td.wienerPrior ?? 'gradient', sensorInput },
     },
     recon,
-    unet: { ...unetConfig({ channels, levels: unetLevels, baseFilters: o.unetFilters ?? td.unetFilters ?? 8, seed: 1 }) },
+    unet: { ...unetConfig({ channels, inputChannels: sensorInput && recon === 'wiener+unet' ? 2 * channels : channels, levels: unetLevels, baseFilters: o.unetFilters ?? td.unetFilters ?? 8, seed: 1 }) },
     loss: { kind: o.loss ?? td.loss ?? 'l1', ssimWeight: o.ssimWeight ?? td.ssimWeight ?? 0.1, margin },
     netLr: o.netLr ?? td.netLr ?? 1e-3,
     evalCount: o.evalCount ?? td.eval ?? 24,

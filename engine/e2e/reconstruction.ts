@@ -16,6 +16,11 @@
  * ∂L/∂(sensor patch), ∂L/∂(mean PSF) and ∂L/∂log κ. log κ has its own Adam (step `logKStep` per
  * iteration, natural-log units).
  *
+ * With `sensorInput` ('wiener+unet' only) the U-Net sees the raw sensor image y as C extra input
+ * planes beside the blend b (input [b, y] per pixel, its residual added to b), so it can tell where
+ * the depth-blind filter over-sharpens (an object distance the lens already images sharply) and
+ * fall back to y there; ∂L/∂y then also takes the network's gradient for those planes directly.
+ *
  * `network: false` in a step or prediction bypasses the network (the residual U-Net's state at
  * initialisation, the identity), so a schedule can train the Wiener stage (and the lens) alone
  * first and switch the network on later.
@@ -36,9 +41,11 @@ export interface ReconstructionOptions {
   logKStep: number;
   /** Initial blend logit a (α = σ(a) of the sensor image; Wiener kinds). */
   mixLogit: number;
+  /** 'wiener+unet': the U-Net also sees the sensor image (2C input planes; see the module docs). */
+  sensorInput: boolean;
 }
 
-export const DEFAULT_RECONSTRUCTION: ReconstructionOptions = { kind: 'unet', wienerPrior: 'gradient', logK: -2, logKStep: 0.05, mixLogit: -2 };
+export const DEFAULT_RECONSTRUCTION: ReconstructionOptions = { kind: 'unet', wienerPrior: 'gradient', logK: -2, logKStep: 0.05, mixLogit: -2, sensorInput: false };
 
 export interface ReconstructionState {
   logK: number;
@@ -93,6 +100,11 @@ export class Reconstruction {
     return this.options.kind !== 'unet';
   }
 
+  /** Input planes of the network (when on): C, or 2C with the sensor image beside the blend. */
+  get networkInputChannels(): number {
+    return this.options.sensorInput && this.options.kind === 'wiener+unet' ? 2 * this.channels : this.channels;
+  }
+
   /** The network, or (network = false) the identity with the same loss. */
   private net(network: boolean): NetworkTrainer {
     if (network) return this.trainer;
@@ -110,7 +122,7 @@ export class Reconstruction {
   }
 
   /** The network input for a batch: Wiener estimates or the sensor patches, [B, P, P, C]. */
-  private input(sensor: readonly Float64Array[], psfs: readonly Float64Array[] | null, patch: number): { input: tf.Tensor4D; ctx: WienerContext | null; estimates: Float64Array[] | null } {
+  private input(sensor: readonly Float64Array[], psfs: readonly Float64Array[] | null, patch: number, network: boolean): { input: tf.Tensor4D; ctx: WienerContext | null; estimates: Float64Array[] | null } {
     const C = this.channels;
     const n = patch * patch * C;
     let planes: readonly ArrayLike<number>[] = sensor;
@@ -129,9 +141,26 @@ export class Reconstruction {
       });
       ctx = res.context;
     }
-    const data = new Float32Array(sensor.length * n);
-    planes.forEach((p, b) => data.set(p, b * n));
-    return { input: tf.tensor4d(data, [sensor.length, patch, patch, C]), ctx, estimates };
+    const inC = network ? this.networkInputChannels : C;
+    if (inC === C) {
+      const data = new Float32Array(sensor.length * n);
+      planes.forEach((p, b) => data.set(p, b * n));
+      return { input: tf.tensor4d(data, [sensor.length, patch, patch, C]), ctx, estimates };
+    }
+    // [b, y] per pixel
+    const data = new Float32Array(sensor.length * 2 * n);
+    const M = patch * patch;
+    planes.forEach((p, b) => {
+      const y = sensor[b];
+      const o = b * 2 * n;
+      for (let i = 0; i < M; i++) {
+        for (let c = 0; c < C; c++) {
+          data[o + i * 2 * C + c] = p[i * C + c];
+          data[o + i * 2 * C + C + c] = y[i * C + c];
+        }
+      }
+    });
+    return { input: tf.tensor4d(data, [sensor.length, patch, patch, 2 * C]), ctx, estimates };
   }
 
   /**
@@ -146,18 +175,39 @@ export class Reconstruction {
     patch: number,
     opts: { update: boolean; sensorGradient: boolean; network?: boolean },
   ): ReconStepResult {
-    const { input, ctx, estimates } = this.input(sensor, psfs, patch);
+    const network = opts.network ?? true;
+    const { input, ctx, estimates } = this.input(sensor, psfs, patch, network);
     const needInput = opts.sensorGradient || (this.usesWiener && opts.update);
     let res;
     try {
-      res = this.net(opts.network ?? true).step(input, target, { update: opts.update, inputGradient: needInput });
+      res = this.net(network).step(input, target, { update: opts.update, inputGradient: needInput });
     } finally {
       input.dispose();
     }
     const out: ReconStepResult = { loss: res.loss, psnr: res.psnr };
     if (!res.inputGradient) return out;
-    const n = patch * patch * this.channels;
-    const dIn = sensor.map((_, b) => Float64Array.from(res.inputGradient!.subarray(b * n, (b + 1) * n)));
+    const C = this.channels;
+    const n = patch * patch * C;
+    const inC = network ? this.networkInputChannels : C;
+    let dIn: Float64Array[];
+    let dDirect: Float64Array[] | null = null;
+    if (inC === C) dIn = sensor.map((_, b) => Float64Array.from(res.inputGradient!.subarray(b * n, (b + 1) * n)));
+    else {
+      // split [∂L/∂b, ∂L/∂y (direct)] per pixel
+      const g = res.inputGradient;
+      const M = patch * patch;
+      dIn = sensor.map(() => new Float64Array(n));
+      dDirect = sensor.map(() => new Float64Array(n));
+      for (let b = 0; b < sensor.length; b++) {
+        const o = b * 2 * n;
+        for (let i = 0; i < M; i++) {
+          for (let c = 0; c < C; c++) {
+            dIn[b][i * C + c] = g[o + i * 2 * C + c];
+            dDirect[b][i * C + c] = g[o + i * 2 * C + C + c];
+          }
+        }
+      }
+    }
     if (!ctx) {
       out.dSensor = dIn;
       return out;
@@ -180,6 +230,10 @@ export class Reconstruction {
       const gi = g.dInputs[bi];
       const d = dIn[bi];
       for (let i = 0; i < gi.length; i++) gi[i] += a * d[i];
+      if (dDirect) {
+        const dd = dDirect[bi];
+        for (let i = 0; i < gi.length; i++) gi[i] += dd[i];
+      }
     }
     out.dLogK = g.dLogK;
     out.dMixLogit = dA * a * (1 - a);
@@ -200,7 +254,7 @@ export class Reconstruction {
 
   /** Restored patches (no gradient), [B, P, P, C] as one Float32Array. */
   predict(sensor: readonly Float64Array[], psfs: readonly Float64Array[] | null, patch: number, network = true): Float32Array {
-    const { input } = this.input(sensor, psfs, patch);
+    const { input } = this.input(sensor, psfs, patch, network);
     try {
       const out = this.net(network).predict(input);
       const data = out.dataSync() as Float32Array;

@@ -9,6 +9,8 @@
  * (the skip connection) and convolves again. A final 1 × 1 convolution maps to the image channels.
  * With `residual` (default) the network predicts a correction added to its input, and the final
  * layer starts at zero, so an untrained network is the identity (the blurred image itself).
+ * With `inputChannels` > `channels` the network sees extra input planes (e.g. the raw sensor image
+ * beside a Wiener estimate); the residual is then added to the first `channels` input planes only.
  * Inputs are [B, H, W, C] with H and W multiples of 2^(levels−1).
  *
  * Initialisation is deterministic: layer k's kernel uses He-normal (truncated normal, fan-in) with
@@ -21,6 +23,11 @@ import { deriveSeed } from '../imaging/prng.ts';
 export interface UNetConfig {
   /** Image channels in and out (1 or 3). */
   channels: number;
+  /**
+   * Input planes (default `channels`): the first `channels` are the image the residual is added to,
+   * the rest extra planes the network may use (a multiple of `channels`).
+   */
+  inputChannels?: number;
   /** Resolution levels (≥ 1); default 3. */
   levels: number;
   /** Filters at full resolution; level l has base·2ˡ. Default 8. */
@@ -46,6 +53,10 @@ export function unetConfig(partial: Partial<UNetConfig> & { channels: number }):
   int('levels', 1, 6);
   int('baseFilters', 1, 256);
   int('convsPerLevel', 1, 4);
+  const inC = cfg.inputChannels ?? cfg.channels;
+  if (!Number.isInteger(inC) || inC < cfg.channels || inC % cfg.channels !== 0 || inC > 16 * cfg.channels) {
+    throw new Error(`unet.inputChannels must be a multiple of channels (${cfg.channels}) between ${cfg.channels} and ${16 * cfg.channels} (got ${inC})`);
+  }
   return cfg;
 }
 
@@ -68,7 +79,8 @@ export function buildUNet(partial: Partial<UNetConfig> & { channels: number }): 
       biasInitializer: 'zeros',
       name,
     });
-  const input = tf.input({ shape: [null, null, cfg.channels], name: 'image' });
+  const inC = cfg.inputChannels ?? cfg.channels;
+  const input = tf.input({ shape: [null, null, inC], name: 'image' });
   let x: tf.SymbolicTensor = input;
   const skips: tf.SymbolicTensor[] = [];
   for (let l = 0; l < cfg.levels; l++) {
@@ -86,7 +98,10 @@ export function buildUNet(partial: Partial<UNetConfig> & { channels: number }): 
     for (let c = 0; c < cfg.convsPerLevel; c++) x = conv(f, 3, `dec${l}_conv${c}`).apply(x) as tf.SymbolicTensor;
   }
   let out = conv(cfg.channels, 1, 'out_conv', true, cfg.residual).apply(x) as tf.SymbolicTensor;
-  if (cfg.residual) out = tf.layers.add({ name: 'residual' }).apply([out, input]) as tf.SymbolicTensor;
+  if (cfg.residual) {
+    const base = inC > cfg.channels ? (new LeadingChannels({ channels: cfg.channels, name: 'residual_base' }).apply(input) as tf.SymbolicTensor) : input;
+    out = tf.layers.add({ name: 'residual' }).apply([out, base]) as tf.SymbolicTensor;
+  }
   return tf.model({ inputs: input, outputs: out, name: 'unet' });
 }
 
@@ -117,6 +132,32 @@ export class NearestUpsample2x extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(NearestUpsample2x);
+
+/** The first `channels` planes of a [B, H, W, C'] tensor (the residual base of a multi-input U-Net). */
+export class LeadingChannels extends tf.layers.Layer {
+  static className = 'LeadingChannels';
+  readonly channels: number;
+
+  constructor(args: { channels: number; name?: string }) {
+    super({ name: args.name });
+    this.channels = args.channels;
+  }
+
+  override computeOutputShape(s: tf.Shape | tf.Shape[]): tf.Shape {
+    const [b, h, w] = s as tf.Shape;
+    return [b, h, w, this.channels];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+    return tf.tidy(() => tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, this.channels]));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), channels: this.channels };
+  }
+}
+tf.serialization.registerClass(LeadingChannels);
 
 /** Nearest-neighbour 2× upsampling by reshape + rank-4 tile (exact gradients on every backend). */
 export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {

@@ -46,6 +46,8 @@ export const TaskDefaults = z.strictObject({
   evalPatch: count(16, 2048).optional(),
   margin: count(0, 512).optional(),
   wienerPrior: z.enum(['flat', 'gradient']).optional(),
+  /** 'wiener+unet': the U-Net also sees the raw sensor image beside the Wiener stage's output. */
+  unetSensorInput: z.boolean().optional(),
   sequentialIterations: count(0, 10_000).optional(),
 });
 

@@ -30,6 +30,7 @@ interface E2eFlags {
   evalDepths?: string;
   recon?: string;
   wienerPrior?: string;
+  unetSensorInput?: boolean;
   seeds: string;
   steps?: string;
   warmup?: string;
@@ -118,6 +119,7 @@ export function parseE2eFlags(o: E2eFlags): E2eRunConfig {
     evalDepths: opt(o.evalDepths, (v) => int('eval-depths', v, 2)),
     recon: o.recon as E2eRunConfig['recon'],
     wienerPrior: o.wienerPrior as E2eRunConfig['wienerPrior'],
+    unetSensorInput: o.unetSensorInput,
     steps: opt(o.steps, (v) => int('steps', v, 0)),
     warmup: opt(o.warmup, (v) => int('warmup', v, 0)),
     patch,
@@ -194,6 +196,8 @@ export function register(program: Command): void {
     .option('--train-depths <n>', 'training object distances, equally spaced in diopters (default 9)')
     .option('--eval-depths <n>', 'held-out object distances, both ends included (default 5)')
     .option('--recon <kind>', 'reconstruction: wiener, unet or wiener+unet (default: the task\'s, else unet)')
+    .option('--unet-sensor-input', 'wiener+unet: the U-Net also sees the raw sensor image beside the Wiener stage (default: the task\'s, else off)')
+    .option('--no-unet-sensor-input', 'wiener+unet: the U-Net sees the Wiener stage alone')
     .option('--wiener-prior <p>', 'Wiener regulariser: gradient (1/f² image spectrum) or flat (default gradient)')
     .option('--seeds <n>', 'repeat the study with seeds seed, seed+1, ... and pool the paired differences', '1')
     .option('--steps <n>', 'training steps per arm and seed (default: the task\'s, else 300)')

@@ -52,6 +52,8 @@ export interface E2eRunConfig {
   wienerPrior?: WienerPrior;
   /** 'wiener+unet': the U-Net also sees the sensor image (2C input planes). */
   unetSensorInput?: boolean;
+  /** The network's learning-rate schedule. */
+  netSchedule?: 'constant' | 'cosine';
   steps?: number;
   warmup?: number;
   patch?: number;
@@ -283,6 +285,7 @@ export async function resolveSetup(o: E2eRunConfig, log: (s: string) => void): P
       lensRates,
       lensEvery: o.lensEvery ?? td.lensEvery ?? 1,
       networkStart: Math.min(o.networkStart ?? td.networkStart ?? 0, steps),
+      netSchedule: o.netSchedule ?? td.netSchedule ?? 'constant',
       noise: o.noise,
       psf,
       depthsMm: trainDepthsMm,

@@ -57,10 +57,22 @@ export class NetworkTrainer {
   constructor(
     readonly model: tf.LayersModel,
     readonly loss: LossConfig,
-    learningRate: number,
+    /** The (peak) Adam learning rate; see setLearningRate for a schedule. */
+    readonly learningRate: number,
   ) {
     if (!(learningRate > 0)) throw new Error(`network learning rate must be positive (got ${learningRate})`);
     this.optimizer = tf.train.adam(learningRate);
+  }
+
+  /** Sets Adam's step size for the next updates (a schedule; tfjs reads it at every update). */
+  setLearningRate(rate: number): void {
+    if (!(rate > 0)) throw new Error(`network learning rate must be positive (got ${rate})`);
+    (this.optimizer as unknown as { learningRate: number }).learningRate = rate;
+  }
+
+  /** Adam's current step size. */
+  get currentLearningRate(): number {
+    return (this.optimizer as unknown as { learningRate: number }).learningRate;
   }
 
   private variables(): tf.Variable[] {

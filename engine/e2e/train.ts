@@ -77,6 +77,24 @@ export interface E2eOptions {
   evalPatch?: number;
   /** Step at which the network starts (before: the Wiener stage alone; default 0). */
   networkStart: number;
+  /**
+   * The network's learning-rate schedule over its own steps (networkStart … steps): 'constant'
+   * (the trainer's rate throughout; default) or 'cosine' (linear warm-up over the first 10 % (at most
+   * 20 steps), then a cosine decay from the trainer's rate to 5 % of it; Loshchilov & Hutter,
+   * "SGDR", ICLR 2017).
+   */
+  netSchedule: 'constant' | 'cosine';
+}
+
+/** The network's learning rate at `step` (see E2eOptions.netSchedule). */
+export function scheduledLearningRate(peak: number, schedule: 'constant' | 'cosine', step: number, networkStart: number, steps: number): number {
+  if (schedule === 'constant') return peak;
+  const T = Math.max(1, steps - networkStart);
+  const s = Math.min(Math.max(step - networkStart, 0), T - 1);
+  const warm = Math.max(1, Math.min(20, Math.round(T / 10)));
+  if (s < warm) return (peak * (s + 1)) / warm;
+  const u = (s - warm) / Math.max(1, T - 1 - warm);
+  return peak * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * u)));
 }
 
 export const DEFAULT_E2E: Omit<E2eOptions, 'steps'> = {
@@ -93,6 +111,7 @@ export const DEFAULT_E2E: Omit<E2eOptions, 'steps'> = {
   recon: {},
   margin: 0,
   networkStart: 0,
+  netSchedule: 'constant',
 };
 
 export interface LensVariableValue {
@@ -307,6 +326,7 @@ export class E2eRun {
     const o = this.options;
     const t0 = now();
     const joint = o.trainLens && this.step >= o.warmupSteps && this.variables.length > 0;
+    if (o.netSchedule !== 'constant' && this.networkOn) this.trainer.setLearningRate(scheduledLearningRate(this.trainer.learningRate, o.netSchedule, this.step, o.networkStart, o.steps));
     const r = this.forwardBackward(this.sampleBatch(), { update: true, psfGradient: joint });
     let opticsMs = r.opticsMs;
     let warning: string | undefined;

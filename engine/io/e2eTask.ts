@@ -48,6 +48,8 @@ export const TaskDefaults = z.strictObject({
   wienerPrior: z.enum(['flat', 'gradient']).optional(),
   /** 'wiener+unet': the U-Net also sees the raw sensor image beside the Wiener stage's output. */
   unetSensorInput: z.boolean().optional(),
+  /** The network's learning-rate schedule: constant or cosine (warm-up, then cosine decay). */
+  netSchedule: z.enum(['constant', 'cosine']).optional(),
   sequentialIterations: count(0, 10_000).optional(),
 });
 

@@ -31,6 +31,7 @@ interface E2eFlags {
   recon?: string;
   wienerPrior?: string;
   unetSensorInput?: boolean;
+  netSchedule?: string;
   seeds: string;
   steps?: string;
   warmup?: string;
@@ -100,6 +101,7 @@ export function parseE2eFlags(o: E2eFlags): E2eRunConfig {
   if (o.loss !== undefined && o.loss !== 'l1' && o.loss !== 'mse') throw new CliError(`--loss: expected l1 or mse, got "${o.loss}"`, 2);
   if (o.recon !== undefined && !(RECON_KINDS as readonly string[]).includes(o.recon)) throw new CliError(`--recon: expected ${RECON_KINDS.join(', ')}, got "${o.recon}"`, 2);
   if (o.holdout !== undefined && o.holdout !== 'photos' && o.holdout !== 'regions') throw new CliError(`--holdout: expected regions or photos, got "${o.holdout}"`, 2);
+  if (o.netSchedule !== undefined && o.netSchedule !== 'constant' && o.netSchedule !== 'cosine') throw new CliError(`--net-schedule: expected constant or cosine, got "${o.netSchedule}"`, 2);
   if (o.wienerPrior !== undefined && o.wienerPrior !== 'flat' && o.wienerPrior !== 'gradient') throw new CliError(`--wiener-prior: expected flat or gradient, got "${o.wienerPrior}"`, 2);
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(o.backend)) throw new CliError(`--backend: expected auto, tensorflow, wasm or cpu, got "${o.backend}"`, 2);
   const patch = opt(o.patch, (v) => int('patch', v, 16));
@@ -120,6 +122,7 @@ export function parseE2eFlags(o: E2eFlags): E2eRunConfig {
     recon: o.recon as E2eRunConfig['recon'],
     wienerPrior: o.wienerPrior as E2eRunConfig['wienerPrior'],
     unetSensorInput: o.unetSensorInput,
+    netSchedule: o.netSchedule as E2eRunConfig['netSchedule'],
     steps: opt(o.steps, (v) => int('steps', v, 0)),
     warmup: opt(o.warmup, (v) => int('warmup', v, 0)),
     patch,
@@ -198,6 +201,7 @@ export function register(program: Command): void {
     .option('--recon <kind>', 'reconstruction: wiener, unet or wiener+unet (default: the task\'s, else unet)')
     .option('--unet-sensor-input', 'wiener+unet: the U-Net also sees the raw sensor image beside the Wiener stage (default: the task\'s, else off)')
     .option('--no-unet-sensor-input', 'wiener+unet: the U-Net sees the Wiener stage alone')
+    .option('--net-schedule <s>', 'network learning-rate schedule: constant, or cosine (warm-up, then cosine decay to 5 % of --net-lr) (default: the task\'s, else constant)')
     .option('--wiener-prior <p>', 'Wiener regulariser: gradient (1/f² image spectrum) or flat (default gradient)')
     .option('--seeds <n>', 'repeat the study with seeds seed, seed+1, ... and pool the paired differences', '1')
     .option('--steps <n>', 'training steps per arm and seed (default: the task\'s, else 300)')

@@ -242,6 +242,8 @@ export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: 
       noise: o.noise ? { fullWellElectrons: S.sensor.fullWellElectrons, readNoiseElectrons: S.sensor.readNoiseElectrons } : false,
       loss: S.loss,
       netLr: S.netLr,
+      netSchedule: S.options.netSchedule,
+      unetSensorInput: S.options.recon.sensorInput === true,
       lensRates: S.lensRates ?? null,
       lensLr: S.lensRates ? null : o.lensLr,
       unet: S.recon === 'wiener' ? null : S.unet,

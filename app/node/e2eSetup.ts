@@ -74,7 +74,7 @@ export interface E2eRunConfig {
   rings: number;
   netLr?: number;
   lensLr: number;
-  loss?: 'l1' | 'mse';
+  loss?: 'l1' | 'mse' | 'psnr';
   ssimWeight?: number;
   unetLevels?: number;
   unetFilters?: number;

@@ -3,7 +3,9 @@
  * respect to the blurred input, which the lens gradient starts from.
  *
  * Loss (per batch, images [B, H, W, C] in linear intensity):
- *   L = mean |ŷ − y|  (L1)  or  mean (ŷ − y)²  (MSE),   plus  w_ssim · (1 − SSIM(ŷ, y))
+ *   L = mean |ŷ − y|  (L1),  mean (ŷ − y)²  (MSE)  or  mean_b log10(MSE_b + 1e−10)  ('psnr': minus the
+ *   mean per-image PSNR / 10 dB for a peak of 1, the held-out metric itself, which weighs an image
+ *   already close to its truth as much as a badly blurred one),   plus  w_ssim · (1 − SSIM(ŷ, y))
  * with SSIM as in ./metricsTf.ts, over the whole image or, with `margin` m, over its central
  * (H − 2m) × (W − 2m) pixels (pixels near a patch's border depend on scene content beyond the
  * patch that the reconstruction never sees). The PSNR reported is over the same region. The network's weights are updated with TensorFlow.js's Adam
@@ -14,8 +16,8 @@ import { psnrTf, ssimTf } from './metricsTf.ts';
 import { packTensors, type WeightSpec } from './unet.ts';
 
 export interface LossConfig {
-  /** Pixel loss: 'l1' (default) or 'mse'. */
-  kind: 'l1' | 'mse';
+  /** Pixel loss: 'l1' (default), 'mse' or 'psnr' (see the module docs). */
+  kind: 'l1' | 'mse' | 'psnr';
   /** Weight of (1 − SSIM); 0 disables it. Default 0. */
   ssimWeight: number;
   /** Border (px) left out of the loss on every side; default 0. */
@@ -36,7 +38,10 @@ export function restorationLoss(pred: tf.Tensor4D, target: tf.Tensor4D, cfg: Los
     pred = cropBorder(pred, cfg.margin ?? 0);
     target = cropBorder(target, cfg.margin ?? 0);
     const d = pred.sub(target);
-    let loss = (cfg.kind === 'mse' ? d.square() : d.abs()).mean() as tf.Scalar;
+    let loss =
+      cfg.kind === 'psnr'
+        ? (d.square().mean([1, 2, 3]).add(1e-10).log().div(Math.LN10).mean() as tf.Scalar)
+        : ((cfg.kind === 'mse' ? d.square() : d.abs()).mean() as tf.Scalar);
     if (cfg.ssimWeight > 0) loss = loss.add(tf.scalar(1).sub(ssimTf(pred, target)).mul(cfg.ssimWeight));
     return loss;
   });

@@ -35,7 +35,7 @@ export const TaskDefaults = z.strictObject({
   patch: count(16, 1024).optional(),
   batch: count(1, 256).optional(),
   netLr: positive().optional(),
-  loss: z.enum(['l1', 'mse']).optional(),
+  loss: z.enum(['l1', 'mse', 'psnr']).optional(),
   ssimWeight: finite().refine((v) => v >= 0, { message: 'expected a number ≥ 0' }).optional(),
   unetLevels: count(1, 6).optional(),
   unetFilters: count(1, 256).optional(),

@@ -98,7 +98,7 @@ export function parseE2eFlags(o: E2eFlags): E2eRunConfig {
   if (!o.task && !o.lens) throw new CliError('give --lens <file> or --task <name|file>', 2);
   const psfSize = int('psf-size', o.psfSize, 1);
   if (psfSize % 2 === 0) throw new CliError(`--psf-size: expected an odd number of pixels, got ${psfSize}`, 2);
-  if (o.loss !== undefined && o.loss !== 'l1' && o.loss !== 'mse') throw new CliError(`--loss: expected l1 or mse, got "${o.loss}"`, 2);
+  if (o.loss !== undefined && o.loss !== 'l1' && o.loss !== 'mse' && o.loss !== 'psnr') throw new CliError(`--loss: expected l1, mse or psnr, got "${o.loss}"`, 2);
   if (o.recon !== undefined && !(RECON_KINDS as readonly string[]).includes(o.recon)) throw new CliError(`--recon: expected ${RECON_KINDS.join(', ')}, got "${o.recon}"`, 2);
   if (o.holdout !== undefined && o.holdout !== 'photos' && o.holdout !== 'regions') throw new CliError(`--holdout: expected regions or photos, got "${o.holdout}"`, 2);
   if (o.netSchedule !== undefined && o.netSchedule !== 'constant' && o.netSchedule !== 'cosine') throw new CliError(`--net-schedule: expected constant or cosine, got "${o.netSchedule}"`, 2);
@@ -217,7 +217,7 @@ export function register(program: Command): void {
     .option('--no-focus', 'without a task: keep the image distance fixed (by default it varies with the lens)')
     .option('--net-lr <rate>', 'network Adam learning rate (default 1e-3)')
     .option('--lens-lr <rate>', 'without a task: lens Adam step per iteration, as the paraxial focus shift (mm) each variable would cause', '1e-3')
-    .option('--loss <kind>', 'pixel loss: l1 or mse (default l1)')
+    .option('--loss <kind>', 'pixel loss: l1, mse, or psnr (minus the mean per-image PSNR / 10 dB, the held-out metric) (default: the task\'s, else l1)')
     .option('--ssim-weight <w>', 'weight of (1 − SSIM) in the loss (default 0.1)')
     .option('--pixel-pitch <um>', 'without a task: sensor pixel pitch, µm', '5')
     .option('--mono', 'monochrome sensor (all wavelengths in one channel); default RGB from three wavelengths')

@@ -73,6 +73,27 @@ describe('lens-studio e2e --task: the three arms', () => {
     expect(rest.height).toBe(2 * 32 + 4);
   });
 
+  it('runs wiener+unet with --unet-sensor-input, --net-schedule cosine and --loss psnr, records them, and refuses a bad value', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-sensorin-'));
+    const out = path.join(dir, 'out');
+    const task = tinyTask(dir);
+    const env = { ...process.env, LENS_STUDIO_TF_BACKEND: 'wasm' };
+    const r = spawnSync(process.execPath, [bin, 'e2e', '--task', task, '--unet-sensor-input', '--net-schedule', 'cosine', '--loss', 'psnr', '--no-sequential', '--dead-leaves', '--out', out], { cwd: root, encoding: 'utf8', env });
+    expect(r.stderr).not.toMatch(/lens-studio: /);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.config.unetSensorInput).toBe(true);
+    expect(report.config.netSchedule).toBe('cosine');
+    expect(report.config.loss.kind).toBe('psnr');
+    // the U-Net of a sensor-input run takes the Wiener stage and the sensor image: 2 × 3 planes
+    const ck = JSON.parse(fs.readFileSync(path.join(out, 'checkpoints', 'joint', 'checkpoint.json'), 'utf8'));
+    expect(ck.unet.inputChannels).toBe(6);
+    for (const arm of ['nominal', 'joint']) expect(Number.isFinite(report.arms[arm].psnr_db)).toBe(true);
+    const bad = spawnSync(process.execPath, [bin, 'e2e', '--task', task, '--net-schedule', 'step', '--out', path.join(dir, 'bad')], { cwd: root, encoding: 'utf8', env });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--net-schedule: expected constant or cosine/);
+  });
+
   it('names a bad task file and exits 1; a bad --depths exits 2', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-e2e-task-'));
     fs.writeFileSync(path.join(dir, 'bad.json'), '{"format": "lens-studio-e2e-task/1", "name": 3}');

@@ -30,7 +30,7 @@ describe("restorationLoss kind 'psnr'", () => {
     const pred = tf.tensor4d(Float32Array.from(p), [B, H, W, C]);
     const value = restorationLoss(pred, target, cfg).dataSync()[0];
     expect(value).toBeCloseTo(loss64(p), 4);
-    const g = tf.grad((x: tf.Tensor4D) => restorationLoss(x, target, cfg))(pred).dataSync();
+    const g = tf.grad((x: tf.Tensor) => restorationLoss(x as tf.Tensor4D, target, cfg))(pred).dataSync();
     const eps = 1e-4;
     for (const i of [0, 37, 150, 300, B * H * W * C - 20]) {
       const a = Float64Array.from(p);

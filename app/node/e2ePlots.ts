@@ -39,7 +39,7 @@ export async function psnrDepthPlot(outcomes: readonly PhaseOutcome[], depthsMm:
     width: 520,
     height: 280,
     data: { values: rows },
-    mark: { type: 'line', point: true, strokeWidth: 2 },
+    mark: { type: 'line', strokeWidth: 2 },
     encoding: {
       x: {
         field: 'diopters', type: 'quantitative', title: 'object distance (m)', scale: { zero: false, nice: false },
@@ -47,7 +47,7 @@ export async function psnrDepthPlot(outcomes: readonly PhaseOutcome[], depthsMm:
       },
       y: { field: 'psnr', type: 'quantitative', title: 'PSNR (dB)', scale: { zero: false } },
       color: { field: 'arm', type: 'nominal', title: null, scale: { domain: arms.map((a) => ARM_LABEL[a]), range: arms.map((a) => ARM_COLOR[a]) } },
-      strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['restored', 'sensor image'], range: [[1, 0], [6, 4]] }, legend: { symbolType: 'stroke', symbolStrokeColor: '#444', symbolStrokeWidth: 2 } },
+      strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['restored', 'sensor image'], range: [[1, 0], [6, 4]] } },
       detail: { field: 'series' },
     },
   };

@@ -23,7 +23,7 @@ export const TOL_MM = 1e-10;
 export const FD_STEP = 1e-6;
 export const MAX_NEWTON = 40;
 export const MAX_HALVINGS = 14;
-const MIN_STEP = 1 / 4096;
+export const MIN_STEP = 1 / 4096;
 
 /** A converged aim: launch coordinates, the stop target and the Jacobian ∂(x, y)_stop/∂(ux, uy). */
 export interface Aim {
@@ -38,7 +38,7 @@ export interface Aim {
 }
 
 /** The field scaled by s ∈ [0, 1]: the angles (at infinity) or the object heights. */
-function scaledField(field: ObjectField, s: number): ObjectField {
+export function scaledField(field: ObjectField, s: number): ObjectField {
   if (!field.atInfinity) return { atInfinity: false, x: s * field.x, y: s * field.y };
   return { atInfinity: true, x: Math.tan(s * Math.atan(field.x)), y: Math.tan(s * Math.atan(field.y)) };
 }

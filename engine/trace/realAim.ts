@@ -36,7 +36,7 @@ import type { EntrancePupil, ObjectField } from '../paraxial/pupil.ts';
 import { paraxialHeightAt } from '../paraxial/paraxial.ts';
 import { marginalRayStart } from '../paraxial/rays.ts';
 import { Aimer, type Aim, type AimedPupil, type Launcher } from './aimNewton.ts';
-import { batchNewton } from './batchAim.ts';
+import { batchMarchField, batchMarchTarget, batchNewton } from './batchAim.ts';
 
 export type { AimedPupil, Launcher } from './aimNewton.ts';
 
@@ -44,6 +44,8 @@ export type { AimedPupil, Launcher } from './aimNewton.ts';
 const BATCH_MIN = 64;
 /** At most SEED_CELLS² seed cells over the stop diameter. */
 const SEED_CELLS = 8;
+/** At most this many batched target-continuation passes (rule 3). */
+const MARCH_PASSES = 4;
 
 /** Options of aimRays. */
 export interface AimOptions {
@@ -157,14 +159,56 @@ export function aimRays(
     } else failed = true;
   }
   if (!failed) return out;
-  // The rest one by one (rule 2), nearest-first as without the batch: each from the aims so far
-  // (the seeds, and the batch's aims nearer the centre).
+  // The rest: rule 2 for all of them at once, from the nearest aim so far (seeds and batch aims).
+  const toAim = (k: number, aim: { ux: number; uy: number }, j: ArrayLike<number>, q: number): Aim => ({ ux: aim.ux, uy: aim.uy, tx: tx[k], ty: ty[k], j11: j[q], j12: j[q + 1], j21: j[q + 2], j22: j[q + 3] });
+  for (const k of order) if (!isSeed[k] && ok[k]) aimed.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
+  const nbs = new Float64Array(8 * n);
+  const used: (Aim | null)[] = new Array(n).fill(null);
+  // Passes while rescued rays give others a nearer neighbour to start from.
+  for (let pass = 0; pass < MARCH_PASSES; pass++) {
+    count = 0;
+    for (const k of order) {
+      if (isSeed[k] || ok[k]) continue;
+      const near = aimed.nearest(tx[k], ty[k]);
+      if (!near || near.item === used[k]) continue;
+      const a = (used[k] = near.item);
+      nbs.set([a.ux, a.uy, a.tx, a.ty, a.j11, a.j12, a.j21, a.j22], 8 * k);
+      ids[count++] = k;
+    }
+    if (count === 0) break;
+    batchMarchTarget(system, field, w, launch, ids, count, tx, ty, nbs, ux, uy, ok, jac);
+    for (let c = 0; c < count; c++) {
+      const k = ids[c];
+      if (!ok[k]) continue;
+      out.px[k] = ux[k];
+      out.py[k] = uy[k];
+      out.ok[k] = 1;
+      if (stats) stats.fallback++;
+      aimed.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
+    }
+  }
+  // Still not aimed: one by one (rule 2) where the passes ran out with a nearer aim untried or no
+  // aim at all; else the field continuation, for all of them at once.
+  count = 0;
   for (const k of order) {
-    if (isSeed[k]) continue;
-    if (ok[k]) {
-      const q = 4 * k;
-      aimed.add({ ux: ux[k], uy: uy[k], tx: tx[k], ty: ty[k], j11: jac[q], j12: jac[q + 1], j21: jac[q + 2], j22: jac[q + 3] });
-    } else if (aimOne(k) && stats) stats.fallback++;
+    if (isSeed[k] || ok[k]) continue;
+    const near = aimed.nearest(tx[k], ty[k]);
+    if (near === null || near.item !== used[k]) {
+      if (aimOne(k) && stats) stats.fallback++;
+      continue;
+    }
+    ux[k] = px[k];
+    uy[k] = py[k];
+    ids[count++] = k;
+  }
+  batchMarchField(system, field, w, launch, ids, count, tx, ty, ux, uy, ok, jac);
+  for (let c = 0; c < count; c++) {
+    const k = ids[c];
+    if (!ok[k]) continue;
+    out.px[k] = ux[k];
+    out.py[k] = uy[k];
+    out.ok[k] = 1;
+    if (stats) stats.fallback++;
   }
   return out;
 }

@@ -1,12 +1,14 @@
 /**
- * Batched real ray aiming: the damped Newton iteration of aimNewton.ts (Aimer.newton) run on many
- * rays of one field at once, one traceBatch of 3·m rays per round (each active ray's trial point u
- * and u + h x̂, u + h ŷ, h = FD_STEP) instead of m traces of 3 rays. Every ray follows exactly the
- * sequential rules: the step halved (up to MAX_HALVINGS times) until the ray survives and |g|
- * decreases, converged at |g| < TOL_MM per component, then up to two polishing steps kept only
- * while |g| decreases; a ray stops as soon as its own iteration would return. A ray is traced
- * independently of the others in a batch, so from the same start its aim is the sequential one
- * bit for bit. Rays that do not converge are left ok = 0 for the caller's sequential continuation.
+ * Batched real ray aiming (realAim.ts rule 3): the per-ray solvers of aimNewton.ts (Aimer.newton,
+ * fromNeighbour, marchTarget, marchField) run on many rays of one field at once.
+ * batchNewton: per round, one traceBatch of every active ray's trial point, then one of the
+ * finite-difference neighbours (u + h x̂, u + h ŷ, h = FD_STEP) of the trials that survive and
+ * decrease |g|, instead of 1–3 traces of 1–2 rays per ray. Every ray follows exactly the sequential
+ * rules: the step halved (up to MAX_HALVINGS times) until the ray survives and |g| decreases,
+ * converged at |g| < TOL_MM per component, then up to two polishing steps kept only while |g|
+ * decreases; a ray stops as soon as its own iteration would return. A ray is traced independently
+ * of the others in a batch, so from the same start its aim is the sequential one bit for bit.
+ * Rays that do not converge are left ok = 0.
  */
 import type { ObjectField } from '../paraxial/pupil.ts';
 import type { LensSystem } from '../optics/system.ts';

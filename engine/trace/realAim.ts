@@ -22,8 +22,12 @@
  * 3. large requests (≥ BATCH_MIN rays) aim only a coarse set of seed rays this way (about one per
  *    cell of a SEED_CELLS × SEED_CELLS grid over the stop, nearest-first), then start every other
  *    ray from its nearest seed moved by the seed's inverse Jacobian and run the same damped Newton
- *    on all of them at once (batchAim.ts, one trace of 3 rays per active ray per round); the rays
- *    it cannot aim go through rule 2, seeded from every aim so far.
+ *    on all of them at once (batchAim.ts batchNewton: per round, one trace of every active ray's
+ *    trial point, then one of the finite-difference neighbours of the trials accepted). The rays it
+ *    misses go through rule 2 batched: Newton and the target march from their nearest aim so far
+ *    (batchMarchTarget), in up to MARCH_PASSES passes while rescued rays give others a nearer
+ *    start, then the field march (batchMarchField). Every ray follows the per-ray rules, so the
+ *    aims are the one-by-one aims (`sequential: true`) to round-off (batchAim.test.ts).
  * A ray that still cannot be aimed is reported (ok = 0): rayAiming.ts flags it AIM_FAILED and
  * never traces it with a wrong aim.
  *

@@ -49,7 +49,9 @@ const BATCH_MIN = 64;
 /** At most SEED_CELLS² seed cells over the stop diameter. */
 const SEED_CELLS = 8;
 /** At most this many batched target-continuation passes (rule 3). */
-const MARCH_PASSES = 4;
+const MARCH_PASSES = 2;
+/** Cells of the grid of aims the batched continuations start from, across the stop diameter. */
+const MARCH_CELLS = 32;
 
 /** Options of aimRays. */
 export interface AimOptions {
@@ -130,7 +132,29 @@ export function aimRays(
   }
   const isSeed = new Uint8Array(n);
   for (const { k } of seedOf.values()) isSeed[k] = 1;
-  for (const k of order) if (isSeed[k] && aimOne(k) && stats) stats.seeds++;
+  // A seed is aimed by Newton from its nearest aim only; one that fails becomes an ordinary ray of
+  // the batch (its continuations run batched below). Seeds have a grid of their own, with cells
+  // about their spacing.
+  const seeds = new AimGrid<Aim>(span / cells);
+  if (chief) seeds.add(chief);
+  const seedAims: Aim[] = [];
+  for (const k of order) {
+    if (!isSeed[k]) continue;
+    const tx = px[k] * rStop, ty = py[k] * rStop;
+    const near = seeds.nearest(tx, ty);
+    const aim = near ? (near.d2 === 0 ? near.item : aimer.fromNeighbour(field, near.item, tx, ty)) : aimer.newton(field, tx, ty, px[k], py[k]);
+    if (!aim) {
+      isSeed[k] = 0;
+      continue;
+    }
+    out.px[k] = aim.ux;
+    out.py[k] = aim.uy;
+    out.ok[k] = 1;
+    if (stats) stats.seeds++;
+    if (aim === near?.item) continue;
+    seeds.add(aim);
+    seedAims.push(aim);
+  }
   // Every other ray from its nearest seed, moved by the seed's inverse Jacobian.
   const tx = new Float64Array(n), ty = new Float64Array(n);
   const ux = new Float64Array(n), uy = new Float64Array(n);
@@ -142,7 +166,7 @@ export function aimRays(
     if (isSeed[k]) continue;
     tx[k] = px[k] * rStop;
     ty[k] = py[k] * rStop;
-    const near = aimed.nearest(tx[k], ty[k]);
+    const near = seeds.nearest(tx[k], ty[k]);
     if (!near) continue;
     const nb = near.item;
     const det = nb.j11 * nb.j22 - nb.j12 * nb.j21;
@@ -165,7 +189,12 @@ export function aimRays(
   if (!failed) return out;
   // The rest: rule 2 for all of them at once, from the nearest aim so far (seeds and batch aims).
   const toAim = (k: number, aim: { ux: number; uy: number }, j: ArrayLike<number>, q: number): Aim => ({ ux: aim.ux, uy: aim.uy, tx: tx[k], ty: ty[k], j11: j[q], j12: j[q + 1], j21: j[q + 2], j22: j[q + 3] });
-  for (const k of order) if (!isSeed[k] && ok[k]) aimed.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
+  // Every aim so far, in cells of a few target spacings: the rays still to aim can lie in a wide
+  // region no ray reaches, where a fine grid's ring search would visit many empty cells.
+  const all = new AimGrid<Aim>(span / MARCH_CELLS);
+  if (chief) all.add(chief);
+  for (const a of seedAims) all.add(a);
+  for (const k of order) if (!isSeed[k] && ok[k]) all.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
   const nbs = new Float64Array(8 * n);
   const used: (Aim | null)[] = new Array(n).fill(null);
   // Passes while rescued rays give others a nearer neighbour to start from.
@@ -173,7 +202,7 @@ export function aimRays(
     count = 0;
     for (const k of order) {
       if (isSeed[k] || ok[k]) continue;
-      const near = aimed.nearest(tx[k], ty[k]);
+      const near = all.nearest(tx[k], ty[k]);
       if (!near || near.item === used[k]) continue;
       const a = (used[k] = near.item);
       nbs.set([a.ux, a.uy, a.tx, a.ty, a.j11, a.j12, a.j21, a.j22], 8 * k);
@@ -188,16 +217,15 @@ export function aimRays(
       out.py[k] = uy[k];
       out.ok[k] = 1;
       if (stats) stats.fallback++;
-      aimed.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
+      all.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
     }
   }
-  // Still not aimed: one by one (rule 2) where the passes ran out with a nearer aim untried or no
-  // aim at all; else the field continuation, for all of them at once.
+  // Still not aimed: one by one (rule 2) where there is no aim at all to start from; else the
+  // field continuation, for all of them at once.
   count = 0;
   for (const k of order) {
     if (isSeed[k] || ok[k]) continue;
-    const near = aimed.nearest(tx[k], ty[k]);
-    if (near === null || near.item !== used[k]) {
+    if (used[k] === null) {
       if (aimOne(k) && stats) stats.fallback++;
       continue;
     }

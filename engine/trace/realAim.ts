@@ -19,12 +19,13 @@
  *    there, the target is marched from the neighbour's to its own, each step starting from the
  *    last converged aim, the step halved on failure; as a last resort the field is marched from 0
  *    with the ray's own target.
- * 3. large requests (≥ BATCH_MIN rays) aim only a coarse set of seed rays this way (about one per
- *    cell of a SEED_CELLS × SEED_CELLS grid over the stop, nearest-first), then start every other
- *    ray from its nearest seed moved by the seed's inverse Jacobian and run the same damped Newton
- *    on all of them at once (batchAim.ts batchNewton: per round, one trace of every active ray's
- *    trial point, then one of the finite-difference neighbours of the trials accepted). The rays it
- *    misses go through rule 2 batched: Newton and the target march from their nearest aim so far
+ * 3. large requests (≥ BATCH_MIN rays) first aim a coarse set of seed rays one by one (about one
+ *    per cell of a SEED_CELLS × SEED_CELLS grid over the stop, nearest-first, each by Newton from
+ *    its nearest seed; a seed that fails becomes an ordinary ray), then start every other ray from
+ *    its nearest seed moved by the seed's inverse Jacobian and run the same damped Newton on all of
+ *    them at once (batchAim.ts batchNewton: per round, one trace of every active ray's trial point,
+ *    then one of the finite-difference neighbours of the trials accepted). The rays it misses go
+ *    through rule 2 batched: Newton and the target march from their nearest aim so far
  *    (batchMarchTarget), in up to MARCH_PASSES passes while rescued rays give others a nearer
  *    start, then the field march (batchMarchField). Every ray follows the per-ray rules, so the
  *    aims are the one-by-one aims (`sequential: true`) to round-off (batchAim.test.ts).

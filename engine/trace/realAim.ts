@@ -19,6 +19,16 @@
  *    there, the target is marched from the neighbour's to its own, each step starting from the
  *    last converged aim, the step halved on failure; as a last resort the field is marched from 0
  *    with the ray's own target.
+ * 3. large requests (≥ BATCH_MIN rays) first aim a coarse set of seed rays one by one (about one
+ *    per cell of a SEED_CELLS × SEED_CELLS grid over the stop, nearest-first, each by Newton from
+ *    its nearest seed; a seed that fails becomes an ordinary ray), then start every other ray from
+ *    its nearest seed moved by the seed's inverse Jacobian and run the same damped Newton on all of
+ *    them at once (batchAim.ts batchNewton: per round, one trace of every active ray's trial point,
+ *    then one of the finite-difference neighbours of the trials accepted). The rays it misses go
+ *    through rule 2 batched: Newton and the target march from their nearest aim so far
+ *    (batchMarchTarget), in up to MARCH_PASSES passes while rescued rays give others a nearer
+ *    start, then the field march (batchMarchField). Every ray follows the per-ray rules, so the
+ *    aims are the one-by-one aims (`sequential: true`) to round-off (batchAim.test.ts).
  * A ray that still cannot be aimed is reported (ok = 0): rayAiming.ts flags it AIM_FAILED and
  * never traces it with a wrong aim.
  *
@@ -30,169 +40,33 @@ import type { LensSystem } from '../optics/system.ts';
 import type { EntrancePupil, ObjectField } from '../paraxial/pupil.ts';
 import { paraxialHeightAt } from '../paraxial/paraxial.ts';
 import { marginalRayStart } from '../paraxial/rays.ts';
-import { RayBatch, RayStatus } from './rayBatch.ts';
-import { traceBatch } from './realTrace.ts';
+import { Aimer, type Aim, type AimedPupil, type Launcher } from './aimNewton.ts';
+import { batchMarchField, batchMarchTarget, batchNewton } from './batchAim.ts';
 
-/** Converged aims: launch pupil coordinates per requested point, and 1 where the aim converged. */
-export interface AimedPupil {
-  px: Float64Array;
-  py: Float64Array;
-  ok: Uint8Array;
+export type { AimedPupil, Launcher } from './aimNewton.ts';
+
+/** Requests of at least this many rays are aimed in a batch from seeds (rule 3). */
+const BATCH_MIN = 64;
+/** At most SEED_CELLS² seed cells over the stop diameter. */
+const SEED_CELLS = 8;
+/** At most this many batched target-continuation passes (rule 3). */
+const MARCH_PASSES = 2;
+/** Cells of the grid of aims the batched continuations start from, across the stop diameter. */
+const MARCH_CELLS = 32;
+
+/** Options of aimRays. */
+export interface AimOptions {
+  /** Aim every ray one by one (rules 1–2 only), as before batching; for checks. Default false. */
+  sequential?: boolean;
+  /** Filled with how many rays were aimed as seeds, by the batch, and by the sequential fallback. */
+  stats?: { seeds: number; batched: number; fallback: number };
 }
-
-/** Fills `batch` slots [0, n) with rays of `field` through launch pupil points (rayAiming.ts launchRays). */
-export type Launcher = (field: ObjectField, px: ArrayLike<number>, py: ArrayLike<number>, batch: RayBatch) => void;
-
-const TOL_MM = 1e-10;
-const FD_STEP = 1e-6;
-const MAX_NEWTON = 40;
-const MAX_HALVINGS = 14;
-const MIN_STEP = 1 / 4096;
 
 /** The paraxial stop radius r_stop: the marginal-ray height at the stop, primary wavelength, mm. */
 export function paraxialStopRadius(system: LensSystem, pupil: EntrancePupil): number {
   const w0 = system.primaryIndex;
   const [y0, nu0] = marginalRayStart(system, pupil.epd, pupil.epl, w0);
   return Math.abs(paraxialHeightAt(system, w0, y0, nu0, system.stopIndex));
-}
-
-/** A converged aim: launch coordinates, the stop target and the Jacobian ∂(x, y)_stop/∂(ux, uy). */
-interface Aim {
-  ux: number;
-  uy: number;
-  tx: number;
-  ty: number;
-  j11: number;
-  j12: number;
-  j21: number;
-  j22: number;
-}
-
-/** The field scaled by s ∈ [0, 1]: the angles (at infinity) or the object heights. */
-function scaledField(field: ObjectField, s: number): ObjectField {
-  if (!field.atInfinity) return { atInfinity: false, x: s * field.x, y: s * field.y };
-  return { atInfinity: true, x: Math.tan(s * Math.atan(field.x)), y: Math.tan(s * Math.atan(field.y)) };
-}
-
-class Aimer {
-  private readonly b = new RayBatch(3);
-  private readonly ax = new Float64Array(3);
-  private readonly ay = new Float64Array(3);
-
-  constructor(
-    private readonly system: LensSystem,
-    private readonly w: number,
-    private readonly launch: Launcher,
-  ) {}
-
-  /** Traces u, u + h x̂, u + h ŷ to the stop; false when the ray at u (or a neighbour) is lost. */
-  private evaluate(field: ObjectField, ux: number, uy: number): boolean {
-    const { ax, ay, b } = this;
-    ax[0] = ux; ay[0] = uy;
-    ax[1] = ux + FD_STEP; ay[1] = uy;
-    ax[2] = ux; ay[2] = uy + FD_STEP;
-    this.launch(field, ax, ay, b);
-    traceBatch(this.system, b, this.w, { lastSurface: this.system.stopIndex, ignoreApertures: true });
-    return b.status[0] === RayStatus.OK && b.status[1] === RayStatus.OK && b.status[2] === RayStatus.OK;
-  }
-
-  /**
-   * Damped Newton from (ux, uy) for target (tx, ty); the converged aim, or null. Once within
-   * tolerance, up to two more steps polish the aim to round-off (kept only while |g| decreases), so
-   * that quantities computed from aimed rays are smooth enough to check by finite differences.
-   */
-  newton(field: ObjectField, tx: number, ty: number, ux: number, uy: number): Aim | null {
-    const b = this.b;
-    if (!this.evaluate(field, ux, uy)) return null;
-    let polish = 0;
-    let done: Aim | null = null;
-    for (let it = 0; it < MAX_NEWTON; it++) {
-      const fx = b.x[0] - tx, fy = b.y[0] - ty;
-      const j11 = (b.x[1] - b.x[0]) / FD_STEP, j21 = (b.y[1] - b.y[0]) / FD_STEP;
-      const j12 = (b.x[2] - b.x[0]) / FD_STEP, j22 = (b.y[2] - b.y[0]) / FD_STEP;
-      if (Math.abs(fx) < TOL_MM && Math.abs(fy) < TOL_MM) {
-        done = { ux, uy, tx, ty, j11, j12, j21, j22 };
-        if (polish++ >= 2 || (fx === 0 && fy === 0)) return done;
-      }
-      const det = j11 * j22 - j12 * j21;
-      if (!(Math.abs(det) > 0) || !Number.isFinite(det)) return done;
-      const dx = -(j22 * fx - j12 * fy) / det;
-      const dy = -(-j21 * fx + j11 * fy) / det;
-      const f0 = Math.hypot(fx, fy);
-      let lambda = 1;
-      let accepted = false;
-      for (let k = 0, kMax = done ? 1 : MAX_HALVINGS; k < kMax; k++, lambda /= 2) {
-        const vx = ux + lambda * dx, vy = uy + lambda * dy;
-        if (this.evaluate(field, vx, vy) && Math.hypot(b.x[0] - tx, b.y[0] - ty) < f0) {
-          ux = vx;
-          uy = vy;
-          accepted = true;
-          break;
-        }
-      }
-      if (!accepted) return done;
-    }
-    return done;
-  }
-
-  /** Newton seeded from a converged neighbour moved by its inverse Jacobian towards (tx, ty). */
-  fromNeighbour(field: ObjectField, nb: Aim, tx: number, ty: number): Aim | null {
-    const det = nb.j11 * nb.j22 - nb.j12 * nb.j21;
-    const dx = tx - nb.tx, dy = ty - nb.ty;
-    const ux = nb.ux + (nb.j22 * dx - nb.j12 * dy) / det;
-    const uy = nb.uy + (-nb.j21 * dx + nb.j11 * dy) / det;
-    return (Number.isFinite(ux) && Number.isFinite(uy) ? this.newton(field, tx, ty, ux, uy) : null) ?? this.newton(field, tx, ty, nb.ux, nb.uy);
-  }
-
-  /** Marches the target from the neighbour's to (tx, ty), halving the step on failure. */
-  marchTarget(field: ObjectField, nb: Aim, tx: number, ty: number): Aim | null {
-    let cur = nb;
-    let s = 0;
-    let step = 0.25;
-    while (s < 1) {
-      const sn = Math.min(1, s + step);
-      const next = this.fromNeighbour(field, cur, nb.tx + sn * (tx - nb.tx), nb.ty + sn * (ty - nb.ty));
-      if (next) {
-        cur = next;
-        s = sn;
-        step = Math.min(2 * step, 0.5);
-      } else {
-        step /= 2;
-        if (step < MIN_STEP) return null;
-      }
-    }
-    return cur;
-  }
-
-  /** Marches the field from 0 to `field` with the target (tx, ty) fixed, halving the step on failure. */
-  marchField(field: ObjectField, tx: number, ty: number, ux0: number, uy0: number): Aim | null {
-    const start = this.newton(scaledField(field, 0), tx, ty, ux0, uy0);
-    if (!start) return null;
-    let cur: Aim = start;
-    let prev: Aim | null = null;
-    let s = 0, sPrev = 0;
-    let step = 0.125;
-    while (s < 1) {
-      const sn = Math.min(1, s + step);
-      const f = scaledField(field, sn);
-      // Linear extrapolation from the last two converged aims, else the last one.
-      const k = prev ? (sn - s) / (s - sPrev) : 0;
-      const ex: number = prev ? cur.ux + k * (cur.ux - prev.ux) : cur.ux;
-      const ey: number = prev ? cur.uy + k * (cur.uy - prev.uy) : cur.uy;
-      const next: Aim | null = this.newton(f, tx, ty, ex, ey) ?? (prev ? this.newton(f, tx, ty, cur.ux, cur.uy) : null);
-      if (next) {
-        prev = cur;
-        sPrev = s;
-        cur = next;
-        s = sn;
-        step = Math.min(2 * step, 0.25);
-      } else {
-        step /= 2;
-        if (step < MIN_STEP) return null;
-      }
-    }
-    return cur;
-  }
 }
 
 /**
@@ -210,31 +84,164 @@ export function aimRays(
   py: ArrayLike<number>,
   launch: Launcher,
   rStop: number,
+  options: AimOptions = {},
 ): AimedPupil {
   const n = px.length;
   const out: AimedPupil = { px: Float64Array.from(px), py: Float64Array.from(py), ok: new Uint8Array(n) };
+  const stats = options.stats;
+  if (stats) stats.seeds = stats.batched = stats.fallback = 0;
   const aimer = new Aimer(system, w, launch);
   const chief = aimer.newton(field, 0, 0, 0, 0) ?? aimer.marchField(field, 0, 0, 0, 0);
   // Cells about the targets' spacing: a few aims per cell (aimGrid.ts).
-  const aimed = new AimGrid<Aim>((2 * Math.max(Math.abs(rStop), 1e-9)) / Math.max(1, Math.ceil(Math.sqrt(n))));
+  const span = 2 * Math.max(Math.abs(rStop), 1e-9);
+  const aimed = new AimGrid<Aim>(span / Math.max(1, Math.ceil(Math.sqrt(n))));
   if (chief) aimed.add(chief);
   // Nearest targets first, so every ray has an aimed neighbour close by.
   const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => Math.hypot(px[a], py[a]) - Math.hypot(px[b], py[b]));
-  for (const k of order) {
+  /** Rules 1–2 for ray k: from the nearest aim so far; true when aimed. */
+  const aimOne = (k: number): boolean => {
     const tx = px[k] * rStop, ty = py[k] * rStop;
     const near = aimed.nearest(tx, ty);
     const nb: Aim | null = near ? near.item : null;
-    const best = near ? near.d2 : Infinity;
     let aim: Aim | null = null;
-    if (nb && best === 0) aim = nb;
+    if (nb && near!.d2 === 0) aim = nb;
     else if (nb) aim = aimer.fromNeighbour(field, nb, tx, ty) ?? aimer.marchTarget(field, nb, tx, ty);
     else aim = aimer.newton(field, tx, ty, px[k], py[k]);
     aim ??= aimer.marchField(field, tx, ty, px[k], py[k]);
-    if (!aim) continue;
+    if (!aim) return false;
     out.px[k] = aim.ux;
     out.py[k] = aim.uy;
     out.ok[k] = 1;
     if (aim !== nb) aimed.add(aim);
+    return true;
+  };
+  if (options.sequential || n < BATCH_MIN) {
+    for (const k of order) aimOne(k);
+    return out;
+  }
+  // Seeds: in each cell of a coarse grid over the stop, the target nearest the cell's centre.
+  const cells = Math.max(2, Math.min(SEED_CELLS, Math.round(Math.sqrt(n) / 4)));
+  const seedOf = new Map<number, { k: number; d2: number }>();
+  for (let k = 0; k < n; k++) {
+    // Targets outside [−1, 1]² (vignetting factors) go to the border cells.
+    const cu = Math.max(0, Math.min(cells - 1, Math.floor(((px[k] + 1) / 2) * cells)));
+    const cv = Math.max(0, Math.min(cells - 1, Math.floor(((py[k] + 1) / 2) * cells)));
+    const d2 = (px[k] - ((2 * cu + 1) / cells - 1)) ** 2 + (py[k] - ((2 * cv + 1) / cells - 1)) ** 2;
+    const c = cu + cv * cells;
+    const prev = seedOf.get(c);
+    if (!prev || d2 < prev.d2) seedOf.set(c, { k, d2 });
+  }
+  const isSeed = new Uint8Array(n);
+  for (const { k } of seedOf.values()) isSeed[k] = 1;
+  // A seed is aimed by Newton from its nearest aim only; one that fails becomes an ordinary ray of
+  // the batch (its continuations run batched below). Seeds have a grid of their own, with cells
+  // about their spacing.
+  const seeds = new AimGrid<Aim>(span / cells);
+  if (chief) seeds.add(chief);
+  const seedAims: Aim[] = [];
+  for (const k of order) {
+    if (!isSeed[k]) continue;
+    const tx = px[k] * rStop, ty = py[k] * rStop;
+    const near = seeds.nearest(tx, ty);
+    const aim = near ? (near.d2 === 0 ? near.item : aimer.fromNeighbour(field, near.item, tx, ty)) : aimer.newton(field, tx, ty, px[k], py[k]);
+    if (!aim) {
+      isSeed[k] = 0;
+      continue;
+    }
+    out.px[k] = aim.ux;
+    out.py[k] = aim.uy;
+    out.ok[k] = 1;
+    if (stats) stats.seeds++;
+    if (aim === near?.item) continue;
+    seeds.add(aim);
+    seedAims.push(aim);
+  }
+  // Every other ray from its nearest seed, moved by the seed's inverse Jacobian.
+  const tx = new Float64Array(n), ty = new Float64Array(n);
+  const ux = new Float64Array(n), uy = new Float64Array(n);
+  const ok = new Uint8Array(n);
+  const jac = new Float64Array(4 * n);
+  const ids = new Int32Array(n);
+  let count = 0;
+  for (const k of order) {
+    if (isSeed[k]) continue;
+    tx[k] = px[k] * rStop;
+    ty[k] = py[k] * rStop;
+    const near = seeds.nearest(tx[k], ty[k]);
+    if (!near) continue;
+    const nb = near.item;
+    const det = nb.j11 * nb.j22 - nb.j12 * nb.j21;
+    const dx = tx[k] - nb.tx, dy = ty[k] - nb.ty;
+    ux[k] = near.d2 === 0 ? nb.ux : nb.ux + (nb.j22 * dx - nb.j12 * dy) / det;
+    uy[k] = near.d2 === 0 ? nb.uy : nb.uy + (-nb.j21 * dx + nb.j11 * dy) / det;
+    if (Number.isFinite(ux[k]) && Number.isFinite(uy[k])) ids[count++] = k;
+  }
+  batchNewton(system, field, w, launch, ids, count, tx, ty, ux, uy, ok, jac);
+  let failed = false;
+  for (const k of order) {
+    if (isSeed[k]) continue;
+    if (ok[k]) {
+      out.px[k] = ux[k];
+      out.py[k] = uy[k];
+      out.ok[k] = 1;
+      if (stats) stats.batched++;
+    } else failed = true;
+  }
+  if (!failed) return out;
+  // The rest: rule 2 for all of them at once, from the nearest aim so far (seeds and batch aims).
+  const toAim = (k: number, aim: { ux: number; uy: number }, j: ArrayLike<number>, q: number): Aim => ({ ux: aim.ux, uy: aim.uy, tx: tx[k], ty: ty[k], j11: j[q], j12: j[q + 1], j21: j[q + 2], j22: j[q + 3] });
+  // Every aim so far, in cells of a few target spacings: the rays still to aim can lie in a wide
+  // region no ray reaches, where a fine grid's ring search would visit many empty cells.
+  const all = new AimGrid<Aim>(span / MARCH_CELLS);
+  if (chief) all.add(chief);
+  for (const a of seedAims) all.add(a);
+  for (const k of order) if (!isSeed[k] && ok[k]) all.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
+  const nbs = new Float64Array(8 * n);
+  const used: (Aim | null)[] = new Array(n).fill(null);
+  // Passes while rescued rays give others a nearer neighbour to start from.
+  for (let pass = 0; pass < MARCH_PASSES; pass++) {
+    count = 0;
+    for (const k of order) {
+      if (isSeed[k] || ok[k]) continue;
+      const near = all.nearest(tx[k], ty[k]);
+      if (!near || near.item === used[k]) continue;
+      const a = (used[k] = near.item);
+      nbs.set([a.ux, a.uy, a.tx, a.ty, a.j11, a.j12, a.j21, a.j22], 8 * k);
+      ids[count++] = k;
+    }
+    if (count === 0) break;
+    batchMarchTarget(system, field, w, launch, ids, count, tx, ty, nbs, ux, uy, ok, jac);
+    for (let c = 0; c < count; c++) {
+      const k = ids[c];
+      if (!ok[k]) continue;
+      out.px[k] = ux[k];
+      out.py[k] = uy[k];
+      out.ok[k] = 1;
+      if (stats) stats.fallback++;
+      all.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
+    }
+  }
+  // Still not aimed: one by one (rule 2) where there is no aim at all to start from; else the
+  // field continuation, for all of them at once.
+  count = 0;
+  for (const k of order) {
+    if (isSeed[k] || ok[k]) continue;
+    if (used[k] === null) {
+      if (aimOne(k) && stats) stats.fallback++;
+      continue;
+    }
+    ux[k] = px[k];
+    uy[k] = py[k];
+    ids[count++] = k;
+  }
+  batchMarchField(system, field, w, launch, ids, count, tx, ty, ux, uy, ok, jac);
+  for (let c = 0; c < count; c++) {
+    const k = ids[c];
+    if (!ok[k]) continue;
+    out.px[k] = ux[k];
+    out.py[k] = uy[k];
+    out.ok[k] = 1;
+    if (stats) stats.fallback++;
   }
   return out;
 }

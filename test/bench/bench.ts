@@ -25,6 +25,7 @@ log(`trace_rays_per_s ${results.trace_rays_per_s}`);
 results.refresh_ms = Number(benchRefresh().toFixed(3));
 log(`refresh_ms ${results.refresh_ms}`);
 
+await optional('real_aim', './aim.ts', async (m) => (m.benchRealAim as () => Record<string, number>)());
 await optional('zmx_import', './zmx.ts', async (m) => ({ zmx_import_ms: await (m.benchZmxImport as () => number)() }));
 await optional('gradient', './gradient.ts', async (m) => (m.benchGradient as () => Promise<Record<string, unknown>>)());
 await optional('cooke_reoptimize', './optimize.ts', async (m) => (m.benchCookeReoptimize as () => Promise<Record<string, unknown>>)());

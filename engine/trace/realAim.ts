@@ -196,6 +196,18 @@ export function aimRays(
   if (chief) all.add(chief);
   for (const a of seedAims) all.add(a);
   for (const k of order) if (!isSeed[k] && ok[k]) all.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
+  /** The aims a continuation converged for ids[0..count): into `out` (and `grid`, when given). */
+  const recordFallbacks = (count: number, grid: AimGrid<Aim> | null) => {
+    for (let c = 0; c < count; c++) {
+      const k = ids[c];
+      if (!ok[k]) continue;
+      out.px[k] = ux[k];
+      out.py[k] = uy[k];
+      out.ok[k] = 1;
+      if (stats) stats.fallback++;
+      grid?.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
+    }
+  };
   const nbs = new Float64Array(8 * n);
   const used: (Aim | null)[] = new Array(n).fill(null);
   // Passes while rescued rays give others a nearer neighbour to start from.
@@ -211,15 +223,7 @@ export function aimRays(
     }
     if (count === 0) break;
     batchMarchTarget(system, field, w, launch, ids, count, tx, ty, nbs, ux, uy, ok, jac);
-    for (let c = 0; c < count; c++) {
-      const k = ids[c];
-      if (!ok[k]) continue;
-      out.px[k] = ux[k];
-      out.py[k] = uy[k];
-      out.ok[k] = 1;
-      if (stats) stats.fallback++;
-      all.add(toAim(k, { ux: ux[k], uy: uy[k] }, jac, 4 * k));
-    }
+    recordFallbacks(count, all);
   }
   // Still not aimed: one by one (rule 2) where there is no aim at all to start from; else the
   // field continuation, for all of them at once.
@@ -235,13 +239,6 @@ export function aimRays(
     ids[count++] = k;
   }
   batchMarchField(system, field, w, launch, ids, count, tx, ty, ux, uy, ok, jac);
-  for (let c = 0; c < count; c++) {
-    const k = ids[c];
-    if (!ok[k]) continue;
-    out.px[k] = ux[k];
-    out.py[k] = uy[k];
-    out.ok[k] = 1;
-    if (stats) stats.fallback++;
-  }
+  recordFallbacks(count, null);
   return out;
 }

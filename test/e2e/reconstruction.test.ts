@@ -4,6 +4,7 @@
  * sensor image, the PSF, log κ and the blend logit a, against central finite differences of the
  * loss recomputed in float64.
  */
+import { expectWienerReconGradients } from '../helpers/wienerReconFd.ts';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initTfBackend } from '../../app/node/tfBackend.ts';
@@ -55,32 +56,7 @@ describe('Wiener reconstruction with the learned sensor blend', () => {
   });
 
   it('∂L/∂y, ∂L/∂h, ∂L/∂log κ and ∂L/∂a match finite differences', () => {
-    const dy = res.dSensor![0];
-    const dh = res.dMeanPsf!.get(psf)!;
-    const maxDy = Math.max(...dy.map(Math.abs));
-    const maxDh = Math.max(...dh.map(Math.abs));
-    const eps = 1e-6;
-    for (const i of [0, 5, 77, 200, 311, P * P * C - 1]) {
-      const p = Float64Array.from(y);
-      const m = Float64Array.from(y);
-      p[i] += eps;
-      m[i] -= eps;
-      const fd = (loss64(p, psf, LOGK, A) - loss64(m, psf, LOGK, A)) / (2 * eps);
-      // the network's input gradient is float32 (≈1e-7 relative)
-      expect(Math.abs(dy[i] - fd)).toBeLessThanOrEqual(1e-5 * maxDy);
-    }
-    for (const i of [0, 12, 24, 31, 49]) {
-      const p = Float64Array.from(psf);
-      const m = Float64Array.from(psf);
-      p[i] += eps;
-      m[i] -= eps;
-      const fd = (loss64(y, p, LOGK, A) - loss64(y, m, LOGK, A)) / (2 * eps);
-      expect(Math.abs(dh[i] - fd)).toBeLessThanOrEqual(1e-5 * maxDh);
-    }
-    const fdK = (loss64(y, psf, LOGK + eps, A) - loss64(y, psf, LOGK - eps, A)) / (2 * eps);
-    expect(Math.abs(res.dLogK! - fdK)).toBeLessThanOrEqual(1e-5 * Math.abs(fdK));
-    const fdA = (loss64(y, psf, LOGK, A + eps) - loss64(y, psf, LOGK, A - eps)) / (2 * eps);
-    expect(Math.abs(res.dMixLogit! - fdA)).toBeLessThanOrEqual(1e-5 * Math.abs(fdA));
+    expectWienerReconGradients(res, loss64, y, psf, LOGK, A, [0, 5, 77, 200, 311, P * P * C - 1], [0, 12, 24, 31, 49]);
   });
 
   it('an update moves log κ and the blend logit downhill, and state round-trips', () => {

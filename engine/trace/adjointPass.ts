@@ -61,15 +61,16 @@ export interface LaunchInfo {
  * Carries ∂L/∂v_O of the ideal surface s (per ray) to the parameters: v_O = −Nu/(y N) of the paraxial
  * axial ray arriving at s (paraxial/rays.ts idealLensVergence), differentiated by paraxialTangent.
  */
-function conjugateAdjoint(system: LensSystem, s: number, w: number, params: readonly ParamRef[], vOBar: Float64Array, live: Uint8Array, out: Float64Array, perRay: boolean): void {
+function conjugateAdjoint(system: LensSystem, s: number, w: number, params: readonly ParamRef[], dD: Float64Array, vOBar: Float64Array, live: Uint8Array, out: Float64Array, perRay: boolean): void {
   const P = params.length;
   const [y0, nu0] = axialRayStart(system, w);
   const N = signedIndexAfter(system, s - 1, w);
   const dv = new Float64Array(P);
-  const pupil = Number.isFinite(system.objectDistance) ? entrancePupil(system) : null;
+  const finiteObject = Number.isFinite(system.objectDistance);
   params.forEach((p, j) => {
     if (paraxiallyInert(p)) return;
-    const dd = pupil ? pupilTangent(system, p, pupil).dd : 0;
+    // The object distance's tangent, from the launch tangents the pass already has.
+    const dd = finiteObject ? dD[j] : 0;
     const [y, nu, dy, dnu] = paraxialTangent(system, p, w, y0, nu0, dd, 0, s, true);
     const dN = dSignedIndexAfter(system, p, s - 1, w);
     const yN = y * N;
@@ -299,7 +300,7 @@ export function adjointPass(
         ws.vO = idealLensVergence(system, s, w);
         ws.vOBar.fill(0);
         paraxialAdjoint(ws);
-        if (Number.isFinite(ws.vO)) conjugateAdjoint(system, s, w, params, ws.vOBar, live, out, perRay);
+        if (Number.isFinite(ws.vO)) conjugateAdjoint(system, s, w, params, dD, ws.vOBar, live, out, perRay);
         break;
       case 'coordinateBreak':
         coordinateBreakAdjoint(ws);

@@ -65,4 +65,25 @@ describe('e2e report', () => {
     expect(md).toMatch(/\| ∞|8 m \|/);
     expect(md).toMatch(/\| a9@5 \| 0 \| 0\.00001 \|/);
   });
+
+  it('reports each arm\'s Wiener bounds (first seed) and the joint lens\'s gap under both PSF choices', () => {
+    const bound = (arm: ArmName, avg: number, truth: number): PhaseOutcome['wienerBounds'] => [
+      { psf: 'depth-averaged', logK: -2, psnr: avg, perDepth: depths.map((z, d) => ({ depthMm: z, psnr: avg + d })) },
+      { psf: 'true-depth', logK: arm === 'joint' ? -3 : -2.5, psnr: truth, perDepth: depths.map((z, d) => ({ depthMm: z, psnr: truth - d })) },
+    ];
+    const a = { ...outcome('nominal', 1, [20, 21, 22]), wienerBounds: bound('nominal', 30, 34) };
+    const c = { ...outcome('joint', 1, [21, 23, 23]), wienerBounds: bound('joint', 33, 34.5) };
+    const r = report([a, c, outcome('nominal', 2, [20, 20, 20]), outcome('joint', 2, [22, 21, 20])]);
+    expect(r.arms.nominal!.wiener_bounds).toEqual({
+      seed: 1,
+      depth_averaged_psf: { log_k: -2, psnr_db: 30, per_depth: [{ depth_mm: 8000, psnr_db: 30 }, { depth_mm: 4500, psnr_db: 31 }] },
+      true_depth_psf: { log_k: -2.5, psnr_db: 34, per_depth: [{ depth_mm: 8000, psnr_db: 34 }, { depth_mm: 4500, psnr_db: 33 }] },
+    });
+    const md = reportMarkdown(r);
+    expect(md).toMatch(/### What a linear reconstruction reaches through each lens \(seed 1\)/);
+    expect(md).toMatch(/\| joint \| 20\.00 \| 0\.00 \| 33\.00 \(33\.0 \/ 34\.0; log κ -2\.00\) \| 34\.50 \(34\.5 \/ 33\.5; log κ -3\.00\) \|/);
+    expect(md).toMatch(/\(c\) − \(a\): \+3\.00 dB with the depth-averaged PSF, \+0\.50 dB with the true-depth PSF\./);
+    // without bounds: no section
+    expect(reportMarkdown(report([outcome('nominal', 1, [20]), outcome('joint', 1, [21])]))).not.toMatch(/linear reconstruction reaches/);
+  });
 });

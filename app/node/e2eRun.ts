@@ -167,6 +167,11 @@ export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: 
       const ev: EvalResult = ph.run.evaluate(held, S.evalDepthsMm.length);
       // the Wiener stage alone (network bypassed), to show what the U-Net adds
       const stage = S.recon === 'wiener+unet' && ph.run.networkOn ? ph.run.evaluate(held, 0, false).psnr : null;
+      let bounds = null;
+      if (o.wienerBounds !== false && seed === seeds[0]) {
+        log(`${multi ? `${ph.arm} (seed ${seed})` : ph.arm}: Wiener bounds of the lens (depth-averaged and true-depth PSF, κ searched on the held-out set)`);
+        bounds = ph.run.wienerBounds(held);
+      }
       outcomes.push({
         arm,
         seed,
@@ -179,6 +184,7 @@ export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: 
         timing: ph.timing,
         steps: ph.run.step,
         grids: ph.run.evalPsfGrids(),
+        wienerBounds: bounds,
         prescription: ph.run.prescription(),
       });
       if (seed === seeds[0]) kept.push(ph);

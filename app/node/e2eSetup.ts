@@ -89,6 +89,8 @@ export interface E2eRunConfig {
   nominal: boolean;
   sequential: boolean;
   sequentialIterations?: number;
+  /** Linear-reconstruction bounds of every arm's lens in the report (first seed; default true). */
+  wienerBounds?: boolean;
 }
 
 /** Everything resolved before training: settings, lens, sensor, data, variables. */

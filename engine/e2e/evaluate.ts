@@ -33,7 +33,7 @@ export interface EvalResult {
 }
 
 /** The central crop of an interleaved P × P × C array as an image, optionally clipped to [0, 1]. */
-function crop(data: ArrayLike<number>, P: number, C: number, m: number, clip: boolean): FloatImage {
+export function cropPatch(data: ArrayLike<number>, P: number, C: number, m: number, clip: boolean): FloatImage {
   const Q = P - 2 * m;
   const img = createImage(Q, Q, C);
   for (let r = 0; r < Q; r++) {
@@ -67,9 +67,9 @@ export function evaluateExamples(
     const shot = imager.capture(chunk, P, recon.usesWiener);
     const restored = recon.predict(shot.images, shot.meanPsfs, P, network);
     chunk.forEach((ex, b) => {
-      const truth = crop(shot.targets.subarray(b * n, (b + 1) * n), P, C, margin, false);
-      const blurred = crop(shot.images[b], P, C, margin, true);
-      const rest = crop(restored.subarray(b * n, (b + 1) * n), P, C, margin, true);
+      const truth = cropPatch(shot.targets.subarray(b * n, (b + 1) * n), P, C, margin, false);
+      const blurred = cropPatch(shot.images[b], P, C, margin, true);
+      const rest = cropPatch(restored.subarray(b * n, (b + 1) * n), P, C, margin, true);
       res.perExample.push({
         psnr: psnr(rest, truth),
         ssim: ssim(rest, truth),
@@ -81,9 +81,9 @@ export function evaluateExamples(
       });
       if (res.images.length < keepImages) {
         res.images.push({
-          blurred: crop(shot.images[b], P, C, 0, true),
-          restored: crop(restored.subarray(b * n, (b + 1) * n), P, C, 0, true),
-          truth: crop(shot.targets.subarray(b * n, (b + 1) * n), P, C, 0, false),
+          blurred: cropPatch(shot.images[b], P, C, 0, true),
+          restored: cropPatch(restored.subarray(b * n, (b + 1) * n), P, C, 0, true),
+          truth: cropPatch(shot.targets.subarray(b * n, (b + 1) * n), P, C, 0, false),
           depthMm: ex.depthMm ?? imager.stack.depthsMm[0],
         });
       }

@@ -41,6 +41,7 @@ import { focusScales, penaltySpec, type LensPenaltyOptions } from './lensScales.
 import type { NetworkTrainer } from './network.ts';
 import { Reconstruction, type ReconstructionOptions, type ReconstructionState } from './reconstruction.ts';
 import { SensorImager } from '../imaging/sensorImager.ts';
+import { wienerBounds, type WienerBound } from './wienerBounds.ts';
 
 export type { EvalResult } from './evaluate.ts';
 export { focusScales, penaltySpec, type LensPenaltyOptions } from './lensScales.ts';
@@ -465,5 +466,15 @@ export class E2eRun {
   evaluate(examples: PlacedScene[], keepImages = 3, network = this.networkOn): EvalResult {
     const P = this.options.evalPatch ?? this.options.patch;
     return evaluateExamples(this.imager, this.recon, examples, P, this.options.batch, this.options.margin, keepImages, network);
+  }
+
+  /**
+   * The linear-reconstruction bounds of the current lens on held-out examples (./wienerBounds.ts):
+   * the Wiener filter with the depth-averaged PSF and with each patch's true-depth PSF, κ chosen on
+   * these examples for the best mean PSNR; same patch size, margin and prior as evaluate.
+   */
+  wienerBounds(examples: PlacedScene[]): WienerBound[] {
+    const P = this.options.evalPatch ?? this.options.patch;
+    return wienerBounds(this.imager, examples, { patch: P, margin: this.options.margin, prior: this.recon.options.wienerPrior });
   }
 }

@@ -28,7 +28,13 @@ describe('lens-studio e2e', () => {
       for (const k of ['psnr_db', 'ssim', 'sensor_psnr_db', 'sensor_ssim']) expect(Number.isFinite(report.arms[arm][k])).toBe(true);
       expect(report.arms[arm].per_depth).toHaveLength(1); // the lens's own object distance (infinity)
       expect(report.arms[arm].per_depth[0].depth_mm).toBeNull();
+      // one object distance: the depth-averaged and true-depth Wiener bounds are the same filter
+      const b = report.arms[arm].wiener_bounds;
+      expect(b.seed).toBe(1);
+      expect(b.true_depth_psf.log_k).toBe(b.depth_averaged_psf.log_k);
+      expect(Math.abs(b.true_depth_psf.psnr_db - b.depth_averaged_psf.psnr_db)).toBeLessThan(1e-9);
     }
+    expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/### What a linear reconstruction reaches through each lens \(seed 1\)/);
     expect(report.held_out).toEqual({ patches_per_seed: 3, depths: 1, seeds: 1 });
     expect(report.paired.joint_vs_nominal.n).toBe(3);
     expect(Number.isFinite(report.paired.joint_vs_sequential.mean_db)).toBe(true);

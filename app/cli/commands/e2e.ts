@@ -64,6 +64,7 @@ interface E2eFlags {
   baseline: boolean;
   sequential: boolean;
   sequentialIterations?: string;
+  wienerBounds: boolean;
   glassDir: string[];
 }
 
@@ -155,6 +156,7 @@ export function parseE2eFlags(o: E2eFlags): E2eRunConfig {
     nominal: o.baseline,
     sequential: o.sequential,
     sequentialIterations: opt(o.sequentialIterations, (v) => int('sequential-iterations', v, 0)),
+    wienerBounds: o.wienerBounds,
   };
 }
 
@@ -234,6 +236,7 @@ export function register(program: Command): void {
     .option('--checkpoint-every <n>', 'save a checkpoint every n steps (0: only at the end)', '50')
     .option('--no-baseline', 'skip arm (a), the nominal lens')
     .option('--no-sequential', 'skip arm (b), the lens optimized by optics alone')
+    .option('--no-wiener-bounds', 'skip the report\'s linear-reconstruction bounds of each arm\'s lens (Wiener with the depth-averaged and the true-depth PSF, first seed)')
     .option('--sequential-iterations <n>', 'damped-least-squares iterations of arm (b) (default 40)')
     .option('--glass-dir <dir>', 'folder of Zemax AGF catalogs (repeatable)', collect, [])
     .action(async (flags: E2eFlags) => {

@@ -1,0 +1,107 @@
+/**
+ * What a linear reconstruction can reach through a given lens: the held-out PSNR of the Wiener
+ * filter of ./wiener.ts (the run's prior) with its weight κ chosen, on the held-out set itself, to
+ * maximise the mean PSNR, for two choices of PSF:
+ *
+ * - 'depth-averaged': the PSF averaged over the training object distances (the filter a depth-blind
+ *   reconstruction uses; ./reconstruction.ts before its blend and network);
+ * - 'true-depth': the PSF of each patch's own object distance, as if the reconstruction knew it (the
+ *   PSF the patch was rendered with; a depth oracle).
+ *
+ * Both are bounds in the sense of an oracle κ; the second also of an oracle depth. The gap between
+ * them is what a depth-aware reconstruction could gain with one linear filter per patch; a
+ * reconstruction that beats the true-depth figure brings in knowledge of images beyond the filter's
+ * 1/f² (or flat) spectrum, i.e. a trained network. Reading them per arm of an end-to-end study says
+ * how much of a co-design gap is the lens and how much is the reconstruction.
+ *
+ * κ search: log κ on the grid −9, −8, …, 2, then refined by halving steps (0.5, 0.25) around the best.
+ * Cost: about 15 Wiener passes of the held-out set per PSF choice (each pass one forward transform and
+ * one inverse per channel and pair of patches).
+ */
+import type { SensorImager } from '../imaging/sensorImager.ts';
+import type { PlacedScene } from './dataset.ts';
+import { cropPatch } from './evaluate.ts';
+import { psnr } from './metrics.ts';
+import { WienerDeconvolver, type WienerPrior } from './wiener.ts';
+
+export type WienerBoundPsf = 'depth-averaged' | 'true-depth';
+
+export interface WienerBound {
+  psf: WienerBoundPsf;
+  /** The best log κ (natural log) found. */
+  logK: number;
+  /** Mean PSNR over the examples at that κ, dB (restored values clipped to [0, 1], margin left out). */
+  psnr: number;
+  /** Mean PSNR per object distance (in the order the distances first occur among the examples). */
+  perDepth: { depthMm: number; psnr: number }[];
+}
+
+export interface WienerBoundOptions {
+  patch: number;
+  margin: number;
+  prior: WienerPrior;
+  /** Examples captured per batch (memory only; default 8). */
+  batch?: number;
+}
+
+/**
+ * Captures `examples` once through the imager's current lens (same noise seeds as the held-out
+ * evaluation) and finds, for each PSF choice, the κ of best mean PSNR.
+ * @param examples held-out examples, each with its object distance (one of the imager's depths)
+ * @throws Error when `examples` is empty
+ */
+export function wienerBounds(imager: SensorImager, examples: readonly PlacedScene[], o: WienerBoundOptions): WienerBound[] {
+  if (examples.length === 0) throw new Error('wienerBounds: no examples');
+  const P = o.patch;
+  const C = imager.sensor.channels.length;
+  const n = P * P * C;
+  const sensor: Float64Array[] = [];
+  const truth: ReturnType<typeof cropPatch>[] = [];
+  const psfs: Record<WienerBoundPsf, Float64Array[]> = { 'depth-averaged': [], 'true-depth': [] };
+  const batch = o.batch ?? 8;
+  for (let s = 0; s < examples.length; s += batch) {
+    const shot = imager.capture(examples.slice(s, s + batch), P, true);
+    shot.images.forEach((y, b) => {
+      sensor.push(y);
+      truth.push(cropPatch(shot.targets.subarray(b * n, (b + 1) * n), P, C, o.margin, false));
+      psfs['depth-averaged'].push(shot.meanPsfs![b]);
+      psfs['true-depth'].push(shot.jobs[b].psf);
+    });
+  }
+  const depthOf = (ex: PlacedScene) => ex.depthMm ?? imager.stack.depthsMm[0];
+  const depths = [...new Set(examples.map(depthOf))];
+  const wiener = new WienerDeconvolver(P, imager.stack.lensPsf.size, C, o.prior);
+  const out: WienerBound[] = [];
+  for (const kind of ['depth-averaged', 'true-depth'] as const) {
+    const scores = (logK: number): number[] => {
+      const res: number[] = [];
+      for (let s = 0; s < sensor.length; s += batch) {
+        const { outputs } = wiener.forward(sensor.slice(s, s + batch), psfs[kind].slice(s, s + batch), logK);
+        outputs.forEach((x, b) => res.push(psnr(cropPatch(x, P, C, o.margin, true), truth[s + b])));
+      }
+      return res;
+    };
+    const cache = new Map<number, number[]>();
+    const at = (logK: number) => {
+      let v = cache.get(logK);
+      if (!v) cache.set(logK, (v = scores(logK)));
+      return v;
+    };
+    const meanOf = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    let best = -9;
+    for (let l = -8; l <= 2; l++) if (meanOf(at(l)) > meanOf(at(best))) best = l;
+    for (const h of [0.5, 0.25]) {
+      let next = best;
+      for (const l of [best - h, best + h]) if (meanOf(at(l)) > meanOf(at(next))) next = l;
+      best = next;
+    }
+    const v = at(best);
+    out.push({
+      psf: kind,
+      logK: best,
+      psnr: meanOf(v),
+      perDepth: depths.map((z) => ({ depthMm: z, psnr: meanOf(v.filter((_, i) => depthOf(examples[i]) === z)) })),
+    });
+  }
+  return out;
+}

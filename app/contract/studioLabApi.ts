@@ -187,6 +187,13 @@ export interface E2eEvent {
   perDepth?: { psnr: number; sensorPsnr: number }[];
   /** The current lens's PSF (central field) at each held-out distance, far to near, with the images. */
   psfDepth?: PreviewImage;
+  /**
+   * When an arm has finished training: what the Wiener filter alone reaches through its lens on the
+   * shown held-out patches, per held-out distance (dB, in `depthsMm` order), κ chosen on those
+   * patches — with the depth-averaged PSF (a depth-blind reconstruction) and with each patch's own
+   * PSF (the object distance known). engine/e2e/wienerBounds.ts.
+   */
+  wienerBounds?: { depthAveraged: number[]; trueDepth: number[] };
   message?: string;
 }
 

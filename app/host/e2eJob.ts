@@ -259,6 +259,15 @@ export class E2eHost {
           },
         });
         if (plans[k].arm === undefined || plans[k].arm === 'joint') this.trained = r.prescription();
+        if (outcome === 'done') {
+          const b = await r.wienerBoundsAsync(r.heldOut(HELD_OUT_SHOWN), signal);
+          if (b) {
+            const per = (i: number) => r.evalDepthsMm.map((z) => b[i].perDepth.find((d) => d.depthMm === z)?.psnr ?? NaN);
+            last = { ...last, wienerBounds: { depthAveraged: per(0), trueDepth: per(1) } };
+            this.emit(last);
+            last = { ...last, wienerBounds: undefined };
+          } else outcome = 'cancelled';
+        }
       }
       this.emit({ ...last, phase: outcome === 'cancelled' ? 'stopped' : 'finished', message: `${outcome === 'cancelled' ? 'stopped' : 'finished'} after ${run.step} steps`, ...this.images(run) });
     } catch (e) {

@@ -249,6 +249,7 @@ export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: 
       loss: S.loss,
       netLr: S.netLr,
       netSchedule: S.options.netSchedule,
+      mixDeadLeaves: o.mixDeadLeaves ?? S.task?.task.defaults?.mixDeadLeaves ?? 0,
       unetSensorInput: S.options.recon.sensorInput === true,
       lensRates: S.lensRates ?? null,
       lensLr: S.lensRates ? null : o.lensLr,

@@ -5,7 +5,7 @@
  * split) and lens variables with their Adam steps.
  */
 import path from 'node:path';
-import { deadLeavesScenes, photoScenes, regionScenes, type PhotoSplit, type SceneSet } from '../../engine/e2e/dataset.ts';
+import { deadLeavesScenes, photoScenes, regionScenes, withDeadLeaves, type PhotoSplit, type SceneSet } from '../../engine/e2e/dataset.ts';
 import type { LossConfig } from '../../engine/e2e/network.ts';
 import type { E2eOptions } from '../../engine/e2e/train.ts';
 import { unetConfig, unetSizeMultiple, type UNetConfig } from '../../engine/e2e/unet.ts';
@@ -54,6 +54,8 @@ export interface E2eRunConfig {
   unetSensorInput?: boolean;
   /** The network's learning-rate schedule. */
   netSchedule?: 'constant' | 'cosine';
+  /** With --images: the fraction of training crops from dead-leaves images (0 ≤ f < 1). */
+  mixDeadLeaves?: number;
   steps?: number;
   warmup?: number;
   patch?: number;
@@ -223,6 +225,12 @@ export async function resolveSetup(o: E2eRunConfig, log: (s: string) => void): P
     }
   } else {
     data = deadLeavesScenes({ channels, size: Math.max(256, 2 * (Math.max(patch, evalPatch) + K)), trainCount: 48, heldOutCount: 12 });
+  }
+  const mix = o.mixDeadLeaves ?? td.mixDeadLeaves ?? 0;
+  if (mix > 0) {
+    if (!o.images) throw new E2eConfigError('--mix-dead-leaves: needs --images (without photographs the training is dead leaves already)');
+    if (!(mix < 1)) throw new E2eConfigError(`--mix-dead-leaves: expected a fraction in [0, 1), got ${mix}`);
+    data = withDeadLeaves(data, mix, channels, Math.max(256, 2 * (Math.max(patch, evalPatch) + K)));
   }
   if (o.evalImages) {
     const ev = loadImageFolder(o.evalImages, { channels, minSize: minEval, maxSize: 1024 });

@@ -41,7 +41,7 @@ import { focusScales, penaltySpec, type LensPenaltyOptions } from './lensScales.
 import type { NetworkTrainer } from './network.ts';
 import { Reconstruction, type ReconstructionOptions, type ReconstructionState } from './reconstruction.ts';
 import { SensorImager } from '../imaging/sensorImager.ts';
-import { wienerBounds, type WienerBound } from './wienerBounds.ts';
+import { wienerBounds, wienerBoundsAsync, type WienerBound } from './wienerBounds.ts';
 
 export type { EvalResult } from './evaluate.ts';
 export { focusScales, penaltySpec, type LensPenaltyOptions } from './lensScales.ts';
@@ -475,6 +475,15 @@ export class E2eRun {
    */
   wienerBounds(examples: PlacedScene[]): WienerBound[] {
     const P = this.options.evalPatch ?? this.options.patch;
-    return wienerBounds(this.imager, examples, { patch: P, margin: this.options.margin, prior: this.recon.options.wienerPrior });
+    return wienerBounds(this.imager, examples, this.boundOptions());
+  }
+
+  /** wienerBounds, yielding to the event loop between Wiener passes; null when `signal` aborts. */
+  wienerBoundsAsync(examples: PlacedScene[], signal?: AbortSignal): Promise<WienerBound[] | null> {
+    return wienerBoundsAsync(this.imager, examples, this.boundOptions(), signal);
+  }
+
+  private boundOptions() {
+    return { patch: this.options.evalPatch ?? this.options.patch, margin: this.options.margin, prior: this.recon.options.wienerPrior };
   }
 }

@@ -45,12 +45,10 @@ export interface WienerBoundOptions {
 }
 
 /**
- * Captures `examples` once through the imager's current lens (same noise seeds as the held-out
- * evaluation) and finds, for each PSF choice, the κ of best mean PSNR.
- * @param examples held-out examples, each with its object distance (one of the imager's depths)
- * @throws Error when `examples` is empty
+ * The work of wienerBounds as a generator that yields after each Wiener pass over the examples (so
+ * an async caller can let other work run between passes) and returns the bounds.
  */
-export function wienerBounds(imager: SensorImager, examples: readonly PlacedScene[], o: WienerBoundOptions): WienerBound[] {
+function* boundSteps(imager: SensorImager, examples: readonly PlacedScene[], o: WienerBoundOptions): Generator<void, WienerBound[]> {
   if (examples.length === 0) throw new Error('wienerBounds: no examples');
   const P = o.patch;
   const C = imager.sensor.channels.length;
@@ -68,11 +66,15 @@ export function wienerBounds(imager: SensorImager, examples: readonly PlacedScen
       psfs['true-depth'].push(shot.jobs[b].psf);
     });
   }
+  yield;
   const depthOf = (ex: PlacedScene) => ex.depthMm ?? imager.stack.depthsMm[0];
   const depths = [...new Set(examples.map(depthOf))];
   const wiener = new WienerDeconvolver(P, imager.stack.lensPsf.size, C, o.prior);
+  const meanOf = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const out: WienerBound[] = [];
   for (const kind of ['depth-averaged', 'true-depth'] as const) {
+    const cache = new Map<number, number>();
+    let perExample: number[] = [];
     const scores = (logK: number): number[] => {
       const res: number[] = [];
       for (let s = 0; s < sensor.length; s += batch) {
@@ -81,27 +83,69 @@ export function wienerBounds(imager: SensorImager, examples: readonly PlacedScen
       }
       return res;
     };
-    const cache = new Map<number, number[]>();
-    const at = (logK: number) => {
+    const kept = new Map<number, number[]>();
+    // mean PSNR at log κ, one pass per new value (a yield after each)
+    function* at(logK: number): Generator<void, number> {
       let v = cache.get(logK);
-      if (!v) cache.set(logK, (v = scores(logK)));
+      if (v === undefined) {
+        const r = scores(logK);
+        kept.set(logK, r);
+        cache.set(logK, (v = meanOf(r)));
+        yield;
+      }
       return v;
-    };
-    const meanOf = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    }
     let best = -9;
-    for (let l = -8; l <= 2; l++) if (meanOf(at(l)) > meanOf(at(best))) best = l;
+    let bestV = yield* at(best);
+    for (let l = -8; l <= 2; l++) {
+      const v = yield* at(l);
+      if (v > bestV) [best, bestV] = [l, v];
+    }
     for (const h of [0.5, 0.25]) {
       let next = best;
-      for (const l of [best - h, best + h]) if (meanOf(at(l)) > meanOf(at(next))) next = l;
-      best = next;
+      let nextV = bestV;
+      for (const l of [best - h, best + h]) {
+        const v = yield* at(l);
+        if (v > nextV) [next, nextV] = [l, v];
+      }
+      [best, bestV] = [next, nextV];
     }
-    const v = at(best);
+    perExample = kept.get(best)!;
     out.push({
       psf: kind,
       logK: best,
-      psnr: meanOf(v),
-      perDepth: depths.map((z) => ({ depthMm: z, psnr: meanOf(v.filter((_, i) => depthOf(examples[i]) === z)) })),
+      psnr: bestV,
+      perDepth: depths.map((z) => ({ depthMm: z, psnr: meanOf(perExample.filter((_, i) => depthOf(examples[i]) === z)) })),
     });
   }
   return out;
+}
+
+/**
+ * Captures `examples` once through the imager's current lens (same noise seeds as the held-out
+ * evaluation) and finds, for each PSF choice, the κ of best mean PSNR.
+ * @param examples held-out examples, each with its object distance (one of the imager's depths)
+ * @returns the 'depth-averaged' bound, then the 'true-depth' one
+ * @throws Error when `examples` is empty
+ */
+export function wienerBounds(imager: SensorImager, examples: readonly PlacedScene[], o: WienerBoundOptions): WienerBound[] {
+  const it = boundSteps(imager, examples, o);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * wienerBounds, letting the event loop run between Wiener passes (a host serving other requests).
+ * @returns null when `signal` aborts first
+ */
+export async function wienerBoundsAsync(imager: SensorImager, examples: readonly PlacedScene[], o: WienerBoundOptions, signal?: AbortSignal): Promise<WienerBound[] | null> {
+  const it = boundSteps(imager, examples, o);
+  for (;;) {
+    if (signal?.aborted) return null;
+    const r = it.next();
+    if (r.done) return r.value;
+    await new Promise<void>((res) => setImmediate(res));
+  }
 }

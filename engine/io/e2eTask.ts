@@ -50,6 +50,8 @@ export const TaskDefaults = z.strictObject({
   unetSensorInput: z.boolean().optional(),
   /** The network's learning-rate schedule: constant or cosine (warm-up, then cosine decay). */
   netSchedule: z.enum(['constant', 'cosine']).optional(),
+  /** With photographs: the fraction of training crops drawn from dead-leaves images instead (0 ≤ f < 1). */
+  mixDeadLeaves: finite().refine((v) => v >= 0 && v < 1, { message: 'expected a fraction in [0, 1)' }).optional(),
   sequentialIterations: count(0, 10_000).optional(),
 });
 

@@ -112,6 +112,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the end-to-end panel in Chromium', () =>
     expect(await page.getByTestId('e2e-arm').textContent()).toBe('joint');
     expect(await attr(page, 'e2e-depth-psnr', 'data-points')).toBe('5');
     for (const arm of ['nominal', 'sequential', 'joint']) expect(await attr(page, `psf-depth-${arm}`, 'data-width')).toBe(String(5 * 82 + 6 * 2));
+    // each finished arm's Wiener bounds: a row per arm, a "distance known" curve per arm
+    const rows = await page.getByTestId('e2e-wiener-bounds').locator('tbody tr').allTextContents();
+    expect(rows).toHaveLength(3);
+    ['nominal', 'sequential', 'joint'].forEach((arm, i) => expect(rows[i]).toMatch(new RegExp(`^${arm}(\\d+\\.\\d\\d){3}$`)));
+    const labels = await page.evaluate(() => (window.__labCurves!['e2e-depth-psnr'] as { series: { label: string }[] }).series.map((s) => s.label));
+    expect(labels).toEqual(['nominal', 'sequential', 'joint', 'nominal (Wiener, z known)', 'sequential (Wiener, z known)', 'joint (Wiener, z known)']);
     await page.getByTestId('use-trained-lens').click();
     await poll(() => page.getByTestId('radius-0').inputValue()).toBe('62.8'); // the EDOF doublet's first radius
     await screenshot(page, 'e2e-02-task');

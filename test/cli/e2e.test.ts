@@ -112,6 +112,12 @@ describe('lens-studio e2e', () => {
     const odd = run(...tiny, '--patch', '33', '--out', out);
     expect(odd.status).toBe(2);
     expect(odd.stderr).toMatch(/--patch: 33 is not a multiple of 2/);
+    const mix = run(...tiny, '--images', photos, '--mix-dead-leaves', '1', '--out', out);
+    expect(mix.status).toBe(2);
+    expect(mix.stderr).toMatch(/--mix-dead-leaves: expected a fraction in \[0, 1\), got "1"/);
+    const mixAlone = run(...tiny, '--dead-leaves', '--mix-dead-leaves', '0.5', '--out', out);
+    expect(mixAlone.status).not.toBe(0);
+    expect(mixAlone.stderr).toMatch(/--mix-dead-leaves: needs --images/);
     const missing = run(...tiny, '--images', path.join(out, 'nope'), '--out', out);
     expect(missing.status).toBe(1);
     expect(missing.stderr.trim().split('\n').pop()).toMatch(/nope: cannot read the image folder/);

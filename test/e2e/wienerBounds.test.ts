@@ -54,7 +54,7 @@ describe('Wiener bounds of a lens', () => {
     trainer.dispose();
   });
 
-  it('the depth-averaged bound is the product\'s Wiener reconstruction at that κ; the true-depth PSF does better across distances', () => {
+  it('the depth-averaged bound is the product\'s Wiener reconstruction at that κ; the true-depth PSF does better across distances', async () => {
     const depths = [Infinity, 400];
     const { run, trainer } = setup(depths);
     const held = run.heldOut(4);
@@ -71,6 +71,11 @@ describe('Wiener bounds of a lens', () => {
     // 400 mm is far out of focus for a lens set at infinity: its own PSF restores it better
     expect(truth.perDepth[1].psnr).toBeGreaterThan(avg.perDepth[1].psnr + 0.5);
     expect(truth.psnr).toBeGreaterThan(avg.psnr);
+    // the async form (a host's) gives the same bounds, and nothing once aborted
+    expect(await run.wienerBoundsAsync(held)).toEqual([avg, truth]);
+    const ac = new AbortController();
+    ac.abort();
+    expect(await run.wienerBoundsAsync(held, ac.signal)).toBeNull();
     trainer.dispose();
     t2.dispose();
   });

@@ -32,6 +32,7 @@ interface E2eFlags {
   wienerPrior?: string;
   unetSensorInput?: boolean;
   netSchedule?: string;
+  mixDeadLeaves?: string;
   seeds: string;
   steps?: string;
   warmup?: string;
@@ -124,6 +125,11 @@ export function parseE2eFlags(o: E2eFlags): E2eRunConfig {
     wienerPrior: o.wienerPrior as E2eRunConfig['wienerPrior'],
     unetSensorInput: o.unetSensorInput,
     netSchedule: o.netSchedule as E2eRunConfig['netSchedule'],
+    mixDeadLeaves: opt(o.mixDeadLeaves, (v) => {
+      const f = Number(v);
+      if (!(Number.isFinite(f) && f >= 0 && f < 1)) throw new CliError(`--mix-dead-leaves: expected a fraction in [0, 1), got "${v}"`, 2);
+      return f;
+    }),
     steps: opt(o.steps, (v) => int('steps', v, 0)),
     warmup: opt(o.warmup, (v) => int('warmup', v, 0)),
     patch,
@@ -197,6 +203,7 @@ export function register(program: Command): void {
     .option('--eval-images <dir>', 'held-out photographs the report evaluates on (never trained on)')
     .option('--holdout <split>', 'without --eval-images: regions (a band on the right of every photograph, the default) or photos (every fifth photograph)')
     .option('--dead-leaves', 'train on procedural dead-leaves images (the default)')
+    .option('--mix-dead-leaves <fraction>', 'with --images: draw this fraction of the training crops from dead-leaves images (0 ≤ f < 1; default: the task\'s, else 0)')
     .option('--depths <near,far>', 'object distances in mm, e.g. 4500,8000 or 1000,inf (default: the task\'s, else the lens\'s own)')
     .option('--train-depths <n>', 'training object distances, equally spaced in diopters (default 9)')
     .option('--eval-depths <n>', 'held-out object distances, both ends included (default 5)')

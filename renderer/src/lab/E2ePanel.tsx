@@ -41,9 +41,15 @@ export function E2ePanel() {
   const depthX = useMemo(() => run.depthsMm.map((_, i) => i + 1), [run.depthsMm]);
   const ARM_COLOR = { nominal: '#e5534b', sequential: '#4ea1ff', joint: '#57ab5a', lens: '#f0b429' } as const;
   const depthSeries = useMemo(
-    () => depthArms.map((a) => ({ label: a, color: ARM_COLOR[a], values: run.perDepth[a]!.map((d) => d.psnr) })),
-    [run.perDepth],
+    () => [
+      ...depthArms.map((a) => ({ label: a, color: ARM_COLOR[a], values: run.perDepth[a]!.map((d) => d.psnr) })),
+      // each trained arm's lens with the Wiener filter of the true-depth PSF (a depth-aware linear bound)
+      ...depthArms.filter((a) => run.wienerBounds[a]).map((a) => ({ label: `${a} (Wiener, z known)`, color: `${ARM_COLOR[a]}80`, values: run.wienerBounds[a]!.trueDepth })),
+    ],
+    [run.perDepth, run.wienerBounds],
   );
+  const boundArms = depthArms.filter((a) => run.wienerBounds[a]);
+  const avg = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
   const x = useMemo(() => run.history.map((h) => h.step), [run.history]);
   const series = useMemo(
     () => [
@@ -152,6 +158,34 @@ export function E2ePanel() {
           )}
           {last?.message && <div className="muted mono" style={{ fontSize: 11 }}>{last.message}</div>}
         </fieldset>
+        {boundArms.length > 0 && (
+          <fieldset className="lab-box">
+            <legend>Held-out PSNR (dB)</legend>
+            <table className="mono lab-table" data-testid="e2e-wiener-bounds">
+              <thead>
+                <tr>
+                  <th>lens</th>
+                  <th title="the trained reconstruction">trained</th>
+                  <th title="the Wiener filter alone with the PSF averaged over the training distances (a depth-blind reconstruction), κ chosen on these patches">Wiener</th>
+                  <th title="the Wiener filter alone with each patch's own PSF (the object distance known), κ chosen on these patches">z known</th>
+                </tr>
+              </thead>
+              <tbody>
+                {boundArms.map((a) => (
+                  <tr key={a}>
+                    <td>{a}</td>
+                    <td>{avg(run.perDepth[a]!.map((d) => d.psnr)).toFixed(2)}</td>
+                    <td>{avg(run.wienerBounds[a]!.depthAveraged).toFixed(2)}</td>
+                    <td>{avg(run.wienerBounds[a]!.trueDepth).toFixed(2)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div className="muted" style={{ fontSize: 10 }}>
+              Wiener: the filter alone through each trained lens with the depth-averaged PSF (depth-blind); z known: with each patch&apos;s own PSF. κ chosen on these patches.
+            </div>
+          </fieldset>
+        )}
       </div>
       <div className="lab-grid e2e-grid">
         <section className="panel lab-wide">

@@ -45,6 +45,8 @@ export interface E2eRunState {
   /** Held-out object distances (mm, null = ∞) and, per arm, the latest held-out PSNR per distance. */
   depthsMm: (number | null)[];
   perDepth: Partial<Record<NonNullable<E2eEvent['arm']> | 'lens', { psnr: number; sensorPsnr: number }[]>>;
+  /** Per arm, once trained: the Wiener bounds of its lens per held-out distance (E2eEvent.wienerBounds). */
+  wienerBounds: Partial<Record<NonNullable<E2eEvent['arm']> | 'lens', NonNullable<E2eEvent['wienerBounds']>>>;
   /** Latest PSFs through depth per arm. */
   psfDepth: Partial<Record<NonNullable<E2eEvent['arm']> | 'lens', NonNullable<E2eEvent['psfDepth']>>>;
 }
@@ -73,7 +75,7 @@ interface LabState {
 }
 
 const emptyCal: CalibrationRun = { runId: null, running: false, phase: null, history: [], last: null, result: null };
-const emptyE2e: E2eRunState = { runId: null, running: false, phase: null, history: [], last: null, psfGrid: null, psfGridLayout: null, examples: null, imagesStep: -1, backend: null, arm: null, depthsMm: [], perDepth: {}, psfDepth: {} };
+const emptyE2e: E2eRunState = { runId: null, running: false, phase: null, history: [], last: null, psfGrid: null, psfGridLayout: null, examples: null, imagesStep: -1, backend: null, arm: null, depthsMm: [], perDepth: {}, psfDepth: {}, wienerBounds: {} };
 const ended = (p: string) => p === 'finished' || p === 'stopped' || p === 'failed';
 let attached: StudioApi | null = null;
 
@@ -97,7 +99,8 @@ export const useLab = create<LabState>()((set, get) => {
     const r = get().e2e;
     if (r.runId && e.runId !== r.runId) return;
     const newArm = (e.arm ?? null) !== r.arm;
-    const history = e.phase === 'progress' && e.step > 0 ? [...(newArm ? [] : r.history), { step: e.step, loss: e.loss, psnr: e.psnr }] : newArm ? [] : r.history;
+    // (an arm's Wiener-bounds event repeats its last step: not a new point)
+    const history = e.phase === 'progress' && e.step > 0 && !e.wienerBounds ? [...(newArm ? [] : r.history), { step: e.step, loss: e.loss, psnr: e.psnr }] : newArm ? [] : r.history;
     const key = e.arm ?? 'lens';
     set({
       e2e: {
@@ -115,6 +118,7 @@ export const useLab = create<LabState>()((set, get) => {
         depthsMm: e.depthsMm ?? r.depthsMm,
         perDepth: e.perDepth ? { ...r.perDepth, [key]: e.perDepth } : r.perDepth,
         psfDepth: e.psfDepth ? { ...r.psfDepth, [key]: e.psfDepth } : r.psfDepth,
+        wienerBounds: e.wienerBounds ? { ...r.wienerBounds, [key]: e.wienerBounds } : r.wienerBounds,
       },
     });
     if (e.phase === 'failed') useStudio.getState().notify('error', `End-to-end run failed: ${e.message ?? 'unknown error'}`);

@@ -209,6 +209,9 @@ export async function resolveSetup(o: E2eRunConfig, log: (s: string) => void): P
   }
 
   // data
+  const mix = o.mixDeadLeaves ?? td.mixDeadLeaves ?? 0;
+  if (mix > 0 && !o.images) throw new E2eConfigError('--mix-dead-leaves: needs --images (without photographs the training is dead leaves already)');
+  if (!(mix >= 0 && mix < 1)) throw new E2eConfigError(`--mix-dead-leaves: expected a fraction in [0, 1), got ${mix}`);
   const minTrain = patch + K - 1;
   const minEval = evalPatch + K - 1;
   let data: SceneSet;
@@ -226,10 +229,7 @@ export async function resolveSetup(o: E2eRunConfig, log: (s: string) => void): P
   } else {
     data = deadLeavesScenes({ channels, size: Math.max(256, 2 * (Math.max(patch, evalPatch) + K)), trainCount: 48, heldOutCount: 12 });
   }
-  const mix = o.mixDeadLeaves ?? td.mixDeadLeaves ?? 0;
   if (mix > 0) {
-    if (!o.images) throw new E2eConfigError('--mix-dead-leaves: needs --images (without photographs the training is dead leaves already)');
-    if (!(mix < 1)) throw new E2eConfigError(`--mix-dead-leaves: expected a fraction in [0, 1), got ${mix}`);
     data = withDeadLeaves(data, mix, channels, Math.max(256, 2 * (Math.max(patch, evalPatch) + K)));
   }
   if (o.evalImages) {

@@ -14,7 +14,8 @@
  * 1/f² (or flat) spectrum, i.e. a trained network. Reading them per arm of an end-to-end study says
  * how much of a co-design gap is the lens and how much is the reconstruction.
  *
- * κ search: log κ on the grid −9, −8, …, 2, then refined by halving steps (0.5, 0.25) around the best.
+ * κ search: log κ on the grid −9, −8, …, 2 (continued outwards in unit steps, to ±16, while the PSNR
+ * rises when the best is at an end), then refined by halving steps (0.5, 0.25) around the best.
  * Cost: about 15 Wiener passes of the held-out set per PSF choice (each pass one forward transform and
  * one inverse per channel and pair of patches).
  */
@@ -100,6 +101,15 @@ function* boundSteps(imager: SensorImager, examples: readonly PlacedScene[], o: 
     for (let l = -8; l <= 2; l++) {
       const v = yield* at(l);
       if (v > bestV) [best, bestV] = [l, v];
+    }
+    // a best at an end of the grid: go on outwards while the PSNR still rises (to ±16)
+    for (const dir of [1, -1]) {
+      if (best !== (dir > 0 ? 2 : -9)) continue;
+      for (let l = best + dir; Math.abs(l) <= 16; l += dir) {
+        const v = yield* at(l);
+        if (!(v > bestV)) break;
+        [best, bestV] = [l, v];
+      }
     }
     for (const h of [0.5, 0.25]) {
       let next = best;

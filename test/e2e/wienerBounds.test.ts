@@ -25,9 +25,9 @@ const root = path.resolve(import.meta.dirname, '../..');
 const cookeJson = fs.readFileSync(path.join(root, 'lens-library/cooke-triplet.json'), 'utf8');
 const data = deadLeavesScenes({ channels: 3, size: 64, trainCount: 2, heldOutCount: 3 });
 
-function setup(depthsMm: number[], recon: E2eOptions['recon'] = {}) {
+function setup(depthsMm: number[], recon: E2eOptions['recon'] = {}, noise: { fullWellElectrons?: number; readNoiseElectrons?: number } = {}) {
   const system = buildSystem(parsePrescriptionJson(cookeJson), GlassLibrary.builtin());
-  const sensor = makeSensor({ pixelPitchUm: 5, width: 2048, height: 2048, mode: 'rgb', wavelengthsUm: Array.from(system.wavelengthsUm), primaryIndex: system.primaryIndex });
+  const sensor = makeSensor({ pixelPitchUm: 5, width: 2048, height: 2048, mode: 'rgb', wavelengthsUm: Array.from(system.wavelengthsUm), primaryIndex: system.primaryIndex, ...noise });
   const trainer = new NetworkTrainer(buildIdentity(3), { kind: 'mse', ssimWeight: 0 }, 1e-3);
   const run = new E2eRun(system, [], sensor, trainer, data, {
     steps: 0,
@@ -78,5 +78,24 @@ describe('Wiener bounds of a lens', () => {
     expect(await run.wienerBoundsAsync(held, ac.signal)).toBeNull();
     trainer.dispose();
     t2.dispose();
+  });
+
+  it('follows the best κ beyond the end of the grid (a noise-dominated sensor wants a strong low-pass)', () => {
+    const noisy = { fullWellElectrons: 50, readNoiseElectrons: 20 };
+    const { run, trainer } = setup([Infinity], {}, noisy);
+    const held = run.heldOut(4);
+    const [avg] = run.wienerBounds(held);
+    expect(avg.logK).toBeGreaterThan(2);
+    // the product's filter at the found κ and one step either side (blend off): the found κ is best
+    const at = (logK: number) => {
+      const { run: r, trainer: t } = setup([Infinity], { logK, mixLogit: -60 }, noisy);
+      const p = r.evaluate(held, 0).psnr;
+      t.dispose();
+      return p;
+    };
+    expect(Math.abs(at(avg.logK) - avg.psnr)).toBeLessThan(1e-3);
+    expect(at(avg.logK - 1)).toBeLessThan(avg.psnr);
+    expect(at(avg.logK + 1)).toBeLessThan(avg.psnr);
+    trainer.dispose();
   });
 });

@@ -158,7 +158,8 @@ export interface E2eStudioOptions {
 export interface E2eEvent {
   type: 'e2e';
   runId: string;
-  phase: 'started' | 'progress' | 'finished' | 'stopped' | 'failed';
+  /** 'bounds': an arm has finished training and `wienerBounds` holds its lens's Wiener bounds (no new step). */
+  phase: 'started' | 'progress' | 'bounds' | 'finished' | 'stopped' | 'failed';
   step: number;
   totalSteps: number;
   /** The arm being trained (task runs): (a) nominal, (b) sequential, (c) joint. */

@@ -263,9 +263,7 @@ export class E2eHost {
           const b = await r.wienerBoundsAsync(r.heldOut(HELD_OUT_SHOWN), signal);
           if (b) {
             const per = (i: number) => r.evalDepthsMm.map((z) => b[i].perDepth.find((d) => d.depthMm === z)?.psnr ?? NaN);
-            last = { ...last, wienerBounds: { depthAveraged: per(0), trueDepth: per(1) } };
-            this.emit(last);
-            last = { ...last, wienerBounds: undefined };
+            this.emit({ ...last, phase: 'bounds', wienerBounds: { depthAveraged: per(0), trueDepth: per(1) } });
           } else outcome = 'cancelled';
         }
       }

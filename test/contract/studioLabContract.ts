@@ -196,6 +196,14 @@ export function describeLabContract(getApi: () => StudioApi, mode: string): void
         expect(ex.blurred.pixels).not.toEqual(ex.truth.pixels);
       }
       expect(end.perDepth).toHaveLength(1); // the lens's own object distance
+      // the trained lens's Wiener bounds, once, before 'finished': one distance, so one filter
+      const bounds = events.filter((e) => e.phase === 'bounds');
+      expect(bounds).toHaveLength(1);
+      expect(events.indexOf(bounds[0])).toBe(events.length - 2);
+      const wb = bounds[0].wienerBounds!;
+      expect(wb.trueDepth).toHaveLength(1);
+      expect(Number.isFinite(wb.trueDepth[0]) && wb.trueDepth[0] > 5).toBe(true);
+      expect(Math.abs(wb.trueDepth[0] - wb.depthAveraged[0])).toBeLessThan(1e-9);
     });
 
     it('"use trained lens" loads the last run\'s lens as one undo step, under a new untitled name', async () => {

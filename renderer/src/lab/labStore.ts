@@ -99,8 +99,7 @@ export const useLab = create<LabState>()((set, get) => {
     const r = get().e2e;
     if (r.runId && e.runId !== r.runId) return;
     const newArm = (e.arm ?? null) !== r.arm;
-    // (an arm's Wiener-bounds event repeats its last step: not a new point)
-    const history = e.phase === 'progress' && e.step > 0 && !e.wienerBounds ? [...(newArm ? [] : r.history), { step: e.step, loss: e.loss, psnr: e.psnr }] : newArm ? [] : r.history;
+    const history = e.phase === 'progress' && e.step > 0 ? [...(newArm ? [] : r.history), { step: e.step, loss: e.loss, psnr: e.psnr }] : newArm ? [] : r.history;
     const key = e.arm ?? 'lens';
     set({
       e2e: {

@@ -474,7 +474,6 @@ export class E2eRun {
    * these examples for the best mean PSNR; same patch size, margin and prior as evaluate.
    */
   wienerBounds(examples: PlacedScene[]): WienerBound[] {
-    const P = this.options.evalPatch ?? this.options.patch;
     return wienerBounds(this.imager, examples, this.boundOptions());
   }
 

@@ -75,7 +75,6 @@ function* boundSteps(imager: SensorImager, examples: readonly PlacedScene[], o: 
   const out: WienerBound[] = [];
   for (const kind of ['depth-averaged', 'true-depth'] as const) {
     const cache = new Map<number, number>();
-    let perExample: number[] = [];
     const scores = (logK: number): number[] => {
       const res: number[] = [];
       for (let s = 0; s < sensor.length; s += batch) {
@@ -120,7 +119,7 @@ function* boundSteps(imager: SensorImager, examples: readonly PlacedScene[], o: 
       }
       [best, bestV] = [next, nextV];
     }
-    perExample = kept.get(best)!;
+    const perExample = kept.get(best)!;
     out.push({
       psf: kind,
       logK: best,

@@ -74,26 +74,20 @@ function* boundSteps(imager: SensorImager, examples: readonly PlacedScene[], o: 
   const meanOf = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const out: WienerBound[] = [];
   for (const kind of ['depth-averaged', 'true-depth'] as const) {
-    const cache = new Map<number, number>();
-    const scores = (logK: number): number[] => {
-      const res: number[] = [];
-      for (let s = 0; s < sensor.length; s += batch) {
-        const { outputs } = wiener.forward(sensor.slice(s, s + batch), psfs[kind].slice(s, s + batch), logK);
-        outputs.forEach((x, b) => res.push(psnr(cropPatch(x, P, C, o.margin, true), truth[s + b])));
-      }
-      return res;
-    };
-    const kept = new Map<number, number[]>();
-    // mean PSNR at log κ, one pass per new value (a yield after each)
+    // per-example PSNR at each log κ tried; at() runs one Wiener pass (then yields) per new value
+    const scored = new Map<number, number[]>();
     function* at(logK: number): Generator<void, number> {
-      let v = cache.get(logK);
-      if (v === undefined) {
-        const r = scores(logK);
-        kept.set(logK, r);
-        cache.set(logK, (v = meanOf(r)));
+      let r = scored.get(logK);
+      if (!r) {
+        r = [];
+        for (let s = 0; s < sensor.length; s += batch) {
+          const { outputs } = wiener.forward(sensor.slice(s, s + batch), psfs[kind].slice(s, s + batch), logK);
+          outputs.forEach((x, b) => r!.push(psnr(cropPatch(x, P, C, o.margin, true), truth[s + b])));
+        }
+        scored.set(logK, r);
         yield;
       }
-      return v;
+      return meanOf(r);
     }
     let best = -9;
     let bestV = yield* at(best);
@@ -119,7 +113,7 @@ function* boundSteps(imager: SensorImager, examples: readonly PlacedScene[], o: 
       }
       [best, bestV] = [next, nextV];
     }
-    const perExample = kept.get(best)!;
+    const perExample = scored.get(best)!;
     out.push({
       psf: kind,
       logK: best,

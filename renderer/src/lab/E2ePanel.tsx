@@ -44,7 +44,9 @@ export function E2ePanel() {
     () => [
       ...depthArms.map((a) => ({ label: a, color: ARM_COLOR[a], values: run.perDepth[a]!.map((d) => d.psnr) })),
       // each trained arm's lens with the Wiener filter of the true-depth PSF (a depth-aware linear bound)
-      ...depthArms.filter((a) => run.wienerBounds[a]).map((a) => ({ label: `${a} (Wiener, z known)`, color: `${ARM_COLOR[a]}80`, values: run.wienerBounds[a]!.trueDepth })),
+      ...depthArms
+        .filter((a) => run.wienerBounds[a])
+        .map((a) => ({ label: `${a} (Wiener, z known)`, color: `${ARM_COLOR[a]}99`, dash: [5, 4], legend: false, values: run.wienerBounds[a]!.trueDepth })),
     ],
     [run.perDepth, run.wienerBounds],
   );
@@ -213,7 +215,16 @@ export function E2ePanel() {
             <span className="mono muted">{run.depthsMm.length ? run.depthsMm.map(depthLabel).join(' · ') : ''}</span>
           </div>
           <div className="panel-body">
-            <LiveCurve x={depthX} series={depthSeries} xLabel="object distance (far → near)" yLabel="PSNR dB" testId="e2e-depth-psnr" empty="Held-out PSNR per object distance appears with the images." />
+            <LiveCurve
+              x={depthX}
+              series={depthSeries}
+              xTicks={run.depthsMm.map(depthLabel)}
+              legendNote={boundArms.length ? 'dashed: Wiener, z known' : undefined}
+              xLabel="object distance (far → near)"
+              yLabel="PSNR dB"
+              testId="e2e-depth-psnr"
+              empty="Held-out PSNR per object distance appears with the images."
+            />
           </div>
         </section>
         <section className="panel">

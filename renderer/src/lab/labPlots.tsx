@@ -29,29 +29,50 @@ export interface CurveSeries {
   values: number[];
   /** Right-hand axis (a second unit). */
   right?: boolean;
+  /** Dash pattern (px) of the line; solid when absent. */
+  dash?: number[];
+  /** Listed in the legend (default true); series left out are explained by the curve's `legendNote`. */
+  legend?: boolean;
 }
 
 /**
- * A live curve: x values and up to two series (left and right axis); log scale on the left when
- * asked. With `smoothing` w > 0 each series is drawn twice: its raw values faint (thin line and
+ * A live curve: x values and series on a left (and optionally a right) axis; log scale on the left
+ * when asked. With `smoothing` w > 0 each series is drawn twice: its raw values faint (thin line and
  * points) and their exponential moving average (emaSmooth, TensorBoard's debiased EMA of weight w)
- * as a solid line over them.
+ * as a solid line over them. The legend is a row above the plot (it never covers the curves);
+ * `legendNote` ends it (e.g. what the dashed lines are). With `xTicks` the x values are 1, 2, …
+ * and tick i is labelled `xTicks[i − 1]` (categories such as object distances).
  */
-export function LiveCurve(props: { x: number[]; series: CurveSeries[]; xLabel: string; yLabel: string; y2Label?: string; yLog?: boolean; smoothing?: number; testId: string; empty: string }) {
+export function LiveCurve(props: {
+  x: number[];
+  series: CurveSeries[];
+  xLabel: string;
+  yLabel: string;
+  y2Label?: string;
+  yLog?: boolean;
+  smoothing?: number;
+  testId: string;
+  empty: string;
+  legendNote?: string;
+  xTicks?: string[];
+}) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const size = useElementSize(host);
   const { x, series, yLog } = props;
   const smoothing = props.smoothing ?? 0;
   const smooth = smoothing > 0;
-  const shape = `${series.map((s) => `${s.label}:${s.right ? 1 : 0}`).join(',')}|${smooth}`;
+  const xTicks = props.xTicks;
+  const shape = `${series.map((s) => `${s.label}:${s.right ? 1 : 0}:${s.dash?.join(' ') ?? ''}`).join(',')}|${smooth}|${xTicks?.join(',') ?? ''}`;
 
   useEffect(() => {
     const el = host.current;
     if (!el || size.width < 40 || size.height < 40) return;
     const axes = plotAxes(props.xLabel, props.yLabel, { yLog });
     // Steps and iterations are whole numbers.
-    axes[0] = { ...axes[0], incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] };
+    axes[0] = xTicks
+      ? { ...axes[0], incrs: [1], values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? (xTicks[v - 1] ?? '') : '')) }
+      : { ...axes[0], incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] };
     if (props.y2Label) axes.push({ ...plotAxes('', props.y2Label)[1], scale: 'y2', side: 1, grid: { show: false } });
     const p = new uPlot(
       {
@@ -59,14 +80,14 @@ export function LiveCurve(props: { x: number[]; series: CurveSeries[]; xLabel: s
         height: size.height,
         legend: { show: false },
         cursor: { points: { show: false }, drag: { x: false, y: false } },
-        scales: { x: { time: false }, y: yLog ? { distr: 3 } : {}, y2: {} },
+        scales: { x: xTicks ? { time: false, range: [0.75, xTicks.length + 0.25] } : { time: false }, y: yLog ? { distr: 3 } : {}, y2: {} },
         axes,
         series: [
           {},
           ...series.map((s) =>
             smooth
               ? { label: `${s.label} raw`, stroke: faded(s.color, 0.4), width: 1, scale: s.right ? 'y2' : 'y', points: { show: true, size: 3, stroke: faded(s.color, 0.5), fill: faded(s.color, 0.5) } }
-              : { label: s.label, stroke: s.color, width: 1.5, scale: s.right ? 'y2' : 'y', points: { show: true, size: 3, fill: s.color } },
+              : { label: s.label, stroke: s.color, width: 1.5, dash: s.dash, scale: s.right ? 'y2' : 'y', points: { show: true, size: 3, fill: s.color } },
           ),
           ...(smooth ? series.map((s) => ({ label: `${s.label} EMA`, stroke: s.color, width: 2, scale: s.right ? 'y2' : 'y', points: { show: false } })) : []),
         ],
@@ -94,19 +115,23 @@ export function LiveCurve(props: { x: number[]; series: CurveSeries[]; xLabel: s
 
   const first = series[0]?.values[0];
   const last = series[0]?.values[series[0].values.length - 1];
+  const listed = series.filter((s) => s.legend !== false);
   return (
-    <div className="lab-plot" ref={host} data-testid={props.testId} data-points={x.length} data-first={first ?? ''} data-last={last ?? ''}>
-      {x.length === 0 && <div className="empty lab-plot-empty">{props.empty}</div>}
+    <div className="lab-plot" data-testid={props.testId} data-points={x.length} data-first={first ?? ''} data-last={last ?? ''}>
       {(series.length > 1 || smooth) && x.length > 0 && (
-        <div className="overlay-legend">
-          {series.map((s) => (
+        <div className="lab-plot-legend" data-testid={`${props.testId}-legend`}>
+          {listed.map((s) => (
             <span key={s.label}>
               <span className="swatch" style={{ background: s.color }} /> {s.label}
             </span>
           ))}
           {smooth && <span className="muted">faint: raw · solid: EMA {smoothing}</span>}
+          {props.legendNote && <span className="muted">{props.legendNote}</span>}
         </div>
       )}
+      <div className="lab-plot-area" ref={host}>
+        {x.length === 0 && <div className="empty lab-plot-empty">{props.empty}</div>}
+      </div>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalResult } from '../../engine/e2e/train.ts';
+import type { TaskAims } from '../../engine/io/e2eTask.ts';
 import { buildReport, meanAndSe, reportMarkdown, type ArmName, type PhaseOutcome } from './e2eReport.ts';
 
 const depths = [8000, 4500];
@@ -12,9 +13,10 @@ function outcome(arm: ArmName, seed: number, psnr: number[]): PhaseOutcome {
   return { arm, seed, eval: ev, lens, initialLens: { lens: [{ label: 'a9@5', value: 0 }], efl: 100 }, logK: -4, timing: { ms: 1000, opticsMs: 200, steps: 10, losses: [0.1] }, steps: 10, grids: [], prescription: {} as PhaseOutcome['prescription'] };
 }
 
-function report(outcomes: PhaseOutcome[]) {
+function report(outcomes: PhaseOutcome[], aims?: TaskAims) {
   return buildReport({
     task: { name: 'edof', file: 'edof.json' },
+    aims,
     lens: { file: 'x.json', name: 'X' },
     data: 'photos',
     notes: [],
@@ -31,6 +33,32 @@ function report(outcomes: PhaseOutcome[]) {
 }
 
 describe('e2e report', () => {
+  it("judges the task's aims on the paired units: met needs the figure and two standard errors, and report.md says which were missed", () => {
+    // (c) − (a) units 1, 2, 1, 2, 1, 0 (mean 7/6, se 0.31); (a) restored − sensor: 0.25 + (20..22) − 20 per patch
+    const outs = [outcome('nominal', 1, [20, 21, 22]), outcome('joint', 1, [21, 23, 23]), outcome('nominal', 2, [20, 20, 20]), outcome('joint', 2, [22, 21, 20])];
+    const r = report(outs, { jointVsNominalDb: 1, jointVsSequentialDb: 0.5, nominalRestoreDb: 1, source: 'test' });
+    expect(r.aims.map((a) => [a.key, a.met])).toEqual([
+      ['joint_vs_nominal', true],
+      ['joint_vs_sequential', null], // arm (b) did not run
+      ['nominal_restore', false], // mean 0.25 + 3/6 = 0.75 < 1
+    ]);
+    expect(r.aims[0].measured_db).toBeCloseTo(7 / 6, 12);
+    expect(r.aims[0].se_db).toBeCloseTo(r.paired.joint_vs_nominal!.se_db, 12);
+    expect(r.aims[2].measured_db).toBeCloseTo(0.75, 12);
+    expect(r.aims[2].n).toBe(6);
+    // the same figure, asked higher: missed; a mean that reaches the figure but not two SE: missed
+    expect(report(outs, { jointVsNominalDb: 1.2 }).aims[0].met).toBe(false);
+    const noisy = [outcome('nominal', 1, [20, 20, 20]), outcome('joint', 1, [25, 18, 19])]; // units 5, −2, −1: mean 0.67, se 2.19
+    expect(report(noisy, { jointVsNominalDb: 0.5 }).aims[0].met).toBe(false);
+    const md = reportMarkdown(r);
+    expect(md).toContain('### Aims of this task');
+    expect(md).toMatch(/\| \(c\) joint − \(a\) nominal, restored PSNR \| ≥ \+1\.00 dB, significant \| \+1\.17 ± 0\.31 dB \(n = 6\) \| \*\*met\*\* \|/);
+    expect(md).toContain('This run misses 1 of the task\'s 3 aims (nominal_restore).');
+    // no aims: no section
+    expect(report(outs).aims).toEqual([]);
+    expect(reportMarkdown(report(outs))).not.toContain('Aims of this task');
+  });
+
   it('mean and standard error of differences', () => {
     const d = meanAndSe([1, 0, 2]);
     expect(d.mean).toBe(1);

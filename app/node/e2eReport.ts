@@ -9,6 +9,8 @@
  * over the held-out depths (the depths of one patch share its scene, so they are not independent);
  * mean_db and se_db = sd/√n over the n = patches × seeds units. "Significant" means |mean| > 2 se.
  * Per-seed means are listed too, so a reader sees the seed-to-seed spread the units' SE mixes in.
+ * `aims` judges the task's stated aims (engine/io/e2eTask.ts TaskAims) on the same paired units:
+ * met when the mean reaches the figure and is more than two standard errors above zero.
  */
 import type { SequentialResult } from '../../engine/e2e/sequential.ts';
 import type { EvalResult, LensVariableValue } from '../../engine/e2e/train.ts';
@@ -16,6 +18,7 @@ import { formatDepth } from '../../engine/imaging/depthPsf.ts';
 import type { PsfFieldGrid } from '../../engine/imaging/render.ts';
 import type { WienerBound } from '../../engine/e2e/wienerBounds.ts';
 import type { Prescription } from '../../engine/io/prescription.ts';
+import type { TaskAims } from '../../engine/io/e2eTask.ts';
 
 export type ArmName = 'nominal' | 'sequential' | 'joint';
 
@@ -93,6 +96,21 @@ export interface Paired {
   sentence: string;
 }
 
+/** One aim of the task (engine/io/e2eTask.ts TaskAims) and whether this run met it. */
+export interface AimReport {
+  /** 'joint_vs_nominal', 'joint_vs_sequential' or 'nominal_restore'. */
+  key: 'joint_vs_nominal' | 'joint_vs_sequential' | 'nominal_restore';
+  description: string;
+  /** The figure asked for, dB. */
+  aim_db: number;
+  /** The run's mean (paired over held-out patches and seeds), dB; null when the arm did not run. */
+  measured_db: number | null;
+  se_db: number | null;
+  n: number;
+  /** measured ≥ aim and more than two standard errors above zero; null when not measured. */
+  met: boolean | null;
+}
+
 export interface E2eReport {
   format: 'lens-studio-e2e-report/2';
   task: { name: string; file: string } | null;
@@ -105,6 +123,9 @@ export interface E2eReport {
   held_out: { patches_per_seed: number; depths: number; seeds: number };
   arms: { nominal: ArmReport | null; sequential: ArmReport | null; joint: ArmReport };
   paired: { joint_vs_nominal: Paired | null; joint_vs_sequential: Paired | null };
+  /** The task's aims with the run's verdicts (empty without a task or when it states none). */
+  aims: AimReport[];
+  aims_source: string | null;
   sequential_design: { iterations: number; stop: string; rms_spot_um: { depth_mm: number | null; initial: number; final: number }[] } | null;
   wall_seconds: number;
   files: Record<string, string>;
@@ -199,8 +220,52 @@ function paired(outcomes: PhaseOutcome[], other: ArmName, depths: number): Paire
   return { mean_db: m, se_db: se, n, per_seed: perSeed, significant, sentence };
 }
 
+/** Per-patch (restored − sensor) PSNR of arm `arm`, averaged over the depths, pooled over seeds. */
+function restoreGain(outcomes: PhaseOutcome[], arm: ArmName, depths: number): { mean: number; se: number; n: number } | null {
+  const units: number[] = [];
+  for (const o of outcomes.filter((x) => x.arm === arm)) {
+    const e = o.eval.perExample;
+    for (let i = 0; i + depths <= e.length; i += depths) {
+      let s = 0;
+      for (let k = i; k < i + depths; k++) s += e[k].psnr - e[k].blurredPsnr;
+      units.push(s / depths);
+    }
+  }
+  return units.length ? meanAndSe(units) : null;
+}
+
+/** The task's aims, each with the run's figure and verdict. */
+function aimsReport(aims: TaskAims | undefined, outcomes: PhaseOutcome[], paired: E2eReport['paired'], depths: number): AimReport[] {
+  if (!aims) return [];
+  const out: AimReport[] = [];
+  const verdict = (m: number | null, se: number | null, aim: number): boolean | null =>
+    m === null ? null : m >= aim && (se === null || !Number.isFinite(se) ? m > 0 : m > 2 * se);
+  const fromPaired = (key: 'joint_vs_nominal' | 'joint_vs_sequential', aim: number | undefined, description: string) => {
+    if (aim === undefined) return;
+    const p = paired[key];
+    out.push({ key, description, aim_db: aim, measured_db: p?.mean_db ?? null, se_db: p ? (Number.isFinite(p.se_db) ? p.se_db : null) : null, n: p?.n ?? 0, met: verdict(p?.mean_db ?? null, p ? p.se_db : null, aim) });
+  };
+  fromPaired('joint_vs_nominal', aims.jointVsNominalDb, '(c) joint − (a) nominal, restored PSNR');
+  fromPaired('joint_vs_sequential', aims.jointVsSequentialDb, '(c) joint − (b) sequential, restored PSNR');
+  if (aims.nominalRestoreDb !== undefined) {
+    const g = restoreGain(outcomes, 'nominal', depths);
+    out.push({
+      key: 'nominal_restore',
+      description: '(a) restored − (a) sensor image, PSNR (the reconstruction restores)',
+      aim_db: aims.nominalRestoreDb,
+      measured_db: g?.mean ?? null,
+      se_db: g && Number.isFinite(g.se) ? g.se : null,
+      n: g?.n ?? 0,
+      met: verdict(g?.mean ?? null, g?.se ?? null, aims.nominalRestoreDb),
+    });
+  }
+  return out;
+}
+
 export interface ReportInput {
   task: E2eReport['task'];
+  /** The task's aims (judged in the report). */
+  aims?: TaskAims;
   lens: E2eReport['lens'];
   data: string;
   notes: string[];
@@ -220,6 +285,7 @@ export function buildReport(r: ReportInput): E2eReport {
   const of = (arm: ArmName) => r.outcomes.filter((o) => o.arm === arm);
   const arm = (a: ArmName) => (of(a).length ? armReport(of(a), r.evalDepthsMm) : null);
   const D = r.evalDepthsMm.length;
+  const pairs = { joint_vs_nominal: paired(r.outcomes, 'nominal', D), joint_vs_sequential: paired(r.outcomes, 'sequential', D) };
   return {
     format: 'lens-studio-e2e-report/2',
     task: r.task,
@@ -231,7 +297,9 @@ export function buildReport(r: ReportInput): E2eReport {
     depths: { train_mm: r.trainDepthsMm.map(mm), eval_mm: r.evalDepthsMm.map(mm) },
     held_out: { patches_per_seed: r.evalCount, depths: D, seeds: new Set(r.outcomes.map((o) => o.seed)).size },
     arms: { nominal: arm('nominal'), sequential: arm('sequential'), joint: arm('joint')! },
-    paired: { joint_vs_nominal: paired(r.outcomes, 'nominal', D), joint_vs_sequential: paired(r.outcomes, 'sequential', D) },
+    paired: pairs,
+    aims: aimsReport(r.aims, r.outcomes, pairs, D),
+    aims_source: r.aims?.source ?? null,
     sequential_design: r.sequential
       ? {
           iterations: r.sequential.iterations,
@@ -281,6 +349,22 @@ function boundsMarkdown(r: E2eReport, present: [ArmName, string][], L: string[])
   }
 }
 
+/** The task's aims, each met or missed, in plain words (nothing when the task states none). */
+function aimsMarkdown(r: E2eReport, L: string[]): void {
+  if (!r.aims.length) return;
+  L.push('### Aims of this task', '');
+  if (r.aims_source) L.push(`Source: ${r.aims_source}`, '');
+  L.push('| aim | asked | this run | verdict |', '|---|---|---|---|');
+  const sg = (v: number) => `${v >= 0 ? '+' : ''}${f(v)}`;
+  for (const a of r.aims) {
+    const run = a.measured_db === null ? 'not run' : `${sg(a.measured_db)}${a.se_db === null ? '' : ` ± ${f(a.se_db)}`} dB (n = ${a.n})`;
+    const v = a.met === null ? 'not measured' : a.met ? '**met**' : '**missed**';
+    L.push(`| ${a.description} | ≥ ${sg(a.aim_db)} dB, significant | ${run} | ${v} |`);
+  }
+  const missed = r.aims.filter((a) => a.met === false);
+  L.push('', missed.length ? `This run misses ${missed.length} of the task's ${r.aims.length} aims (${missed.map((a) => a.key).join(', ')}).` : r.aims.every((a) => a.met) ? 'This run meets every aim of the task.' : 'Some aims were not measured in this run.', '');
+}
+
 /** The human-readable report. */
 export function reportMarkdown(r: E2eReport): string {
   const L: string[] = [];
@@ -303,6 +387,7 @@ export function reportMarkdown(r: E2eReport): string {
   for (const p of [r.paired.joint_vs_nominal, r.paired.joint_vs_sequential]) if (p) L.push(`- ${p.sentence}${p.per_seed.length > 1 ? ` Per seed: ${p.per_seed.map((s) => `${s.mean_db >= 0 ? '+' : ''}${f(s.mean_db)}`).join(', ')} dB.` : ''}`);
   L.push('');
   L.push('Paired unit: one held-out patch of one seed, its PSNR difference averaged over the object distances; SE = sd/√n.', '');
+  aimsMarkdown(r, L);
   L.push('### Per object distance (restored PSNR, dB)', '');
   const present = ARMS.filter(([k]) => r.arms[k]);
   L.push(`| object distance | ${present.map(([k]) => k).join(' | ')} | sensor (${present.map(([k]) => k[0]).join('/')}) |`, `|---|${present.map(() => '---|').join('')}---|`);

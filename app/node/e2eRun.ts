@@ -228,6 +228,7 @@ export async function runE2e(o: E2eRunConfig, hooks: E2eRunHooks = {}, signal?: 
 
   const report = buildReport({
     task: S.task ? { name: S.task.task.name, file: S.task.file } : null,
+    aims: S.task?.task.aims,
     lens: { file: S.lensFile, name: S.lensName },
     data: S.data.description,
     notes: S.notes,

@@ -55,6 +55,20 @@ export const TaskDefaults = z.strictObject({
   sequentialIterations: count(0, 10_000).optional(),
 });
 
+/**
+ * What a study of this task is expected to show (dB of held-out PSNR); the report says for each
+ * whether the run met it. A paired aim is met when the mean difference reaches the figure and is
+ * more than two standard errors from zero; `nominalRestoreDb` asks arm (a) (nominal lens + its
+ * trained reconstruction) to beat its own sensor image by that much, paired per patch likewise.
+ */
+export const TaskAims = z.strictObject({
+  jointVsNominalDb: finite().optional(),
+  jointVsSequentialDb: finite().optional(),
+  nominalRestoreDb: finite().optional(),
+  /** Where the aims come from (a paper, a requirement). */
+  source: z.string().optional(),
+});
+
 export const E2eTask = z.strictObject({
   format: z.literal(E2E_TASK_FORMAT),
   name: z.string().min(1),
@@ -87,10 +101,12 @@ export const E2eTask = z.strictObject({
     pupilGrid: count(4, 256).optional(),
   }),
   defaults: TaskDefaults.optional(),
+  aims: TaskAims.optional(),
 });
 
 export type TaskVariable = z.infer<typeof TaskVariable>;
 export type TaskDefaults = z.infer<typeof TaskDefaults>;
+export type TaskAims = z.infer<typeof TaskAims>;
 export type E2eTask = z.infer<typeof E2eTask>;
 
 /** A task's depth range with its defaults filled in: near and far (Infinity allowed), mm. */

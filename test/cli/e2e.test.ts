@@ -36,6 +36,7 @@ describe('lens-studio e2e', () => {
     }
     expect(fs.readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/### What a linear reconstruction reaches through each lens \(seed 1\)/);
     expect(report.held_out).toEqual({ patches_per_seed: 3, depths: 1, seeds: 1 });
+    expect(report.aims).toEqual([]); // a lens without a task states no aims
     expect(report.paired.joint_vs_nominal.n).toBe(3);
     expect(Number.isFinite(report.paired.joint_vs_sequential.mean_db)).toBe(true);
     // (a) never moves the lens, (c) does after the warm-up

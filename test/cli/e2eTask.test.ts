@@ -62,6 +62,16 @@ describe('lens-studio e2e --task: the three arms', () => {
     const md = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
     expect(md).toMatch(/\(c\) − \(a\): [+-]\d+\.\d\d ± \d+\.\d\d dB \(standard error, n = 4\)/);
     expect(md).toMatch(/Per seed: /);
+    // the preset's aims travel with the copied task: each judged (met or missed, whichever it is)
+    expect(report.aims.map((a: { key: string }) => a.key)).toEqual(['joint_vs_nominal', 'joint_vs_sequential', 'nominal_restore']);
+    for (const a of report.aims) {
+      expect(Number.isFinite(a.measured_db) && Number.isFinite(a.se_db)).toBe(true);
+      expect(a.n).toBe(4);
+      expect(typeof a.met).toBe('boolean');
+    }
+    expect(report.aims[0].measured_db).toBe(report.paired.joint_vs_nominal.mean_db);
+    expect(md).toMatch(/### Aims of this task/);
+    expect(md).toMatch(/\| \(a\) restored − \(a\) sensor image, PSNR \(the reconstruction restores\) \| ≥ \+3\.00 dB, significant \| [+-]\d+\.\d\d ± \d+\.\d\d dB \(n = 4\) \| \*\*(met|missed)\*\* \|/);
     for (const f of ['lens-optimized.json', 'lens-joint-seed2.json', 'lens-sequential.json', 'images/psf-depth.png', 'images/restorations.png', 'images/psnr-depth.png', 'images/layout.png', 'images/plate-sag.png']) {
       expect(fs.existsSync(path.join(out, f))).toBe(true);
     }

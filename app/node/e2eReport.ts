@@ -190,6 +190,20 @@ function boundsReport(list: PhaseOutcome[]): ArmReport['wiener_bounds'] {
   return { seed: o.seed, depth_averaged_psf: one('depth-averaged'), true_depth_psf: one('true-depth') };
 }
 
+/**
+ * The paired units of one arm and seed: a held-out patch's consecutive `depths` examples, the
+ * difference `diff(k)` of example k averaged over them (one unit per patch).
+ */
+function patchUnits(examples: number, depths: number, diff: (k: number) => number): number[] {
+  const units: number[] = [];
+  for (let i = 0; i + depths <= examples; i += depths) {
+    let s = 0;
+    for (let k = i; k < i + depths; k++) s += diff(k);
+    units.push(s / depths);
+  }
+  return units;
+}
+
 /** Per-patch differences (c) − (x), averaged over depths, for every seed both arms ran. */
 function paired(outcomes: PhaseOutcome[], other: ArmName, depths: number): Paired | null {
   const units: number[] = [];
@@ -200,12 +214,7 @@ function paired(outcomes: PhaseOutcome[], other: ArmName, depths: number): Paire
     const a = x.eval.perExample;
     const b = c.eval.perExample;
     if (a.length !== b.length) throw new Error(`held-out sets of ${other} and joint differ in size (${a.length} vs ${b.length})`);
-    const seedUnits: number[] = [];
-    for (let i = 0; i < b.length; i += depths) {
-      let s = 0;
-      for (let k = i; k < i + depths; k++) s += b[k].psnr - a[k].psnr;
-      seedUnits.push(s / depths);
-    }
+    const seedUnits = patchUnits(b.length, depths, (k) => b[k].psnr - a[k].psnr);
     units.push(...seedUnits);
     perSeed.push({ seed: c.seed, mean_db: mean(seedUnits) });
   }
@@ -222,15 +231,7 @@ function paired(outcomes: PhaseOutcome[], other: ArmName, depths: number): Paire
 
 /** Per-patch (restored − sensor) PSNR of arm `arm`, averaged over the depths, pooled over seeds. */
 function restoreGain(outcomes: PhaseOutcome[], arm: ArmName, depths: number): { mean: number; se: number; n: number } | null {
-  const units: number[] = [];
-  for (const o of outcomes.filter((x) => x.arm === arm)) {
-    const e = o.eval.perExample;
-    for (let i = 0; i + depths <= e.length; i += depths) {
-      let s = 0;
-      for (let k = i; k < i + depths; k++) s += e[k].psnr - e[k].blurredPsnr;
-      units.push(s / depths);
-    }
-  }
+  const units = outcomes.filter((x) => x.arm === arm).flatMap((o) => patchUnits(o.eval.perExample.length, depths, (k) => o.eval.perExample[k].psnr - o.eval.perExample[k].blurredPsnr));
   return units.length ? meanAndSe(units) : null;
 }
 
@@ -238,27 +239,15 @@ function restoreGain(outcomes: PhaseOutcome[], arm: ArmName, depths: number): { 
 function aimsReport(aims: TaskAims | undefined, outcomes: PhaseOutcome[], paired: E2eReport['paired'], depths: number): AimReport[] {
   if (!aims) return [];
   const out: AimReport[] = [];
-  const verdict = (m: number | null, se: number | null, aim: number): boolean | null =>
-    m === null ? null : m >= aim && (se === null || !Number.isFinite(se) ? m > 0 : m > 2 * se);
-  const fromPaired = (key: 'joint_vs_nominal' | 'joint_vs_sequential', aim: number | undefined, description: string) => {
+  const add = (key: AimReport['key'], description: string, aim: number | undefined, d: { mean: number; se: number; n: number } | null) => {
     if (aim === undefined) return;
-    const p = paired[key];
-    out.push({ key, description, aim_db: aim, measured_db: p?.mean_db ?? null, se_db: p ? (Number.isFinite(p.se_db) ? p.se_db : null) : null, n: p?.n ?? 0, met: verdict(p?.mean_db ?? null, p ? p.se_db : null, aim) });
+    const se = d && Number.isFinite(d.se) ? d.se : null;
+    out.push({ key, description, aim_db: aim, measured_db: d?.mean ?? null, se_db: se, n: d?.n ?? 0, met: d ? d.mean >= aim && (se === null ? d.mean > 0 : d.mean > 2 * se) : null });
   };
-  fromPaired('joint_vs_nominal', aims.jointVsNominalDb, '(c) joint − (a) nominal, restored PSNR');
-  fromPaired('joint_vs_sequential', aims.jointVsSequentialDb, '(c) joint − (b) sequential, restored PSNR');
-  if (aims.nominalRestoreDb !== undefined) {
-    const g = restoreGain(outcomes, 'nominal', depths);
-    out.push({
-      key: 'nominal_restore',
-      description: '(a) restored − (a) sensor image, PSNR (the reconstruction restores)',
-      aim_db: aims.nominalRestoreDb,
-      measured_db: g?.mean ?? null,
-      se_db: g && Number.isFinite(g.se) ? g.se : null,
-      n: g?.n ?? 0,
-      met: verdict(g?.mean ?? null, g?.se ?? null, aims.nominalRestoreDb),
-    });
-  }
+  const fromPaired = (p: Paired | null) => (p ? { mean: p.mean_db, se: p.se_db, n: p.n } : null);
+  add('joint_vs_nominal', '(c) joint − (a) nominal, restored PSNR', aims.jointVsNominalDb, fromPaired(paired.joint_vs_nominal));
+  add('joint_vs_sequential', '(c) joint − (b) sequential, restored PSNR', aims.jointVsSequentialDb, fromPaired(paired.joint_vs_sequential));
+  if (aims.nominalRestoreDb !== undefined) add('nominal_restore', '(a) restored − (a) sensor image, PSNR (the reconstruction restores)', aims.nominalRestoreDb, restoreGain(outcomes, 'nominal', depths));
   return out;
 }
 

@@ -50,6 +50,9 @@ describe('e2e report', () => {
     expect(report(outs, { jointVsNominalDb: 1.2 }).aims[0].met).toBe(false);
     const noisy = [outcome('nominal', 1, [20, 20, 20]), outcome('joint', 1, [25, 18, 19])]; // units 5, −2, −1: mean 0.67, se 2.19
     expect(report(noisy, { jointVsNominalDb: 0.5 }).aims[0].met).toBe(false);
+    // one held-out patch: no standard error, so not significant, hence not met however large
+    const one = report([outcome('nominal', 1, [20]), outcome('joint', 1, [25])], { jointVsNominalDb: 1 }).aims[0];
+    expect([one.measured_db, one.se_db, one.n, one.met]).toEqual([5, null, 1, false]);
     const md = reportMarkdown(r);
     expect(md).toContain('### Aims of this task');
     expect(md).toMatch(/\| \(c\) joint − \(a\) nominal, restored PSNR \| ≥ \+1\.00 dB, significant \| \+1\.17 ± 0\.31 dB \(n = 6\) \| \*\*met\*\* \|/);

@@ -242,7 +242,8 @@ function aimsReport(aims: TaskAims | undefined, outcomes: PhaseOutcome[], paired
   const add = (key: AimReport['key'], description: string, aim: number | undefined, d: { mean: number; se: number; n: number } | null) => {
     if (aim === undefined) return;
     const se = d && Number.isFinite(d.se) ? d.se : null;
-    out.push({ key, description, aim_db: aim, measured_db: d?.mean ?? null, se_db: se, n: d?.n ?? 0, met: d ? d.mean >= aim && (se === null ? d.mean > 0 : d.mean > 2 * se) : null });
+    // one unit has no standard error, so it cannot be significant (as `paired` says)
+    out.push({ key, description, aim_db: aim, measured_db: d?.mean ?? null, se_db: se, n: d?.n ?? 0, met: d ? d.mean >= aim && se !== null && d.mean > 2 * se : null });
   };
   const fromPaired = (p: Paired | null) => (p ? { mean: p.mean_db, se: p.se_db, n: p.n } : null);
   add('joint_vs_nominal', '(c) joint − (a) nominal, restored PSNR', aims.jointVsNominalDb, fromPaired(paired.joint_vs_nominal));
